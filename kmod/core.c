@@ -1,17 +1,426 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * modemline: call sessions on modem lines.
+ *
+ * /dev/modemline, its file operations and the ioctl decoding. Every
+ * ioctl copies its whole argument in, checks every input field, acts,
+ * and copies out a struct built from zero. The ABI is documented in
+ * uapi/linux/modemline.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
-#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "modemline.h"
+
+static unsigned int max_calls = 1024;
+module_param(max_calls, uint, 0644);
+MODULE_PARM_DESC(max_calls, "Calls, live or retained, one open file may hold (default 1024)");
+
+static unsigned int max_events = 256;
+module_param(max_events, uint, 0644);
+MODULE_PARM_DESC(max_events, "Events queued per open file before they are dropped (default 256, 1..65536)");
+
+unsigned int modemline_dial_timeout_ms = 60000;
+module_param_named(dial_timeout_ms, modemline_dial_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(dial_timeout_ms, "Default time a dial or answer may take to connect (default 60000)");
+
+unsigned int modemline_hangup_timeout_ms = 5000;
+module_param_named(hangup_timeout_ms, modemline_hangup_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(hangup_timeout_ms, "Time after which a local hang-up the modem never completes is forced (default 5000)");
+
+#define MODEMLINE_MAX_EVENTS_LIMIT	65536
+
+/* Hayes dial string characters: digits, tone keys, pauses and modifiers. */
+static const char modemline_dial_chars[] = "0123456789*#+,;!@ABCDPTWpw";
+
+static int modemline_check_number(const char *number)
+{
+	size_t len = strnlen(number, MODEMLINE_NUMBER_LEN);
+
+	if (len == 0 || len == MODEMLINE_NUMBER_LEN)
+		return -EINVAL;
+	if (strspn(number, modemline_dial_chars) != len)
+		return -EINVAL;
+	return 0;
+}
+
+/* Copy up to @count ids, collected by @fill, to the user's array. */
+static long modemline_ioc_id_list(void __user *argp, void *ctx,
+				  int (*fill)(void *ctx, u32 *ids, u32 max,
+					      u32 *total))
+{
+	struct modemline_id_list list;
+	u32 total, n;
+	u32 *ids;
+	long err = 0;
+
+	if (copy_from_user(&list, argp, sizeof(list)))
+		return -EFAULT;
+	if (list.flags)
+		return -EINVAL;
+	fill(ctx, NULL, 0, &total);
+	n = min(list.count, total);
+	ids = kvmalloc_array(n ?: 1, sizeof(*ids), GFP_KERNEL);
+	if (!ids)
+		return -ENOMEM;
+	fill(ctx, ids, n, &total);
+	n = min(n, total);
+	if (n && copy_to_user(u64_to_user_ptr(list.ids), ids, n * sizeof(*ids)))
+		err = -EFAULT;
+	list.count = total;
+	if (!err && copy_to_user(argp, &list, sizeof(list)))
+		err = -EFAULT;
+	kvfree(ids);
+	return err;
+}
+
+static int modemline_fill_lines(void *ctx, u32 *ids, u32 max, u32 *total)
+{
+	return modemline_line_list(ids, max, total);
+}
+
+static int modemline_fill_calls(void *ctx, u32 *ids, u32 max, u32 *total)
+{
+	return modemline_client_list(ctx, ids, max, total);
+}
+
+static long modemline_ioc_line_info(void __user *argp)
+{
+	struct modemline_line_info in, out;
+	struct modemline_line *line;
+
+	if (copy_from_user(&in, argp, sizeof(in)))
+		return -EFAULT;
+	if (in.reserved[0] || in.reserved[1])
+		return -EINVAL;
+	line = modemline_line_get_by_id(in.line_id);
+	if (!line)
+		return -ENOENT;
+	memset(&out, 0, sizeof(out));
+	out.line_id = in.line_id;
+	modemline_line_fill_info(line, &out);
+	modemline_line_put(line);
+	return copy_to_user(argp, &out, sizeof(out)) ? -EFAULT : 0;
+}
+
+static long modemline_ioc_subscribe(struct modemline_client *client,
+				    void __user *argp, bool subscribe)
+{
+	struct modemline_subscribe sub;
+
+	if (copy_from_user(&sub, argp, sizeof(sub)))
+		return -EFAULT;
+	if (sub.flags)
+		return -EINVAL;
+	return subscribe ? modemline_subscribe(client, sub.line_id) :
+			   modemline_unsubscribe(client, sub.line_id);
+}
+
+/* Release a call the file holds, dropping it first if @drop. */
+static long modemline_release_call(struct modemline_client *client,
+				   u32 handle, bool drop)
+{
+	struct modemline_call *call, *taken;
+	long err = 0;
+
+	call = modemline_client_get(client, handle);
+	if (!call)
+		return -ENOENT;
+	if (!drop && !modemline_call_ended(call)) {
+		err = -EBUSY;
+		goto out;
+	}
+	taken = modemline_client_take(client, handle, call);
+	if (!taken) {
+		err = -ENOENT;	/* another thread released it first */
+		goto out;
+	}
+	modemline_call_disown(call);
+	if (drop)
+		modemline_call_drop(call);
+	modemline_call_put(taken);
+out:
+	modemline_call_put(call);
+	return err;
+}
+
+/*
+ * Create a call on @line_id and start it. On success the handle is
+ * published and stored in *@handle.
+ */
+static long modemline_new_call(struct modemline_client *client, u32 line_id,
+			       u32 direction, const char *number,
+			       u32 timeout_ms, u32 *handle)
+{
+	struct modemline_line *line;
+	struct modemline_call *call;
+	long err;
+
+	line = modemline_line_get_by_id(line_id);
+	if (!line)
+		return -ENOENT;
+	call = modemline_call_alloc(line, direction, number);
+	modemline_line_put(line);
+	if (!call)
+		return -ENOMEM;
+
+	err = modemline_client_reserve(client, handle);
+	if (err)
+		goto put;
+	call->handle = *handle;
+	err = modemline_call_start(call, client,
+				   timeout_ms ?: READ_ONCE(modemline_dial_timeout_ms));
+	if (err) {
+		modemline_client_unreserve(client, *handle);
+		goto put;
+	}
+	modemline_client_publish(client, *handle, call);
+	return 0;
+put:
+	modemline_call_put(call);
+	return err;
+}
+
+static long modemline_ioc_dial(struct modemline_client *client,
+			       void __user *argp)
+{
+	struct modemline_dial dial;
+	long err;
+
+	if (copy_from_user(&dial, argp, sizeof(dial)))
+		return -EFAULT;
+	if (dial.flags || dial.reserved)
+		return -EINVAL;
+	if (modemline_check_number(dial.number))
+		return -EINVAL;
+	err = modemline_new_call(client, dial.line_id, MODEMLINE_DIR_OUTGOING,
+				 dial.number, dial.timeout_ms, &dial.call);
+	if (err)
+		return err;
+	if (copy_to_user(argp, &dial, sizeof(dial))) {
+		modemline_release_call(client, dial.call, true);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long modemline_ioc_answer(struct modemline_client *client,
+				 void __user *argp)
+{
+	struct modemline_answer answer;
+	long err;
+
+	if (copy_from_user(&answer, argp, sizeof(answer)))
+		return -EFAULT;
+	if (answer.flags || answer.reserved)
+		return -EINVAL;
+	err = modemline_new_call(client, answer.line_id, MODEMLINE_DIR_INCOMING,
+				 "", 0, &answer.call);
+	if (err)
+		return err;
+	if (copy_to_user(argp, &answer, sizeof(answer))) {
+		modemline_release_call(client, answer.call, true);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long modemline_ioc_drop(struct modemline_client *client,
+			       void __user *argp)
+{
+	struct modemline_call_op op;
+	struct modemline_call *call;
+	long err = 0;
+
+	if (copy_from_user(&op, argp, sizeof(op)))
+		return -EFAULT;
+	if (op.flags & ~MODEMLINE_DROP_WAIT)
+		return -EINVAL;
+	call = modemline_client_get(client, op.call);
+	if (!call)
+		return -ENOENT;
+	modemline_call_drop(call);
+	/* Restarting repeats a drop that is already under way: harmless. */
+	if (op.flags & MODEMLINE_DROP_WAIT)
+		err = wait_event_interruptible(call->wait,
+					       modemline_call_ended(call));
+	modemline_call_put(call);
+	return err;
+}
+
+static long modemline_ioc_deallocate(struct modemline_client *client,
+				     void __user *argp)
+{
+	struct modemline_call_op op;
+
+	if (copy_from_user(&op, argp, sizeof(op)))
+		return -EFAULT;
+	if (op.flags & ~MODEMLINE_DEALLOCATE_DROP)
+		return -EINVAL;
+	return modemline_release_call(client, op.call,
+				      op.flags & MODEMLINE_DEALLOCATE_DROP);
+}
+
+static long modemline_ioc_call_info(struct modemline_client *client,
+				    void __user *argp)
+{
+	struct modemline_call_info info;
+	u32 handle;
+	long err;
+
+	if (copy_from_user(&info, argp, sizeof(info)))
+		return -EFAULT;
+	if (info.flags)
+		return -EINVAL;
+	handle = info.call;
+	memset(&info, 0, sizeof(info));
+	info.call = handle;
+	err = modemline_client_info(client, handle, &info);
+	if (err)
+		return err;
+	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long modemline_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct modemline_client *client = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case MODEMLINE_IOC_LINE_LIST:
+		return modemline_ioc_id_list(argp, NULL, modemline_fill_lines);
+	case MODEMLINE_IOC_LINE_INFO:
+		return modemline_ioc_line_info(argp);
+	case MODEMLINE_IOC_SUBSCRIBE:
+		return modemline_ioc_subscribe(client, argp, true);
+	case MODEMLINE_IOC_UNSUBSCRIBE:
+		return modemline_ioc_subscribe(client, argp, false);
+	case MODEMLINE_IOC_DIAL:
+		return modemline_ioc_dial(client, argp);
+	case MODEMLINE_IOC_ANSWER:
+		return modemline_ioc_answer(client, argp);
+	case MODEMLINE_IOC_DROP:
+		return modemline_ioc_drop(client, argp);
+	case MODEMLINE_IOC_DEALLOCATE:
+		return modemline_ioc_deallocate(client, argp);
+	case MODEMLINE_IOC_CALL_INFO:
+		return modemline_ioc_call_info(client, argp);
+	case MODEMLINE_IOC_CALL_LIST:
+		return modemline_ioc_id_list(argp, client, modemline_fill_calls);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static ssize_t modemline_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct modemline_client *client = file->private_data;
+	struct modemline_evq *q = &client->events;
+	struct modemline_event ev;
+	size_t done = 0;
+	int err = 0;
+
+	if (count < sizeof(ev))
+		return -EINVAL;
+	if (mutex_lock_interruptible(&q->read_mutex))
+		return -ERESTARTSYS;
+	while (count - done >= sizeof(ev)) {
+		if (!modemline_evq_peek(q, &ev)) {
+			if (done)
+				break;
+			if (file->f_flags & O_NONBLOCK) {
+				err = -EAGAIN;
+				break;
+			}
+			err = wait_event_interruptible(q->wait,
+						       !modemline_evq_empty(q));
+			if (err)
+				break;
+			continue;
+		}
+		if (copy_to_user(buf + done, &ev, sizeof(ev))) {
+			err = -EFAULT;
+			break;
+		}
+		modemline_evq_consume(q);
+		done += sizeof(ev);
+	}
+	mutex_unlock(&q->read_mutex);
+	return done ? done : err;
+}
+
+static __poll_t modemline_poll(struct file *file, poll_table *wait)
+{
+	struct modemline_client *client = file->private_data;
+
+	poll_wait(file, &client->events.wait, wait);
+	return modemline_evq_empty(&client->events) ? 0 : EPOLLIN | EPOLLRDNORM;
+}
+
+static int modemline_open(struct inode *inode, struct file *file)
+{
+	struct modemline_client *client;
+	u32 events = clamp_val(READ_ONCE(max_events), 1, MODEMLINE_MAX_EVENTS_LIMIT);
+
+	client = modemline_client_create(READ_ONCE(max_calls), events);
+	if (!client)
+		return -ENOMEM;
+	file->private_data = client;
+	return nonseekable_open(inode, file);
+}
+
+static int modemline_release(struct inode *inode, struct file *file)
+{
+	modemline_client_destroy(file->private_data);
+	return 0;
+}
 
 static const struct file_operations modemline_fops = {
 	.owner = THIS_MODULE,
+	.open = modemline_open,
+	.release = modemline_release,
+	.read = modemline_read,
+	.poll = modemline_poll,
+	.unlocked_ioctl = modemline_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 };
 
 static struct miscdevice modemline_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "modemline",
 	.fops = &modemline_fops,
+	.mode = 0660,
 };
-module_misc_device(modemline_misc);
-MODULE_DESCRIPTION("modemline skeleton");
+
+static int __init modemline_init(void)
+{
+	int err;
+
+	err = modemline_calls_init();
+	if (err)
+		return err;
+	err = misc_register(&modemline_misc);
+	if (err)
+		modemline_calls_exit();
+	return err;
+}
+module_init(modemline_init);
+
+static void __exit modemline_exit(void)
+{
+	misc_deregister(&modemline_misc);
+	modemline_calls_exit();
+}
+module_exit(modemline_exit);
+
+MODULE_DESCRIPTION("Call sessions on serial and USB modem lines");
 MODULE_LICENSE("GPL");

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modemline call object: its state machine, its retained record and the
+ * operations that move it, for a line's one call that has not ended.
+ *
+ * The record of a call is protected by its line's lock (see modemline.h
+ * for the lock order). A call is referenced by the owner's handle table,
+ * by its line while it has not ended (line->active), and by anyone
+ * working on it; the last reference frees it and drops its line.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "modemline.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+static struct kmem_cache *modemline_call_cache;
+
+#define DIALING		MODEMLINE_STATE_DIALING
+#define ANSWERING	MODEMLINE_STATE_ANSWERING
+#define CONNECTED	MODEMLINE_STATE_CONNECTED
+#define DISCONNECTING	MODEMLINE_STATE_DISCONNECTING
+#define DISCONNECTED	MODEMLINE_STATE_DISCONNECTED
+
+/*
+ * The whole state machine. An input that a state does not expect (a late
+ * CONNECT during our own hang-up, a timeout after connecting, anything
+ * after the end) leaves the state unchanged: modems race with us, and
+ * such races are not errors.
+ */
+static const u8 modemline_call_table[DISCONNECTED + 1][MODEMLINE_IN_COUNT] = {
+	[DIALING] = {
+		[MODEMLINE_IN_CONNECT] = CONNECTED,
+		[MODEMLINE_IN_END] = DISCONNECTED,
+		[MODEMLINE_IN_DROP] = DISCONNECTING,
+		[MODEMLINE_IN_TIMEOUT] = DISCONNECTING,
+	},
+	[ANSWERING] = {
+		[MODEMLINE_IN_CONNECT] = CONNECTED,
+		[MODEMLINE_IN_END] = DISCONNECTED,
+		[MODEMLINE_IN_DROP] = DISCONNECTING,
+		[MODEMLINE_IN_TIMEOUT] = DISCONNECTING,
+	},
+	[CONNECTED] = {
+		[MODEMLINE_IN_CONNECT] = CONNECTED,
+		[MODEMLINE_IN_END] = DISCONNECTED,
+		[MODEMLINE_IN_DROP] = DISCONNECTING,
+		[MODEMLINE_IN_TIMEOUT] = CONNECTED,
+	},
+	[DISCONNECTING] = {
+		[MODEMLINE_IN_CONNECT] = DISCONNECTING,
+		[MODEMLINE_IN_END] = DISCONNECTED,
+		[MODEMLINE_IN_DROP] = DISCONNECTING,
+		[MODEMLINE_IN_TIMEOUT] = DISCONNECTED,
+	},
+	[DISCONNECTED] = {
+		[MODEMLINE_IN_CONNECT] = DISCONNECTED,
+		[MODEMLINE_IN_END] = DISCONNECTED,
+		[MODEMLINE_IN_DROP] = DISCONNECTED,
+		[MODEMLINE_IN_TIMEOUT] = DISCONNECTED,
+	},
+};
+
+/* Returns the state @in leads to from @state, 0 if either is invalid. */
+u32 modemline_call_next_state(u32 state, enum modemline_call_input in)
+{
+	if (state < DIALING || state > DISCONNECTED || in >= MODEMLINE_IN_COUNT)
+		return 0;
+	return modemline_call_table[state][in];
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_next_state);
+
+struct modemline_call *modemline_call_alloc(struct modemline_line *line,
+					    u32 direction, const char *number)
+{
+	struct modemline_call *call;
+
+	call = kmem_cache_zalloc(modemline_call_cache, GFP_KERNEL);
+	if (!call)
+		return NULL;
+	kref_init(&call->ref);
+	kref_get(&line->ref);
+	call->line = line;
+	call->direction = direction;
+	init_waitqueue_head(&call->wait);
+	strscpy_pad(call->number, number, sizeof(call->number));
+	return call;
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_alloc);
+
+static void modemline_call_release(struct kref *ref)
+{
+	struct modemline_call *call = container_of(ref, struct modemline_call, ref);
+
+	modemline_line_put(call->line);
+	kmem_cache_free(modemline_call_cache, call);
+}
+
+void modemline_call_put(struct modemline_call *call)
+{
+	kref_put(&call->ref, modemline_call_release);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_put);
+
+static void modemline_call_notify(struct modemline_call *call, u64 now)
+{
+	struct modemline_event ev;
+
+	if (!call->client)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.timestamp_ns = now;
+	ev.type = MODEMLINE_EVENT_CALL_STATE;
+	ev.line_id = call->line->id;
+	ev.call = call->handle;
+	ev.state = call->state;
+	ev.origin = call->origin;
+	ev.reason = call->reason;
+	if (call->state == CONNECTED)
+		ev.rate = call->rate;
+	modemline_client_event(call->client, &ev);
+}
+
+/**
+ * modemline_call_input - apply one input to a call's record
+ * @call:   a call; its line's lock must be held
+ * @in:     what happened
+ * @origin: for MODEMLINE_IN_END/DROP/TIMEOUT, who ends the call
+ * @reason: and why
+ * @rate:   for MODEMLINE_IN_CONNECT, the connect rate
+ * @result: the modem's result text, or NULL
+ *
+ * Records the transition, traces it and queues the owner's event. A call
+ * that reaches DISCONNECTED leaves its line; the line's reference on it
+ * is then returned, for the caller to put once it has dropped the lock.
+ *
+ * Return: the call to put after unlocking, or NULL.
+ */
+struct modemline_call *modemline_call_input(struct modemline_call *call,
+					    enum modemline_call_input in,
+					    u32 origin, u32 reason, u32 rate,
+					    const char *result)
+{
+	struct modemline_line *line = call->line;
+	u32 old = call->state;
+	u32 next = modemline_call_next_state(old, in);
+	u64 now;
+
+	lockdep_assert_held(&line->lock);
+	if (WARN_ON_ONCE(!next) || old == DISCONNECTED)
+		return NULL;
+	if (result)
+		strscpy_pad(call->result, result, sizeof(call->result));
+	if (next == old)
+		return NULL;
+
+	now = ktime_get_boottime_ns();
+	switch (next) {
+	case CONNECTED:
+		call->connected_ns = now;
+		call->rate = rate;
+		line->calls_connected++;
+		cancel_delayed_work(&line->timeout);
+		break;
+	case DISCONNECTING:
+		call->pending_origin = origin;
+		call->pending_reason = reason;
+		modemline_line_arm_timeout_locked(line, modemline_hangup_timeout_ms);
+		break;
+	case DISCONNECTED:
+		if (old == DISCONNECTING) {
+			origin = call->pending_origin;
+			reason = call->pending_reason;
+		}
+		call->origin = origin;
+		call->reason = reason;
+		call->disconnected_ns = now;
+		if (!call->connected_ns)
+			line->calls_failed++;
+		cancel_delayed_work(&line->timeout);
+		break;
+	}
+	call->state = next;
+	trace_modemline_call_state(line->id, call->handle, old, next,
+				   call->origin, call->reason);
+	pr_debug("line %u call %u: state %u -> %u (origin %u reason %u)\n",
+		 line->id, call->handle, old, next, call->origin, call->reason);
+	modemline_call_notify(call, now);
+
+	if (next != DISCONNECTED)
+		return NULL;
+	wake_up_all(&call->wait);
+	line->active = NULL;
+	return call;
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_input);
+
+/**
+ * modemline_call_start - make @call the line's call and dial or answer
+ * @call:       a new call, its handle already reserved in @client
+ * @client:     the owner, to receive the call's events
+ * @timeout_ms: how long the modem may take to connect
+ *
+ * Return: 0, or -ENOENT (line gone), -EBUSY (line has a call), -ESRCH
+ * (nothing to answer), or the transport's error; on error the call was
+ * never visible to anyone.
+ */
+int modemline_call_start(struct modemline_call *call,
+			 struct modemline_client *client, u32 timeout_ms)
+{
+	struct modemline_line *line = call->line;
+	bool incoming = call->direction == MODEMLINE_DIR_INCOMING;
+	int err = 0;
+
+	mutex_lock(&line->ctl);
+	spin_lock(&line->lock);
+	if (line->dead)
+		err = -ENOENT;
+	else if (line->active)
+		err = -EBUSY;
+	else if (incoming && !line->offering)
+		err = -ESRCH;
+	if (err) {
+		spin_unlock(&line->lock);
+		goto out;
+	}
+	if (incoming) {
+		strscpy_pad(call->number, line->offered_number, sizeof(call->number));
+		line->offering = false;
+		line->rings = 0;
+		line->offered_number[0] = '\0';
+	}
+	kref_get(&call->ref);
+	line->active = call;
+	line->calls++;
+	call->client = client;
+	call->state = incoming ? ANSWERING : DIALING;
+	call->created_ns = ktime_get_boottime_ns();
+	modemline_line_arm_timeout_locked(line, timeout_ms);
+	spin_unlock(&line->lock);
+
+	trace_modemline_call_state(line->id, call->handle, 0, call->state, 0, 0);
+	err = incoming ? line->ops->answer(line) : line->ops->dial(line, call->number);
+	if (err) {
+		/* The transport reported nothing: take the call back. */
+		spin_lock(&line->lock);
+		line->active = NULL;
+		line->calls--;
+		call->client = NULL;
+		cancel_delayed_work(&line->timeout);
+		spin_unlock(&line->lock);
+		modemline_call_put(call);
+	}
+out:
+	mutex_unlock(&line->ctl);
+	return err;
+}
+
+/* Drop @call from this side (origin LOCAL, reason NORMAL), asynchronously. */
+void modemline_call_drop(struct modemline_call *call)
+{
+	struct modemline_line *line = call->line;
+	bool hangup;
+	u32 old;
+
+	mutex_lock(&line->ctl);
+	spin_lock(&line->lock);
+	old = call->state;
+	modemline_call_input(call, MODEMLINE_IN_DROP, MODEMLINE_ORIGIN_LOCAL,
+			     MODEMLINE_REASON_NORMAL, 0, NULL);
+	hangup = old != DISCONNECTING && call->state == DISCONNECTING;
+	spin_unlock(&line->lock);
+	/* The line's ctl mutex keeps it alive and this call its active one. */
+	if (hangup)
+		line->ops->hangup(line);
+	mutex_unlock(&line->ctl);
+}
+
+/* The owner lets go of @call: no more events for it. */
+void modemline_call_disown(struct modemline_call *call)
+{
+	spin_lock(&call->line->lock);
+	call->client = NULL;
+	spin_unlock(&call->line->lock);
+}
+
+bool modemline_call_ended(struct modemline_call *call)
+{
+	return READ_ONCE(call->state) == DISCONNECTED;
+}
+
+/* Copy the record; the line's lock must be held. */
+void modemline_call_fill_info(struct modemline_call *call,
+			      struct modemline_call_info *info)
+{
+	u64 end;
+
+	lockdep_assert_held(&call->line->lock);
+	info->line_id = call->line->id;
+	info->direction = call->direction;
+	info->state = call->state;
+	info->origin = call->origin;
+	info->reason = call->reason;
+	info->rate = call->rate;
+	info->created_ns = call->created_ns;
+	info->connected_ns = call->connected_ns;
+	info->disconnected_ns = call->disconnected_ns;
+	if (call->connected_ns) {
+		end = call->disconnected_ns ?: ktime_get_boottime_ns();
+		info->duration_ns = end - call->connected_ns;
+	}
+	info->rx_bytes = call->rx_bytes;
+	info->tx_bytes = call->tx_bytes;
+	memcpy(info->number, call->number, sizeof(info->number));
+	memcpy(info->result, call->result, sizeof(info->result));
+}
+
+int modemline_calls_init(void)
+{
+	modemline_call_cache = KMEM_CACHE(modemline_call, SLAB_ACCOUNT);
+	return modemline_call_cache ? 0 : -ENOMEM;
+}
+
+void modemline_calls_exit(void)
+{
+	kmem_cache_destroy(modemline_call_cache);
+}

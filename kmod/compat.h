@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference modemline depends on, in one place.
+ * Each entry names the release that changed the interface.
+ */
+#ifndef _MODEMLINE_COMPAT_H
+#define _MODEMLINE_COMPAT_H
+
+#include <linux/version.h>
+
+/* 6.2 added <kunit/visibility.h>; before it nothing is exported for tests. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#include <kunit/visibility.h>
+#else
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)
+#endif
+
+/* 6.13 made MODULE_IMPORT_NS() take a string literal. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define MODEMLINE_IMPORT_KUNIT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
+#define MODEMLINE_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
+#endif /* _MODEMLINE_COMPAT_H */

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modemline lines: the registry, the transport interface of line.h, and
+ * the subscriptions that carry line events to open files.
+ *
+ * A line is referenced by its transport, by the registry while it is
+ * registered, by every call made on it and by ioctls working on it. When
+ * it is removed it is marked dead under its ctl mutex, so no op runs
+ * afterwards, its call ends with origin SYSTEM, and it leaves the
+ * registry; the object itself lives on until its last call is released.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "modemline.h"
+
+/* Registered lines by id; ids are allocated cyclically, never reused. */
+static DEFINE_XARRAY_ALLOC1(modemline_lines);
+static u32 modemline_next_line_id;	/* under the xa_lock of modemline_lines */
+
+/* One line a file subscribed to (line id 0 is kept as client->sub_all). */
+struct modemline_sub {
+	struct list_head node;
+	u32 line_id;
+};
+
+/*
+ * Protects modemline_clients and, in every client on it, sub_all and the
+ * subs list.
+ */
+static DEFINE_SPINLOCK(modemline_subs_lock);
+static LIST_HEAD(modemline_clients);	/* clients with a subscription */
+
+static void modemline_line_timeout(struct work_struct *work);
+
+/**
+ * modemline_line_create - make a line for a transport
+ * @ops:       the transport's operations
+ * @transport: MODEMLINE_TRANSPORT_*
+ * @name:      shown in LINE_INFO, truncated to MODEMLINE_NAME_LEN - 1
+ * @priv:      the transport's data, see modemline_line_priv()
+ *
+ * Return: the line, holding one reference for the caller, or NULL.
+ */
+struct modemline_line *modemline_line_create(const struct modemline_line_ops *ops,
+					     u32 transport, const char *name,
+					     void *priv)
+{
+	struct modemline_line *line;
+
+	line = kzalloc(sizeof(*line), GFP_KERNEL_ACCOUNT);
+	if (!line)
+		return NULL;
+	kref_init(&line->ref);
+	line->ops = ops;
+	line->transport = transport;
+	line->priv = priv;
+	strscpy_pad(line->name, name, sizeof(line->name));
+	mutex_init(&line->ctl);
+	spin_lock_init(&line->lock);
+	INIT_DELAYED_WORK(&line->timeout, modemline_line_timeout);
+	return line;
+}
+EXPORT_SYMBOL_GPL(modemline_line_create);
+
+static void modemline_line_release(struct kref *ref)
+{
+	struct modemline_line *line = container_of(ref, struct modemline_line, ref);
+
+	mutex_destroy(&line->ctl);
+	kfree(line);
+}
+
+void modemline_line_put(struct modemline_line *line)
+{
+	kref_put(&line->ref, modemline_line_release);
+}
+EXPORT_SYMBOL_GPL(modemline_line_put);
+
+void *modemline_line_priv(struct modemline_line *line)
+{
+	return line->priv;
+}
+EXPORT_SYMBOL_GPL(modemline_line_priv);
+
+u32 modemline_line_id(struct modemline_line *line)
+{
+	return line->id;
+}
+EXPORT_SYMBOL_GPL(modemline_line_id);
+
+/* Queue @ev for the files subscribed to @line_id (or to all lines). */
+static void modemline_subs_notify(struct modemline_event *ev, bool removed)
+{
+	struct modemline_client *client, *tmp;
+	struct modemline_sub *sub, *next;
+	bool match;
+
+	spin_lock(&modemline_subs_lock);
+	list_for_each_entry_safe(client, tmp, &modemline_clients, sub_node) {
+		match = client->sub_all;
+		list_for_each_entry_safe(sub, next, &client->subs, node) {
+			if (sub->line_id != ev->line_id)
+				continue;
+			match = true;
+			/* The id is never reused: the subscription is spent. */
+			if (removed) {
+				list_del(&sub->node);
+				kfree(sub);
+			}
+		}
+		if (match)
+			modemline_client_event(client, ev);
+	}
+	spin_unlock(&modemline_subs_lock);
+}
+
+static void modemline_line_event(struct modemline_line *line, u32 type,
+				 u32 reason)
+{
+	struct modemline_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.timestamp_ns = ktime_get_boottime_ns();
+	ev.type = type;
+	ev.line_id = line->id;
+	ev.reason = reason;
+	if (type == MODEMLINE_EVENT_CALL_OFFERED)
+		memcpy(ev.number, line->offered_number, sizeof(ev.number));
+	modemline_subs_notify(&ev, type == MODEMLINE_EVENT_LINE_REMOVED);
+}
+
+/**
+ * modemline_line_register - publish a line created by a transport
+ * @line: the line, not yet registered
+ *
+ * Return: 0 or -ENOMEM / -EBUSY (no free id).
+ */
+int modemline_line_register(struct modemline_line *line)
+{
+	int err;
+
+	kref_get(&line->ref);
+	err = xa_alloc_cyclic(&modemline_lines, &line->id, line, xa_limit_32b,
+			      &modemline_next_line_id, GFP_KERNEL);
+	if (err < 0) {
+		modemline_line_put(line);
+		return err;
+	}
+	pr_debug("line %u (%s) registered\n", line->id, line->name);
+	modemline_line_event(line, MODEMLINE_EVENT_LINE_ADDED, 0);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(modemline_line_register);
+
+/**
+ * modemline_line_remove - the line's modem is gone
+ * @line:   a registered line
+ * @reason: MODEMLINE_REASON_LINE_REMOVED or MODEMLINE_REASON_SHUTDOWN
+ *
+ * Ends the line's call with origin SYSTEM and @reason, tells the
+ * subscribers, and unregisters the line. Once this returns no op of the
+ * line runs again. Must not be called from inside an op.
+ */
+void modemline_line_remove(struct modemline_line *line, u32 reason)
+{
+	struct modemline_call *put = NULL;
+
+	xa_erase(&modemline_lines, line->id);
+
+	mutex_lock(&line->ctl);
+	spin_lock(&line->lock);
+	line->dead = true;
+	line->offering = false;
+	if (line->active)
+		put = modemline_call_input(line->active, MODEMLINE_IN_END,
+					   MODEMLINE_ORIGIN_SYSTEM, reason, 0,
+					   NULL);
+	spin_unlock(&line->lock);
+	mutex_unlock(&line->ctl);
+	/* Nothing re-arms the timeout of a dead line. */
+	cancel_delayed_work_sync(&line->timeout);
+
+	pr_debug("line %u (%s) removed, reason %u\n", line->id, line->name, reason);
+	modemline_line_event(line, MODEMLINE_EVENT_LINE_REMOVED, reason);
+	if (put)
+		modemline_call_put(put);
+	modemline_line_put(line);
+}
+EXPORT_SYMBOL_GPL(modemline_line_remove);
+
+/* Returns a referenced line, or NULL if @id is not registered. */
+struct modemline_line *modemline_line_get_by_id(u32 id)
+{
+	struct modemline_line *line;
+
+	xa_lock(&modemline_lines);
+	line = xa_load(&modemline_lines, id);
+	if (line)
+		kref_get(&line->ref);
+	xa_unlock(&modemline_lines);
+	return line;
+}
+
+void modemline_line_arm_timeout_locked(struct modemline_line *line,
+				       unsigned int ms)
+{
+	unsigned long delay = msecs_to_jiffies(ms);
+
+	lockdep_assert_held(&line->lock);
+	if (line->dead)
+		return;
+	line->deadline = jiffies + delay;
+	mod_delayed_work(system_wq, &line->timeout, delay);
+}
+
+/*
+ * The dial/answer timeout and the hang-up guard share one work: a line
+ * has one call in progress, and each arming replaces the last. A run that
+ * finds its deadline moved was overtaken by a newer arming.
+ */
+static void modemline_line_timeout(struct work_struct *work)
+{
+	struct modemline_line *line = container_of(to_delayed_work(work),
+						   struct modemline_line,
+						   timeout);
+	struct modemline_call *call, *put = NULL;
+	bool hangup = false;
+	u32 old;
+
+	mutex_lock(&line->ctl);
+	spin_lock(&line->lock);
+	call = line->active;
+	if (call && !time_before(jiffies, line->deadline)) {
+		old = call->state;
+		put = modemline_call_input(call, MODEMLINE_IN_TIMEOUT,
+					   MODEMLINE_ORIGIN_SYSTEM,
+					   MODEMLINE_REASON_DIAL_TIMEOUT, 0, NULL);
+		hangup = old != MODEMLINE_STATE_DISCONNECTING &&
+			 call->state == MODEMLINE_STATE_DISCONNECTING;
+	}
+	spin_unlock(&line->lock);
+	if (hangup)
+		line->ops->hangup(line);
+	mutex_unlock(&line->ctl);
+	if (put)
+		modemline_call_put(put);
+}
+
+/* The modem connected the line's call. */
+void modemline_line_connected(struct modemline_line *line, u32 rate,
+			      const char *result)
+{
+	spin_lock(&line->lock);
+	if (line->active)
+		modemline_call_input(line->active, MODEMLINE_IN_CONNECT, 0, 0,
+				     rate, result);
+	spin_unlock(&line->lock);
+}
+EXPORT_SYMBOL_GPL(modemline_line_connected);
+
+/* The line's call ended: a failed dial, a remote hang-up, our hang-up done. */
+void modemline_line_ended(struct modemline_line *line, u32 origin, u32 reason,
+			  const char *result)
+{
+	struct modemline_call *put = NULL;
+
+	spin_lock(&line->lock);
+	if (line->active)
+		put = modemline_call_input(line->active, MODEMLINE_IN_END,
+					   origin, reason, 0, result);
+	spin_unlock(&line->lock);
+	if (put)
+		modemline_call_put(put);
+}
+EXPORT_SYMBOL_GPL(modemline_line_ended);
+
+/*
+ * One RING, with the caller id if known. The first RING offers a call to
+ * the subscribers; caller id usually comes between the first and second
+ * RING, so they hear again once it is known.
+ */
+void modemline_line_offer(struct modemline_line *line, const char *number)
+{
+	bool tell;
+
+	spin_lock(&line->lock);
+	if (line->dead || line->active) {
+		spin_unlock(&line->lock);
+		return;
+	}
+	tell = !line->offering;
+	line->offering = true;
+	line->rings++;
+	if (number && *number && !line->offered_number[0]) {
+		strscpy_pad(line->offered_number, number,
+			    sizeof(line->offered_number));
+		tell = true;
+	}
+	if (tell)
+		modemline_line_event(line, MODEMLINE_EVENT_CALL_OFFERED, 0);
+	spin_unlock(&line->lock);
+}
+EXPORT_SYMBOL_GPL(modemline_line_offer);
+
+/* The caller gave up before the call was answered. */
+void modemline_line_offer_end(struct modemline_line *line)
+{
+	struct modemline_call *put = NULL;
+
+	spin_lock(&line->lock);
+	line->offering = false;
+	line->rings = 0;
+	memset(line->offered_number, 0, sizeof(line->offered_number));
+	if (line->active && line->active->state == MODEMLINE_STATE_ANSWERING)
+		put = modemline_call_input(line->active, MODEMLINE_IN_END,
+					   MODEMLINE_ORIGIN_REMOTE,
+					   MODEMLINE_REASON_REJECTED, 0, NULL);
+	spin_unlock(&line->lock);
+	if (put)
+		modemline_call_put(put);
+}
+EXPORT_SYMBOL_GPL(modemline_line_offer_end);
+
+/* Fill @ids with up to @max line ids; *@total gets how many exist. */
+int modemline_line_list(u32 *ids, u32 max, u32 *total)
+{
+	struct modemline_line *line;
+	unsigned long id;
+	u32 n = 0;
+
+	xa_lock(&modemline_lines);
+	xa_for_each(&modemline_lines, id, line) {
+		if (n < max)
+			ids[n] = id;
+		n++;
+	}
+	xa_unlock(&modemline_lines);
+	*total = n;
+	return 0;
+}
+
+void modemline_line_fill_info(struct modemline_line *line,
+			      struct modemline_line_info *info)
+{
+	spin_lock(&line->lock);
+	info->flags = (line->offering ? MODEMLINE_LINE_OFFERING : 0) |
+		      (line->active ? MODEMLINE_LINE_BUSY : 0);
+	info->transport = line->transport;
+	info->rings = line->rings;
+	memcpy(info->name, line->name, sizeof(info->name));
+	memcpy(info->offered_number, line->offered_number,
+	       sizeof(info->offered_number));
+	info->calls = line->calls;
+	info->calls_connected = line->calls_connected;
+	info->calls_failed = line->calls_failed;
+	spin_unlock(&line->lock);
+}
+
+int modemline_subscribe(struct modemline_client *client, u32 line_id)
+{
+	struct modemline_line *line;
+	struct modemline_sub *sub, *cur;
+
+	if (line_id) {
+		line = modemline_line_get_by_id(line_id);
+		if (!line)
+			return -ENOENT;
+		modemline_line_put(line);
+	}
+	sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
+	if (!sub)
+		return -ENOMEM;
+	sub->line_id = line_id;
+
+	spin_lock(&modemline_subs_lock);
+	if (list_empty(&client->sub_node))
+		list_add_tail(&client->sub_node, &modemline_clients);
+	if (!line_id) {
+		client->sub_all = true;
+	} else {
+		list_for_each_entry(cur, &client->subs, node) {
+			if (cur->line_id == line_id)
+				goto out;
+		}
+		list_add_tail(&sub->node, &client->subs);
+		sub = NULL;
+	}
+out:
+	spin_unlock(&modemline_subs_lock);
+	kfree(sub);
+	return 0;
+}
+
+int modemline_unsubscribe(struct modemline_client *client, u32 line_id)
+{
+	struct modemline_sub *sub, *found = NULL;
+	int err = -ENOENT;
+
+	spin_lock(&modemline_subs_lock);
+	if (!line_id) {
+		if (client->sub_all)
+			err = 0;
+		client->sub_all = false;
+	} else {
+		list_for_each_entry(sub, &client->subs, node) {
+			if (sub->line_id == line_id) {
+				found = sub;
+				list_del(&sub->node);
+				err = 0;
+				break;
+			}
+		}
+	}
+	spin_unlock(&modemline_subs_lock);
+	kfree(found);
+	return err;
+}
+
+/* Called when the file goes: after this no line event reaches @client. */
+void modemline_unsubscribe_all(struct modemline_client *client)
+{
+	struct modemline_sub *sub, *next;
+	LIST_HEAD(gone);
+
+	spin_lock(&modemline_subs_lock);
+	list_del_init(&client->sub_node);
+	list_splice_init(&client->subs, &gone);
+	client->sub_all = false;
+	spin_unlock(&modemline_subs_lock);
+	list_for_each_entry_safe(sub, next, &gone, node)
+		kfree(sub);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * modemline transport interface: what a line's driver (a tty line
+ * discipline, the simulator) implements and what it reports.
+ *
+ * A transport creates a line with modemline_line_create(), publishes it
+ * with modemline_line_register() and reports what its modem does with the
+ * modemline_line_*() notifications. It never sees call objects or files:
+ * a line has at most one call that has not ended, and every notification
+ * is about that call. modemline_line_remove() ends everything; once it
+ * returns the core never calls the ops again, so the transport may free
+ * its private data, while the line object itself lives on until the last
+ * retained call on it is released.
+ */
+#ifndef _MODEMLINE_LINE_H
+#define _MODEMLINE_LINE_H
+
+#include <linux/types.h>
+#include <linux/module.h>
+
+struct modemline_line;
+
+/**
+ * struct modemline_line_ops - what a transport implements
+ * @dial:   start dialing @number (validated by the core). Returns 0 or a
+ *          negative errno; the outcome comes later through
+ *          modemline_line_connected() or modemline_line_ended().
+ * @answer: answer the offered call; outcome as for @dial.
+ * @hangup: end the current call from this side. The transport reports
+ *          completion with modemline_line_ended(); if it never does, the
+ *          core gives up after hangup_timeout_ms.
+ *
+ * Called in process context without core spinlocks held; they may sleep
+ * but should not block for long.
+ */
+struct modemline_line_ops {
+	int (*dial)(struct modemline_line *line, const char *number);
+	int (*answer)(struct modemline_line *line);
+	void (*hangup)(struct modemline_line *line);
+};
+
+struct modemline_line *modemline_line_create(const struct modemline_line_ops *ops,
+					     u32 transport, const char *name,
+					     void *priv);
+int modemline_line_register(struct modemline_line *line);
+void modemline_line_remove(struct modemline_line *line, u32 reason);
+void modemline_line_put(struct modemline_line *line);
+
+void *modemline_line_priv(struct modemline_line *line);
+u32 modemline_line_id(struct modemline_line *line);
+
+void modemline_line_connected(struct modemline_line *line, u32 rate,
+			      const char *result);
+void modemline_line_ended(struct modemline_line *line, u32 origin, u32 reason,
+			  const char *result);
+void modemline_line_offer(struct modemline_line *line, const char *number);
+void modemline_line_offer_end(struct modemline_line *line);
+
+#endif /* _MODEMLINE_LINE_H */

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * modemline core internals, shared by the core's files and its KUnit
+ * suites. Transports include line.h only.
+ *
+ * Lock order (outermost first):
+ *   line->ctl                 mutex, serialises the ops of one line
+ *   client->calls (xa_lock)   a file's handle table
+ *   modemline_lines (xa_lock) the line registry
+ *   line->lock                a line and the records of its calls
+ *   modemline_subs_lock       the subscription list
+ *   evq->lock                 a file's event queue
+ */
+#ifndef _MODEMLINE_H
+#define _MODEMLINE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <linux/modemline.h>
+
+#include "compat.h"
+#include "line.h"
+
+struct modemline_client;
+
+struct modemline_line {
+	struct kref ref;
+	u32 id;				/* set once by register, 0 before */
+	u32 transport;			/* MODEMLINE_TRANSPORT_*, constant */
+	char name[MODEMLINE_NAME_LEN];	/* constant */
+	const struct modemline_line_ops *ops;
+	void *priv;
+	/*
+	 * Held around every ops call and every state change an ioctl or
+	 * the timeout starts, so that a drop's hang-up cannot hit a newer
+	 * call, and so that no op runs once remove() has marked the line
+	 * dead.
+	 */
+	struct mutex ctl;
+	/*
+	 * Protects the fields below and the record of every call on this
+	 * line (the fields of struct modemline_call marked "line->lock").
+	 */
+	spinlock_t lock;
+	bool dead;
+	struct modemline_call *active;	/* not yet ended; holds a reference */
+	bool offering;
+	u32 rings;
+	char offered_number[MODEMLINE_NUMBER_LEN];
+	u64 calls;
+	u64 calls_connected;
+	u64 calls_failed;
+	unsigned long deadline;		/* jiffies when @timeout may act */
+	struct delayed_work timeout;	/* dial/answer timeout, hangup guard */
+};
+
+struct modemline_call {
+	struct kref ref;
+	struct modemline_line *line;	/* holds a reference, constant */
+	u32 handle;			/* constant once the call is started */
+	u32 direction;			/* constant */
+	wait_queue_head_t wait;		/* woken when DISCONNECTED */
+	/* line->lock: */
+	struct modemline_client *client;	/* owner, NULL once released */
+	u32 state;
+	u32 origin;
+	u32 reason;
+	u32 rate;
+	u32 pending_origin;		/* what ends a DISCONNECTING call */
+	u32 pending_reason;
+	u64 created_ns;
+	u64 connected_ns;
+	u64 disconnected_ns;
+	u64 rx_bytes;
+	u64 tx_bytes;
+	char number[MODEMLINE_NUMBER_LEN];
+	char result[MODEMLINE_RESULT_LEN];
+};
+
+/* A bounded queue of events for one open file. */
+struct modemline_evq {
+	spinlock_t lock;		/* protects the fields below */
+	struct modemline_event *ring;
+	u32 cap;
+	u32 head;
+	u32 count;
+	u32 lost;			/* dropped since the last OVERFLOW */
+	u64 seq;			/* last sequence number assigned */
+	wait_queue_head_t wait;		/* readers and pollers */
+	struct mutex read_mutex;	/* one reader consumes at a time */
+};
+
+/* The state of one open /dev/modemline. */
+struct modemline_client {
+	/* Handle -> call; xa_lock also protects @next_handle, @ncalls. */
+	struct xarray calls;
+	u32 next_handle;
+	u32 ncalls;
+	u32 max_calls;			/* max_calls when the file was opened */
+	struct modemline_evq events;
+	/* Subscriptions, under modemline_subs_lock (line.c): */
+	struct list_head sub_node;	/* in the list of subscribed files */
+	struct list_head subs;		/* lines subscribed to one by one */
+	bool sub_all;			/* subscribed to every line */
+};
+
+/* What happens to a call; the table in call.c says what each does. */
+enum modemline_call_input {
+	MODEMLINE_IN_CONNECT,		/* the modem connected */
+	MODEMLINE_IN_END,		/* the modem or the line ended it */
+	MODEMLINE_IN_DROP,		/* local drop or release */
+	MODEMLINE_IN_TIMEOUT,		/* dial timeout or hangup guard */
+	MODEMLINE_IN_COUNT,
+};
+
+extern unsigned int modemline_dial_timeout_ms;
+extern unsigned int modemline_hangup_timeout_ms;
+
+/* call.c */
+u32 modemline_call_next_state(u32 state, enum modemline_call_input in);
+struct modemline_call *modemline_call_alloc(struct modemline_line *line,
+					    u32 direction, const char *number);
+void modemline_call_put(struct modemline_call *call);
+struct modemline_call *modemline_call_input(struct modemline_call *call,
+					    enum modemline_call_input in,
+					    u32 origin, u32 reason, u32 rate,
+					    const char *result);
+int modemline_call_start(struct modemline_call *call,
+			 struct modemline_client *client, u32 timeout_ms);
+void modemline_call_drop(struct modemline_call *call);
+void modemline_call_disown(struct modemline_call *call);
+bool modemline_call_ended(struct modemline_call *call);
+void modemline_call_fill_info(struct modemline_call *call,
+			      struct modemline_call_info *info);
+int modemline_calls_init(void);
+void modemline_calls_exit(void);
+
+/* line.c */
+struct modemline_line *modemline_line_get_by_id(u32 id);
+void modemline_line_arm_timeout_locked(struct modemline_line *line,
+				       unsigned int ms);
+int modemline_line_list(u32 *ids, u32 max, u32 *total);
+void modemline_line_fill_info(struct modemline_line *line,
+			      struct modemline_line_info *info);
+int modemline_subscribe(struct modemline_client *client, u32 line_id);
+int modemline_unsubscribe(struct modemline_client *client, u32 line_id);
+void modemline_unsubscribe_all(struct modemline_client *client);
+
+/* event.c */
+int modemline_evq_init(struct modemline_evq *q, u32 cap);
+void modemline_evq_destroy(struct modemline_evq *q);
+void modemline_evq_push(struct modemline_evq *q,
+			const struct modemline_event *ev);
+bool modemline_evq_peek(struct modemline_evq *q, struct modemline_event *ev);
+void modemline_evq_consume(struct modemline_evq *q);
+bool modemline_evq_empty(struct modemline_evq *q);
+void modemline_client_event(struct modemline_client *client,
+			    struct modemline_event *ev);
+
+/* client.c */
+struct modemline_client *modemline_client_create(u32 max_calls, u32 max_events);
+void modemline_client_destroy(struct modemline_client *client);
+int modemline_client_reserve(struct modemline_client *client, u32 *handle);
+void modemline_client_unreserve(struct modemline_client *client, u32 handle);
+void modemline_client_publish(struct modemline_client *client, u32 handle,
+			      struct modemline_call *call);
+struct modemline_call *modemline_client_get(struct modemline_client *client,
+					    u32 handle);
+struct modemline_call *modemline_client_take(struct modemline_client *client,
+					     u32 handle,
+					     struct modemline_call *call);
+int modemline_client_info(struct modemline_client *client, u32 handle,
+			  struct modemline_call_info *info);
+int modemline_client_list(struct modemline_client *client, u32 *ids, u32 max,
+			  u32 *total);
+
+#endif /* _MODEMLINE_H */

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modemline_sim: simulated modem lines for tests and benchmarks, in the
+ * manner of netdevsim. The core does not know these lines are simulated.
+ *
+ * /sys/kernel/debug/modemline_sim/
+ *   new_line             write NAME: create line NAME
+ *   lines/NAME/id        the line id
+ *   lines/NAME/control   write one command:
+ *     dial connect DELAY_MS RATE | dial busy|noanswer|nocarrier|
+ *       nodialtone|error DELAY_MS | dial silent
+ *     answer connect DELAY_MS RATE | answer nocarrier DELAY_MS |
+ *       answer silent
+ *     hangup_delay MS      local hang-ups complete after MS
+ *     hangup               the remote side hangs up
+ *     carrier_lost         carrier drops without a result code
+ *     ring [NUMBER]        one RING, with caller id
+ *     ring_stop            the caller gives up
+ *     remove               the modem disappears
+ *
+ * Unloading the module removes every line with reason SHUTDOWN.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <linux/modemline.h>
+
+#include "line.h"
+
+#define SIM_CMD_MAX	80
+
+/* What the simulated modem does with the next dial or answer. */
+struct sim_outcome {
+	u32 origin;		/* 0: connect; else how the attempt fails */
+	u32 reason;
+	const char *result;	/* result text of a failure */
+	bool silent;		/* never answers: the dial timeout fires */
+	u32 delay_ms;
+	u32 rate;
+};
+
+struct sim_line {
+	struct list_head node;		/* in sim_lines, under sim_lock */
+	struct modemline_line *line;
+	struct dentry *dir;
+	u32 id;
+	char name[MODEMLINE_NAME_LEN];
+	/* Protects the script below and @pending. */
+	spinlock_t lock;
+	struct sim_outcome dial;
+	struct sim_outcome answer;
+	struct sim_outcome pending;	/* the attempt in progress */
+	u32 hangup_delay_ms;
+	struct delayed_work outcome;	/* delivers @pending */
+	struct delayed_work hangup_done;	/* completes a local hang-up */
+	struct work_struct remove;	/* "remove" cannot free its own file */
+};
+
+static struct workqueue_struct *sim_wq;	/* runs removals */
+static struct dentry *sim_root;
+static struct dentry *sim_lines_dir;
+static DEFINE_MUTEX(sim_lock);	/* protects sim_lines */
+static LIST_HEAD(sim_lines);
+
+static const struct sim_outcome sim_connect = { .rate = 33600 };
+
+static void sim_outcome_work(struct work_struct *work)
+{
+	struct sim_line *sim = container_of(to_delayed_work(work),
+					    struct sim_line, outcome);
+	struct sim_outcome o;
+	char text[MODEMLINE_RESULT_LEN];
+
+	spin_lock(&sim->lock);
+	o = sim->pending;
+	spin_unlock(&sim->lock);
+	if (o.origin) {
+		modemline_line_ended(sim->line, o.origin, o.reason, o.result);
+		return;
+	}
+	if (o.rate)
+		snprintf(text, sizeof(text), "CONNECT %u", o.rate);
+	else
+		strscpy(text, "CONNECT", sizeof(text));
+	modemline_line_connected(sim->line, o.rate, text);
+}
+
+static void sim_hangup_work(struct work_struct *work)
+{
+	struct sim_line *sim = container_of(to_delayed_work(work),
+					    struct sim_line, hangup_done);
+
+	modemline_line_ended(sim->line, MODEMLINE_ORIGIN_LOCAL,
+			     MODEMLINE_REASON_NORMAL, "OK");
+}
+
+/* Ops run under the line's ctl mutex, so they never overlap. */
+static void sim_start(struct sim_line *sim, bool answer)
+{
+	struct sim_outcome o;
+
+	/* A hang-up still completing belongs to the previous call. */
+	cancel_delayed_work_sync(&sim->hangup_done);
+	spin_lock(&sim->lock);
+	o = answer ? sim->answer : sim->dial;
+	sim->pending = o;
+	spin_unlock(&sim->lock);
+	if (!o.silent)
+		mod_delayed_work(system_wq, &sim->outcome,
+				 msecs_to_jiffies(o.delay_ms));
+}
+
+static int sim_dial(struct modemline_line *line, const char *number)
+{
+	sim_start(modemline_line_priv(line), false);
+	return 0;
+}
+
+static int sim_answer(struct modemline_line *line)
+{
+	sim_start(modemline_line_priv(line), true);
+	return 0;
+}
+
+static void sim_hangup(struct modemline_line *line)
+{
+	struct sim_line *sim = modemline_line_priv(line);
+	u32 delay;
+
+	cancel_delayed_work_sync(&sim->outcome);
+	spin_lock(&sim->lock);
+	delay = sim->hangup_delay_ms;
+	spin_unlock(&sim->lock);
+	mod_delayed_work(system_wq, &sim->hangup_done, msecs_to_jiffies(delay));
+}
+
+static const struct modemline_line_ops sim_ops = {
+	.dial = sim_dial,
+	.answer = sim_answer,
+	.hangup = sim_hangup,
+};
+
+/* Parse "connect DELAY RATE", "silent" or "<failure> DELAY". */
+static int sim_parse_outcome(char *args, struct sim_outcome *o)
+{
+	static const struct {
+		const char *word;
+		u32 origin, reason;
+		const char *result;
+	} failures[] = {
+		{ "busy", MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_BUSY, "BUSY" },
+		{ "noanswer", MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NO_ANSWER, "NO ANSWER" },
+		{ "nocarrier", MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NO_CARRIER, "NO CARRIER" },
+		{ "nodialtone", MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NO_DIALTONE, "NO DIALTONE" },
+		{ "error", MODEMLINE_ORIGIN_SYSTEM, MODEMLINE_REASON_MODEM_ERROR, "ERROR" },
+	};
+	char *word = strsep(&args, " ");
+	char extra;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	if (!word)
+		return -EINVAL;
+	if (!strcmp(word, "silent")) {
+		o->silent = true;
+		return args ? -EINVAL : 0;
+	}
+	if (!strcmp(word, "connect"))
+		return args && sscanf(args, "%u %u %c", &o->delay_ms, &o->rate,
+				      &extra) == 2 ? 0 : -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(failures); i++) {
+		if (strcmp(word, failures[i].word))
+			continue;
+		o->origin = failures[i].origin;
+		o->reason = failures[i].reason;
+		o->result = failures[i].result;
+		return args && sscanf(args, "%u %c", &o->delay_ms, &extra) == 1 ?
+		       0 : -EINVAL;
+	}
+	return -EINVAL;
+}
+
+static void sim_remove_work(struct work_struct *work)
+{
+	struct sim_line *sim = container_of(work, struct sim_line, remove);
+
+	debugfs_remove_recursive(sim->dir);
+	modemline_line_put(sim->line);
+	kfree(sim);
+}
+
+/* Take @sim off the list and end its line; the caller frees it. */
+static void sim_unplug(struct sim_line *sim, u32 reason)
+{
+	lockdep_assert_held(&sim_lock);
+	list_del(&sim->node);
+	modemline_line_remove(sim->line, reason);
+	/* No op runs any more: nothing re-queues these. */
+	cancel_delayed_work_sync(&sim->outcome);
+	cancel_delayed_work_sync(&sim->hangup_done);
+}
+
+static int sim_command(struct sim_line *sim, char *cmd)
+{
+	struct sim_outcome o;
+	char *word = strsep(&cmd, " ");
+	u32 ms;
+	int err;
+
+	if (!strcmp(word, "dial") || !strcmp(word, "answer")) {
+		err = sim_parse_outcome(cmd, &o);
+		if (err)
+			return err;
+		spin_lock(&sim->lock);
+		if (word[0] == 'd')
+			sim->dial = o;
+		else
+			sim->answer = o;
+		spin_unlock(&sim->lock);
+		return 0;
+	}
+	if (!strcmp(word, "hangup_delay")) {
+		if (!cmd || kstrtou32(cmd, 10, &ms))
+			return -EINVAL;
+		spin_lock(&sim->lock);
+		sim->hangup_delay_ms = ms;
+		spin_unlock(&sim->lock);
+		return 0;
+	}
+	if (!strcmp(word, "ring")) {
+		if (cmd && (strlen(cmd) >= MODEMLINE_NUMBER_LEN ||
+			    strspn(cmd, "0123456789+*#") != strlen(cmd)))
+			return -EINVAL;
+		modemline_line_offer(sim->line, cmd);
+		return 0;
+	}
+	if (cmd)
+		return -EINVAL;
+	if (!strcmp(word, "hangup")) {
+		modemline_line_ended(sim->line, MODEMLINE_ORIGIN_REMOTE,
+				     MODEMLINE_REASON_NORMAL, "NO CARRIER");
+	} else if (!strcmp(word, "carrier_lost")) {
+		modemline_line_ended(sim->line, MODEMLINE_ORIGIN_REMOTE,
+				     MODEMLINE_REASON_CARRIER_LOST, NULL);
+	} else if (!strcmp(word, "ring_stop")) {
+		modemline_line_offer_end(sim->line);
+	} else if (!strcmp(word, "remove")) {
+		mutex_lock(&sim_lock);
+		sim_unplug(sim, MODEMLINE_REASON_LINE_REMOVED);
+		mutex_unlock(&sim_lock);
+		/* Removing our own debugfs file waits for this write. */
+		queue_work(sim_wq, &sim->remove);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Copy a one-line command from userspace, without its newline. */
+static int sim_read_cmd(char *buf, const char __user *ubuf, size_t len)
+{
+	if (len == 0 || len >= SIM_CMD_MAX)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return 0;
+}
+
+static ssize_t sim_control_write(struct file *file, const char __user *ubuf,
+				 size_t len, loff_t *ppos)
+{
+	struct sim_line *sim = file->private_data;
+	char buf[SIM_CMD_MAX];
+	int err;
+
+	err = sim_read_cmd(buf, ubuf, len);
+	if (!err)
+		err = sim_command(sim, buf);
+	return err ? err : len;
+}
+
+static const struct file_operations sim_control_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = sim_control_write,
+};
+
+static bool sim_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 0 && len < MODEMLINE_NAME_LEN &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == len &&
+	       strcmp(name, ".") && strcmp(name, "..");
+}
+
+static int sim_create(const char *name)
+{
+	struct sim_line *sim, *cur;
+	int err;
+
+	if (!sim_name_valid(name))
+		return -EINVAL;
+	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return -ENOMEM;
+	strscpy(sim->name, name, sizeof(sim->name));
+	spin_lock_init(&sim->lock);
+	sim->dial = sim_connect;
+	sim->answer = sim_connect;
+	INIT_DELAYED_WORK(&sim->outcome, sim_outcome_work);
+	INIT_DELAYED_WORK(&sim->hangup_done, sim_hangup_work);
+	INIT_WORK(&sim->remove, sim_remove_work);
+	sim->line = modemline_line_create(&sim_ops, MODEMLINE_TRANSPORT_SIM,
+					  name, sim);
+	if (!sim->line) {
+		kfree(sim);
+		return -ENOMEM;
+	}
+
+	mutex_lock(&sim_lock);
+	list_for_each_entry(cur, &sim_lines, node) {
+		if (!strcmp(cur->name, name)) {
+			err = -EEXIST;
+			goto fail;
+		}
+	}
+	sim->dir = debugfs_create_dir(name, sim_lines_dir);
+	if (IS_ERR(sim->dir)) {
+		err = PTR_ERR(sim->dir);
+		goto fail;
+	}
+	err = modemline_line_register(sim->line);
+	if (err) {
+		debugfs_remove_recursive(sim->dir);
+		goto fail;
+	}
+	sim->id = modemline_line_id(sim->line);
+	debugfs_create_u32("id", 0444, sim->dir, &sim->id);
+	debugfs_create_file("control", 0200, sim->dir, sim, &sim_control_fops);
+	list_add_tail(&sim->node, &sim_lines);
+	mutex_unlock(&sim_lock);
+	return 0;
+fail:
+	mutex_unlock(&sim_lock);
+	modemline_line_put(sim->line);
+	kfree(sim);
+	return err;
+}
+
+static ssize_t sim_new_line_write(struct file *file, const char __user *ubuf,
+				  size_t len, loff_t *ppos)
+{
+	char buf[SIM_CMD_MAX];
+	int err;
+
+	err = sim_read_cmd(buf, ubuf, len);
+	if (!err)
+		err = sim_create(buf);
+	return err ? err : len;
+}
+
+static const struct file_operations sim_new_line_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = sim_new_line_write,
+};
+
+static int __init sim_init(void)
+{
+	sim_wq = alloc_workqueue("modemline_sim", 0, 0);
+	if (!sim_wq)
+		return -ENOMEM;
+	sim_root = debugfs_create_dir("modemline_sim", NULL);
+	if (IS_ERR(sim_root)) {
+		destroy_workqueue(sim_wq);
+		return PTR_ERR(sim_root);
+	}
+	sim_lines_dir = debugfs_create_dir("lines", sim_root);
+	debugfs_create_file("new_line", 0200, sim_root, NULL, &sim_new_line_fops);
+	return 0;
+}
+module_init(sim_init);
+
+static void __exit sim_exit(void)
+{
+	struct sim_line *sim, *next;
+
+	/* No file is open (they pin the module): finish pending removals. */
+	destroy_workqueue(sim_wq);
+	mutex_lock(&sim_lock);
+	list_for_each_entry_safe(sim, next, &sim_lines, node) {
+		sim_unplug(sim, MODEMLINE_REASON_SHUTDOWN);
+		modemline_line_put(sim->line);
+		kfree(sim);
+	}
+	mutex_unlock(&sim_lock);
+	debugfs_remove_recursive(sim_root);
+}
+module_exit(sim_exit);
+
+MODULE_DESCRIPTION("Simulated modem lines for modemline tests");
+MODULE_LICENSE("GPL");

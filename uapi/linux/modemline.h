@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * modemline: call sessions on modem lines.
+ *
+ * Userspace opens /dev/modemline and drives calls with the ioctls below,
+ * reads events with read() and waits for them with poll()/epoll.
+ *
+ * Objects
+ *   line   A modem reachable through a tty (or a simulated one). Named by a
+ *          line id, a __u32 > 0 that is global and never reused while the
+ *          module is loaded.
+ *   call   One dialed or answered call on a line. Named by a call handle,
+ *          a __u32 > 0 that is private to the open file that created it:
+ *          another file can neither see nor use it. Handles are allocated
+ *          cyclically, so a released handle is not handed out again at
+ *          once.
+ *
+ * Lifecycle of a call
+ *   DIAL or ANSWER creates the call (DIALING or ANSWERING), the modem
+ *   connects it (CONNECTED), and it ends, always recording who ended it
+ *   (origin) and why (reason): DISCONNECTED. A local DROP passes through
+ *   DISCONNECTING while the modem hangs up. A DISCONNECTED call keeps its
+ *   handle and its complete record (CALL_INFO) until DEALLOCATE releases
+ *   it, or the file is closed, which terminates and releases every call
+ *   the file still holds.
+ *
+ * Conventions for every ioctl
+ *   - Arguments are fixed-size structs whose size is part of the command
+ *     number; a command with an unknown number, size or direction fails
+ *     with -ENOTTY.
+ *   - Every field named reserved/pad and every flag bit not defined here
+ *     must be zero, else -EINVAL.
+ *   - An unreadable or unwritable argument fails with -EFAULT and changes
+ *     nothing (an output struct is written only after the operation
+ *     succeeded; for DIAL/ANSWER a failure to write the handle back
+ *     releases the new call again).
+ *   - A call handle this file does not hold (0, never issued, released,
+ *     or another file's) fails with -ENOENT. So does an unknown line id.
+ *   - Output structs are fully written: padding and unused bytes are 0.
+ *   - Strings are NUL-terminated inside their array; an input string
+ *     without a NUL in its array fails with -EINVAL.
+ *   - Timestamps are CLOCK_BOOTTIME nanoseconds; 0 means "not reached".
+ *   - 32-bit processes use the same structs and commands unchanged.
+ */
+#ifndef _UAPI_LINUX_MODEMLINE_H
+#define _UAPI_LINUX_MODEMLINE_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Sizes of string fields, terminating NUL included. */
+#define MODEMLINE_NUMBER_LEN	48	/* dial string or caller id */
+#define MODEMLINE_RESULT_LEN	32	/* last modem result text */
+#define MODEMLINE_NAME_LEN	32	/* line name, e.g. "ttyUSB0" */
+
+/* Call direction. */
+#define MODEMLINE_DIR_OUTGOING	1	/* created by DIAL */
+#define MODEMLINE_DIR_INCOMING	2	/* created by ANSWER */
+
+/* Call state. */
+#define MODEMLINE_STATE_DIALING		1	/* ATD sent, waiting for a result */
+#define MODEMLINE_STATE_ANSWERING	2	/* ATA sent, waiting for carrier */
+#define MODEMLINE_STATE_CONNECTED	3	/* carrier up, data can flow */
+#define MODEMLINE_STATE_DISCONNECTING	4	/* local drop, modem hanging up */
+#define MODEMLINE_STATE_DISCONNECTED	5	/* ended; record retained */
+
+/* Who ended the call (0 while it has not ended). */
+#define MODEMLINE_ORIGIN_NONE	0
+#define MODEMLINE_ORIGIN_LOCAL	1	/* this application: DROP, DEALLOCATE */
+#define MODEMLINE_ORIGIN_REMOTE	2	/* the other party or the network */
+#define MODEMLINE_ORIGIN_SYSTEM	3	/* the driver, the modem or the host */
+
+/*
+ * Why the call ended. The TAPI LINEDISCONNECTMODE_* equivalent is given
+ * for applications ported from Windows telephony.
+ *
+ *   reason        origin  meaning                              TAPI
+ *   NORMAL        local   DROP (or DEALLOCATE with DROP flag)  NORMAL
+ *   NORMAL        remote  the other side hung up (NO CARRIER   NORMAL
+ *                         while connected)
+ *   BUSY          remote  BUSY                                 BUSY
+ *   NO_ANSWER     remote  NO ANSWER                            NOANSWER
+ *   NO_CARRIER    remote  NO CARRIER before connecting         UNREACHABLE
+ *   NO_DIALTONE   remote  NO DIALTONE                          NODIALTONE
+ *   CARRIER_LOST  remote  carrier detect dropped while         NORMAL
+ *                         connected, without a result code
+ *   REJECTED      remote  the caller hung up before the        REJECT
+ *                         answer completed
+ *   DIAL_TIMEOUT  system  no result within the dial timeout    UNAVAIL
+ *   MODEM_ERROR   system  the modem answered ERROR             UNAVAIL
+ *   LINE_REMOVED  system  tty hung up, ldisc detached, USB     OUTOFORDER
+ *                         modem unplugged, line deleted
+ *   SHUTDOWN      system  the line's driver is being unloaded  OUTOFORDER
+ */
+#define MODEMLINE_REASON_NONE		0
+#define MODEMLINE_REASON_NORMAL		1
+#define MODEMLINE_REASON_BUSY		2
+#define MODEMLINE_REASON_NO_ANSWER	3
+#define MODEMLINE_REASON_NO_CARRIER	4
+#define MODEMLINE_REASON_NO_DIALTONE	5
+#define MODEMLINE_REASON_CARRIER_LOST	6
+#define MODEMLINE_REASON_REJECTED	7
+#define MODEMLINE_REASON_DIAL_TIMEOUT	8
+#define MODEMLINE_REASON_MODEM_ERROR	9
+#define MODEMLINE_REASON_LINE_REMOVED	10
+#define MODEMLINE_REASON_SHUTDOWN	11
+
+/* Line transport, in struct modemline_line_info.transport. */
+#define MODEMLINE_TRANSPORT_SIM	1	/* modemline_sim */
+#define MODEMLINE_TRANSPORT_TTY	2	/* line discipline on a tty */
+
+/* Line flags, in struct modemline_line_info.flags. */
+#define MODEMLINE_LINE_OFFERING	(1U << 0)	/* an incoming call rings */
+#define MODEMLINE_LINE_BUSY	(1U << 1)	/* a call is in progress */
+
+/*
+ * struct modemline_id_list - argument of LINE_LIST and CALL_LIST
+ * @count: in: number of __u32 slots at @ids; out: number of ids that
+ *         exist (may be larger than the slots given; call again)
+ * @flags: must be 0
+ * @ids:   user pointer to an array of @count __u32, filled in ascending
+ *         order with min(in @count, out @count) ids; may be 0 when
+ *         @count is 0 to ask only for the number
+ */
+struct modemline_id_list {
+	__u32 count;
+	__u32 flags;
+	__aligned_u64 ids;
+};
+
+/*
+ * struct modemline_line_info - argument of LINE_INFO
+ * @line_id:         in: the line
+ * @flags:           out: MODEMLINE_LINE_*
+ * @transport:       out: MODEMLINE_TRANSPORT_*
+ * @rings:           out: RINGs counted for the call being offered
+ * @name:            out: the line's name (tty name, or "sim<N>")
+ * @offered_number:  out: caller id of the offered call ("" if unknown)
+ * @calls:           out: calls created on the line since it appeared
+ * @calls_connected: out: of those, calls that reached CONNECTED
+ * @calls_failed:    out: of those, calls that ended without connecting
+ * @reserved:        in: must be 0; out: 0
+ */
+struct modemline_line_info {
+	__u32 line_id;
+	__u32 flags;
+	__u32 transport;
+	__u32 rings;
+	char name[MODEMLINE_NAME_LEN];
+	char offered_number[MODEMLINE_NUMBER_LEN];
+	__aligned_u64 calls;
+	__aligned_u64 calls_connected;
+	__aligned_u64 calls_failed;
+	__aligned_u64 reserved[2];
+};
+
+/*
+ * struct modemline_subscribe - argument of SUBSCRIBE and UNSUBSCRIBE
+ * @line_id: the line whose events (offered calls, line removed) this
+ *           file wants; 0 means every line, present and future, and adds
+ *           LINE_ADDED events
+ * @flags:   must be 0
+ */
+struct modemline_subscribe {
+	__u32 line_id;
+	__u32 flags;
+};
+
+/*
+ * struct modemline_dial - argument of DIAL
+ * @line_id:    in: the line to dial on
+ * @flags:      in: must be 0
+ * @number:     in: dial string, NUL-terminated, 1..47 characters from
+ *              "0123456789*#+,;!@ABCDPTWpw" (Hayes dial modifiers
+ *              included); anything else is -EINVAL
+ * @timeout_ms: in: fail the call with origin SYSTEM / reason DIAL_TIMEOUT
+ *              if it is not connected after this long; 0 means the
+ *              module default (parameter dial_timeout_ms)
+ * @call:       out: the new call's handle
+ * @reserved:   in: must be 0
+ */
+struct modemline_dial {
+	__u32 line_id;
+	__u32 flags;
+	char number[MODEMLINE_NUMBER_LEN];
+	__u32 timeout_ms;
+	__u32 call;
+	__aligned_u64 reserved;
+};
+
+/*
+ * struct modemline_answer - argument of ANSWER
+ * @line_id:  in: the line whose offered (ringing) call to answer
+ * @flags:    in: must be 0
+ * @call:     out: the new call's handle
+ * @reserved: in: must be 0
+ */
+struct modemline_answer {
+	__u32 line_id;
+	__u32 flags;
+	__u32 call;
+	__u32 reserved;
+};
+
+/* DROP: wait until the call is DISCONNECTED (interruptible, restartable). */
+#define MODEMLINE_DROP_WAIT		(1U << 0)
+/* DEALLOCATE: drop the call first if it has not ended yet. */
+#define MODEMLINE_DEALLOCATE_DROP	(1U << 0)
+
+/*
+ * struct modemline_call_op - argument of DROP and DEALLOCATE
+ * @call:  the handle
+ * @flags: MODEMLINE_DROP_* or MODEMLINE_DEALLOCATE_*
+ */
+struct modemline_call_op {
+	__u32 call;
+	__u32 flags;
+};
+
+/*
+ * struct modemline_call_info - argument of CALL_INFO: the call's record
+ * @call:            in: the handle
+ * @flags:           in: must be 0
+ * @line_id:         out: the line the call was made on (it may be gone)
+ * @direction:       out: MODEMLINE_DIR_*
+ * @state:           out: MODEMLINE_STATE_*
+ * @origin:          out: MODEMLINE_ORIGIN_*
+ * @reason:          out: MODEMLINE_REASON_*
+ * @rate:            out: connect rate in bit/s from "CONNECT <rate>", 0
+ *                   if the modem reported none
+ * @created_ns:      out: when DIAL/ANSWER created the call
+ * @connected_ns:    out: when it reached CONNECTED (0: never)
+ * @disconnected_ns: out: when it reached DISCONNECTED (0: not yet)
+ * @duration_ns:     out: connected time: disconnected (or now, while
+ *                   connected) minus connected; 0 if never connected
+ * @rx_bytes:        out: bytes delivered to userspace from the modem
+ * @tx_bytes:        out: bytes accepted from userspace for the modem
+ * @number:          out: dialed number, or caller id for incoming calls
+ * @result:          out: the last result text the modem gave for this
+ *                   call, e.g. "CONNECT 33600" or "NO CARRIER"
+ */
+struct modemline_call_info {
+	__u32 call;
+	__u32 flags;
+	__u32 line_id;
+	__u32 direction;
+	__u32 state;
+	__u32 origin;
+	__u32 reason;
+	__u32 rate;
+	__aligned_u64 created_ns;
+	__aligned_u64 connected_ns;
+	__aligned_u64 disconnected_ns;
+	__aligned_u64 duration_ns;
+	__aligned_u64 rx_bytes;
+	__aligned_u64 tx_bytes;
+	char number[MODEMLINE_NUMBER_LEN];
+	char result[MODEMLINE_RESULT_LEN];
+};
+
+/* Event types, in struct modemline_event.type. */
+#define MODEMLINE_EVENT_CALL_STATE	1	/* a call of this file changed state */
+#define MODEMLINE_EVENT_CALL_OFFERED	2	/* a subscribed line rings */
+#define MODEMLINE_EVENT_LINE_ADDED	3	/* a line appeared (subscribed to 0) */
+#define MODEMLINE_EVENT_LINE_REMOVED	4	/* a subscribed line went away */
+#define MODEMLINE_EVENT_OVERFLOW	5	/* @lost events were dropped */
+
+/*
+ * struct modemline_event - the record read() returns
+ *
+ * read() returns whole records only: a buffer smaller than one record is
+ * -EINVAL; a larger one gets as many whole records as fit. Without
+ * O_NONBLOCK read() sleeps until an event arrives (-EINTR/restart on a
+ * signal); with it an empty queue is -EAGAIN. poll() reports EPOLLIN when
+ * a record is queued.
+ *
+ * The queue per file is bounded (module parameter max_events). When it is
+ * full, new events are dropped and counted; once the reader makes room a
+ * single OVERFLOW record carrying the count is queued before any newer
+ * event.
+ *
+ * @seq:          per-file sequence number of this record, from 1, with no
+ *                gaps (lost events get none; OVERFLOW says how many)
+ * @timestamp_ns: CLOCK_BOOTTIME when the event happened
+ * @type:         MODEMLINE_EVENT_*
+ * @line_id:      the line concerned
+ * @call:         CALL_STATE: the handle; otherwise 0
+ * @state:        CALL_STATE: the new MODEMLINE_STATE_*
+ * @origin:       CALL_STATE to DISCONNECTED: MODEMLINE_ORIGIN_*
+ * @reason:       CALL_STATE to DISCONNECTED: MODEMLINE_REASON_*;
+ *                LINE_REMOVED: why the line went
+ * @lost:         OVERFLOW: number of events dropped
+ * @rate:         CALL_STATE to CONNECTED: connect rate, bit/s
+ * @number:       CALL_OFFERED: caller id ("" if unknown)
+ */
+struct modemline_event {
+	__aligned_u64 seq;
+	__aligned_u64 timestamp_ns;
+	__u32 type;
+	__u32 line_id;
+	__u32 call;
+	__u32 state;
+	__u32 origin;
+	__u32 reason;
+	__u32 lost;
+	__u32 rate;
+	char number[MODEMLINE_NUMBER_LEN];
+};
+
+#define MODEMLINE_IOC_MAGIC	0xB9
+
+/*
+ * LINE_LIST: ids of the lines that exist now.
+ *   -EINVAL  flags not 0;  -EFAULT  bad argument or @ids array
+ */
+#define MODEMLINE_IOC_LINE_LIST	_IOWR(MODEMLINE_IOC_MAGIC, 0x01, struct modemline_id_list)
+
+/*
+ * LINE_INFO: state and counters of one line.
+ *   -ENOENT  no such line;  -EINVAL  reserved not 0;  -EFAULT
+ */
+#define MODEMLINE_IOC_LINE_INFO	_IOWR(MODEMLINE_IOC_MAGIC, 0x02, struct modemline_line_info)
+
+/*
+ * SUBSCRIBE / UNSUBSCRIBE: start or stop receiving a line's events.
+ * Subscribing twice is harmless; unsubscribing from a line not subscribed
+ * to is -ENOENT. Calls created by this file report their own state events
+ * whether or not the file is subscribed.
+ *   -ENOENT  no such line;  -EINVAL  flags not 0;  -EFAULT
+ */
+#define MODEMLINE_IOC_SUBSCRIBE		_IOW(MODEMLINE_IOC_MAGIC, 0x03, struct modemline_subscribe)
+#define MODEMLINE_IOC_UNSUBSCRIBE	_IOW(MODEMLINE_IOC_MAGIC, 0x04, struct modemline_subscribe)
+
+/*
+ * DIAL: start an outgoing call; completion arrives as CALL_STATE events.
+ *   -ENOENT  no such line (or it is being removed)
+ *   -EBUSY   the line already has a call that has not ended
+ *   -EINVAL  flags/reserved not 0, empty, unterminated or invalid number
+ *   -EMFILE  this file already holds max_calls calls (module parameter);
+ *            DEALLOCATE some
+ *   -ENOMEM  out of memory;  -EFAULT
+ */
+#define MODEMLINE_IOC_DIAL	_IOWR(MODEMLINE_IOC_MAGIC, 0x10, struct modemline_dial)
+
+/*
+ * ANSWER: answer the call the line is offering (see CALL_OFFERED).
+ *   -ENOENT  no such line
+ *   -ESRCH   the line is not offering a call (or the caller gave up)
+ *   -EBUSY   the line already has a call that has not ended
+ *   -EINVAL, -EMFILE, -ENOMEM, -EFAULT  as for DIAL
+ */
+#define MODEMLINE_IOC_ANSWER	_IOWR(MODEMLINE_IOC_MAGIC, 0x11, struct modemline_answer)
+
+/*
+ * DROP: end a call from this side (origin LOCAL, reason NORMAL). Returns
+ * at once; the end arrives as a CALL_STATE DISCONNECTED event. With
+ * MODEMLINE_DROP_WAIT it returns once the call is DISCONNECTED. Dropping
+ * a call that already ended succeeds and changes nothing.
+ *   -ENOENT  not a handle of this file;  -EINVAL  unknown flag
+ *   -EINTR / restart  a signal arrived while waiting (the drop goes on)
+ *   -EFAULT
+ */
+#define MODEMLINE_IOC_DROP	_IOW(MODEMLINE_IOC_MAGIC, 0x12, struct modemline_call_op)
+
+/*
+ * DEALLOCATE: release a DISCONNECTED call and its record; the handle is
+ * then invalid (-ENOENT). With MODEMLINE_DEALLOCATE_DROP a call that has
+ * not ended is dropped (origin LOCAL, reason NORMAL) and released at once.
+ *   -EBUSY   the call has not ended and MODEMLINE_DEALLOCATE_DROP is clear
+ *   -ENOENT  not a handle of this file;  -EINVAL  unknown flag;  -EFAULT
+ */
+#define MODEMLINE_IOC_DEALLOCATE _IOW(MODEMLINE_IOC_MAGIC, 0x13, struct modemline_call_op)
+
+/*
+ * CALL_INFO: the call's record, live or retained.
+ *   -ENOENT  not a handle of this file;  -EINVAL  flags not 0;  -EFAULT
+ */
+#define MODEMLINE_IOC_CALL_INFO	_IOWR(MODEMLINE_IOC_MAGIC, 0x14, struct modemline_call_info)
+
+/*
+ * CALL_LIST: the handles this file holds, live and retained.
+ *   -EINVAL  flags not 0;  -EFAULT
+ */
+#define MODEMLINE_IOC_CALL_LIST	_IOWR(MODEMLINE_IOC_MAGIC, 0x15, struct modemline_id_list)
+
+#endif /* _UAPI_LINUX_MODEMLINE_H */
