@@ -1,19 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every kernel-version difference modemline depends on, in one place.
- * Each entry names the release that changed the interface.
+ * Each entry names the release that changed the interface. checkpatch
+ * warns about LINUX_VERSION_CODE; here it is the point.
  */
 #ifndef _MODEMLINE_COMPAT_H
 #define _MODEMLINE_COMPAT_H
 
 #include <linux/version.h>
-
-/* 6.2 added <kunit/visibility.h>; before it nothing is exported for tests. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-#include <kunit/visibility.h>
-#else
-#define EXPORT_SYMBOL_IF_KUNIT(symbol)
-#endif
 
 /* 6.13 made MODULE_IMPORT_NS() take a string literal. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)

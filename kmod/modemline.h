@@ -21,6 +21,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <kunit/visibility.h>
 #include <linux/modemline.h>
 
 #include "compat.h"

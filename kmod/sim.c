@@ -22,6 +22,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -156,7 +157,8 @@ static int sim_parse_outcome(char *args, struct sim_outcome *o)
 		{ "busy", MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_BUSY, "BUSY" },
 		{ "noanswer", MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NO_ANSWER, "NO ANSWER" },
 		{ "nocarrier", MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NO_CARRIER, "NO CARRIER" },
-		{ "nodialtone", MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NO_DIALTONE, "NO DIALTONE" },
+		{ "nodialtone", MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NO_DIALTONE,
+		  "NO DIALTONE" },
 		{ "error", MODEMLINE_ORIGIN_SYSTEM, MODEMLINE_REASON_MODEM_ERROR, "ERROR" },
 	};
 	char *word = strsep(&args, " ");
@@ -293,13 +295,20 @@ static const struct file_operations sim_control_fops = {
 	.write = sim_control_write,
 };
 
+/* A name is also a debugfs directory name: keep it plain. */
 static bool sim_name_valid(const char *name)
 {
 	size_t len = strlen(name);
+	const char *c;
 
-	return len > 0 && len < MODEMLINE_NAME_LEN &&
-	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == len &&
-	       strcmp(name, ".") && strcmp(name, "..");
+	if (len == 0 || len >= MODEMLINE_NAME_LEN || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return false;
+	for (c = name; *c; c++) {
+		if (!isalnum(*c) && !strchr("_.-", *c))
+			return false;
+	}
+	return true;
 }
 
 static int sim_create(const char *name)

@@ -16,30 +16,26 @@
 			 { MODEMLINE_STATE_DISCONNECTED, "disconnected" })
 
 TRACE_EVENT(modemline_call_state,
-	TP_PROTO(u32 line_id, u32 handle, u32 old_state, u32 new_state,
-		 u32 origin, u32 reason),
-	TP_ARGS(line_id, handle, old_state, new_state, origin, reason),
-	TP_STRUCT__entry(
-		__field(u32, line_id)
-		__field(u32, handle)
-		__field(u32, old_state)
-		__field(u32, new_state)
-		__field(u32, origin)
-		__field(u32, reason)
-	),
-	TP_fast_assign(
-		__entry->line_id = line_id;
-		__entry->handle = handle;
-		__entry->old_state = old_state;
-		__entry->new_state = new_state;
-		__entry->origin = origin;
-		__entry->reason = reason;
-	),
-	TP_printk("line=%u call=%u %s -> %s origin=%u reason=%u",
-		  __entry->line_id, __entry->handle,
-		  modemline_show_state(__entry->old_state),
-		  modemline_show_state(__entry->new_state),
-		  __entry->origin, __entry->reason)
+	    TP_PROTO(u32 line_id, u32 handle, u32 old_state, u32 new_state,
+		     u32 origin, u32 reason),
+	    TP_ARGS(line_id, handle, old_state, new_state, origin, reason),
+	    TP_STRUCT__entry(__field(u32, line_id)
+			     __field(u32, handle)
+			     __field(u32, old_state)
+			     __field(u32, new_state)
+			     __field(u32, origin)
+			     __field(u32, reason)),
+	    TP_fast_assign(__entry->line_id = line_id;
+			   __entry->handle = handle;
+			   __entry->old_state = old_state;
+			   __entry->new_state = new_state;
+			   __entry->origin = origin;
+			   __entry->reason = reason;),
+	    TP_printk("line=%u call=%u %s -> %s origin=%u reason=%u",
+		      __entry->line_id, __entry->handle,
+		      modemline_show_state(__entry->old_state),
+		      modemline_show_state(__entry->new_state),
+		      __entry->origin, __entry->reason)
 );
 
 #endif /* _MODEMLINE_TRACE_H */

@@ -45,6 +45,7 @@
 #ifndef _UAPI_LINUX_MODEMLINE_H
 #define _UAPI_LINUX_MODEMLINE_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -110,8 +111,8 @@
 #define MODEMLINE_TRANSPORT_TTY	2	/* line discipline on a tty */
 
 /* Line flags, in struct modemline_line_info.flags. */
-#define MODEMLINE_LINE_OFFERING	(1U << 0)	/* an incoming call rings */
-#define MODEMLINE_LINE_BUSY	(1U << 1)	/* a call is in progress */
+#define MODEMLINE_LINE_OFFERING	_BITUL(0)	/* an incoming call rings */
+#define MODEMLINE_LINE_BUSY	_BITUL(1)	/* a call is in progress */
 
 /*
  * struct modemline_id_list - argument of LINE_LIST and CALL_LIST
@@ -203,9 +204,9 @@ struct modemline_answer {
 };
 
 /* DROP: wait until the call is DISCONNECTED (interruptible, restartable). */
-#define MODEMLINE_DROP_WAIT		(1U << 0)
+#define MODEMLINE_DROP_WAIT		_BITUL(0)
 /* DEALLOCATE: drop the call first if it has not ended yet. */
-#define MODEMLINE_DEALLOCATE_DROP	(1U << 0)
+#define MODEMLINE_DEALLOCATE_DROP	_BITUL(0)
 
 /*
  * struct modemline_call_op - argument of DROP and DEALLOCATE

@@ -1,0 +1,94 @@
+# modemline: build, install and test.
+#
+#   make demo     (not built yet) a narrated session with a simulated modem
+#   make check    every test, in qemu, on the debug and the stock kernels
+#
+# See README.md. The kernel part is built by Kbuild (Kbuild, kmod/Kbuild).
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+# Kernel for 'make vm' and friends: debug, stock-6.1 or stock-6.12.
+KERNEL ?= debug
+# Kernels 'make check' proves the module on.
+KERNELS ?= debug stock-6.1 stock-6.12
+BUILD := $(CURDIR)/build
+CMD ?= uname -r
+PREFIX ?= /usr/local
+UDEVDIR ?= /etc/udev/rules.d
+
+export MODEMLINE_BUILD := $(BUILD)
+
+all: modules userspace selftests
+
+# Against KDIR, in the source tree, the usual out-of-tree way.
+modules: kdir
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+kdir:
+	@test -f $(KDIR)/Makefile || { \
+		echo "No kernel build tree at KDIR=$(KDIR)."; \
+		echo "Install linux-headers-$$(uname -r), or pass KDIR=/path/to/tree."; \
+		echo "(make check builds its own kernels and needs neither.)"; \
+		exit 1; }
+
+# Against one of the test kernels, in build/KERNEL/ (no objects in the tree).
+modules-vm: deps
+	scripts/build-modules.sh $(KERNEL)
+
+# sparse over every file, against the test kernel: any warning fails.
+sparse: deps
+	scripts/build-modules.sh $(KERNEL) C=2
+
+userspace:
+	$(MAKE) -C userspace O=$(BUILD)/userspace
+
+selftests:
+	$(MAKE) -C selftests O=$(BUILD)/selftests
+
+deps:
+	@scripts/deps.sh
+
+check: deps userspace selftests
+	scripts/check.sh $(KERNELS)
+
+# Proves that the verdict of 'make check' can fail: leak, use after free
+# and lock inversion canaries must each be caught.
+check-harness: deps
+	scripts/check-harness.sh
+
+# Run CMD as root in a VM with our modules loaded, e.g.
+#   make vm KERNEL=stock-6.1 CMD='lsmod'
+vm: deps userspace selftests
+	scripts/build-modules.sh $(KERNEL) >/dev/null
+	scripts/vm.sh --kernel $(KERNEL) -- sh -c '$(CMD)'
+
+demo: deps
+	@echo "make demo: not built yet. The narrated session (attach a modem line,"
+	@echo "dial, talk, remote hang-up, retained record, release) needs the tty"
+	@echo "line discipline, modemsim and mlinectl (issues 4 and 6)."
+	@exit 2
+
+bench:
+	@echo "make bench: not built yet. The benchmarks (issue 7) need the data"
+	@echo "path and the tty transport (issues 4 and 5)."
+	@exit 2
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+	depmod -a $$(cat $(KDIR)/include/config/kernel.release 2>/dev/null || uname -r)
+	install -D -m 0644 udev/60-modemline.rules $(DESTDIR)$(UDEVDIR)/60-modemline.rules
+	install -D -m 0644 uapi/linux/modemline.h $(DESTDIR)$(PREFIX)/include/linux/modemline.h
+
+uninstall:
+	rm -f /lib/modules/$$(uname -r)/extra/modemline*.ko
+	depmod -a
+	rm -f $(DESTDIR)$(UDEVDIR)/60-modemline.rules
+	rm -f $(DESTDIR)$(PREFIX)/include/linux/modemline.h
+
+clean:
+	rm -rf $(BUILD)
+	find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name 'modules.order' -o -name 'Module.symvers' \) \
+		-not -path './.git/*' -delete
+
+.PHONY: all modules kdir modules-vm sparse userspace selftests deps check \
+	check-harness vm demo bench install uninstall clean
