@@ -261,7 +261,9 @@ struct modemline_call_info {
 
 /* Event types, in struct modemline_event.type. */
 #define MODEMLINE_EVENT_CALL_STATE	1	/* a call of this file changed state */
-#define MODEMLINE_EVENT_CALL_OFFERED	2	/* a subscribed line rings */
+#define MODEMLINE_EVENT_CALL_OFFERED	2	/* a subscribed line rings: sent
+						 * on the first RING and again
+						 * once caller id is known */
 #define MODEMLINE_EVENT_LINE_ADDED	3	/* a line appeared (subscribed to 0) */
 #define MODEMLINE_EVENT_LINE_REMOVED	4	/* a subscribed line went away */
 #define MODEMLINE_EVENT_OVERFLOW	5	/* @lost events were dropped */
