@@ -206,6 +206,11 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_call_input);
  * @client:     the owner, to receive the call's events
  * @timeout_ms: how long the modem may take to connect
  *
+ * If the transport's op fails before the transport reported anything on
+ * the call, the call is taken back as if it never was (and an answered
+ * offer is offered again). If the transport already reported (its receive
+ * side does not wait for the op), that report stands and the call stays.
+ *
  * Return: 0, or -ENOENT (line gone), -EBUSY (line has a call), -ESRCH
  * (nothing to answer), or the transport's error; on error the call was
  * never visible to anyone.
@@ -215,6 +220,8 @@ int modemline_call_start(struct modemline_call *call,
 {
 	struct modemline_line *line = call->line;
 	bool incoming = call->direction == MODEMLINE_DIR_INCOMING;
+	u32 state = incoming ? ANSWERING : DIALING;
+	u32 rings = 0;
 	int err = 0;
 
 	mutex_lock(&line->ctl);
@@ -231,35 +238,47 @@ int modemline_call_start(struct modemline_call *call,
 	}
 	if (incoming) {
 		strscpy_pad(call->number, line->offered_number, sizeof(call->number));
+		rings = line->rings;
 		line->offering = false;
 		line->rings = 0;
-		line->offered_number[0] = '\0';
+		memset(line->offered_number, 0, sizeof(line->offered_number));
 	}
 	kref_get(&call->ref);
 	line->active = call;
 	line->calls++;
 	call->client = client;
-	call->state = incoming ? ANSWERING : DIALING;
+	call->state = state;
 	call->created_ns = ktime_get_boottime_ns();
 	modemline_line_arm_timeout_locked(line, timeout_ms);
 	spin_unlock(&line->lock);
 
-	trace_modemline_call_state(line->id, call->handle, 0, call->state, 0, 0);
+	trace_modemline_call_state(line->id, call->handle, 0, state, 0, 0);
 	err = incoming ? line->ops->answer(line) : line->ops->dial(line, call->number);
-	if (err) {
-		/* The transport reported nothing: take the call back. */
-		spin_lock(&line->lock);
-		line->active = NULL;
-		line->calls--;
-		call->client = NULL;
-		cancel_delayed_work(&line->timeout);
+	if (!err)
+		goto out;
+
+	spin_lock(&line->lock);
+	if (line->active != call || call->state != state) {
 		spin_unlock(&line->lock);
-		modemline_call_put(call);
+		err = 0;
+		goto out;
 	}
+	line->active = NULL;
+	line->calls--;
+	call->client = NULL;
+	cancel_delayed_work(&line->timeout);
+	if (incoming && !line->offering && !line->dead) {
+		line->offering = true;
+		line->rings = rings;
+		memcpy(line->offered_number, call->number, sizeof(line->offered_number));
+	}
+	spin_unlock(&line->lock);
+	modemline_call_put(call);
 out:
 	mutex_unlock(&line->ctl);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_start);
 
 /* Drop @call from this side (origin LOCAL, reason NORMAL), asynchronously. */
 void modemline_call_drop(struct modemline_call *call)
@@ -280,6 +299,7 @@ void modemline_call_drop(struct modemline_call *call)
 		line->ops->hangup(line);
 	mutex_unlock(&line->ctl);
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_drop);
 
 /* The owner lets go of @call: no more events for it. */
 void modemline_call_disown(struct modemline_call *call)
@@ -288,11 +308,13 @@ void modemline_call_disown(struct modemline_call *call)
 	call->client = NULL;
 	spin_unlock(&call->line->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_disown);
 
 bool modemline_call_ended(struct modemline_call *call)
 {
 	return READ_ONCE(call->state) == DISCONNECTED;
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_ended);
 
 /* Copy the record; the line's lock must be held. */
 void modemline_call_fill_info(struct modemline_call *call,
@@ -319,6 +341,7 @@ void modemline_call_fill_info(struct modemline_call *call,
 	memcpy(info->number, call->number, sizeof(info->number));
 	memcpy(info->result, call->result, sizeof(info->result));
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_fill_info);
 
 int modemline_calls_init(void)
 {

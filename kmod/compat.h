@@ -16,4 +16,13 @@
 #define MODEMLINE_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
 
+/* 6.6 made the ldisc receive_buf() flags u8 and its count size_t. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+typedef const u8 *modemline_ldisc_fp_t;
+typedef size_t modemline_ldisc_count_t;
+#else
+typedef const char *modemline_ldisc_fp_t;
+typedef int modemline_ldisc_count_t;
+#endif
+
 #endif /* _MODEMLINE_COMPAT_H */

@@ -166,8 +166,11 @@ static long modemline_new_call(struct modemline_client *client, u32 line_id,
 	line = modemline_line_get_by_id(line_id);
 	if (!line)
 		return -ENOENT;
+	if (!timeout_ms)
+		timeout_ms = modemline_line_get_dial_timeout(line) ?:
+			     READ_ONCE(modemline_dial_timeout_ms);
 	call = modemline_call_alloc(line, direction, number);
-	modemline_line_put(line);
+	modemline_line_put(line);	/* the call holds its own reference */
 	if (!call)
 		return -ENOMEM;
 
@@ -175,8 +178,7 @@ static long modemline_new_call(struct modemline_client *client, u32 line_id,
 	if (err)
 		goto put;
 	call->handle = *handle;
-	err = modemline_call_start(call, client,
-				   timeout_ms ?: READ_ONCE(modemline_dial_timeout_ms));
+	err = modemline_call_start(call, client, timeout_ms);
 	if (err) {
 		modemline_client_unreserve(client, *handle);
 		goto put;
@@ -408,9 +410,17 @@ static int __init modemline_init(void)
 	err = modemline_calls_init();
 	if (err)
 		return err;
+	err = modemline_ldisc_init();
+	if (err)
+		goto calls;
 	err = misc_register(&modemline_misc);
 	if (err)
-		modemline_calls_exit();
+		goto ldisc;
+	return 0;
+ldisc:
+	modemline_ldisc_exit();
+calls:
+	modemline_calls_exit();
 	return err;
 }
 module_init(modemline_init);
@@ -418,6 +428,7 @@ module_init(modemline_init);
 static void __exit modemline_exit(void)
 {
 	misc_deregister(&modemline_misc);
+	modemline_ldisc_exit();
 	modemline_calls_exit();
 }
 module_exit(modemline_exit);

@@ -93,6 +93,20 @@ u32 modemline_line_id(struct modemline_line *line)
 }
 EXPORT_SYMBOL_GPL(modemline_line_id);
 
+/* The default DIAL/ANSWER timeout of this line; 0: the module parameter. */
+void modemline_line_set_dial_timeout(struct modemline_line *line,
+				     unsigned int ms)
+{
+	WRITE_ONCE(line->dial_timeout_ms, ms);
+}
+EXPORT_SYMBOL_GPL(modemline_line_set_dial_timeout);
+
+unsigned int modemline_line_get_dial_timeout(struct modemline_line *line)
+{
+	return READ_ONCE(line->dial_timeout_ms);
+}
+EXPORT_SYMBOL_GPL(modemline_line_get_dial_timeout);
+
 /* Queue @ev for the files subscribed to @line_id (or to all lines). */
 static void modemline_subs_notify(struct modemline_event *ev, bool removed)
 {
@@ -360,6 +374,7 @@ void modemline_line_fill_info(struct modemline_line *line,
 	info->calls_failed = line->calls_failed;
 	spin_unlock(&line->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_line_fill_info);
 
 int modemline_subscribe(struct modemline_client *client, u32 line_id)
 {

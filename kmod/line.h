@@ -48,6 +48,9 @@ void modemline_line_put(struct modemline_line *line);
 
 void *modemline_line_priv(struct modemline_line *line);
 u32 modemline_line_id(struct modemline_line *line);
+void modemline_line_set_dial_timeout(struct modemline_line *line,
+				     unsigned int ms);
+unsigned int modemline_line_get_dial_timeout(struct modemline_line *line);
 
 void modemline_line_connected(struct modemline_line *line, u32 rate,
 			      const char *result);

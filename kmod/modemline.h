@@ -56,6 +56,7 @@ struct modemline_line {
 	u64 calls;
 	u64 calls_connected;
 	u64 calls_failed;
+	unsigned int dial_timeout_ms;	/* 0: the module parameter */
 	unsigned long deadline;		/* jiffies when @timeout may act */
 	struct delayed_work timeout;	/* dial/answer timeout, hangup guard */
 };
@@ -162,6 +163,10 @@ void modemline_evq_consume(struct modemline_evq *q);
 bool modemline_evq_empty(struct modemline_evq *q);
 void modemline_client_event(struct modemline_client *client,
 			    struct modemline_event *ev);
+
+/* ldisc.c */
+int modemline_ldisc_init(void);
+void modemline_ldisc_exit(void);
 
 /* client.c */
 struct modemline_client *modemline_client_create(u32 max_calls, u32 max_events);

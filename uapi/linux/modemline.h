@@ -386,4 +386,43 @@ struct modemline_event {
  */
 #define MODEMLINE_IOC_CALL_LIST	_IOWR(MODEMLINE_IOC_MAGIC, 0x15, struct modemline_id_list)
 
+/*
+ * The line discipline. Attaching it to a modem's tty (TIOCSETD with
+ * MODEMLINE_LDISC, e.g. `ldattach 29 /dev/ttyUSB0`; needs CAP_NET_ADMIN)
+ * makes the modem a line; detaching it, a hang-up of the tty or the
+ * device's removal removes the line (calls end SYSTEM / LINE_REMOVED).
+ * These ioctls are made on the attached tty's file descriptor.
+ */
+#define MODEMLINE_LDISC		29	/* N_DEVELOPMENT */
+
+/*
+ * struct modemline_tty_config - AT settings of a tty line
+ * @init:            init string sent before every ATD/ATA, NUL-terminated,
+ *                   must start with "AT" and hold only printable ASCII;
+ *                   default "ATE0V1Q0X4&C1&D2S0=0"
+ * @guard_ms:        the modem's escape guard time (S12 x 20 ms), used for
+ *                   "+++" and to recognise NO CARRIER in data mode;
+ *                   1..10000, default 1000
+ * @dial_timeout_ms: default DIAL/ANSWER timeout of this line, 0 = the
+ *                   module parameter dial_timeout_ms
+ * @reserved:        must be 0
+ */
+struct modemline_tty_config {
+	char init[64];
+	__u32 guard_ms;
+	__u32 dial_timeout_ms;
+	__aligned_u64 reserved;
+};
+
+/*
+ * TIOCGLINE: the line id of this tty, like PPPIOCGCHAN.
+ * TIOCGCONFIG / TIOCSCONFIG: read or change the AT settings; a change
+ * applies from the next call.
+ *   -EINVAL  bad init string, guard_ms out of range, reserved not 0
+ *   -ENODEV  the line is being removed;  -EFAULT
+ */
+#define MODEMLINE_TIOCGLINE	_IOR(MODEMLINE_IOC_MAGIC, 0x40, __u32)
+#define MODEMLINE_TIOCGCONFIG	_IOR(MODEMLINE_IOC_MAGIC, 0x41, struct modemline_tty_config)
+#define MODEMLINE_TIOCSCONFIG	_IOW(MODEMLINE_IOC_MAGIC, 0x42, struct modemline_tty_config)
+
 #endif /* _UAPI_LINUX_MODEMLINE_H */

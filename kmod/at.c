@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modemline AT engine, see at.h.
+ *
+ * Input in command mode is cut into lines at CR or LF; control characters
+ * and bytes >= 0x7f are dropped as line noise; a line longer than
+ * MODEMLINE_AT_LINE_MAX - 1 is discarded whole up to its end; empty lines
+ * are ignored; our own command echo (lines starting with "AT") and
+ * information lines (CARRIER, PROTOCOL, DATE, ...) are ignored. Results
+ * are understood in verbose and numeric form wherever the engine waits
+ * for one, and ignored where it does not.
+ *
+ * In data mode bytes are data. The modem can only end the call with a
+ * whole "\r\nNO CARRIER\r\n" that starts after at least guard_ms of
+ * silence on the receive side (a modem stops sending data when the
+ * carrier goes, then reports): the same text inside a flowing stream is
+ * data, and the bytes held while a match is possible are delivered as
+ * data once it fails or after guard_ms. Numeric "3" is never a result in
+ * data mode. On ttys with carrier detect, the transport also reports a
+ * carrier drop with modemline_at_carrier_lost().
+ */
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "modemline.h"
+#include "at.h"
+
+static const char at_data_end[] = MODEMLINE_AT_DATA_END;
+
+void modemline_at_init(struct modemline_at *at, const struct modemline_at_ops *ops,
+		       void *ctx)
+{
+	memset(at, 0, sizeof(*at));
+	at->ops = ops;
+	at->ctx = ctx;
+	strscpy(at->init, MODEMLINE_AT_INIT_DEFAULT, sizeof(at->init));
+	at->guard_ms = MODEMLINE_AT_GUARD_DEFAULT_MS;
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_init);
+
+/* Numeric result codes, with the common Rockwell extended CONNECT codes. */
+static const struct {
+	u8 code;
+	enum modemline_at_code result;
+	u32 rate;
+	const char *text;
+} at_numeric[] = {
+	{ 0, MODEMLINE_AT_OK, 0, "OK" },
+	{ 1, MODEMLINE_AT_CONNECT, 0, "CONNECT" },
+	{ 2, MODEMLINE_AT_RING, 0, "RING" },
+	{ 3, MODEMLINE_AT_NO_CARRIER, 0, "NO CARRIER" },
+	{ 4, MODEMLINE_AT_ERROR, 0, "ERROR" },
+	{ 5, MODEMLINE_AT_CONNECT, 1200, "CONNECT 1200" },
+	{ 6, MODEMLINE_AT_NO_DIALTONE, 0, "NO DIALTONE" },
+	{ 7, MODEMLINE_AT_BUSY, 0, "BUSY" },
+	{ 8, MODEMLINE_AT_NO_ANSWER, 0, "NO ANSWER" },
+	{ 10, MODEMLINE_AT_CONNECT, 2400, "CONNECT 2400" },
+	{ 11, MODEMLINE_AT_CONNECT, 4800, "CONNECT 4800" },
+	{ 12, MODEMLINE_AT_CONNECT, 9600, "CONNECT 9600" },
+	{ 13, MODEMLINE_AT_CONNECT, 7200, "CONNECT 7200" },
+	{ 14, MODEMLINE_AT_CONNECT, 12000, "CONNECT 12000" },
+	{ 15, MODEMLINE_AT_CONNECT, 14400, "CONNECT 14400" },
+	{ 16, MODEMLINE_AT_CONNECT, 19200, "CONNECT 19200" },
+	{ 17, MODEMLINE_AT_CONNECT, 38400, "CONNECT 38400" },
+	{ 18, MODEMLINE_AT_CONNECT, 57600, "CONNECT 57600" },
+	{ 19, MODEMLINE_AT_CONNECT, 115200, "CONNECT 115200" },
+};
+
+static const struct {
+	const char *text;
+	enum modemline_at_code result;
+} at_verbose[] = {
+	{ "OK", MODEMLINE_AT_OK },
+	{ "RING", MODEMLINE_AT_RING },
+	{ "NO CARRIER", MODEMLINE_AT_NO_CARRIER },
+	{ "ERROR", MODEMLINE_AT_ERROR },
+	{ "NO DIALTONE", MODEMLINE_AT_NO_DIALTONE },
+	{ "NO DIAL TONE", MODEMLINE_AT_NO_DIALTONE },
+	{ "BUSY", MODEMLINE_AT_BUSY },
+	{ "NO ANSWER", MODEMLINE_AT_NO_ANSWER },
+};
+
+/* Parse an unsigned decimal prefix, saturating instead of overflowing. */
+static u32 at_number(const char *s)
+{
+	u32 v = 0;
+
+	for (; isdigit(*s); s++)
+		v = v > (U32_MAX - 9) / 10 ? U32_MAX : v * 10 + (*s - '0');
+	return v;
+}
+
+/* Copy the phone number at @s (after blanks, '=' and a quote). */
+static void at_caller_id(const char *s, struct modemline_at_line *out)
+{
+	size_t n;
+
+	s = skip_spaces(s);
+	if (*s == '=')
+		s = skip_spaces(s + 1);
+	if (*s == '"')
+		s++;
+	n = strspn(s, "0123456789+*#");
+	if (!n || n >= sizeof(out->number))
+		return;		/* withheld ("P"), unavailable ("O") or absurd */
+	memcpy(out->number, s, n);
+	out->code = MODEMLINE_AT_CALLER_ID;
+}
+
+/**
+ * modemline_at_parse - classify one received line
+ * @line: the line without its CR/LF, NUL-terminated, printable characters
+ * @out:  the meaning; code MODEMLINE_AT_NONE for anything not a result
+ */
+void modemline_at_parse(const char *line, struct modemline_at_line *out)
+{
+	char trimmed[MODEMLINE_AT_LINE_MAX];
+	size_t len, i;
+	u32 code;
+
+	memset(out, 0, sizeof(*out));
+	strscpy(trimmed, skip_spaces(line), sizeof(trimmed));
+	len = strlen(strim(trimmed));
+	line = strim(trimmed);
+	if (!len || !strncasecmp(line, "AT", 2) || !strncasecmp(line, "A/", 2))
+		return;		/* our own echo */
+
+	if (len <= 3 && strspn(line, "0123456789") == len) {
+		code = at_number(line);
+		for (i = 0; i < ARRAY_SIZE(at_numeric); i++) {
+			if (at_numeric[i].code != code)
+				continue;
+			out->code = at_numeric[i].result;
+			out->rate = at_numeric[i].rate;
+			strscpy(out->text, at_numeric[i].text, sizeof(out->text));
+			return;
+		}
+		return;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(at_verbose); i++) {
+		if (!strcasecmp(line, at_verbose[i].text)) {
+			out->code = at_verbose[i].result;
+			strscpy(out->text, at_verbose[i].text, sizeof(out->text));
+			return;
+		}
+	}
+
+	/* "CONNECT", "CONNECT 33600", "CONNECT 115200/ARQ/V34/LAPM/V42BIS" */
+	if (!strncasecmp(line, "CONNECT", 7) &&
+	    (!line[7] || line[7] == ' ' || line[7] == '/')) {
+		out->code = MODEMLINE_AT_CONNECT;
+		out->rate = at_number(skip_spaces(line + 7));
+		strscpy(out->text, line, sizeof(out->text));
+		return;
+	}
+	if (!strncasecmp(line, "NMBR", 4))
+		at_caller_id(line + 4, out);
+	else if (!strncasecmp(line, "+CLIP:", 6))
+		at_caller_id(line + 6, out);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_parse);
+
+static void at_send(struct modemline_at *at, const char *s)
+{
+	at->ops->send(at->ctx, s, strlen(s));
+}
+
+static void at_timer(struct modemline_at *at, unsigned int ms)
+{
+	at->ops->arm_timer(at->ctx, ms);
+}
+
+/* The call is over: back to command mode, then tell the core. */
+static void at_end(struct modemline_at *at, u32 origin, u32 reason,
+		   const char *text)
+{
+	at->phase = MODEMLINE_AT_IDLE;
+	at->nheld = 0;
+	at_timer(at, 0);
+	at->ops->ended(at->ctx, origin, reason, text);
+}
+
+static void at_start(struct modemline_at *at, bool incoming)
+{
+	at->incoming = incoming;
+	at->ringing = false;
+	at->dtr_tried = false;
+	at->caller[0] = '\0';
+	at->len = 0;
+	at->overlong = false;
+	at->phase = MODEMLINE_AT_INIT;
+	at_timer(at, 0);
+	at_send(at, at->init);
+	at_send(at, "\r");
+}
+
+/* Start an outgoing call; @number was checked by the core. */
+void modemline_at_dial(struct modemline_at *at, const char *number)
+{
+	strscpy(at->dial, number, sizeof(at->dial));
+	at_start(at, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_dial);
+
+void modemline_at_answer(struct modemline_at *at)
+{
+	at_start(at, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_answer);
+
+/* Begin the escape: silence, "+++", silence, then ATH. */
+static void at_escape(struct modemline_at *at)
+{
+	at->phase = MODEMLINE_AT_GUARD_BEFORE;
+	at_timer(at, at->guard_ms);
+}
+
+/* End the call from this side; completion is reported with ended(). */
+void modemline_at_hangup(struct modemline_at *at)
+{
+	switch (at->phase) {
+	case MODEMLINE_AT_IDLE:
+	case MODEMLINE_AT_INIT:
+		/* Nothing dialed yet: the init's OK is ignored when it comes. */
+		at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, NULL);
+		break;
+	case MODEMLINE_AT_DIALING:
+	case MODEMLINE_AT_ANSWERING:
+		/* Any character aborts a dial or an answer in progress. */
+		at->phase = MODEMLINE_AT_HANGUP_WAIT;
+		at_send(at, "\r");
+		at_timer(at, MODEMLINE_AT_REPLY_MS);
+		break;
+	case MODEMLINE_AT_DATA:
+		at->nheld = 0;
+		if (at->has_dtr) {
+			at->ops->set_dtr(at->ctx, false);
+			at->phase = MODEMLINE_AT_DTR_LOW;
+			at_timer(at, MODEMLINE_AT_DTR_DROP_MS);
+		} else {
+			at_escape(at);
+		}
+		break;
+	default:
+		break;		/* already hanging up */
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_hangup);
+
+void modemline_at_carrier_lost(struct modemline_at *at)
+{
+	if (at->phase == MODEMLINE_AT_DATA)
+		at_end(at, MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_CARRIER_LOST,
+		       NULL);
+	else if (at->phase >= MODEMLINE_AT_DTR_LOW)
+		at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, NULL);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_carrier_lost);
+
+/* The transport goes away: forget everything, report nothing. */
+void modemline_at_reset(struct modemline_at *at)
+{
+	at->phase = MODEMLINE_AT_IDLE;
+	at->ringing = false;
+	at->len = 0;
+	at->overlong = false;
+	at->nheld = 0;
+	at_timer(at, 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_reset);
+
+static void at_failed(struct modemline_at *at, const struct modemline_at_line *l)
+{
+	static const u32 reasons[] = {
+		[MODEMLINE_AT_NO_CARRIER] = MODEMLINE_REASON_NO_CARRIER,
+		[MODEMLINE_AT_NO_DIALTONE] = MODEMLINE_REASON_NO_DIALTONE,
+		[MODEMLINE_AT_BUSY] = MODEMLINE_REASON_BUSY,
+		[MODEMLINE_AT_NO_ANSWER] = MODEMLINE_REASON_NO_ANSWER,
+	};
+
+	if (l->code < ARRAY_SIZE(reasons) && reasons[l->code])
+		at_end(at, MODEMLINE_ORIGIN_REMOTE, reasons[l->code], l->text);
+	else
+		at_end(at, MODEMLINE_ORIGIN_SYSTEM, MODEMLINE_REASON_MODEM_ERROR,
+		       l->text);
+}
+
+static void at_idle_line(struct modemline_at *at, const struct modemline_at_line *l)
+{
+	if (l->code == MODEMLINE_AT_CALLER_ID) {
+		strscpy(at->caller, l->number, sizeof(at->caller));
+	} else if (l->code == MODEMLINE_AT_RING) {
+		at->ringing = true;
+		at_timer(at, MODEMLINE_AT_RING_GAP_MS);
+		at->ops->offer(at->ctx, at->caller[0] ? at->caller : NULL);
+	}
+}
+
+static void at_result(struct modemline_at *at, const char *line)
+{
+	struct modemline_at_line l;
+
+	modemline_at_parse(line, &l);
+	if (l.code == MODEMLINE_AT_NONE)
+		return;
+
+	switch (at->phase) {
+	case MODEMLINE_AT_IDLE:
+		at_idle_line(at, &l);
+		break;
+	case MODEMLINE_AT_INIT:
+		if (l.code == MODEMLINE_AT_OK) {
+			at->phase = at->incoming ? MODEMLINE_AT_ANSWERING :
+						   MODEMLINE_AT_DIALING;
+			at_send(at, at->incoming ? "ATA" : "ATD");
+			if (!at->incoming)
+				at_send(at, at->dial);
+			at_send(at, "\r");
+		} else if (l.code == MODEMLINE_AT_ERROR) {
+			at_failed(at, &l);	/* the init string is wrong */
+		}
+		break;
+	case MODEMLINE_AT_DIALING:
+	case MODEMLINE_AT_ANSWERING:
+		if (l.code == MODEMLINE_AT_CONNECT) {
+			at->phase = MODEMLINE_AT_DATA;
+			at->nheld = 0;
+			at->ops->connected(at->ctx, l.rate, l.text);
+		} else if (l.code != MODEMLINE_AT_RING &&
+			   l.code != MODEMLINE_AT_CALLER_ID) {
+			/* OK here means the modem did not start a data call. */
+			at_failed(at, &l);
+		}
+		break;
+	case MODEMLINE_AT_GUARD_AFTER:
+		if (l.code == MODEMLINE_AT_OK) {
+			at->phase = MODEMLINE_AT_HANGUP_WAIT;
+			at_send(at, "ATH\r");
+			at_timer(at, MODEMLINE_AT_REPLY_MS);
+			break;
+		}
+		fallthrough;
+	case MODEMLINE_AT_DTR_LOW:
+	case MODEMLINE_AT_HANGUP_WAIT:
+		if (l.code == MODEMLINE_AT_OK || l.code == MODEMLINE_AT_NO_CARRIER ||
+		    l.code == MODEMLINE_AT_ERROR)
+			at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL,
+			       l.text);
+		break;
+	default:
+		break;
+	}
+}
+
+static void at_command_byte(struct modemline_at *at, u8 c)
+{
+	if (c == '\r' || c == '\n') {
+		if (!at->overlong && at->len) {
+			at->buf[at->len] = '\0';
+			at_result(at, at->buf);
+		}
+		at->len = 0;
+		at->overlong = false;
+		return;
+	}
+	if (c < 0x20 || c >= 0x7f || at->overlong)
+		return;
+	if (at->len == sizeof(at->buf) - 1) {
+		at->overlong = true;
+		at->len = 0;
+		return;
+	}
+	at->buf[at->len++] = c;
+}
+
+static void at_release_held(struct modemline_at *at)
+{
+	if (at->nheld)
+		at->ops->data(at->ctx, at->held, at->nheld);
+	at->nheld = 0;
+}
+
+/*
+ * Data mode: deliver bytes, watching for the end-of-call line (see the
+ * top of this file); @quiet says the receive side was silent for the
+ * guard time before buf[0]. Returns how many bytes were consumed: fewer
+ * than @len when the call ended and the rest is command-mode input.
+ */
+static size_t at_data(struct modemline_at *at, const u8 *buf, size_t len,
+		      bool quiet)
+{
+	size_t i, start = 0;	/* buf[start..i) is data not yet delivered */
+
+	for (i = 0; i < len; i++) {
+		if (at->nheld) {
+			if (buf[i] == (u8)at_data_end[at->nheld]) {
+				at->held[at->nheld++] = buf[i];
+				start = i + 1;
+				if (at->nheld < sizeof(at->held))
+					continue;
+				at_end(at, MODEMLINE_ORIGIN_REMOTE,
+				       MODEMLINE_REASON_NORMAL, "NO CARRIER");
+				return i + 1;
+			}
+			/* Not the end line after all: it was data. */
+			at_release_held(at);
+			start = i;
+		}
+		if (i == 0 && quiet && buf[0] == '\r') {
+			at->held[at->nheld++] = buf[0];
+			start = 1;
+		}
+	}
+	if (len > start)
+		at->ops->data(at->ctx, buf + start, len - start);
+	/* A partial match must not hold data back for ever. */
+	if (at->nheld)
+		at_timer(at, at->guard_ms);
+	return len;
+}
+
+void modemline_at_input(struct modemline_at *at, const u8 *buf, size_t len,
+			u64 now_ms)
+{
+	bool quiet = now_ms - at->last_rx_ms >= at->guard_ms;
+	size_t n;
+
+	at->last_rx_ms = now_ms;
+	while (len) {
+		if (at->phase == MODEMLINE_AT_DATA) {
+			n = at_data(at, buf, len, quiet);
+		} else {
+			at_command_byte(at, *buf);
+			n = 1;
+		}
+		quiet = false;
+		buf += n;
+		len -= n;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_input);
+
+void modemline_at_timeout(struct modemline_at *at)
+{
+	switch (at->phase) {
+	case MODEMLINE_AT_IDLE:
+		if (at->ringing) {
+			at->ringing = false;
+			at->caller[0] = '\0';
+			at->ops->offer_end(at->ctx);
+		}
+		break;
+	case MODEMLINE_AT_DATA:
+		at_release_held(at);
+		break;
+	case MODEMLINE_AT_DTR_LOW:
+		at->ops->set_dtr(at->ctx, true);
+		/* A modem that ignores DTR gets the escape sequence next. */
+		at->phase = MODEMLINE_AT_HANGUP_WAIT;
+		at->dtr_tried = true;
+		at_timer(at, MODEMLINE_AT_DTR_REPLY_MS);
+		break;
+	case MODEMLINE_AT_GUARD_BEFORE:
+		at->phase = MODEMLINE_AT_GUARD_AFTER;
+		at_send(at, "+++");
+		at_timer(at, at->guard_ms + MODEMLINE_AT_REPLY_MS);
+		break;
+	case MODEMLINE_AT_GUARD_AFTER:
+		/* No OK to the escape: try ATH anyway. */
+		at->phase = MODEMLINE_AT_HANGUP_WAIT;
+		at_send(at, "ATH\r");
+		at_timer(at, MODEMLINE_AT_REPLY_MS);
+		break;
+	case MODEMLINE_AT_HANGUP_WAIT:
+		if (at->dtr_tried) {
+			at->dtr_tried = false;
+			at_escape(at);
+			break;
+		}
+		/* The modem does not answer: consider it hung up. */
+		at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, NULL);
+		break;
+	default:
+		break;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_timeout);

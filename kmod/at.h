@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * modemline AT engine: talks Hayes to a modem without knowing what carries
+ * the bytes. The transport feeds it received bytes and timer expiries and
+ * implements struct modemline_at_ops; the engine decides what to send and
+ * what the call did. Pure logic: no tty, no locking (the caller
+ * serialises every call on one engine), no allocation.
+ */
+#ifndef _MODEMLINE_AT_H
+#define _MODEMLINE_AT_H
+
+#include <linux/types.h>
+#include <linux/modemline.h>
+
+#define MODEMLINE_AT_LINE_MAX	128	/* longest line we keep, NUL included */
+#define MODEMLINE_AT_INIT_LEN	64	/* init string, NUL included */
+#define MODEMLINE_AT_INIT_DEFAULT "ATE0V1Q0X4&C1&D2S0=0"
+#define MODEMLINE_AT_GUARD_DEFAULT_MS	1000	/* S12=50, the Hayes default */
+#define MODEMLINE_AT_RING_GAP_MS	8000	/* no RING for this long: caller gave up */
+#define MODEMLINE_AT_DTR_DROP_MS	500	/* how long DTR stays low to hang up */
+#define MODEMLINE_AT_DTR_REPLY_MS	1000	/* a modem answers a DTR drop at once */
+#define MODEMLINE_AT_REPLY_MS		1000	/* how long a hang-up step waits */
+
+/* What one received line means. */
+enum modemline_at_code {
+	MODEMLINE_AT_NONE,		/* echo, information, noise: ignored */
+	MODEMLINE_AT_OK,
+	MODEMLINE_AT_CONNECT,
+	MODEMLINE_AT_RING,
+	MODEMLINE_AT_NO_CARRIER,
+	MODEMLINE_AT_ERROR,
+	MODEMLINE_AT_NO_DIALTONE,
+	MODEMLINE_AT_BUSY,
+	MODEMLINE_AT_NO_ANSWER,
+	MODEMLINE_AT_CALLER_ID,
+};
+
+struct modemline_at_line {
+	enum modemline_at_code code;
+	u32 rate;			/* CONNECT: bit/s, 0 if not given */
+	char number[MODEMLINE_NUMBER_LEN];	/* CALLER_ID */
+	char text[MODEMLINE_RESULT_LEN];	/* the result as recorded */
+};
+
+/**
+ * struct modemline_at_ops - what the transport does for the engine
+ * @send:      queue @len bytes for the modem
+ * @set_dtr:   raise or drop DTR; only called when has_dtr is set
+ * @arm_timer: call modemline_at_timeout() after @ms; 0 cancels; each call
+ *             replaces the previous one
+ * @data:      received data-mode bytes
+ * @connected, @ended, @offer, @offer_end: as modemline_line_*()
+ */
+struct modemline_at_ops {
+	void (*send)(void *ctx, const char *buf, size_t len);
+	void (*set_dtr)(void *ctx, bool on);
+	void (*arm_timer)(void *ctx, unsigned int ms);
+	void (*data)(void *ctx, const u8 *buf, size_t len);
+	void (*connected)(void *ctx, u32 rate, const char *result);
+	void (*ended)(void *ctx, u32 origin, u32 reason, const char *result);
+	void (*offer)(void *ctx, const char *number);
+	void (*offer_end)(void *ctx);
+};
+
+enum modemline_at_phase {
+	MODEMLINE_AT_IDLE,		/* command mode, no call */
+	MODEMLINE_AT_INIT,		/* init string sent, waiting for OK */
+	MODEMLINE_AT_DIALING,		/* ATD sent */
+	MODEMLINE_AT_ANSWERING,		/* ATA sent */
+	MODEMLINE_AT_DATA,		/* connected: bytes are data */
+	MODEMLINE_AT_DTR_LOW,		/* hanging up: DTR dropped */
+	MODEMLINE_AT_GUARD_BEFORE,	/* hanging up: silence before +++ */
+	MODEMLINE_AT_GUARD_AFTER,	/* hanging up: silence after +++ */
+	MODEMLINE_AT_HANGUP_WAIT,	/* ATH (or DTR) sent, waiting for the modem */
+};
+
+/* NO CARRIER as a data-mode line; see modemline_at_data(). */
+#define MODEMLINE_AT_DATA_END	"\r\nNO CARRIER\r\n"
+
+struct modemline_at {
+	const struct modemline_at_ops *ops;
+	void *ctx;
+	/* Settings, changed only between calls. */
+	char init[MODEMLINE_AT_INIT_LEN];
+	unsigned int guard_ms;
+	bool has_dtr;			/* hang up by dropping DTR first */
+	/* Engine state. */
+	enum modemline_at_phase phase;
+	bool incoming;			/* the dial in INIT is an ATA */
+	bool ringing;
+	bool dtr_tried;			/* hang-up by DTR got no answer yet */
+	char dial[MODEMLINE_NUMBER_LEN];
+	char caller[MODEMLINE_NUMBER_LEN];	/* caller id for the next RING */
+	/* Command-mode line assembly. */
+	char buf[MODEMLINE_AT_LINE_MAX];
+	u32 len;
+	bool overlong;			/* dropping the rest of a long line */
+	/* Data mode: bytes held while they may be the end-of-call line. */
+	u8 held[sizeof(MODEMLINE_AT_DATA_END) - 1];
+	u32 nheld;
+	u64 last_rx_ms;			/* when the last data byte came */
+};
+
+void modemline_at_init(struct modemline_at *at, const struct modemline_at_ops *ops,
+		       void *ctx);
+void modemline_at_parse(const char *line, struct modemline_at_line *out);
+void modemline_at_dial(struct modemline_at *at, const char *number);
+void modemline_at_answer(struct modemline_at *at);
+void modemline_at_hangup(struct modemline_at *at);
+void modemline_at_input(struct modemline_at *at, const u8 *buf, size_t len,
+			u64 now_ms);
+void modemline_at_timeout(struct modemline_at *at);
+void modemline_at_carrier_lost(struct modemline_at *at);
+void modemline_at_reset(struct modemline_at *at);
+
+#endif /* _MODEMLINE_AT_H */

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modemline tty line discipline: an AT modem on a tty becomes a line.
+ *
+ * Attaching the discipline (MODEMLINE_LDISC, N_DEVELOPMENT) creates and
+ * registers a line; hang-up of the tty (carrier loss with CLOCAL off,
+ * pty master closed, USB unplug) or detaching removes it. The AT engine
+ * (at.c) does the talking; this file moves its bytes and runs its timer.
+ *
+ * Contexts: receive_buf runs in the tty's flush work; write_wakeup and
+ * dcd_change may run in hard IRQ context and only schedule work; ops
+ * come from the core under the line's ctl mutex. Lock order: line->ctl,
+ * then mlt->lock, then the core's spinlocks (the engine's callbacks).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/tty.h>
+#include <linux/tty_ldisc.h>
+#include <linux/uaccess.h>
+
+#include "modemline.h"
+#include "at.h"
+
+#define MLT_TX_SIZE	256	/* longest command burst: init + ATD + number */
+
+struct modemline_tty {
+	struct tty_struct *tty;
+	struct modemline_line *line;
+	unsigned long flags;
+#define MLT_REMOVED	0		/* the line was removed (once) */
+	/* Protects @at, @tx, @txlen, @timer_deadline and @carrier. */
+	struct mutex lock;
+	struct modemline_at at;
+	u8 tx[MLT_TX_SIZE];
+	size_t txlen;
+	unsigned long timer_deadline;
+	bool carrier;			/* last DCD state reported */
+	struct delayed_work timer;	/* the engine's timer */
+	struct work_struct tx_work;	/* write_wakeup: send the rest */
+	struct work_struct dcd_work;	/* dcd_change: tell the engine */
+};
+
+/* Write what is queued; the tty calls write_wakeup when it has room. */
+static void mlt_tx_flush(struct modemline_tty *mlt)
+{
+	struct tty_struct *tty = mlt->tty;
+	int n;
+
+	lockdep_assert_held(&mlt->lock);
+	if (!mlt->txlen)
+		return;
+	set_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+	n = tty->ops->write(tty, mlt->tx, mlt->txlen);
+	if (n <= 0)
+		return;
+	mlt->txlen -= n;
+	memmove(mlt->tx, mlt->tx + n, mlt->txlen);
+	if (!mlt->txlen)
+		clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+}
+
+static void mlt_at_send(void *ctx, const char *buf, size_t len)
+{
+	struct modemline_tty *mlt = ctx;
+
+	/* Commands are short and rare: overrunning the buffer is a bug. */
+	if (WARN_ON_ONCE(len > MLT_TX_SIZE - mlt->txlen))
+		return;
+	memcpy(mlt->tx + mlt->txlen, buf, len);
+	mlt->txlen += len;
+	mlt_tx_flush(mlt);
+}
+
+static void mlt_at_set_dtr(void *ctx, bool on)
+{
+	struct tty_struct *tty = ((struct modemline_tty *)ctx)->tty;
+
+	tty->ops->tiocmset(tty, on ? TIOCM_DTR : 0, on ? 0 : TIOCM_DTR);
+}
+
+static void mlt_at_arm_timer(void *ctx, unsigned int ms)
+{
+	struct modemline_tty *mlt = ctx;
+	unsigned long delay = msecs_to_jiffies(ms);
+
+	if (!ms) {
+		/* A run already under way sees the deadline moved away. */
+		mlt->timer_deadline = jiffies + MAX_JIFFY_OFFSET;
+		cancel_delayed_work(&mlt->timer);
+		return;
+	}
+	mlt->timer_deadline = jiffies + delay;
+	mod_delayed_work(system_wq, &mlt->timer, delay);
+}
+
+/* Data-mode bytes: discarded until calls get a data stream (issue 5). */
+static void mlt_at_data(void *ctx, const u8 *buf, size_t len)
+{
+}
+
+static void mlt_at_connected(void *ctx, u32 rate, const char *result)
+{
+	modemline_line_connected(((struct modemline_tty *)ctx)->line, rate, result);
+}
+
+static void mlt_at_ended(void *ctx, u32 origin, u32 reason, const char *result)
+{
+	modemline_line_ended(((struct modemline_tty *)ctx)->line, origin, reason,
+			     result);
+}
+
+static void mlt_at_offer(void *ctx, const char *number)
+{
+	modemline_line_offer(((struct modemline_tty *)ctx)->line, number);
+}
+
+static void mlt_at_offer_end(void *ctx)
+{
+	modemline_line_offer_end(((struct modemline_tty *)ctx)->line);
+}
+
+static const struct modemline_at_ops mlt_at_ops = {
+	.send = mlt_at_send,
+	.set_dtr = mlt_at_set_dtr,
+	.arm_timer = mlt_at_arm_timer,
+	.data = mlt_at_data,
+	.connected = mlt_at_connected,
+	.ended = mlt_at_ended,
+	.offer = mlt_at_offer,
+	.offer_end = mlt_at_offer_end,
+};
+
+static u64 mlt_now_ms(void)
+{
+	return div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
+}
+
+static void mlt_timer_work(struct work_struct *work)
+{
+	struct modemline_tty *mlt = container_of(to_delayed_work(work),
+						 struct modemline_tty, timer);
+
+	mutex_lock(&mlt->lock);
+	/* A run overtaken by a newer arming (or a cancel) does nothing. */
+	if (!time_before(jiffies, mlt->timer_deadline))
+		modemline_at_timeout(&mlt->at);
+	mutex_unlock(&mlt->lock);
+}
+
+static void mlt_tx_work(struct work_struct *work)
+{
+	struct modemline_tty *mlt = container_of(work, struct modemline_tty,
+						 tx_work);
+
+	mutex_lock(&mlt->lock);
+	mlt_tx_flush(mlt);
+	mutex_unlock(&mlt->lock);
+}
+
+static void mlt_dcd_work(struct work_struct *work)
+{
+	struct modemline_tty *mlt = container_of(work, struct modemline_tty,
+						 dcd_work);
+	struct tty_struct *tty = mlt->tty;
+	bool carrier;
+
+	carrier = tty->ops->tiocmget(tty) & TIOCM_CD;
+	mutex_lock(&mlt->lock);
+	if (mlt->carrier && !carrier)
+		modemline_at_carrier_lost(&mlt->at);
+	mlt->carrier = carrier;
+	mutex_unlock(&mlt->lock);
+}
+
+static int mlt_dial(struct modemline_line *line, const char *number)
+{
+	struct modemline_tty *mlt = modemline_line_priv(line);
+
+	mutex_lock(&mlt->lock);
+	modemline_at_dial(&mlt->at, number);
+	mutex_unlock(&mlt->lock);
+	return 0;
+}
+
+static int mlt_answer(struct modemline_line *line)
+{
+	struct modemline_tty *mlt = modemline_line_priv(line);
+
+	mutex_lock(&mlt->lock);
+	modemline_at_answer(&mlt->at);
+	mutex_unlock(&mlt->lock);
+	return 0;
+}
+
+static void mlt_hangup_call(struct modemline_line *line)
+{
+	struct modemline_tty *mlt = modemline_line_priv(line);
+
+	mutex_lock(&mlt->lock);
+	modemline_at_hangup(&mlt->at);
+	mutex_unlock(&mlt->lock);
+}
+
+static const struct modemline_line_ops mlt_line_ops = {
+	.dial = mlt_dial,
+	.answer = mlt_answer,
+	.hangup = mlt_hangup_call,
+};
+
+static int mlt_open(struct tty_struct *tty)
+{
+	struct modemline_tty *mlt;
+	int err;
+
+	/* A line is shared by every user of /dev/modemline. */
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (!tty->ops->write)
+		return -EOPNOTSUPP;
+
+	mlt = kzalloc(sizeof(*mlt), GFP_KERNEL);
+	if (!mlt)
+		return -ENOMEM;
+	mlt->tty = tty;
+	mutex_init(&mlt->lock);
+	INIT_DELAYED_WORK(&mlt->timer, mlt_timer_work);
+	INIT_WORK(&mlt->tx_work, mlt_tx_work);
+	INIT_WORK(&mlt->dcd_work, mlt_dcd_work);
+	modemline_at_init(&mlt->at, &mlt_at_ops, mlt);
+	mlt->at.has_dtr = !!tty->ops->tiocmset;
+	if (tty->ops->tiocmget)
+		mlt->carrier = tty->ops->tiocmget(tty) & TIOCM_CD;
+
+	mlt->line = modemline_line_create(&mlt_line_ops, MODEMLINE_TRANSPORT_TTY,
+					  tty->name, mlt);
+	if (!mlt->line) {
+		err = -ENOMEM;
+		goto free;
+	}
+	/* Set before the line is visible: ops may run as soon as it is. */
+	tty->disc_data = mlt;
+	tty->receive_room = 65536;
+	err = modemline_line_register(mlt->line);
+	if (err)
+		goto put;
+	pr_debug("%s: line %u\n", tty->name, modemline_line_id(mlt->line));
+	return 0;
+put:
+	tty->disc_data = NULL;
+	modemline_line_put(mlt->line);
+free:
+	mutex_destroy(&mlt->lock);
+	kfree(mlt);
+	return err;
+}
+
+/* Remove the line once; hangup and close may both get here. */
+static void mlt_remove_line(struct modemline_tty *mlt)
+{
+	if (!test_and_set_bit(MLT_REMOVED, &mlt->flags))
+		modemline_line_remove(mlt->line, MODEMLINE_REASON_LINE_REMOVED);
+}
+
+static void mlt_hangup(struct tty_struct *tty)
+{
+	struct modemline_tty *mlt = tty->disc_data;
+
+	if (mlt)
+		mlt_remove_line(mlt);
+}
+
+static void mlt_close(struct tty_struct *tty)
+{
+	struct modemline_tty *mlt = tty->disc_data;
+
+	if (!mlt)
+		return;
+	/* No op runs after this: the core stops calling in. */
+	mlt_remove_line(mlt);
+	mutex_lock(&mlt->lock);
+	modemline_at_reset(&mlt->at);
+	mlt->txlen = 0;
+	mutex_unlock(&mlt->lock);
+	clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+	/* The tty no longer calls write_wakeup or dcd_change: drain. */
+	cancel_delayed_work_sync(&mlt->timer);
+	cancel_work_sync(&mlt->tx_work);
+	cancel_work_sync(&mlt->dcd_work);
+	tty->disc_data = NULL;
+	modemline_line_put(mlt->line);
+	mutex_destroy(&mlt->lock);
+	kfree(mlt);
+}
+
+static void mlt_receive_buf(struct tty_struct *tty, const u8 *cp,
+			    modemline_ldisc_fp_t fp, modemline_ldisc_count_t count)
+{
+	struct modemline_tty *mlt = tty->disc_data;
+	u64 now = mlt_now_ms();
+	size_t i, start = 0;
+
+	mutex_lock(&mlt->lock);
+	/* Bytes with a parity, framing or overrun flag are line noise. */
+	for (i = 0; fp && i < count; i++) {
+		if (fp[i] == TTY_NORMAL)
+			continue;
+		modemline_at_input(&mlt->at, cp + start, i - start, now);
+		start = i + 1;
+	}
+	modemline_at_input(&mlt->at, cp + start, count - start, now);
+	mutex_unlock(&mlt->lock);
+}
+
+static void mlt_write_wakeup(struct tty_struct *tty)
+{
+	struct modemline_tty *mlt = tty->disc_data;
+
+	schedule_work(&mlt->tx_work);
+}
+
+static void mlt_dcd_change(struct tty_struct *tty, bool active)
+{
+	struct modemline_tty *mlt = tty->disc_data;
+
+	if (tty->ops->tiocmget)
+		schedule_work(&mlt->dcd_work);
+}
+
+static int mlt_check_config(const struct modemline_tty_config *cfg)
+{
+	size_t len = strnlen(cfg->init, sizeof(cfg->init));
+	size_t i;
+
+	if (cfg->reserved || !cfg->guard_ms || cfg->guard_ms > 10000)
+		return -EINVAL;
+	if (len == sizeof(cfg->init) || len < 2 || strncasecmp(cfg->init, "AT", 2))
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		if (cfg->init[i] < 0x20 || cfg->init[i] >= 0x7f)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int mlt_ioctl(struct tty_struct *tty, unsigned int cmd,
+		     unsigned long arg)
+{
+	struct modemline_tty *mlt = tty->disc_data;
+	void __user *argp = (void __user *)arg;
+	struct modemline_tty_config cfg;
+	int err;
+
+	switch (cmd) {
+	case MODEMLINE_TIOCGLINE:
+		return put_user(modemline_line_id(mlt->line), (u32 __user *)argp);
+	case MODEMLINE_TIOCGCONFIG:
+		memset(&cfg, 0, sizeof(cfg));
+		mutex_lock(&mlt->lock);
+		strscpy(cfg.init, mlt->at.init, sizeof(cfg.init));
+		cfg.guard_ms = mlt->at.guard_ms;
+		mutex_unlock(&mlt->lock);
+		cfg.dial_timeout_ms = modemline_line_get_dial_timeout(mlt->line);
+		return copy_to_user(argp, &cfg, sizeof(cfg)) ? -EFAULT : 0;
+	case MODEMLINE_TIOCSCONFIG:
+		if (copy_from_user(&cfg, argp, sizeof(cfg)))
+			return -EFAULT;
+		err = mlt_check_config(&cfg);
+		if (err)
+			return err;
+		if (test_bit(MLT_REMOVED, &mlt->flags))
+			return -ENODEV;
+		mutex_lock(&mlt->lock);
+		strscpy(mlt->at.init, cfg.init, sizeof(mlt->at.init));
+		mlt->at.guard_ms = cfg.guard_ms;
+		mutex_unlock(&mlt->lock);
+		modemline_line_set_dial_timeout(mlt->line, cfg.dial_timeout_ms);
+		return 0;
+	default:
+		return tty_mode_ioctl(tty, cmd, arg);
+	}
+}
+
+static struct tty_ldisc_ops mlt_ldisc = {
+	.owner = THIS_MODULE,
+	.num = MODEMLINE_LDISC,
+	.name = "modemline",
+	.open = mlt_open,
+	.close = mlt_close,
+	.hangup = mlt_hangup,
+	.ioctl = mlt_ioctl,
+	.receive_buf = mlt_receive_buf,
+	.write_wakeup = mlt_write_wakeup,
+	.dcd_change = mlt_dcd_change,
+};
+
+int modemline_ldisc_init(void)
+{
+	int err = tty_register_ldisc(&mlt_ldisc);
+
+	if (err)
+		pr_err("cannot register line discipline %d: %d (is another module using N_DEVELOPMENT?)\n",
+		       MODEMLINE_LDISC, err);
+	return err;
+}
+
+void modemline_ldisc_exit(void)
+{
+	tty_unregister_ldisc(&mlt_ldisc);
+}
