@@ -1,0 +1,683 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Self-test of modemsim on the host: no kernel module, no VM. Drives the
+# simulator over --pty, --stdio and --unix like a DTE would and scripts it
+# through --control. Prints TAP ("ok N name" / "not ok N name"), exits
+# non-zero on any failure. Takes about 7 s.
+#
+#   userspace/modemsim/test-modemsim.sh          build, then test
+#   MODEMSIM=/path/to/modemsim test-modemsim.sh  test that binary
+#   test-modemsim.sh -v                          also show modemsim's -v log
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+if [ -z "${MODEMSIM:-}" ]; then
+	MODEMSIM=$root/build/userspace/modemsim
+	make -s -B -C "$root/userspace" O="$root/build/userspace" "$MODEMSIM" ||
+		{ echo "not ok 1 build"; exit 1; }
+fi
+[ -x "$MODEMSIM" ] || { echo "not ok 1 $MODEMSIM not found"; exit 1; }
+
+tmp=$(mktemp -d /tmp/modemsim-test.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+python3 - "$MODEMSIM" "$tmp" "${1:-}" <<'PYTHON'
+import atexit, os, random, re, select, signal, socket, subprocess, sys, time
+import tty
+
+MODEMSIM, TMP, VERBOSE = sys.argv[1], sys.argv[2], sys.argv[3] == "-v"
+GUARD = 0.1                 # --guard 100
+n_tests = 0
+failed = 0
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Fail(what)
+
+
+class Dte:
+    """The DTE side of the modem: write commands, read what comes back."""
+
+    def __init__(self, rfd, wfd=None):
+        self.rfd, self.wfd = rfd, rfd if wfd is None else wfd
+
+    def w(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        end = time.time() + 5
+        while data:
+            try:
+                data = data[os.write(self.wfd, data):]
+            except BlockingIOError:
+                left = end - time.time()
+                check(left > 0, "modemsim does not read its input")
+                select.select([], [self.wfd], [], left)
+
+    def read_for(self, t):
+        """Everything that arrives within t seconds."""
+        out, end = b"", time.time() + t
+        while True:
+            left = end - time.time()
+            r, _, _ = select.select([self.rfd], [], [], max(0, left))
+            if not r:
+                return out
+            try:
+                d = os.read(self.rfd, 65536)
+            except BlockingIOError:
+                continue
+            except OSError:
+                return out
+            if not d:
+                return out
+            out += d
+
+    def until(self, pattern, timeout=2.0):
+        """Read until pattern (bytes) is in the buffer or timeout."""
+        out, end = b"", time.time() + timeout
+        while pattern not in out:
+            left = end - time.time()
+            if left <= 0:
+                break
+            r, _, _ = select.select([self.rfd], [], [], left)
+            if not r:
+                break
+            try:
+                d = os.read(self.rfd, 65536)
+            except BlockingIOError:
+                continue
+            except OSError:
+                break
+            if not d:
+                break
+            out += d
+        return out
+
+    def expect(self, data, exp, timeout=2.0):
+        """Write data, the reply must be exactly exp."""
+        if data:
+            self.w(data)
+        got = self.until(exp, timeout)
+        check(got == exp, "sent %r: expected %r, got %r" % (data, exp, got))
+        return got
+
+    def quiet(self, t, what="nothing more"):
+        got = self.read_for(t)
+        check(got == b"", "expected %s, got %r" % (what, got))
+
+
+class Sim:
+    """modemsim with a control socket; transport 'pty', 'unix' or 'stdio'."""
+
+    count = 0
+
+    def __init__(self, transport="pty", args=()):
+        Sim.count += 1
+        self.ctl_path = os.path.join(TMP, "ctl%d" % Sim.count)
+        self.unix_path = os.path.join(TMP, "dte%d" % Sim.count)
+        cmd = [MODEMSIM, "--control", self.ctl_path, "--guard", "100",
+               "--seed", "1"] + list(args)
+        if VERBOSE:
+            cmd.append("-v")
+        if transport == "pty":
+            cmd.append("--pty")
+        elif transport == "unix":
+            cmd += ["--unix", self.unix_path]
+        else:
+            cmd.append("--stdio")
+        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE)
+        atexit.register(self.kill)
+        self.dte = None
+        if transport == "pty":
+            r, _, _ = select.select([self.p.stdout], [], [], 5)
+            check(r, "no PTY line from modemsim --pty")
+            first = self.p.stdout.readline().decode()
+            m = re.match(r"PTY (/dev/pts/\d+)\n$", first)
+            check(m, "first line %r is not 'PTY /dev/pts/N'" % first)
+            self.pts = m.group(1)
+            self.open_pty()
+        elif transport == "unix":
+            end = time.time() + 5
+            while not os.path.exists(self.unix_path):
+                check(time.time() < end, "no socket at " + self.unix_path)
+                time.sleep(0.01)
+        else:
+            self.dte = Dte(self.p.stdout.fileno(), self.p.stdin.fileno())
+        end = time.time() + 5
+        while not os.path.exists(self.ctl_path):
+            check(time.time() < end, "no control socket")
+            time.sleep(0.01)
+        self.c = socket.socket(socket.AF_UNIX)
+        self.c.settimeout(5)
+        self.c.connect(self.ctl_path)
+        self.cf = self.c.makefile("rw")
+
+    def open_pty(self):
+        fd = os.open(self.pts, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        tty.setraw(fd)
+        self.dte = Dte(fd)
+
+    def close_pty(self):
+        os.close(self.dte.rfd)
+        self.dte = None
+
+    def ctl(self, line, ok=True):
+        self.cf.write(line + "\n")
+        self.cf.flush()
+        reply = self.cf.readline().rstrip("\n")
+        if ok:
+            check(reply.startswith("ok"), "control %r: %r" % (line, reply))
+        return reply
+
+    def status(self):
+        r = self.ctl("status")
+        return dict(kv.split("=", 1) for kv in r.split()[1:])
+
+    def wait_status(self, key, value, timeout=2.0):
+        end = time.time() + timeout
+        while True:
+            s = self.status()
+            if s.get(key) == value:
+                return s
+            check(time.time() < end, "status %s=%r, expected %r (%s)" %
+                  (key, s.get(key), value, s))
+            time.sleep(0.02)
+
+    def escape(self):
+        time.sleep(GUARD * 1.5)
+        self.dte.w(b"+++")
+        t0 = time.time()
+        got = self.dte.until(b"OK\r\n", 2)
+        check(got == b"\r\nOK\r\n", "+++: got %r" % got)
+        check(time.time() - t0 >= GUARD * 0.9, "+++ accepted before guard")
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+        try:
+            rc = self.p.wait(5)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            raise Fail("modemsim did not exit on SIGTERM")
+        return rc
+
+
+def test(name):
+    def deco(fn):
+        global n_tests, failed
+        n_tests += 1
+        try:
+            fn()
+            print("ok %d %s" % (n_tests, name), flush=True)
+        except Exception as e:          # Fail, OSError, ...
+            failed += 1
+            print("not ok %d %s" % (n_tests, name), flush=True)
+            print("# " + str(e).replace("\n", "\n# "), flush=True)
+        return fn
+    return deco
+
+
+CRLF = b"\r\n"
+
+
+def v(text):                            # verbose result
+    return CRLF + text + CRLF
+
+
+# ---------------------------------------------------------------- over --pty
+try:
+    sim = Sim("pty")
+except Exception as e:
+    print("not ok 1 start modemsim --pty\n# %s\n1..1" % e)
+    sys.exit(1)
+d = lambda: sim.dte                     # noqa: E731
+
+
+@test("pty: AT is echoed and answered OK")
+def _():
+    d().expect(b"AT\r", b"AT\r" + v(b"OK"))
+    d().expect(b"aT\r", b"aT\r" + v(b"OK"))
+
+
+@test("LF ignored inside a line, S3 ends it")
+def _():
+    d().expect(b"AT\nI\r", b"AT\nI\r" + v(b"modemsim") + v(b"OK"))
+
+
+@test("ATE0: no more echo")
+def _():
+    d().expect(b"ATE0\r", b"ATE0\r" + v(b"OK"))
+    d().expect(b"AT\r", v(b"OK"))
+    check(sim.status()["echo"] == "0", "status echo != 0")
+
+
+@test("chained commands, S-registers, ATI")
+def _():
+    d().expect(b"ATE0V1Q0X4&C1&D2M1L2S0=0\r", v(b"OK"))
+    d().expect(b"AT S7=45 S7? I\r", v(b"045") + v(b"modemsim") + v(b"OK"))
+    d().expect(b"ATS12?\r", v(b"005") + v(b"OK"))
+    d().expect(b"AT+FCLASS=0;+CLIP=0#CID=0\r", v(b"OK"))
+
+
+@test("unknown commands and bad values give ERROR")
+def _():
+    d().expect(b"ATJ\r", v(b"ERROR"))
+    d().expect(b"ATE5\r", v(b"ERROR"))
+    d().expect(b"AT+FOO=1\r", v(b"ERROR"))
+    d().expect(b"ATS300=1\r", v(b"ERROR"))
+    d().expect(b"AT&\r", v(b"ERROR"))
+
+
+@test("backspace edits the line, A/ repeats it")
+def _():
+    d().expect(b"ATJ\x08\r", v(b"OK"))
+    d().expect(b"ATI\r", v(b"modemsim") + v(b"OK"))
+    d().expect(b"A/", v(b"modemsim") + v(b"OK"))
+
+
+@test("ATQ1 suppresses result codes")
+def _():
+    d().w(b"ATQ1\r")
+    d().quiet(0.2, "no result with Q1")
+    d().w(b"AT\r")
+    d().quiet(0.1, "no result with Q1")
+    d().expect(b"ATQ0\r", v(b"OK"))
+
+
+@test("ATD: CONNECT 33600, then data is echoed")
+def _():
+    d().expect(b"ATD T555-1234\r", v(b"CONNECT 33600"))
+    s = sim.status()
+    check(s["mode"] == "data" and s["call"] == "1", "status %s" % s)
+    check(s["number"] == "5551234", "number %r" % s["number"])
+    d().expect(b"hello\x00\xff\r\n", b"hello\x00\xff\r\n")
+
+
+@test("+++ without guard times is data")
+def _():
+    time.sleep(GUARD * 1.5)
+    d().w(b"+++x")                      # x follows at once: not an escape
+    got = d().until(b"+++x", 1)
+    check(got == b"+++x", "got %r" % got)
+    d().expect(b"a+++b", b"a+++b")
+    d().expect(b"c+++", b"c+++")       # no silence before: data at once
+    d().quiet(GUARD * 3, "no OK")
+    check(sim.status()["mode"] == "data", "left data mode")
+
+
+@test("+++ with guard times: OK, online command mode")
+def _():
+    sim.escape()
+    s = sim.status()
+    check(s["mode"] == "command" and s["call"] == "1", "status %s" % s)
+    check(s["bytes_in"] == s["bytes_out"] == "22", "counters %s" % s)
+    d().expect(b"AT\r", v(b"OK"))
+
+
+@test("ATO returns to data mode")
+def _():
+    d().expect(b"ATO\r", v(b"CONNECT 33600"))
+    d().expect(b"xyz", b"xyz")
+    sim.escape()
+
+
+@test("ATH hangs up: OK; ATO then NO CARRIER")
+def _():
+    d().expect(b"ATH\r", v(b"OK"))
+    s = sim.status()
+    check(s["mode"] == "command" and s["call"] == "0", "status %s" % s)
+    d().expect(b"ATO\r", v(b"NO CARRIER"))
+    d().expect(b"ATH0\r", v(b"OK"))
+
+
+@test("ATV0: numeric result codes")
+def _():
+    d().expect(b"ATV0\r", b"0\r")
+    d().expect(b"ATJ\r", b"4\r")
+    d().expect(b"ATD1\r", b"1\r")
+    d().expect(b"data", b"data")
+    time.sleep(GUARD * 1.5)
+    d().expect(b"+++", b"0\r")
+    d().expect(b"ATH\r", b"0\r")
+    sim.ctl("result busy")
+    d().expect(b"ATD1\r", b"7\r")
+    sim.ctl("result connect")
+    d().expect(b"ATV1\r", v(b"OK"))
+
+
+for res, text in [("busy", b"BUSY"), ("noanswer", b"NO ANSWER"),
+                  ("nocarrier", b"NO CARRIER"),
+                  ("nodialtone", b"NO DIALTONE"), ("error", b"ERROR")]:
+    @test("result %s: %s" % (res, text.decode()))
+    def _(res=res, text=text):
+        sim.ctl("result " + res)
+        d().expect(b"ATD5551234\r", v(text))
+        s = sim.status()
+        check(s["mode"] == "command" and s["call"] == "0", "status %s" % s)
+        d().expect(b"AT\r", v(b"OK"))
+        sim.ctl("result connect")
+
+
+@test("result silent: no reply; a character aborts with NO CARRIER")
+def _():
+    sim.ctl("result silent")
+    d().w(b"ATD1\r")
+    d().quiet(0.4, "no reply to a silent dial")
+    check(sim.status()["mode"] == "dialing", "not dialing")
+    d().expect(b"\r", v(b"NO CARRIER"))
+    sim.ctl("result connect")
+    d().expect(b"AT\r", v(b"OK"))
+
+
+@test("answer-delay; a character while dialing aborts")
+def _():
+    sim.ctl("answer-delay 300")
+    t0 = time.time()
+    d().expect(b"ATD1\r\n", v(b"CONNECT 33600"))    # LF: no abort
+    check(time.time() - t0 >= 0.28, "CONNECT came too early")
+    sim.ctl("hangup")
+    d().expect(b"", v(b"NO CARRIER"))
+    sim.ctl("answer-delay 2000")
+    d().w(b"ATD1\r")
+    time.sleep(0.1)
+    t0 = time.time()
+    d().expect(b"x", v(b"NO CARRIER"))
+    check(time.time() - t0 < 1, "abort was not immediate")
+    check(sim.status()["mode"] == "command", "still dialing")
+    sim.ctl("answer-delay 0")
+
+
+@test("rate 0: plain CONNECT; rate and connect-suffix")
+def _():
+    sim.ctl("rate 0")
+    d().expect(b"ATD1\r", v(b"CONNECT"))
+    sim.ctl("hangup")
+    d().expect(b"", v(b"NO CARRIER"))
+    sim.ctl("rate 9600")
+    sim.ctl("connect-suffix /ARQ/V32")
+    d().expect(b"ATD1\r", v(b"CONNECT 9600/ARQ/V32"))
+    sim.ctl("hangup")
+    d().expect(b"", v(b"NO CARRIER"))
+    sim.ctl("connect-suffix")
+    sim.ctl("rate 33600")
+
+
+@test("control hangup in data mode: NO CARRIER, command mode")
+def _():
+    d().expect(b"ATD1\r", v(b"CONNECT 33600"))
+    sim.ctl("hangup")
+    d().expect(b"", v(b"NO CARRIER"))
+    s = sim.status()
+    check(s["mode"] == "command" and s["call"] == "0", "status %s" % s)
+    check(sim.ctl("hangup", ok=False).startswith("error"),
+          "hangup without a call accepted")
+    d().expect(b"AT\r", v(b"OK"))
+
+
+@test("hangup-after: remote hangs up after the delay")
+def _():
+    sim.ctl("hangup-after 200")
+    t0 = time.time()
+    d().expect(b"ATD1\r", v(b"CONNECT 33600"))
+    d().expect(b"", v(b"NO CARRIER"))
+    check(0.18 <= time.time() - t0 < 1, "hangup after %.3f s" %
+          (time.time() - t0))
+    sim.ctl("hangup-after 0")
+
+
+@test("data sink: bytes swallowed and counted")
+def _():
+    sim.ctl("data sink")
+    d().expect(b"ATD1\r", v(b"CONNECT 33600"))
+    d().w(b"abcdef")
+    d().quiet(0.2, "no echo in sink mode")
+    sim.wait_status("bytes_in", "6")
+    check(sim.status()["bytes_out"] == "0", "bytes_out != 0")
+    sim.escape()
+    d().expect(b"ATH\r", v(b"OK"))
+    sim.ctl("data echo")
+
+
+@test("ATD...; voice dial returns OK in command mode")
+def _():
+    d().expect(b"ATD5551234;\r", v(b"OK"))
+    s = sim.status()
+    check(s["mode"] == "command" and s["number"] == "5551234", "%s" % s)
+
+
+@test("ring with AT#CID=1 and AT+CLIP=1")
+def _():
+    d().expect(b"AT#CID=1;+CLIP=1\r", v(b"OK"))
+    sim.ctl("ring 5551234 2 300")
+    got = d().until(b'",129\r\n', 1)
+    check(re.fullmatch(rb'\r\nRING\r\n\r\nDATE = \d{4}\r\nTIME = \d{4}\r\n'
+                       rb'NMBR = 5551234\r\n\r\n\+CLIP: "5551234",129\r\n',
+                       got), "first ring: %r" % got)
+    check(sim.status()["mode"] == "ringing", "not ringing")
+    d().expect(b"", v(b"RING") + v(b'+CLIP: "5551234",129'))
+    d().quiet(0.2, "only 2 rings")
+    sim.wait_status("mode", "command", 1)       # ran out
+    d().expect(b"ATA\r", v(b"NO CARRIER"))
+    d().expect(b"AT#CID=0;+CLIP=0\r", v(b"OK"))
+
+
+@test("ATA while ringing: CONNECT")
+def _():
+    sim.ctl("ring +4930123 5 2000")
+    d().expect(b"", v(b"RING"))
+    d().expect(b"ATA\r", v(b"CONNECT 33600"))
+    s = sim.status()
+    check(s["mode"] == "data" and s["caller"] == "+4930123", "%s" % s)
+    d().expect(b"hi", b"hi")
+    sim.ctl("hangup")
+    d().expect(b"", v(b"NO CARRIER"))
+    d().quiet(0.1, "no more RING")
+
+
+@test("ring-stop; no ringing during a call")
+def _():
+    sim.ctl("ring 1 5 600")
+    d().expect(b"", v(b"RING"))
+    sim.ctl("ring-stop")
+    d().quiet(0.8, "no RING after ring-stop")
+    d().expect(b"ATD1\r", v(b"CONNECT 33600"))
+    check(sim.ctl("ring 2", ok=False).startswith("error"), "ring in a call")
+    sim.ctl("hangup")
+    d().expect(b"", v(b"NO CARRIER"))
+
+
+@test("S0=1 auto-answers on the first ring")
+def _():
+    d().expect(b"ATS0=1\r", v(b"OK"))
+    sim.ctl("ring 42 3 1000")
+    d().expect(b"", v(b"RING") + v(b"CONNECT 33600"))
+    sim.ctl("hangup")
+    d().expect(b"", v(b"NO CARRIER"))
+    d().expect(b"ATS0=0\r", v(b"OK"))
+
+
+@test("send and sendraw inject lines")
+def _():
+    sim.ctl("send +CRING: VOICE")
+    d().expect(b"", b"+CRING: VOICE\r\n")
+    sim.ctl(r"sendraw \r\nCONN\x00")
+    d().expect(b"", b"\r\nCONN\x00")
+
+
+@test("garbage to the DTE, in command and data mode")
+def _():
+    sim.ctl("garbage 5000")
+    got = d().read_for(0.3)
+    check(len(got) == 5000, "got %d bytes" % len(got))
+    check(b"\x00" in got and b"\xff" in got and b"\r" in got, "no 0/ff/CR")
+    d().expect(b"ATD1\r", v(b"CONNECT 33600"))
+    sim.ctl("garbage 300")
+    check(len(d().read_for(0.2)) == 300, "data-mode garbage")
+    check(sim.status()["bytes_out"] == "300", "not counted as data")
+    sim.ctl("hangup")
+    d().expect(b"", v(b"NO CARRIER"))
+    d().expect(b"AT\r", v(b"OK"))
+
+
+@test("garbage from the DTE does not break the modem")
+def _():
+    rnd = random.Random(7)
+    junk = bytes(rnd.randrange(256) for _ in range(20000))
+    junk += b"CONN\r\nATATAT\x08\x08+++AT\x00\xff\r" + b"A" * 600 + b"\r"
+    for i in range(0, len(junk), 997):
+        d().w(junk[i:i + 997])
+    d().read_for(0.3)
+    check(sim.p.poll() is None, "modemsim died")
+    sim.ctl("reset")                    # junk may have dialed or set E0
+    d().read_for(0.1)
+    d().expect(b"AT\r", b"AT\r" + v(b"OK"))
+    d().expect(b"AT" + b"I" * 300 + b"\r", b"AT" + b"I" * 300 + b"\r" +
+               v(b"ERROR"))             # over-long line
+
+
+@test("ATZ restores the startup settings")
+def _():
+    d().expect(b"ATE0V0\r", b"ATE0V0\r0\r")
+    d().expect(b"ATZ\r", v(b"OK"))
+    d().expect(b"AT\r", b"AT\r" + v(b"OK"))
+
+
+@test("pty: slave closed mid-call ends the call; reopen works")
+def _():
+    d().expect(b"ATD1\r", b"ATD1\r" + v(b"CONNECT 33600"))
+    sim.close_pty()
+    s = sim.wait_status("peer", "0")
+    check(s["call"] == "0" and s["mode"] == "command", "%s" % s)
+    sim.open_pty()
+    sim.wait_status("peer", "1")
+    d().expect(b"AT\r", b"AT\r" + v(b"OK"))
+
+
+@test("status line format")
+def _():
+    r = sim.ctl("status")
+    for k in ("mode", "call", "number", "caller", "echo", "verbose",
+              "bytes_in", "bytes_out", "calls", "result", "rate", "peer"):
+        check(re.search(r"\b%s=" % k, r), "no %s in %r" % (k, r))
+    check(sim.ctl("bogus", ok=False).startswith("error: "), "bogus ok")
+    check(sim.ctl("result maybe", ok=False).startswith("error: "), "bad ok")
+
+
+@test("quit: exits 0, removes the control socket")
+def _():
+    sim.ctl("quit")
+    check(sim.p.wait(5) == 0, "exit status %s" % sim.p.returncode)
+    check(not os.path.exists(sim.ctl_path), "control socket left")
+    sim.close_pty()
+
+
+# ------------------------------------------------------------ CLI settings
+@test("CLI --ring --rings --ring-interval --clip --echo 0")
+def _():
+    s = Sim("pty", ["--ring", "5550000", "--rings", "2", "--ring-interval",
+                    "200", "--clip", "--echo", "0", "--result", "busy"])
+    try:
+        exp = v(b"RING") + v(b'+CLIP: "5550000",129')
+        s.dte.expect(b"", exp * 2, 2)
+        s.dte.expect(b"ATD1\r", v(b"BUSY"))
+    finally:
+        s.stop()
+
+
+# -------------------------------------------------------------- over --stdio
+@test("stdio: AT, ATD, data, +++, ATH, ATV0, EOF")
+def _():
+    s = Sim("stdio")
+    try:
+        s.dte.expect(b"AT\r", b"AT\r" + v(b"OK"))
+        s.dte.expect(b"ATE0\r", b"ATE0\r" + v(b"OK"))
+        s.dte.expect(b"ATD 0123\r", v(b"CONNECT 33600"))
+        s.dte.expect(b"ping", b"ping")
+        s.escape()
+        s.dte.expect(b"ATH\r", v(b"OK"))
+        s.dte.expect(b"ATV0\r", b"0\r")
+        s.ctl("result nocarrier")
+        s.dte.expect(b"ATD1\r", b"3\r")
+        s.p.stdin.close()
+        check(s.p.wait(3) == 0, "exit status %s" % s.p.returncode)
+    finally:
+        s.stop()
+
+
+# --------------------------------------------------------------- over --unix
+@test("unix: serve, reconnect, unlink at exit")
+def _():
+    s = Sim("unix")
+    try:
+        for _ in range(2):
+            c = socket.socket(socket.AF_UNIX)
+            c.connect(s.unix_path)
+            dte = Dte(c.fileno())
+            dte.expect(b"AT\r", b"AT\r" + v(b"OK"))
+            dte.expect(b"ATD1\r", b"ATD1\r" + v(b"CONNECT 33600"))
+            c.close()
+            s.wait_status("peer", "0")
+            check(s.status()["call"] == "0", "call survived disconnect")
+        check(s.stop() == 0, "exit status")
+        check(not os.path.exists(s.unix_path), "socket left behind")
+    finally:
+        s.stop()
+
+
+@test("unix: a DTE that does not read does not grow memory")
+def _():
+    s = Sim("unix")
+    try:
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(s.unix_path)
+        dte = Dte(c.fileno())
+        dte.expect(b"ATE0D1\r", b"ATE0D1\r" + v(b"CONNECT 33600"))
+        c.setblocking(False)
+        sent, chunk, end = 0, b"x" * 65536, time.time() + 3
+        while sent < 64 << 20 and time.time() < end:
+            try:
+                sent += c.send(chunk)
+            except BlockingIOError:
+                r = select.select([], [c], [], 0.3)[1]
+                if not r:
+                    break               # modemsim stopped reading
+        rss = 0
+        with open("/proc/%d/status" % s.p.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1])
+        print("# DTE stopped after %d bytes; modemsim RSS %d kB" %
+              (sent, rss))
+        check(sent < 32 << 20, "modemsim swallowed %d bytes" % sent)
+        check(rss < 20000, "modemsim RSS %d kB" % rss)
+        c.setblocking(True)
+        c.settimeout(5)
+        got = 0
+        while got < sent:               # everything comes back
+            b = c.recv(1 << 20)
+            if not b:
+                break
+            check(b.count(b"x") == len(b), "corrupted echo")
+            got += len(b)
+        check(got == sent, "echoed %d of %d" % (got, sent))
+        c.close()
+    finally:
+        s.stop()
+
+
+print("1..%d" % n_tests)
+sys.exit(1 if failed else 0)
+PYTHON
