@@ -51,6 +51,7 @@ struct sim_line {
 	struct dentry *dir;
 	u32 id;
 	char name[MODEMLINE_NAME_LEN];
+	bool gone;			/* "remove" done; under sim_lock */
 	/* Protects the script below and @pending. */
 	spinlock_t lock;
 	struct sim_outcome dial;
@@ -253,6 +254,12 @@ static int sim_command(struct sim_line *sim, char *cmd)
 		modemline_line_offer_end(sim->line);
 	} else if (!strcmp(word, "remove")) {
 		mutex_lock(&sim_lock);
+		/* The control file lives on until the removal work runs. */
+		if (sim->gone) {
+			mutex_unlock(&sim_lock);
+			return -ENODEV;
+		}
+		sim->gone = true;
 		sim_unplug(sim, MODEMLINE_REASON_LINE_REMOVED);
 		mutex_unlock(&sim_lock);
 		/* Removing our own debugfs file waits for this write. */

@@ -38,7 +38,8 @@
  *     or another file's) fails with -ENOENT. So does an unknown line id.
  *   - Output structs are fully written: padding and unused bytes are 0.
  *   - Strings are NUL-terminated inside their array; an input string
- *     without a NUL in its array fails with -EINVAL.
+ *     without a NUL in its array fails with -EINVAL; bytes after the NUL
+ *     are ignored on input and zero on output.
  *   - Timestamps are CLOCK_BOOTTIME nanoseconds; 0 means "not reached".
  *   - 32-bit processes use the same structs and commands unchanged.
  */
@@ -120,8 +121,9 @@
  *         exist (may be larger than the slots given; call again)
  * @flags: must be 0
  * @ids:   user pointer to an array of @count __u32, filled in ascending
- *         order with min(in @count, out @count) ids; may be 0 when
- *         @count is 0 to ask only for the number
+ *         order with min(in @count, out @count) ids; only touched when
+ *         there is an id to write, so 0 with @count 0 asks only for the
+ *         number
  */
 struct modemline_id_list {
 	__u32 count;
@@ -134,8 +136,11 @@ struct modemline_id_list {
  * @line_id:         in: the line
  * @flags:           out: MODEMLINE_LINE_*
  * @transport:       out: MODEMLINE_TRANSPORT_*
- * @rings:           out: RINGs counted for the call being offered
- * @name:            out: the line's name (tty name, or "sim<N>")
+ * @rings:           out: RINGs counted for the call being offered (0 once
+ *                   it is answered or withdrawn)
+ * @name:            out: the line's name: the tty's name ("ttyUSB0") for
+ *                   tty lines, the name given to modemline_sim for
+ *                   simulated ones
  * @offered_number:  out: caller id of the offered call ("" if unknown)
  * @calls:           out: calls created on the line since it appeared
  * @calls_connected: out: of those, calls that reached CONNECTED
@@ -159,7 +164,10 @@ struct modemline_line_info {
  * struct modemline_subscribe - argument of SUBSCRIBE and UNSUBSCRIBE
  * @line_id: the line whose events (offered calls, line removed) this
  *           file wants; 0 means every line, present and future, and adds
- *           LINE_ADDED events
+ *           LINE_ADDED events for lines that appear later (LINE_LIST
+ *           gives the ones already there). A file subscribed to 0 and to
+ *           a line gets each event once; UNSUBSCRIBE of that line leaves
+ *           the subscription to 0 in force.
  * @flags:   must be 0
  */
 struct modemline_subscribe {
@@ -277,23 +285,23 @@ struct modemline_call_info {
  * signal); with it an empty queue is -EAGAIN. poll() reports EPOLLIN when
  * a record is queued.
  *
- * The queue per file is bounded (module parameter max_events). When it is
- * full, new events are dropped and counted; once the reader makes room a
- * single OVERFLOW record carrying the count is queued before any newer
- * event.
+ * The queue per file is bounded (module parameter max_events, read when
+ * the file is opened, clamped to 1..65536). When it is full, new events
+ * are dropped and counted; once the reader makes room a single OVERFLOW
+ * record carrying the count is queued before any newer event.
  *
  * @seq:          per-file sequence number of this record, from 1, with no
  *                gaps (lost events get none; OVERFLOW says how many)
  * @timestamp_ns: CLOCK_BOOTTIME when the event happened
  * @type:         MODEMLINE_EVENT_*
- * @line_id:      the line concerned
+ * @line_id:      the line concerned (0 in OVERFLOW)
  * @call:         CALL_STATE: the handle; otherwise 0
  * @state:        CALL_STATE: the new MODEMLINE_STATE_*
  * @origin:       CALL_STATE to DISCONNECTED: MODEMLINE_ORIGIN_*
  * @reason:       CALL_STATE to DISCONNECTED: MODEMLINE_REASON_*;
  *                LINE_REMOVED: why the line went
  * @lost:         OVERFLOW: number of events dropped
- * @rate:         CALL_STATE to CONNECTED: connect rate, bit/s
+ * @rate:         CALL_STATE to CONNECTED: connect rate, bit/s; else 0
  * @number:       CALL_OFFERED: caller id ("" if unknown)
  */
 struct modemline_event {
@@ -336,8 +344,12 @@ struct modemline_event {
 
 /*
  * DIAL: start an outgoing call; completion arrives as CALL_STATE events.
+ * Dialing on a line that is offering (ringing) is allowed; the offer
+ * stays until the modem stops ringing.
  *   -ENOENT  no such line (or it is being removed)
- *   -EBUSY   the line already has a call that has not ended
+ *   -EBUSY   the line already has a call that has not ended, including
+ *            one released with MODEMLINE_DEALLOCATE_DROP whose modem has
+ *            not finished hanging up
  *   -EINVAL  flags/reserved not 0, empty, unterminated or invalid number
  *   -EMFILE  this file already holds max_calls calls (module parameter);
  *            DEALLOCATE some

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Common include of the modemline selftests: the kselftest harness plus
+ * assertion helpers that check records and events field by field.
+ *
+ * Include this (not kselftest_harness.h) first in every *_test.c.
+ */
+#ifndef MODEMLINE_ML_TEST_H
+#define MODEMLINE_ML_TEST_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+/*
+ * The vendored harness is written for the kernel's -Wall build; under
+ * -Wextra a few of its own functions have unused parameters.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+/* Typed constants: the ABI's fields are __u32, the #defines are int. */
+#define U32(x)	((__u32)(x))
+
+/* The record CALL_INFO must return, as far as the test knows it. */
+struct rec_expect {
+	__u32 line_id;
+	__u32 direction;
+	__u32 state;
+	__u32 origin;
+	__u32 reason;
+	__u32 rate;
+	const char *number;
+	const char *result;	/* NULL: any text (still NUL-padded) */
+	bool connected;		/* connected_ns must be set */
+	bool ended;		/* disconnected_ns must be set */
+};
+
+/* A string field: NUL-terminated, zero after the NUL, equal to @want. */
+static inline void check_str_field(struct __test_metadata *_metadata,
+				   const char *what, const char *want,
+				   const char *field, size_t len)
+{
+	ASSERT_TRUE(ml_str_tail_zero(field, len))
+		TH_LOG("%s: no NUL, or non-zero bytes after it", what);
+	if (want) {
+		ASSERT_STREQ(want, field) TH_LOG("%s", what);
+	}
+}
+
+#define ASSERT_STR_FIELD(want, field) \
+	check_str_field(_metadata, #field, (want), (field), sizeof(field))
+
+/*
+ * Check every field of a CALL_INFO record: identity, state, origin,
+ * reason, rate, strings (and their zero padding), timestamps (non-zero
+ * where reached, 0 where not, ordered, not in the future), duration
+ * consistent with them, byte counters 0 (no data path yet).
+ */
+static inline void check_record(struct __test_metadata *_metadata,
+				const struct modemline_call_info *ci,
+				__u32 call, const struct rec_expect *e)
+{
+	__u64 now = ml_now_ns();
+
+	ASSERT_EQ(call, ci->call);
+	ASSERT_EQ(0U, ci->flags);
+	ASSERT_EQ(e->line_id, ci->line_id);
+	ASSERT_EQ(e->direction, ci->direction);
+	ASSERT_EQ(e->state, ci->state);
+	ASSERT_EQ(e->origin, ci->origin);
+	ASSERT_EQ(e->reason, ci->reason);
+	ASSERT_EQ(e->rate, ci->rate);
+	ASSERT_STR_FIELD(e->number, ci->number);
+	ASSERT_STR_FIELD(e->result, ci->result);
+	ASSERT_EQ(0ULL, ci->rx_bytes);
+	ASSERT_EQ(0ULL, ci->tx_bytes);
+
+	ASSERT_NE(0ULL, ci->created_ns);
+	ASSERT_LE(ci->created_ns, now);
+	if (e->connected) {
+		ASSERT_NE(0ULL, ci->connected_ns);
+		ASSERT_LE(ci->created_ns, ci->connected_ns);
+		ASSERT_LE(ci->connected_ns, now);
+	} else {
+		ASSERT_EQ(0ULL, ci->connected_ns);
+		ASSERT_EQ(0ULL, ci->duration_ns);
+	}
+	if (e->ended) {
+		ASSERT_NE(0ULL, ci->disconnected_ns);
+		ASSERT_LE(ci->created_ns, ci->disconnected_ns);
+		ASSERT_LE(ci->disconnected_ns, now);
+		if (e->connected) {
+			ASSERT_LE(ci->connected_ns, ci->disconnected_ns);
+			ASSERT_EQ(ci->disconnected_ns - ci->connected_ns,
+				  ci->duration_ns);
+		}
+	} else {
+		ASSERT_EQ(0ULL, ci->disconnected_ns);
+		/* While connected: now - connected, as of the ioctl. */
+		if (e->connected) {
+			ASSERT_LE(ci->duration_ns, now - ci->connected_ns);
+		}
+	}
+}
+
+/*
+ * Check a CALL_STATE event: every field, including the ones that do not
+ * apply to this transition (0) and the caller-id string (all 0).
+ */
+static inline void check_state_event(struct __test_metadata *_metadata,
+				     const struct modemline_event *ev,
+				     __u32 line_id, __u32 call, __u32 state,
+				     __u32 origin, __u32 reason, __u32 rate)
+{
+	ASSERT_EQ(U32(MODEMLINE_EVENT_CALL_STATE), ev->type);
+	ASSERT_NE(0ULL, ev->seq);
+	ASSERT_NE(0ULL, ev->timestamp_ns);
+	ASSERT_LE(ev->timestamp_ns, ml_now_ns());
+	ASSERT_EQ(line_id, ev->line_id);
+	ASSERT_EQ(call, ev->call);
+	ASSERT_EQ(state, ev->state);
+	ASSERT_EQ(origin, ev->origin);
+	ASSERT_EQ(reason, ev->reason);
+	ASSERT_EQ(0U, ev->lost);
+	ASSERT_EQ(rate, ev->rate);
+	ASSERT_TRUE(ml_all_zero(ev->number, sizeof(ev->number)))
+		TH_LOG("CALL_STATE event with a non-zero number field");
+}
+
+/* Check a line event (CALL_OFFERED, LINE_ADDED, LINE_REMOVED). */
+static inline void check_line_event(struct __test_metadata *_metadata,
+				    const struct modemline_event *ev,
+				    __u32 type, __u32 line_id, __u32 reason,
+				    const char *number)
+{
+	ASSERT_EQ(type, ev->type);
+	ASSERT_NE(0ULL, ev->seq);
+	ASSERT_NE(0ULL, ev->timestamp_ns);
+	ASSERT_LE(ev->timestamp_ns, ml_now_ns());
+	ASSERT_EQ(line_id, ev->line_id);
+	ASSERT_EQ(0U, ev->call);
+	ASSERT_EQ(0U, ev->state);
+	ASSERT_EQ(0U, ev->origin);
+	ASSERT_EQ(reason, ev->reason);
+	ASSERT_EQ(0U, ev->lost);
+	ASSERT_EQ(0U, ev->rate);
+	ASSERT_STR_FIELD(number, ev->number);
+}
+
+/*
+ * DIAL @number on @line and wait for the CALL_STATE event to @state
+ * (CONNECTED, or DISCONNECTED for a failing dial mode). Returns the
+ * handle; the event is left in @ev.
+ */
+static inline __u32 dial_wait(struct __test_metadata *_metadata, int fd,
+			      __u32 line, const char *number, __u32 state,
+			      struct modemline_event *ev)
+{
+	__u32 call = 0;
+	int ret;
+
+	ret = ml_dial(fd, line, number, 0, &call);
+	ASSERT_EQ(0, ret) TH_LOG("DIAL on line %u: %s", line, strerror(-ret));
+	ASSERT_NE(0U, call);
+	ret = ml_wait_state(fd, call, state, ev, ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("call %u never reached state %u: %s",
+				 call, state, strerror(-ret));
+	return call;
+}
+
+/* Same for ANSWER on a ringing line. */
+static inline __u32 answer_wait(struct __test_metadata *_metadata, int fd,
+				__u32 line, __u32 state,
+				struct modemline_event *ev)
+{
+	__u32 call = 0;
+	int ret;
+
+	ret = ml_answer(fd, line, &call);
+	ASSERT_EQ(0, ret) TH_LOG("ANSWER on line %u: %s", line, strerror(-ret));
+	ASSERT_NE(0U, call);
+	ret = ml_wait_state(fd, call, state, ev, ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("call %u never reached state %u: %s",
+				 call, state, strerror(-ret));
+	return call;
+}
+
+/* Run a sim control command (printf-style) or fail the test. */
+#define SIM_CTL(line, ...) do { \
+	char __cmd[128]; \
+	int __r; \
+	snprintf(__cmd, sizeof(__cmd), __VA_ARGS__); \
+	__r = sim_ctl((line), "%s", __cmd); \
+	ASSERT_EQ(0, __r) TH_LOG("sim line %s: '%s': %s", (line)->name, \
+				 __cmd, strerror(-__r)); \
+} while (0)
+
+/* Remove a sim line (like unplugging the modem) or fail the test. */
+#define SIM_REMOVE(line) do { \
+	int __r = sim_line_remove(line); \
+	ASSERT_EQ(0, __r) TH_LOG("removing sim line %s: %s", (line)->name, \
+				 strerror(-__r)); \
+} while (0)
+
+/* Open /dev/modemline or fail: a missing device is a failure, not a skip. */
+#define ML_OPEN(fdvar, flags) do { \
+	(fdvar) = ml_open(flags); \
+	ASSERT_LE(0, (fdvar)) TH_LOG("open " ML_DEV ": %s", \
+				     strerror(-(fdvar))); \
+} while (0)
+
+/* Create sim lines or fail. */
+#define SIM_CREATE_LINES(lines, n) do { \
+	int __r = sim_lines_create((lines), (n)); \
+	ASSERT_EQ(0, __r) TH_LOG("creating sim lines in " SIM_ROOT ": %s", \
+				 strerror(-__r)); \
+} while (0)
+
+/*
+ * Make @line ring once (with caller id @number, or none when NULL) and
+ * wait until the file, which this subscribes to the line, gets the
+ * CALL_OFFERED event. The event is left in @ev.
+ */
+static inline void ring_offer(struct __test_metadata *_metadata, int fd,
+			      const struct sim_line *line, const char *number,
+			      struct modemline_event *ev)
+{
+	int ret;
+
+	ASSERT_EQ(0, ml_subscribe(fd, line->id));
+	if (number)
+		ret = sim_ctl(line, "ring %s", number);
+	else
+		ret = sim_ctl(line, "ring");
+	ASSERT_EQ(0, ret) TH_LOG("sim ring: %s", strerror(-ret));
+	ret = ml_wait_event(fd, MODEMLINE_EVENT_CALL_OFFERED, line->id, ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED event: %s", strerror(-ret));
+}
+
+/* Wait until LINE_INFO says the line is gone (-ENOENT). */
+static inline void wait_line_gone(struct __test_metadata *_metadata, int fd,
+				  __u32 line_id)
+{
+	struct modemline_line_info li;
+	__u64 deadline = ml_now_ns() + ML_WAIT_MS * 1000000ULL;
+	int ret;
+
+	for (;;) {
+		ret = ml_line_info(fd, line_id, &li);
+		if (ret || ml_now_ns() >= deadline)
+			break;
+		usleep(2000);
+	}
+	ASSERT_EQ(-ENOENT, ret) TH_LOG("line %u still known", line_id);
+}
+
+#endif /* MODEMLINE_ML_TEST_H */

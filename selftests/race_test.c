@@ -1,0 +1,860 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Blocking calls and signals (-EINTR without SA_RESTART, transparent
+ * restart with it), and races: several threads dropping, deallocating,
+ * inspecting and closing the same handles at once, against remote
+ * hangups, line removal and close(). Nothing may crash or hang, and every
+ * result must be one of the errnos the ABI documents for that ioctl. The
+ * run harness scans the kernel log (KASAN, lockdep, kmemleak) afterwards.
+ */
+#include "ml_test.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define NUMBER		"5551234"
+#define CALLER_ID	"0301234567"
+#define REC		sizeof(struct modemline_event)
+
+/* ------------------------------------------------------------------ */
+/* Signals.                                                            */
+
+static volatile sig_atomic_t sig_count;
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+	sig_count++;
+}
+
+static int install_handler(bool restart)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigusr1;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	sig_count = 0;
+	return sigaction(SIGUSR1, &sa, NULL);
+}
+
+/*
+ * Sends SIGUSR1 to @target every @interval_us until told to stop, or
+ * @count times (then runs @then, if set) when @count is not 0.
+ */
+struct pelter {
+	pthread_t target;
+	pthread_t thread;
+	int interval_us;
+	int count;
+	int stop;
+	const struct sim_line *ring_line;	/* ring it after @count signals */
+	int ring_ret;
+};
+
+static void *pelter_fn(void *arg)
+{
+	struct pelter *p = arg;
+	int sent = 0;
+
+	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
+		if (p->count && sent == p->count) {
+			if (p->ring_line)
+				p->ring_ret = sim_ctl(p->ring_line, "ring %s",
+						      CALLER_ID);
+			break;
+		}
+		pthread_kill(p->target, SIGUSR1);
+		sent++;
+		usleep(p->interval_us);
+	}
+	return NULL;
+}
+
+static int pelter_start(struct pelter *p)
+{
+	sigset_t set, old;
+	int ret;
+
+	p->target = pthread_self();
+	p->stop = 0;
+	/* The pelter itself never takes the signal. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	ret = pthread_create(&p->thread, NULL, pelter_fn, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+static void pelter_stop(struct pelter *p)
+{
+	__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(p->thread, NULL);
+}
+
+FIXTURE(sig) {
+	int fd;
+	struct sim_line line;
+};
+
+FIXTURE_SETUP(sig)
+{
+	ML_OPEN(self->fd, 0);
+	SIM_CREATE_LINES(&self->line, 1);
+}
+
+FIXTURE_TEARDOWN_PARENT(sig)
+{
+	sim_line_remove(&self->line);
+}
+
+TEST_F_TIMEOUT(sig, drop_wait_without_sa_restart_is_eintr, 120)
+{
+	struct pelter p = { .interval_us = 20000 };
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	__u32 call;
+	int ret;
+
+	SIM_CTL(&self->line, "hangup_delay 5000");
+	call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
+			 MODEMLINE_STATE_CONNECTED, &ev);
+	ASSERT_EQ(0, install_handler(false));
+	ASSERT_EQ(0, pelter_start(&p));
+	ret = ml_drop(self->fd, call, MODEMLINE_DROP_WAIT);
+	pelter_stop(&p);
+	ASSERT_EQ(-EINTR, ret) TH_LOG("DROP_WAIT: %s", strerror(-ret));
+	ASSERT_LE(1, sig_count);
+	/* The drop goes on and completes. */
+	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_TRUE(ci.state == MODEMLINE_STATE_DISCONNECTING ||
+		    ci.state == MODEMLINE_STATE_DISCONNECTED);
+	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+				   MODEMLINE_STATE_DISCONNECTED, &ev,
+				   3 * ML_WAIT_MS));
+	check_state_event(_metadata, &ev, self->line.id, call,
+			  MODEMLINE_STATE_DISCONNECTED,
+			  MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, 0);
+}
+
+TEST_F_TIMEOUT(sig, drop_wait_with_sa_restart_completes, 120)
+{
+	struct pelter p = { .interval_us = 20000 };
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	__u32 call;
+	int ret;
+
+	SIM_CTL(&self->line, "hangup_delay 5000");
+	call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
+			 MODEMLINE_STATE_CONNECTED, &ev);
+	ASSERT_EQ(0, install_handler(true));
+	ASSERT_EQ(0, pelter_start(&p));
+	ret = ml_drop(self->fd, call, MODEMLINE_DROP_WAIT);
+	pelter_stop(&p);
+	ASSERT_EQ(0, ret) TH_LOG("DROP_WAIT: %s", strerror(-ret));
+	ASSERT_LE(1, sig_count);
+	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
+	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
+	ASSERT_EQ(U32(MODEMLINE_REASON_NORMAL), ci.reason);
+}
+
+TEST_F(sig, blocked_read_without_sa_restart_is_eintr)
+{
+	struct pelter p = { .interval_us = 20000 };
+	struct modemline_event ev;
+	ssize_t n;
+	int err;
+
+	ASSERT_EQ(0, install_handler(false));
+	ASSERT_EQ(0, pelter_start(&p));
+	n = read(self->fd, &ev, sizeof(ev));
+	err = errno;
+	pelter_stop(&p);
+	ASSERT_EQ(-1, n);
+	ASSERT_EQ(EINTR, err);
+	ASSERT_LE(1, sig_count);
+}
+
+TEST_F(sig, blocked_read_with_sa_restart_completes)
+{
+	struct pelter p = { .interval_us = 20000, .count = 10 };
+	struct modemline_event ev;
+	ssize_t n;
+	int err;
+
+	p.ring_line = &self->line;
+	ASSERT_EQ(0, ml_subscribe(self->fd, self->line.id));
+	ASSERT_EQ(0, install_handler(true));
+	ASSERT_EQ(0, pelter_start(&p));
+	memset(&ev, ML_POISON, sizeof(ev));
+	n = read(self->fd, &ev, sizeof(ev));
+	err = errno;
+	pelter_stop(&p);
+	ASSERT_EQ((ssize_t)REC, n) TH_LOG("read: %s", strerror(err));
+	ASSERT_EQ(0, p.ring_ret);
+	ASSERT_LE(1, sig_count);
+	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED,
+			 self->line.id, 0, CALLER_ID);
+}
+
+/* ------------------------------------------------------------------ */
+/* Races.                                                              */
+
+#define NLINES		6
+#define NTHREADS	6
+
+FIXTURE(race) {
+	struct sim_line line[NLINES];
+	struct sim_line extra;
+};
+
+FIXTURE_SETUP(race)
+{
+	SIM_CREATE_LINES(self->line, NLINES);
+}
+
+FIXTURE_TEARDOWN_PARENT(race)
+{
+	sim_lines_remove(self->line, NLINES);
+	sim_line_remove(&self->extra);
+}
+
+/* Line behaviours: connects at once or later, fails, never answers. */
+static const char *const line_modes[NLINES][2] = {
+	{ "dial connect 0 33600", "hangup_delay 0" },
+	{ "dial connect 5 2400", "hangup_delay 3" },
+	{ "dial busy 2", "hangup_delay 0" },
+	{ "dial connect 0 0", "hangup_delay 20" },
+	{ "dial nocarrier 0", "hangup_delay 0" },
+	{ "dial silent", "hangup_delay 1" },
+};
+
+static void setup_modes(struct __test_metadata *_metadata,
+			FIXTURE_DATA(race) *self)
+{
+	int i;
+
+	for (i = 0; i < NLINES; i++) {
+		SIM_CTL(&self->line[i], "%s", line_modes[i][0]);
+		SIM_CTL(&self->line[i], "%s", line_modes[i][1]);
+	}
+}
+
+/* One call per line; the silent line's dial times out after 30 ms. */
+static void dial_all(struct __test_metadata *_metadata, int fd,
+		     FIXTURE_DATA(race) *self, __u32 *calls)
+{
+	int i, ret;
+
+	for (i = 0; i < NLINES; i++) {
+		ret = ml_dial_retry(fd, self->line[i].id, NUMBER,
+				    i == NLINES - 1 ? 30 : 0, &calls[i],
+				    ML_WAIT_MS);
+		ASSERT_EQ(0, ret) TH_LOG("DIAL line %d: %s", i,
+					 strerror(-ret));
+	}
+}
+
+static void wait_all_idle(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(race) *self)
+{
+	int fd, i, ret;
+
+	ML_OPEN(fd, 0);
+	for (i = 0; i < NLINES; i++) {
+		/* Withdraw offers the remote thread's rings left behind. */
+		SIM_CTL(&self->line[i], "ring_stop");
+		ret = ml_wait_line_idle(fd, self->line[i].id, 2 * ML_WAIT_MS);
+		ASSERT_EQ(0, ret) TH_LOG("line %d still busy: %s", i,
+					 strerror(-ret));
+	}
+	close(fd);
+}
+
+struct worker {
+	pthread_t thread;
+	pthread_barrier_t *start;
+	int fd;
+	const __u32 *calls;
+	int ncalls;
+	unsigned int seed;
+	int ops;
+	int close_at;		/* close @closefd before op number close_at */
+	int closefd;
+	bool ebadf_ok;		/* the fd may be closed under us */
+	int bad;		/* results outside the documented set */
+	char msg[160];
+};
+
+static const char *const op_names[] = {
+	"DROP", "DROP_WAIT", "DEALLOCATE", "DEALLOCATE_DROP", "CALL_INFO",
+	"CALL_LIST",
+};
+
+static bool state_consistent(const struct modemline_call_info *ci, __u32 h)
+{
+	if (ci->call != h || ci->state < MODEMLINE_STATE_DIALING ||
+	    ci->state > MODEMLINE_STATE_DISCONNECTED)
+		return false;
+	if (ci->state == MODEMLINE_STATE_DISCONNECTED)
+		return ci->origin >= MODEMLINE_ORIGIN_LOCAL &&
+		       ci->origin <= MODEMLINE_ORIGIN_SYSTEM &&
+		       ci->reason >= MODEMLINE_REASON_NORMAL &&
+		       ci->reason <= MODEMLINE_REASON_SHUTDOWN &&
+		       ci->disconnected_ns != 0;
+	if (ci->state != MODEMLINE_STATE_DISCONNECTING)
+		return ci->origin == 0 && ci->reason == 0 &&
+		       ci->disconnected_ns == 0;
+	return true;
+}
+
+static void *worker_fn(void *arg)
+{
+	struct worker *w = arg;
+	struct modemline_call_info ci;
+	bool bogus, ok;
+	int i, op, idx, ret;
+	__u32 h, count;
+
+	pthread_barrier_wait(w->start);
+	for (i = 0; i < w->ops; i++) {
+		if (i == w->close_at && w->closefd >= 0) {
+			if (close(w->closefd)) {
+				w->bad++;
+				snprintf(w->msg, sizeof(w->msg), "close: %s",
+					 strerror(errno));
+			}
+			w->closefd = -1;
+		}
+		idx = (int)(rand_r(&w->seed) % (unsigned int)(w->ncalls + 2));
+		bogus = idx >= w->ncalls;
+		h = !bogus ? w->calls[idx] : idx == w->ncalls ? 0 : 0x7FFFFFF0U;
+		op = (int)(rand_r(&w->seed) % 6);
+		switch (op) {
+		case 0:
+			ret = ml_drop(w->fd, h, 0);
+			ok = ret == -ENOENT || (!bogus && ret == 0);
+			break;
+		case 1:
+			ret = ml_drop(w->fd, h, MODEMLINE_DROP_WAIT);
+			ok = ret == -ENOENT || (!bogus && ret == 0);
+			break;
+		case 2:
+			ret = ml_deallocate(w->fd, h, 0);
+			ok = ret == -ENOENT ||
+			     (!bogus && (ret == 0 || ret == -EBUSY));
+			break;
+		case 3:
+			ret = ml_deallocate(w->fd, h, MODEMLINE_DEALLOCATE_DROP);
+			ok = ret == -ENOENT || (!bogus && ret == 0);
+			break;
+		case 4:
+			ret = ml_call_info(w->fd, h, &ci);
+			ok = ret == -ENOENT ||
+			     (!bogus && ret == 0 && state_consistent(&ci, h));
+			break;
+		default:
+			ret = ml_call_list(w->fd, NULL, 0, &count);
+			ok = ret == 0 && count <= (__u32)w->ncalls;
+			break;
+		}
+		if (ret == -EBADF && w->ebadf_ok)
+			ok = true;
+		if (!ok) {
+			if (!w->bad++)
+				snprintf(w->msg, sizeof(w->msg),
+					 "%s(%#x) = %d (%s)", op_names[op], h,
+					 ret, strerror(-ret));
+		}
+	}
+	return NULL;
+}
+
+/* Sim thread: remote hangups, carrier loss and rings on random lines. */
+struct remote {
+	pthread_t thread;
+	pthread_barrier_t *start;
+	FIXTURE_DATA(race) *self;
+	unsigned int seed;
+	int ops;
+	int bad;
+	char msg[160];
+};
+
+static void *remote_fn(void *arg)
+{
+	static const char *const cmds[] = { "hangup", "carrier_lost", "ring" };
+	struct remote *r = arg;
+	int i, l, c, ret;
+
+	pthread_barrier_wait(r->start);
+	for (i = 0; i < r->ops; i++) {
+		l = (int)(rand_r(&r->seed) % NLINES);
+		c = (int)(rand_r(&r->seed) % 3);
+		ret = sim_ctl(&r->self->line[l], "%s", cmds[c]);
+		if (ret && !r->bad++)
+			snprintf(r->msg, sizeof(r->msg), "sim %s: %s", cmds[c],
+				 strerror(-ret));
+		usleep(rand_r(&r->seed) % 500);
+	}
+	return NULL;
+}
+
+static void run_workers(struct __test_metadata *_metadata,
+			struct worker *w, int n, struct remote *r)
+{
+	pthread_barrier_t start;
+	int i;
+
+	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, n + (r ? 1 : 0)));
+	for (i = 0; i < n; i++) {
+		w[i].start = &start;
+		ASSERT_EQ(0, pthread_create(&w[i].thread, NULL, worker_fn,
+					    &w[i]));
+	}
+	if (r) {
+		r->start = &start;
+		ASSERT_EQ(0, pthread_create(&r->thread, NULL, remote_fn, r));
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(w[i].thread, NULL);
+	if (r)
+		pthread_join(r->thread, NULL);
+	pthread_barrier_destroy(&start);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(0, w[i].bad) TH_LOG("thread %d: %d bad, first: %s",
+					      i, w[i].bad, w[i].msg);
+	}
+	if (r) {
+		EXPECT_EQ(0, r->bad) TH_LOG("remote: %s", r->msg);
+	}
+}
+
+TEST_F_TIMEOUT(race, threads_share_handles_of_one_file, 600)
+{
+	struct worker w[NTHREADS];
+	struct remote r;
+	__u32 calls[NLINES];
+	int round, i, fd;
+
+	setup_modes(_metadata, self);
+	for (round = 0; round < 5; round++) {
+		ML_OPEN(fd, 0);
+		dial_all(_metadata, fd, self, calls);
+		memset(w, 0, sizeof(w));
+		for (i = 0; i < NTHREADS; i++) {
+			w[i].fd = dup(fd);
+			ASSERT_LE(0, w[i].fd);
+			w[i].calls = calls;
+			w[i].ncalls = NLINES;
+			w[i].seed = (unsigned int)(round * 100 + i);
+			w[i].ops = 300;
+			w[i].close_at = -1;
+			w[i].closefd = -1;
+		}
+		/* One thread drops the original descriptor half-way. */
+		w[0].close_at = 150;
+		w[0].closefd = fd;
+		memset(&r, 0, sizeof(r));
+		r.self = self;
+		r.seed = (unsigned int)round;
+		r.ops = 100;
+		run_workers(_metadata, w, NTHREADS, &r);
+		/* The last descriptor closed releases whatever is left. */
+		for (i = 0; i < NTHREADS; i++)
+			close(w[i].fd);
+		wait_all_idle(_metadata, self);
+		ASSERT_EQ(0, _metadata->exit_code);
+	}
+}
+
+TEST_F_TIMEOUT(race, close_while_ioctls_in_flight, 600)
+{
+	struct worker w[NTHREADS];
+	__u32 calls[NLINES];
+	int round, i, fd;
+
+	setup_modes(_metadata, self);
+	for (round = 0; round < 5; round++) {
+		ML_OPEN(fd, 0);
+		dial_all(_metadata, fd, self, calls);
+		memset(w, 0, sizeof(w));
+		for (i = 0; i < NTHREADS; i++) {
+			/* All on the same descriptor, closed under them. */
+			w[i].fd = fd;
+			w[i].ebadf_ok = true;
+			w[i].calls = calls;
+			w[i].ncalls = NLINES;
+			w[i].seed = (unsigned int)(round * 100 + i + 7);
+			w[i].ops = 200;
+			w[i].close_at = -1;
+			w[i].closefd = -1;
+		}
+		w[round % NTHREADS].close_at = 20 + round * 30;
+		w[round % NTHREADS].closefd = fd;
+		run_workers(_metadata, w, NTHREADS, NULL);
+		wait_all_idle(_metadata, self);
+		ASSERT_EQ(0, _metadata->exit_code);
+	}
+}
+
+TEST_F_TIMEOUT(race, line_removed_during_ops, 300)
+{
+	struct modemline_call_info ci;
+	struct worker w[NTHREADS];
+	pthread_barrier_t start;
+	__u32 calls[NLINES], ids[NLINES * 2], count = 0, j;
+	int i, fd, ret;
+
+	setup_modes(_metadata, self);
+	ML_OPEN(fd, 0);
+	dial_all(_metadata, fd, self, calls);
+	memset(w, 0, sizeof(w));
+	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, NTHREADS + 1));
+	for (i = 0; i < NTHREADS; i++) {
+		w[i].fd = fd;
+		w[i].calls = calls;
+		w[i].ncalls = NLINES;
+		w[i].seed = (unsigned int)i + 1000;
+		w[i].ops = 300;
+		w[i].close_at = -1;
+		w[i].closefd = -1;
+		w[i].start = &start;
+		ASSERT_EQ(0, pthread_create(&w[i].thread, NULL, worker_fn,
+					    &w[i]));
+	}
+	pthread_barrier_wait(&start);
+	for (i = 0; i < NLINES; i++) {
+		ret = sim_line_remove(&self->line[i]);
+		EXPECT_EQ(0, ret) TH_LOG("remove line %d: %s", i,
+					 strerror(-ret));
+	}
+	for (i = 0; i < NTHREADS; i++)
+		pthread_join(w[i].thread, NULL);
+	pthread_barrier_destroy(&start);
+	for (i = 0; i < NTHREADS; i++) {
+		EXPECT_EQ(0, w[i].bad) TH_LOG("thread %d: %s", i, w[i].msg);
+	}
+	/* What is left is a record of an ended call. */
+	ASSERT_EQ(0, ml_call_list(fd, ids, NLINES * 2, &count));
+	ASSERT_GE((__u32)NLINES, count);
+	for (j = 0; j < count; j++) {
+		ret = ml_wait_info_state(fd, ids[j],
+					 MODEMLINE_STATE_DISCONNECTED, &ci,
+					 ML_WAIT_MS);
+		ASSERT_EQ(0, ret) TH_LOG("call %u: %s", ids[j],
+					 strerror(-ret));
+		ASSERT_TRUE(state_consistent(&ci, ids[j]));
+		ASSERT_EQ(0, ml_deallocate(fd, ids[j], 0));
+	}
+	ASSERT_EQ(0, ml_call_count(fd));
+}
+
+struct hangup_arg {
+	const struct sim_line *line;
+	const char *cmd;
+	int ret;
+};
+
+static void *sim_cmd_fn(void *arg)
+{
+	struct hangup_arg *h = arg;
+
+	h->ret = sim_ctl(h->line, "%s", h->cmd);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(race, deallocate_drop_races_remote_hangup, 300)
+{
+	struct hangup_arg h = { .line = &self->line[0] };
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	pthread_t th;
+	__u32 call;
+	int i, fd;
+
+	ML_OPEN(fd, 0);
+	for (i = 0; i < 30; i++) {
+		ASSERT_EQ(0, ml_dial_retry(fd, h.line->id, NUMBER, 0, &call,
+					   ML_WAIT_MS));
+		ASSERT_EQ(0, ml_wait_state(fd, call, MODEMLINE_STATE_CONNECTED,
+					   &ev, ML_WAIT_MS));
+		h.cmd = i % 2 ? "hangup" : "carrier_lost";
+		ASSERT_EQ(0, pthread_create(&th, NULL, sim_cmd_fn, &h));
+		ASSERT_EQ(0, ml_deallocate(fd, call,
+					   MODEMLINE_DEALLOCATE_DROP));
+		pthread_join(th, NULL);
+		ASSERT_EQ(0, h.ret);
+		ASSERT_EQ(-ENOENT, ml_call_info(fd, call, &ci));
+		ASSERT_LE(0, ml_drain_events(fd));
+	}
+}
+
+struct drop_arg {
+	int fd;
+	__u32 call;
+	int ret;
+};
+
+static void *drop_wait_fn(void *arg)
+{
+	struct drop_arg *d = arg;
+
+	d->ret = ml_drop(d->fd, d->call, MODEMLINE_DROP_WAIT);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(race, deallocate_drop_while_drop_waits, 300)
+{
+	struct modemline_event ev;
+	struct drop_arg d;
+	unsigned int seed = 1;
+	pthread_t th;
+	int i, fd;
+
+	ML_OPEN(fd, 0);
+	SIM_CTL(&self->line[0], "hangup_delay 50");
+	for (i = 0; i < 20; i++) {
+		d.fd = fd;
+		d.ret = 1;
+		ASSERT_EQ(0, ml_dial_retry(fd, self->line[0].id, NUMBER, 0,
+					   &d.call, ML_WAIT_MS));
+		ASSERT_EQ(0, ml_wait_state(fd, d.call,
+					   MODEMLINE_STATE_CONNECTED, &ev,
+					   ML_WAIT_MS));
+		ASSERT_EQ(0, pthread_create(&th, NULL, drop_wait_fn, &d));
+		usleep(rand_r(&seed) % 2000);
+		ASSERT_EQ(0, ml_deallocate(fd, d.call,
+					   MODEMLINE_DEALLOCATE_DROP));
+		/* The waiter must come back, whatever the order. */
+		pthread_join(th, NULL);
+		ASSERT_TRUE(d.ret == 0 || d.ret == -ENOENT)
+			TH_LOG("DROP_WAIT: %d", d.ret);
+		ASSERT_LE(0, ml_drain_events(fd));
+	}
+}
+
+TEST_F_TIMEOUT(race, drop_wait_from_many_threads, 120)
+{
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	struct drop_arg d[4];
+	pthread_t th[4];
+	__u32 call;
+	int i, fd;
+
+	ML_OPEN(fd, 0);
+	SIM_CTL(&self->line[0], "hangup_delay 200");
+	call = dial_wait(_metadata, fd, self->line[0].id, NUMBER,
+			 MODEMLINE_STATE_CONNECTED, &ev);
+	for (i = 0; i < 4; i++) {
+		d[i].fd = fd;
+		d[i].call = call;
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, drop_wait_fn, &d[i]));
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		ASSERT_EQ(0, d[i].ret);
+	}
+	ASSERT_EQ(0, ml_call_info(fd, call, &ci));
+	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
+	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
+	/* One drop happened: one DISCONNECTING, one DISCONNECTED. */
+	ASSERT_EQ(0, ml_read_event(fd, &ev, ML_WAIT_MS));
+	check_state_event(_metadata, &ev, self->line[0].id, call,
+			  MODEMLINE_STATE_DISCONNECTING, 0, 0, 0);
+	ASSERT_EQ(0, ml_read_event(fd, &ev, ML_WAIT_MS));
+	check_state_event(_metadata, &ev, self->line[0].id, call,
+			  MODEMLINE_STATE_DISCONNECTED,
+			  MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, 0);
+	ASSERT_EQ(-ETIMEDOUT, ml_read_event(fd, &ev, 0));
+}
+
+struct dial_arg {
+	pthread_barrier_t *start;
+	int fd;
+	__u32 line;
+	__u32 call;
+	int ret;
+};
+
+static void *dial_fn(void *arg)
+{
+	struct dial_arg *d = arg;
+
+	pthread_barrier_wait(d->start);
+	d->ret = ml_dial(d->fd, d->line, NUMBER, 0, &d->call);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(race, concurrent_dials_on_one_line, 300)
+{
+	struct dial_arg d[8];
+	pthread_barrier_t start;
+	pthread_t th[8];
+	int round, i, fd, fd2, winners;
+
+	ML_OPEN(fd, 0);
+	ML_OPEN(fd2, 0);
+	SIM_CTL(&self->line[0], "dial silent");
+	for (round = 0; round < 10; round++) {
+		ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 8));
+		for (i = 0; i < 8; i++) {
+			/* From two files: the line is shared. */
+			d[i].start = &start;
+			d[i].fd = i % 2 ? fd2 : fd;
+			d[i].line = self->line[0].id;
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, dial_fn,
+						    &d[i]));
+		}
+		winners = 0;
+		for (i = 0; i < 8; i++) {
+			pthread_join(th[i], NULL);
+			if (d[i].ret == 0) {
+				winners++;
+			} else {
+				ASSERT_EQ(-EBUSY, d[i].ret);
+			}
+		}
+		pthread_barrier_destroy(&start);
+		ASSERT_EQ(1, winners);
+		for (i = 0; i < 8; i++) {
+			if (d[i].ret == 0) {
+				ASSERT_EQ(0, ml_deallocate(d[i].fd, d[i].call,
+						MODEMLINE_DEALLOCATE_DROP));
+			}
+		}
+		ASSERT_EQ(0, ml_wait_line_idle(fd, self->line[0].id,
+					       ML_WAIT_MS));
+	}
+}
+
+struct ring_loop {
+	const struct sim_line *line;
+	int n;
+	int bad;
+};
+
+static void *ring_loop_fn(void *arg)
+{
+	struct ring_loop *r = arg;
+	int i;
+
+	for (i = 0; i < r->n; i++) {
+		if (sim_ctl(r->line, "ring %d", i))
+			r->bad++;
+		if (sim_ctl(r->line, "ring_stop"))
+			r->bad++;
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(race, close_races_with_line_events, 300)
+{
+	struct ring_loop r = { .line = &self->line[0], .n = 50 };
+	struct modemline_event ev;
+	pthread_t th;
+	int round, fd;
+
+	for (round = 0; round < 10; round++) {
+		ML_OPEN(fd, 0);
+		ASSERT_EQ(0, ml_subscribe(fd, self->line[0].id));
+		ASSERT_EQ(0, ml_subscribe(fd, 0));
+		dial_wait(_metadata, fd, self->line[1].id, NUMBER,
+			  MODEMLINE_STATE_CONNECTED, &ev);
+		ASSERT_EQ(0, pthread_create(&th, NULL, ring_loop_fn, &r));
+		usleep(round * 1000);
+		ASSERT_EQ(0, close(fd));
+		pthread_join(th, NULL);
+		ASSERT_EQ(0, r.bad);
+		ML_OPEN(fd, 0);
+		ASSERT_EQ(0, ml_wait_line_idle(fd, self->line[1].id,
+					       ML_WAIT_MS));
+		close(fd);
+	}
+}
+
+struct sub_loop {
+	int fd;
+	__u32 line;
+	int stop;
+	int bad;
+	int last;
+};
+
+static void *sub_loop_fn(void *arg)
+{
+	struct sub_loop *s = arg;
+	int ret;
+
+	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
+		ret = ml_subscribe(s->fd, s->line);
+		if (ret && ret != -ENOENT) {
+			s->bad++;
+			s->last = ret;
+		}
+		ret = ml_unsubscribe(s->fd, s->line);
+		if (ret && ret != -ENOENT) {
+			s->bad++;
+			s->last = ret;
+		}
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(race, subscribe_races_line_removal, 300)
+{
+	struct sub_loop s;
+	pthread_t th;
+	int round, fd;
+
+	ML_OPEN(fd, 0);
+	for (round = 0; round < 10; round++) {
+		ASSERT_EQ(0, sim_line_create(&self->extra));
+		memset(&s, 0, sizeof(s));
+		s.fd = fd;
+		s.line = self->extra.id;
+		ASSERT_EQ(0, pthread_create(&th, NULL, sub_loop_fn, &s));
+		usleep(round * 500);
+		ASSERT_EQ(0, sim_line_remove(&self->extra));
+		wait_line_gone(_metadata, fd, s.line);
+		__atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
+		pthread_join(th, NULL);
+		ASSERT_EQ(0, s.bad) TH_LOG("last error %d", s.last);
+		ASSERT_EQ(-ENOENT, ml_subscribe(fd, s.line));
+	}
+}
+
+TEST_F_TIMEOUT(race, answer_races_caller_giving_up, 300)
+{
+	struct hangup_arg h = { .line = &self->line[0], .cmd = "ring_stop" };
+	struct modemline_event ev;
+	pthread_t th;
+	__u32 call;
+	int i, fd, ret;
+
+	ML_OPEN(fd, 0);
+	for (i = 0; i < 30; i++) {
+		ASSERT_EQ(0, ml_wait_line_idle(fd, h.line->id, ML_WAIT_MS));
+		SIM_CTL(h.line, "answer connect %d 33600", i % 3);
+		ring_offer(_metadata, fd, h.line, CALLER_ID, &ev);
+		ASSERT_EQ(0, pthread_create(&th, NULL, sim_cmd_fn, &h));
+		ret = ml_answer(fd, h.line->id, &call);
+		pthread_join(th, NULL);
+		ASSERT_EQ(0, h.ret);
+		ASSERT_TRUE(ret == 0 || ret == -ESRCH) TH_LOG("ANSWER: %d", ret);
+		if (ret == 0) {
+			ASSERT_EQ(0, ml_deallocate(fd, call,
+						   MODEMLINE_DEALLOCATE_DROP));
+		}
+		ASSERT_LE(0, ml_drain_events(fd));
+	}
+}
+
+TEST_HARNESS_MAIN
