@@ -86,8 +86,14 @@ static u32 at_number(const char *s)
 {
 	u32 v = 0;
 
-	for (; isdigit(*s); s++)
-		v = v > (U32_MAX - 9) / 10 ? U32_MAX : v * 10 + (*s - '0');
+	u32 d;
+
+	for (; isdigit(*s); s++) {
+		d = *s - '0';
+		if (v > (U32_MAX - d) / 10)
+			return U32_MAX;
+		v = v * 10 + d;
+	}
 	return v;
 }
 
@@ -172,10 +178,18 @@ static void at_timer(struct modemline_at *at, unsigned int ms)
 	at->ops->arm_timer(at->ctx, ms);
 }
 
+/* Leave a hang-up by DTR with DTR up again, whatever ended it. */
+static void at_raise_dtr(struct modemline_at *at)
+{
+	if (at->phase == MODEMLINE_AT_DTR_LOW)
+		at->ops->set_dtr(at->ctx, true);
+}
+
 /* The call is over: back to command mode, then tell the core. */
 static void at_end(struct modemline_at *at, u32 origin, u32 reason,
 		   const char *text)
 {
+	at_raise_dtr(at);
 	at->phase = MODEMLINE_AT_IDLE;
 	at->nheld = 0;
 	at_timer(at, 0);
@@ -222,9 +236,16 @@ void modemline_at_hangup(struct modemline_at *at)
 {
 	switch (at->phase) {
 	case MODEMLINE_AT_IDLE:
-	case MODEMLINE_AT_INIT:
-		/* Nothing dialed yet: the init's OK is ignored when it comes. */
 		at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, NULL);
+		break;
+	case MODEMLINE_AT_INIT:
+		/*
+		 * Nothing dialed yet, but the init string's reply is on its
+		 * way: wait for it, so that it cannot pass for the reply to
+		 * the next call's init string.
+		 */
+		at->phase = MODEMLINE_AT_HANGUP_WAIT;
+		at_timer(at, MODEMLINE_AT_REPLY_MS);
 		break;
 	case MODEMLINE_AT_DIALING:
 	case MODEMLINE_AT_ANSWERING:
@@ -262,8 +283,11 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_at_carrier_lost);
 /* The transport goes away: forget everything, report nothing. */
 void modemline_at_reset(struct modemline_at *at)
 {
+	at_raise_dtr(at);
 	at->phase = MODEMLINE_AT_IDLE;
 	at->ringing = false;
+	at->caller[0] = '\0';
+	at->skip_lf = false;
 	at->len = 0;
 	at->overlong = false;
 	at->nheld = 0;
@@ -342,8 +366,15 @@ static void at_result(struct modemline_at *at, const char *line)
 			break;
 		}
 		fallthrough;
-	case MODEMLINE_AT_DTR_LOW:
 	case MODEMLINE_AT_HANGUP_WAIT:
+		if (l.code == MODEMLINE_AT_CONNECT) {
+			/* The dial we aborted connected: hang up the line. */
+			at->phase = MODEMLINE_AT_DATA;
+			modemline_at_hangup(at);
+			break;
+		}
+		fallthrough;
+	case MODEMLINE_AT_DTR_LOW:
 		if (l.code == MODEMLINE_AT_OK || l.code == MODEMLINE_AT_NO_CARRIER ||
 		    l.code == MODEMLINE_AT_ERROR)
 			at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL,
@@ -357,6 +388,8 @@ static void at_result(struct modemline_at *at, const char *line)
 static void at_command_byte(struct modemline_at *at, u8 c)
 {
 	if (c == '\r' || c == '\n') {
+		/* CONNECT's CR LF: the LF must not become the first data byte. */
+		at->skip_lf = c == '\r';
 		if (!at->overlong && at->len) {
 			at->buf[at->len] = '\0';
 			at_result(at, at->buf);
@@ -429,7 +462,10 @@ void modemline_at_input(struct modemline_at *at, const u8 *buf, size_t len,
 
 	at->last_rx_ms = now_ms;
 	while (len) {
-		if (at->phase == MODEMLINE_AT_DATA) {
+		if (at->phase == MODEMLINE_AT_DATA && at->skip_lf) {
+			at->skip_lf = false;
+			n = *buf == '\n';
+		} else if (at->phase == MODEMLINE_AT_DATA) {
 			n = at_data(at, buf, len, quiet);
 		} else {
 			at_command_byte(at, *buf);

@@ -95,6 +95,7 @@ struct modemline_at {
 	char buf[MODEMLINE_AT_LINE_MAX];
 	u32 len;
 	bool overlong;			/* dropping the rest of a long line */
+	bool skip_lf;			/* the last line ended with CR */
 	/* Data mode: bytes held while they may be the end-of-call line. */
 	u8 held[sizeof(MODEMLINE_AT_DATA_END) - 1];
 	u32 nheld;

@@ -16,7 +16,7 @@
  *     carrier_lost         carrier drops without a result code
  *     ring [NUMBER]        one RING, with caller id
  *     ring_stop            the caller gives up
- *     remove               the modem disappears
+ *     remove               the modem disappears (later commands: -ENODEV)
  *
  * Unloading the module removes every line with reason SHUTDOWN.
  */
@@ -214,6 +214,9 @@ static int sim_command(struct sim_line *sim, char *cmd)
 	char *word = strsep(&cmd, " ");
 	u32 ms;
 	int err;
+
+	if (READ_ONCE(sim->gone))
+		return -ENODEV;
 
 	if (!strcmp(word, "dial") || !strcmp(word, "answer")) {
 		err = sim_parse_outcome(cmd, &o);
