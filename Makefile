@@ -10,6 +10,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNEL ?= debug
 # Kernels 'make check' proves the module on.
 KERNELS ?= debug stock-6.1 stock-6.12
+COMPAT_KERNELS ?= stock-6.1 stock-6.12 compat-7.3
 BUILD := $(CURDIR)/build
 CMD ?= uname -r
 PREFIX ?= /usr/local
@@ -49,6 +50,11 @@ deps:
 
 check: deps userspace selftests
 	scripts/check.sh $(KERNELS)
+
+# Build against every supported kernel: stock 6.1 and 6.12 header trees and
+# the newest Debian kernel (7.3, compile-only); one line per kernel.
+compat: deps userspace selftests
+	scripts/compat.sh $(COMPAT_KERNELS)
 
 # Proves that the verdict of 'make check' can fail: leak, use after free
 # and lock inversion canaries must each be caught.
@@ -91,4 +97,4 @@ clean:
 		-not -path './.git/*' -delete
 
 .PHONY: all modules kdir modules-vm sparse userspace selftests deps check \
-	check-harness vm demo bench install uninstall clean
+	compat check-harness vm demo bench install uninstall clean

@@ -25,4 +25,13 @@ typedef const char *modemline_ldisc_fp_t;
 typedef int modemline_ldisc_count_t;
 #endif
 
+/* 6.18 passed the test to KUnit parameter generators. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#define MODEMLINE_KUNIT_GEN_PARAMS(name) \
+	const void *name(struct kunit *test, const void *prev, char *desc)
+#else
+#define MODEMLINE_KUNIT_GEN_PARAMS(name) \
+	const void *name(const void *prev, char *desc)
+#endif
+
 #endif /* _MODEMLINE_COMPAT_H */

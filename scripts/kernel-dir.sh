@@ -3,7 +3,8 @@
 #
 #   kernel-dir.sh KERNEL kdir|image|release|modules
 #
-# KERNEL is debug (our debug build of 6.12), stock-6.1 or stock-6.12.
+# KERNEL is debug (our debug build of 6.12), stock-6.1, stock-6.12, or
+# compat-7.3 (a compile-only tree of the newest kernel: kdir only).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kernel=${1:?usage: kernel-dir.sh KERNEL what}
@@ -30,5 +31,8 @@ stock-*)
 	modules) echo "$prefix/lib/modules/$release" ;;
 	*) ml_die "unknown item $what" ;;
 	esac ;;
-*) ml_die "unknown kernel '$kernel' (debug, stock-6.1, stock-6.12)" ;;
+compat-7.3)
+	[ "$what" = kdir ] || ml_die "compat-7.3 is compile-only: no $what"
+	"$ML_TOP/scripts/build-compat-tree.sh" ;;
+*) ml_die "unknown kernel '$kernel' (debug, stock-6.1, stock-6.12, compat-7.3)" ;;
 esac

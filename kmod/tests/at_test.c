@@ -393,7 +393,7 @@ KUNIT_ARRAY_PARAM(at_result, at_result_cases, at_result_case_desc);
  */
 #define AT_SPLIT_STRIDE		64
 
-static const void *at_split_gen_params(const void *prev, char *desc)
+static MODEMLINE_KUNIT_GEN_PARAMS(at_split_gen_params)
 {
 	uintptr_t p = (uintptr_t)prev;
 	size_t c = 0, split = 0, len, n;
@@ -1034,7 +1034,7 @@ static void at_data_end_needs_silence_test(struct kunit *test)
 }
 
 /* Split points of the end line: 1..len - 1, then len for bytewise. */
-static const void *at_end_split_gen_params(const void *prev, char *desc)
+static MODEMLINE_KUNIT_GEN_PARAMS(at_end_split_gen_params)
 {
 	uintptr_t split = (uintptr_t)prev + 1;
 
