@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# The verdict of 'make check': for each kernel, build our modules, boot a
+# VM that runs scripts/guest-check.sh, and judge what it left behind.
+#
+#   check.sh [KERNEL...]      default: debug stock-6.1 stock-6.12
+#
+# Counted cases: each KUnit test case (a parameterised case counts once,
+# however many parameters it runs), each kselftest case, each insmod and
+# rmmod of our modules, and one kernel log scan per kernel. A stage that
+# cannot run (build, VM, missing results) counts as one failed case.
+# Prints one line per stage, the evidence of every failure, and last
+# "N passed, M failed, K skipped". Exits 1 if anything failed.
+#
+# The selftests are expected in $ML_BUILD/selftests (the Makefile builds
+# them first). MODEMLINE_VM_TIMEOUT bounds each VM (default 1800 s).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+[ $# -gt 0 ] || set -- debug stock-6.1 stock-6.12
+
+passed=0 failed=0 skipped=0
+
+# say STAGE TEXT [SECONDS]: the one line a stage prints.
+say() { echo "[$kernel] $1: $2${3:+ (${3}s)}"; }
+# Evidence is indented under the stage line it belongs to.
+evidence() { sed 's/^/    | /'; }
+count() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3)); }
+not_run() { # STAGE REASON
+	say "$1" "FAILED, could not run: $2"
+	count 0 1 0
+}
+# guest_time STEP...: seconds the guest spent in these steps (results/times).
+guest_time() {
+	awk -v s=" $* " 'index(s, " " $1 " ") { t += $2; f = 1 } END { if (f) print t }' \
+		"$res/times" 2>/dev/null || true
+}
+# finished STEP: guest-check.sh got through STEP (it logs each in times).
+finished() { grep -q "^$1 " "$res/times" 2>/dev/null; }
+# stopped STAGE: the guest went down or timed out during STAGE; whatever
+# results it left have been counted, and the stage counts as one failure.
+stopped() {
+	say "$1" "FAILED, did not finish: the guest stopped (see vm and log scan)"
+	count 0 1 0
+}
+
+# tap INDENT FILE...: count the TAP/KTAP results found at INDENT (KUnit
+# cases sit one level, four spaces, inside their suite). Prints the lines
+# leading to each failed result, then "counts PASS FAIL SKIP" last. A plan
+# ("1..N") that does not match the results seen is one more failure.
+tap() {
+	local indent=$1
+	shift
+	awk -v ind="$indent" '
+		function finish() {
+			if (plan != "" && seen != plan) {
+				print "---- " file ": plan says " plan " results, saw " seen
+				fail++
+			}
+			plan = ""; seen = 0; n = 0
+		}
+		FNR == 1 { if (NR > 1) finish(); file = FILENAME }
+		{ buf[++n] = $0 }
+		substr($0, 1, length(ind)) != ind { next }
+		{ rest = substr($0, length(ind) + 1) }
+		rest ~ /^1\.\.[0-9]+/ { split(substr(rest, 4), p, /[^0-9]/); plan = p[1] + 0 }
+		rest !~ /^(not )?ok [0-9]+/ { next }
+		{ seen++ }
+		rest ~ /^not ok/ {
+			fail++
+			print "---- " file ":"
+			for (i = (n > 40 ? n - 39 : 1); i <= n; i++)
+				print buf[i]
+		}
+		rest ~ /^ok/ && rest ~ /# *[Ss][Kk][Ii][Pp]/ { skip++ }
+		rest ~ /^ok/ && rest !~ /# *[Ss][Kk][Ii][Pp]/ { pass++ }
+		{ n = 0 }
+		END { if (NR > 0) finish(); print "counts", pass + 0, fail + 0, skip + 0 }
+	' "$@"
+}
+
+# judge STAGE SECONDS OUTPUT: report the output of tap() and count it.
+judge() {
+	local counts p f s
+	counts=$(tail -n 1 <<<"$3")
+	read -r _ p f s <<<"$counts"
+	count "$p" "$f" "$s"
+	if [ "$f" -gt 0 ]; then
+		say "$1" "$p passed, $f FAILED, $s skipped" "$2"
+		sed '$d' <<<"$3" | evidence
+	else
+		say "$1" "$p passed, $f failed, $s skipped" "$2"
+	fi
+}
+
+check_kunit() {
+	local status
+	if ! finished kunit; then
+		! compgen -G "$res/kunit/*.ktap" >/dev/null ||
+			judge kunit "" "$(tap '    ' "$res"/kunit/*.ktap)"
+		stopped kunit
+		return
+	fi
+	status=$(cat "$res/kunit.status" 2>/dev/null || echo missing)
+	case "$status" in
+	unavailable) say kunit "skipped, kernel without KUnit"; count 0 0 1 ;;
+	missing) not_run kunit "modemline_test.ko was not built for a KUnit kernel" ;;
+	0)
+		if compgen -G "$res/kunit/*.ktap" >/dev/null; then
+			judge kunit "$(guest_time kunit)" "$(tap '    ' "$res"/kunit/*.ktap)"
+		else
+			not_run kunit "loading modemline_test.ko produced no KUnit suites"
+		fi ;;
+	*) not_run kunit "insmod modemline_test.ko exited $status"
+		evidence <"$res/kunit.log" ;;
+	esac
+}
+
+check_selftests() {
+	local out name status results f=0 all=
+	for out in "$res"/selftests/*.out; do
+		name=$(basename "$out" .out)
+		# No status: the binary the guest stopped in (see stopped below).
+		status=$(cat "$res/selftests/$name.status" 2>/dev/null) || continue
+		results=$(grep -cE '^(not )?ok [0-9]+' "$out" || true)
+		# A binary that crashed, timed out or printed no results has
+		# failed even when none of its TAP lines says so.
+		if [ "$status" = 4 ] && [ "$results" = 0 ]; then
+			all+="counts 0 0 1"$'\n'
+		elif [ "$results" = 0 ] || { [ "$status" != 0 ] && [ "$status" != 4 ] &&
+			! grep -q '^not ok' "$out"; }; then
+			case "$status" in
+			124 | 137) status="$status (timed out)" ;;
+			esac
+			all+="---- $name: exit status $status, $results results"$'\n'
+			all+=$(tail -n 30 "$out")$'\n'
+			f=$((f + 1))
+		fi
+	done
+	if compgen -G "$res/selftests/*.out" >/dev/null; then
+		all+=$(tap '' "$res"/selftests/*.out)
+		# Fold the extra failures into the counts line tap() printed.
+		judge selftests "$(guest_time selftests)" "$(awk -v f="$f" '
+			/^counts / { p += $2; x += $3; s += $4; next } { print }
+			END { print "counts", p, x + f, s }' <<<"$all")"
+	elif finished selftests; then
+		not_run selftests "no executables in $ML_BUILD/selftests"
+	fi
+	finished selftests || stopped selftests
+}
+
+check_modules() {
+	local f files=()
+	for f in "$res/load.tap" "$res/unload.tap"; do
+		[ ! -s "$f" ] || files+=("$f")
+	done
+	if [ ${#files[@]} -gt 0 ]; then
+		judge "insmod/rmmod" "$(guest_time load unload)" "$(tap '' "${files[@]}")"
+	elif finished unload; then
+		not_run "insmod/rmmod" "guest-check.sh recorded none"
+	fi
+	finished unload || stopped "insmod/rmmod"
+}
+
+check_log() {
+	local out rc=0 start
+	start=$(date +%s)
+	out=$("$ML_TOP/scripts/scan-log.sh" "$rundir/console.log" "$res/kmemleak.txt" 2>&1) || rc=$?
+	case "$rc" in
+	0) say "log scan" "clean$([ -f "$res/kmemleak.txt" ] && echo ", kmemleak clean")" \
+		"$(ml_elapsed "$start")"; count 1 0 0 ;;
+	1) say "log scan" "FAILED" "$(ml_elapsed "$start")"; count 0 1 0
+		evidence <<<"$out" ;;
+	*) not_run "log scan" "$out" ;;
+	esac
+}
+
+for kernel in "$@"; do
+	ML_STAGE=$kernel
+	res=$ML_BUILD/$kernel/results
+	rundir=$ML_BUILD/$kernel/vm
+	log=$ML_BUILD/$kernel/check-build.log
+	mkdir -p "$ML_BUILD/$kernel"
+	start=$(date +%s)
+	# A debug kernel build takes ~10 minutes: let its progress through.
+	if ! "$ML_TOP/scripts/kernel-dir.sh" "$kernel" kdir 2> >(tee "$log" | grep -v ' cached: ' >&2) >/dev/null ||
+		! "$ML_TOP/scripts/build-modules.sh" "$kernel" >>"$log" 2>&1; then
+		say build "FAILED" "$(ml_elapsed "$start")"
+		tail -n 40 "$log" | evidence
+		count 0 1 0
+		for stage in kunit selftests insmod/rmmod "log scan"; do
+			not_run "$stage" "no modules"
+		done
+		continue
+	fi
+	say build ok "$(ml_elapsed "$start")"
+
+	start=$(date +%s)
+	# Nothing of an earlier run may pass for this one's.
+	rm -rf "$res" "$rundir"
+	rc=0
+	"$ML_TOP/scripts/vm.sh" --kernel "$kernel" --no-modules --rundir "$rundir" \
+		--timeout "${MODEMLINE_VM_TIMEOUT:-1800}" -- "$ML_TOP/scripts/guest-check.sh" "$kernel" \
+		>"$rundir.log" 2>&1 || rc=$?
+	boot=$(sed -n 's/.*guest userspace after \([0-9.]*\)s.*/\1/p' "$rundir.log")
+	if [ "$rc" = 0 ] && [ -f "$res/done" ]; then
+		say vm "ok, userspace after ${boot:-?}s" "$(ml_elapsed "$start")"
+	else
+		say vm "FAILED, exit status $rc" "$(ml_elapsed "$start")"
+		tail -n 40 "$rundir.log" | evidence
+		count 0 1 0
+	fi
+	# Whatever the guest got done is judged; what it did not get to
+	# counts as failed below, and the log scan shows why it stopped.
+	check_kunit
+	check_selftests
+	check_modules
+	check_log
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

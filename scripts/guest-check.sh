@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# The guest half of 'make check': runs inside a VM booted with
+#
+#   vm.sh --kernel KERNEL --no-modules -- scripts/guest-check.sh KERNEL [--canary MODE]
+#
+# and leaves raw results in $ML_BUILD/KERNEL/results/ for scripts/check.sh
+# (or check-harness.sh) to judge; it judges nothing itself and exits 0 once
+# every step has been tried. Uses only busybox-level tools of the host.
+#
+# Steps: clear the kmemleak report of boot-time objects, load modemline
+# (and modemline_sim), run the KUnit module, run each selftest binary,
+# unload everything, let kmemleak scan twice and save its report.
+# With --canary MODE (check-harness.sh) the tests are replaced by loading
+# tests/canary/modemline_canary.ko mode=MODE; MODE none loads nothing.
+#
+# results/
+#   times                  "step seconds" lines
+#   load.tap, unload.tap   one TAP line per insmod / rmmod
+#   kunit.status           absent: no test module; "unavailable": kernel
+#                          without KUnit; else the exit status of insmod
+#   kunit.log, kunit/*.ktap  insmod's output, KTAP of each new suite
+#   selftests/NAME.out, NAME.status  output (TAP) and exit status
+#   kmemleak.txt           report after the final scans (kmemleak kernels)
+#   done                   written last
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+kernel=${1:?usage: guest-check.sh KERNEL [--canary MODE]}
+canary=
+[ "${2:-}" != --canary ] || canary=${3:?--canary wants a mode}
+ML_STAGE=guest-$kernel
+
+kmod=$ML_BUILD/$kernel/src/kmod
+res=$ML_BUILD/$kernel/results
+kmemleak=/sys/kernel/debug/kmemleak
+rm -rf "$res"
+mkdir -p "$res/kunit" "$res/selftests"
+
+# Each process started costs about a second in the debug guest (exec over
+# 9p, KASAN, TCG): bash builtins wherever they do.
+shopt -s nullglob
+step_start=
+step() { step_start=$EPOCHSECONDS; }
+step_done() { echo "$1 $((EPOCHSECONDS - step_start))" >>"$res/times"; }
+
+# tap FILE OK? DESCRIPTION [DIAGNOSTIC]: append one TAP result line.
+declare -A tap_count
+tap() {
+	local n=$(( ${tap_count[$1]:-0} + 1 ))
+	tap_count[$1]=$n
+	if [ "$2" = 0 ]; then
+		echo "ok $n $3"
+	else
+		echo "not ok $n $3"
+		[ -z "${4:-}" ] || echo "# ${4//$'\n'/$'\n'# }"
+	fi >>"$1"
+}
+
+loaded() { [ -d "/sys/module/$1" ]; }
+
+# load NAME PATH [ARGS]: insmod unless already loaded, as a load.tap case.
+load() {
+	local out rc=0
+	! loaded "$1" || return 0
+	out=$(insmod "$2" "${@:3}" 2>&1) || rc=$?
+	tap "$res/load.tap" "$rc" "insmod $1" "$out"
+}
+
+unload() {
+	local out rc=0
+	loaded "$1" || return 0
+	out=$(timeout 60 rmmod "$1" 2>&1) || rc=$?
+	tap "$res/unload.tap" "$rc" "rmmod $1" "$out"
+}
+
+kunit() {
+	local ko=$kmod/tests/modemline_test.ko before dir suite lines rc=0
+	if [ ! -f "$ko" ]; then
+		[ -d /sys/module/kunit ] || echo unavailable >"$res/kunit.status"
+		return 0
+	fi
+	before=" $(echo /sys/kernel/debug/kunit/*/) "
+	# The suites run inside insmod, each test in its own kthread.
+	timeout 600 insmod "$ko" >"$res/kunit.log" 2>&1 || rc=$?
+	echo "$rc" >"$res/kunit.status"
+	for dir in /sys/kernel/debug/kunit/*/; do
+		[[ $before != *" $dir "* ]] || continue
+		suite=${dir%/}
+		mapfile -t lines <"$dir/results"
+		printf '%s\n' "${lines[@]}" >"$res/kunit/${suite##*/}.ktap"
+	done
+	unload modemline_test
+}
+
+selftests() {
+	local t name rc
+	for t in "$ML_BUILD"/selftests/*; do
+		[ -f "$t" ] && [ -x "$t" ] || continue
+		name=${t##*/}
+		rc=0
+		(cd "$ML_BUILD/selftests" && timeout -k 10 300 "$t") \
+			</dev/null >"$res/selftests/$name.out" 2>&1 || rc=$?
+		echo "$rc" >"$res/selftests/$name.status"
+	done
+}
+
+if [ -e "$kmemleak" ]; then
+	step
+	# Only what this run leaks is of interest, not the boot's leftovers.
+	echo scan >"$kmemleak"
+	echo clear >"$kmemleak"
+	step_done kmemleak-clear
+fi
+
+step
+if [ -n "$canary" ]; then
+	[ "$canary" = none ] ||
+		load modemline_canary "$kmod/tests/canary/modemline_canary.ko" "mode=$canary"
+	unload modemline_canary
+	step_done canary
+else
+	load modemline "$kmod/modemline.ko"
+	[ ! -f "$kmod/modemline_sim.ko" ] || load modemline_sim "$kmod/modemline_sim.ko"
+	step_done load
+	step
+	kunit
+	step_done kunit
+	step
+	selftests
+	step_done selftests
+	step
+	unload modemline_sim
+	unload modemline
+	step_done unload
+fi
+
+if [ -e "$kmemleak" ]; then
+	step
+	# kmemleak ignores objects younger than 5 s; a second scan drops
+	# transient false positives (pointers only held in registers).
+	sleep 6
+	echo scan >"$kmemleak"
+	echo scan >"$kmemleak"
+	cat "$kmemleak" >"$res/kmemleak.txt"
+	step_done kmemleak
+fi
+touch "$res/done"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Judge a guest kernel log (and kmemleak report) for checker reports:
+# KASAN, UBSAN, lockdep, WARN/BUG splats, refcount errors, oopses, panics
+# and any stack trace, plus kmemleak's "unreferenced object"s. Shared by
+# check.sh and check-harness.sh so that the harness proves the real scan.
+#
+#   scan-log.sh CONSOLE_LOG [KMEMLEAK_REPORT]
+#
+# Exit 0: clean. Exit 1: findings, printed with the log lines around them.
+# Exit 2: the log is missing, so nothing could be judged.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+log=${1:?usage: scan-log.sh CONSOLE_LOG [KMEMLEAK_REPORT]}
+leaks=${2:-}
+
+# Every splat the debug kernel's checkers print contains one of these;
+# a clean boot of each test kernel matches none (see check-harness.sh).
+patterns='BUG:|KASAN|UBSAN|WARNING:|possible .*locking|possible recursive locking'
+patterns+='|circular locking|sleeping function called from invalid context'
+patterns+='|refcount_t:|general protection fault|Oops|Kernel panic|Call Trace:'
+
+[ -s "$log" ] || { ml_log "error: no kernel log at $log"; exit 2; }
+
+found=0
+if grep -qE "$patterns" "$log"; then
+	found=1
+	echo "kernel log $log: $(grep -cE "$patterns" "$log") matching lines"
+	# The first three reports, each from 5 lines before its first match to
+	# 40 after; matches inside an excerpt already shown start no new one.
+	awk -v re="$patterns" '
+		{ line[NR] = $0 }
+		$0 ~ re && NR > last && n < 3 {
+			start[++n] = NR > 5 ? NR - 5 : 1
+			last = NR + 40
+		}
+		END {
+			for (i = 1; i <= n; i++) {
+				print "---- " FILENAME " line " start[i] " ----"
+				for (l = start[i]; l <= start[i] + 45 && l <= NR; l++)
+					print line[l]
+			}
+		}' "$log"
+fi
+
+if [ -n "$leaks" ] && grep -q 'unreferenced object' "$leaks"; then
+	found=1
+	echo "kmemleak $leaks: $(grep -c 'unreferenced object' "$leaks") unreferenced objects"
+	head -n 40 "$leaks"
+fi
+exit "$found"
