@@ -198,6 +198,9 @@ static void at_end(struct modemline_at *at, u32 origin, u32 reason,
 
 static void at_start(struct modemline_at *at, bool incoming)
 {
+	/* Dialing out over a ringing line: that caller is not answered. */
+	if (at->ringing && !incoming)
+		at->ops->offer_end(at->ctx);
 	at->incoming = incoming;
 	at->ringing = false;
 	at->dtr_tried = false;

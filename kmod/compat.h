@@ -10,28 +10,28 @@
 #include <linux/version.h>
 
 /* 6.13 made MODULE_IMPORT_NS() take a string literal. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
 #define MODEMLINE_IMPORT_KUNIT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
 #else
 #define MODEMLINE_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
 
 /* 6.6 made the ldisc receive_buf() flags u8 and its count size_t. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-typedef const u8 *modemline_ldisc_fp_t;
-typedef size_t modemline_ldisc_count_t;
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+#define MODEMLINE_LDISC_RECEIVE_BUF(name) \
+	void (name)(struct tty_struct *tty, const u8 *cp, const u8 *fp, size_t count)
 #else
-typedef const char *modemline_ldisc_fp_t;
-typedef int modemline_ldisc_count_t;
+#define MODEMLINE_LDISC_RECEIVE_BUF(name) \
+	void (name)(struct tty_struct *tty, const u8 *cp, const char *fp, int count)
 #endif
 
 /* 6.18 passed the test to KUnit parameter generators. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#if KERNEL_VERSION(6, 18, 0) <= LINUX_VERSION_CODE
 #define MODEMLINE_KUNIT_GEN_PARAMS(name) \
-	const void *name(struct kunit *test, const void *prev, char *desc)
+	const void *(name)(struct kunit *test, const void *prev, char *desc)
 #else
 #define MODEMLINE_KUNIT_GEN_PARAMS(name) \
-	const void *name(const void *prev, char *desc)
+	const void *(name)(const void *prev, char *desc)
 #endif
 
 #endif /* _MODEMLINE_COMPAT_H */

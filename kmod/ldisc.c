@@ -32,9 +32,10 @@ struct modemline_tty {
 	struct modemline_line *line;
 	unsigned long flags;
 #define MLT_REMOVED	0		/* the line was removed (once) */
-	/* Protects @at, @tx, @txlen, @timer_deadline and @carrier. */
+	/* Protects @at, @config, @tx, @txlen, @timer_deadline and @carrier. */
 	struct mutex lock;
 	struct modemline_at at;
+	struct modemline_tty_config config;	/* applied when a call starts */
 	u8 tx[MLT_TX_SIZE];
 	size_t txlen;
 	unsigned long timer_deadline;
@@ -67,9 +68,16 @@ static void mlt_at_send(void *ctx, const char *buf, size_t len)
 {
 	struct modemline_tty *mlt = ctx;
 
-	/* Commands are short and rare: overrunning the buffer is a bug. */
-	if (WARN_ON_ONCE(len > MLT_TX_SIZE - mlt->txlen))
+	/*
+	 * A call starts with nothing queued (see mlt_start()) and sends far
+	 * less than the buffer holds; only a tty that stopped draining in
+	 * the middle of a hang-up gets here.
+	 */
+	if (len > MLT_TX_SIZE - mlt->txlen) {
+		pr_warn_ratelimited("%s: tty not draining, %zu bytes dropped\n",
+				    mlt->tty->name, len);
 		return;
+	}
 	memcpy(mlt->tx + mlt->txlen, buf, len);
 	mlt->txlen += len;
 	mlt_tx_flush(mlt);
@@ -176,24 +184,40 @@ static void mlt_dcd_work(struct work_struct *work)
 	mutex_unlock(&mlt->lock);
 }
 
-static int mlt_dial(struct modemline_line *line, const char *number)
+/*
+ * Start a call with the current settings. The modem must be idle: the
+ * core may have given up on a slow hang-up that the engine is still
+ * finishing, and commands of an earlier call may still sit unsent in a
+ * tty that stopped draining.
+ */
+static int mlt_start(struct modemline_line *line, const char *number)
 {
 	struct modemline_tty *mlt = modemline_line_priv(line);
+	int err = 0;
 
 	mutex_lock(&mlt->lock);
-	modemline_at_dial(&mlt->at, number);
+	if (mlt->at.phase != MODEMLINE_AT_IDLE || mlt->txlen) {
+		err = -EBUSY;
+	} else {
+		strscpy(mlt->at.init, mlt->config.init, sizeof(mlt->at.init));
+		mlt->at.guard_ms = mlt->config.guard_ms;
+		if (number)
+			modemline_at_dial(&mlt->at, number);
+		else
+			modemline_at_answer(&mlt->at);
+	}
 	mutex_unlock(&mlt->lock);
-	return 0;
+	return err;
+}
+
+static int mlt_dial(struct modemline_line *line, const char *number)
+{
+	return mlt_start(line, number);
 }
 
 static int mlt_answer(struct modemline_line *line)
 {
-	struct modemline_tty *mlt = modemline_line_priv(line);
-
-	mutex_lock(&mlt->lock);
-	modemline_at_answer(&mlt->at);
-	mutex_unlock(&mlt->lock);
-	return 0;
+	return mlt_start(line, NULL);
 }
 
 static void mlt_hangup_call(struct modemline_line *line)
@@ -232,6 +256,8 @@ static int mlt_open(struct tty_struct *tty)
 	INIT_WORK(&mlt->dcd_work, mlt_dcd_work);
 	modemline_at_init(&mlt->at, &mlt_at_ops, mlt);
 	mlt->at.has_dtr = !!tty->ops->tiocmset;
+	strscpy(mlt->config.init, mlt->at.init, sizeof(mlt->config.init));
+	mlt->config.guard_ms = mlt->at.guard_ms;
 	if (tty->ops->tiocmget)
 		mlt->carrier = tty->ops->tiocmget(tty) & TIOCM_CD;
 
@@ -296,8 +322,7 @@ static void mlt_close(struct tty_struct *tty)
 	kfree(mlt);
 }
 
-static void mlt_receive_buf(struct tty_struct *tty, const u8 *cp,
-			    modemline_ldisc_fp_t fp, modemline_ldisc_count_t count)
+static MODEMLINE_LDISC_RECEIVE_BUF(mlt_receive_buf)
 {
 	struct modemline_tty *mlt = tty->disc_data;
 	u64 now = mlt_now_ms();
@@ -360,8 +385,8 @@ static int mlt_ioctl(struct tty_struct *tty, unsigned int cmd,
 	case MODEMLINE_TIOCGCONFIG:
 		memset(&cfg, 0, sizeof(cfg));
 		mutex_lock(&mlt->lock);
-		strscpy(cfg.init, mlt->at.init, sizeof(cfg.init));
-		cfg.guard_ms = mlt->at.guard_ms;
+		strscpy(cfg.init, mlt->config.init, sizeof(cfg.init));
+		cfg.guard_ms = mlt->config.guard_ms;
 		mutex_unlock(&mlt->lock);
 		cfg.dial_timeout_ms = modemline_line_get_dial_timeout(mlt->line);
 		return copy_to_user(argp, &cfg, sizeof(cfg)) ? -EFAULT : 0;
@@ -374,8 +399,8 @@ static int mlt_ioctl(struct tty_struct *tty, unsigned int cmd,
 		if (test_bit(MLT_REMOVED, &mlt->flags))
 			return -ENODEV;
 		mutex_lock(&mlt->lock);
-		strscpy(mlt->at.init, cfg.init, sizeof(mlt->at.init));
-		mlt->at.guard_ms = cfg.guard_ms;
+		strscpy(mlt->config.init, cfg.init, sizeof(mlt->config.init));
+		mlt->config.guard_ms = cfg.guard_ms;
 		mutex_unlock(&mlt->lock);
 		modemline_line_set_dial_timeout(mlt->line, cfg.dial_timeout_ms);
 		return 0;

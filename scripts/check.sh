@@ -173,6 +173,12 @@ check_log() {
 	esac
 }
 
+# Host stage: the modem simulator every tty test talks to must itself work.
+kernel=host
+start=$(date +%s)
+out=$(MODEMSIM=$ML_BUILD/userspace/modemsim "$ML_TOP/userspace/modemsim/test-modemsim.sh" 2>&1) || true
+judge "modemsim self-test" "$(ml_elapsed "$start")" "$(tap '' <(printf '%s\n' "$out"))"
+
 for kernel in "$@"; do
 	ML_STAGE=$kernel
 	res=$ML_BUILD/$kernel/results
@@ -215,6 +221,25 @@ for kernel in "$@"; do
 	check_modules
 	check_log
 done
+
+# UART and USB lines need their own VM: qemu wired to modems on this host.
+# The debug kernel runs them; set MODEMLINE_SERIAL=0 to leave them out.
+if [[ " $* " == *" debug "* ]] && [ "${MODEMLINE_SERIAL:-1}" = 1 ]; then
+	kernel=debug
+	start=$(date +%s)
+	rc=0
+	out=$("$ML_TOP/scripts/check-serial.sh" --kernel debug 2>"$ML_BUILD/debug/serial.log") || rc=$?
+	judge "serial (UART, USB, unplug)" "$(ml_elapsed "$start")" \
+		"$(tap '' <(printf '%s\n' "$out"))"
+	serial=$ML_BUILD/debug/serial
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' <<<"$out"; then
+		say serial "FAILED, exit status $rc"
+		tail -n 30 "$ML_BUILD/debug/serial.log" | evidence
+		count 0 1 0
+	fi
+	rundir=$serial res=$serial
+	check_log
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -269,9 +269,8 @@ struct modemline_call_info {
 
 /* Event types, in struct modemline_event.type. */
 #define MODEMLINE_EVENT_CALL_STATE	1	/* a call of this file changed state */
-#define MODEMLINE_EVENT_CALL_OFFERED	2	/* a subscribed line rings: sent
-						 * on the first RING and again
-						 * once caller id is known */
+/* A subscribed line rings: sent on the first RING, again once caller id is known. */
+#define MODEMLINE_EVENT_CALL_OFFERED	2
 #define MODEMLINE_EVENT_LINE_ADDED	3	/* a line appeared (subscribed to 0) */
 #define MODEMLINE_EVENT_LINE_REMOVED	4	/* a subscribed line went away */
 #define MODEMLINE_EVENT_OVERFLOW	5	/* @lost events were dropped */
@@ -349,7 +348,9 @@ struct modemline_event {
  *   -ENOENT  no such line (or it is being removed)
  *   -EBUSY   the line already has a call that has not ended, including
  *            one released with MODEMLINE_DEALLOCATE_DROP whose modem has
- *            not finished hanging up
+ *            not finished hanging up; on a tty line also while the modem
+ *            finishes a hang-up the call's record already shows ended,
+ *            or has not yet taken the commands of the last call
  *   -EINVAL  flags/reserved not 0, empty, unterminated or invalid number
  *   -EMFILE  this file already holds max_calls calls (module parameter);
  *            DEALLOCATE some

@@ -16,7 +16,7 @@ root=$(cd "$here/../.." && pwd)
 
 if [ -z "${MODEMSIM:-}" ]; then
 	MODEMSIM=$root/build/userspace/modemsim
-	make -s -B -C "$root/userspace" O="$root/build/userspace" "$MODEMSIM" ||
+	make -s -C "$root/userspace" O="$root/build/userspace" "$MODEMSIM" ||
 		{ echo "not ok 1 build"; exit 1; }
 fi
 [ -x "$MODEMSIM" ] || { echo "not ok 1 $MODEMSIM not found"; exit 1; }

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The modemline line discipline on real serial hardware, in the VM that
+ * scripts/check-serial.sh boots: guest /dev/ttyS1 (a 16550 UART) and
+ * /dev/ttyUSB0 (an FTDI USB serial adapter on xHCI) are wired to two
+ * modemsim instances on the host (--guard 100, default behaviour: every
+ * dial connects at 33600).
+ *
+ * The USB unplug in the middle of a call is done by the host: the test
+ * creates $ML_SERIAL_CTL/unplug.request (check-serial.sh passes
+ * $ML_BUILD/serial-run/KERNEL; without it: $MODEMLINE_BUILD/serial-run,
+ * a directory shared with the host), the host sends
+ * 'device_del usbserial0' to qemu's monitor and answers with
+ * unplug.ack ("ok" or "error: ..."). Without that directory the unplug
+ * test is skipped.
+ *
+ * Not run by the generic selftest runner (it lives in $(O)/serial/).
+ */
+#include "ml_test.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "tty.h"
+
+#define NUMBER		"5551234"
+#define GUARD_MS	100
+#define RATE		33600
+#define UART		"/dev/ttyS1"
+#define USB		"/dev/ttyUSB0"
+/*
+ * A UART has DTR: a local drop first holds DTR low (qemu's socket
+ * chardev ignores it), waits for the modem, then escapes with +++ and
+ * ATH. And everything is slower in a TCG guest.
+ */
+#define SERIAL_WAIT_MS	30000
+#define USB_APPEAR_MS	60000	/* xHCI enumeration under TCG is slow */
+#define UNPLUG_ACK_MS	60000
+#define MS		1000000ULL
+
+static bool wait_path(const char *path, bool present, int timeout_ms)
+{
+	__u64 deadline = ml_now_ns() + (__u64)timeout_ms * MS;
+	struct stat st;
+
+	for (;;) {
+		if ((stat(path, &st) == 0) == present)
+			return true;
+		if (ml_now_ns() >= deadline)
+			return false;
+		sleep_ms(100);
+	}
+}
+
+/* The directory shared with check-serial.sh, or NULL. */
+static const char *ctl_dir(char *buf, size_t len)
+{
+	const char *dir = getenv("ML_SERIAL_CTL");
+	const char *build = getenv("MODEMLINE_BUILD");
+	struct stat st;
+
+	if (dir && *dir)
+		snprintf(buf, len, "%s", dir);
+	else if (build && *build)
+		snprintf(buf, len, "%s/serial-run", build);
+	else
+		return NULL;
+	if (stat(buf, &st) || !S_ISDIR(st.st_mode))
+		return NULL;
+	return buf;
+}
+
+struct serial_line {
+	int ml;
+	int fd;
+	__u32 line;
+	char name[MODEMLINE_NAME_LEN];
+};
+
+/* Open @dev raw at 115200 with CLOCAL, attach, set guard_ms 100. */
+static void serial_up(struct __test_metadata *_metadata,
+		      struct serial_line *s, const char *dev)
+{
+	struct modemline_line_info li;
+	int ret;
+
+	s->ml = s->fd = -1;
+	snprintf(s->name, sizeof(s->name), "%s", strrchr(dev, '/') + 1);
+	ML_OPEN(s->ml, 0);
+	s->fd = tty_open_raw(dev, B115200);
+	ASSERT_LE(0, s->fd) TH_LOG("open %s: %s", dev, strerror(-s->fd));
+	ret = tty_attach_line(s->fd, GUARD_MS, NULL, &s->line);
+	ASSERT_EQ(0, ret) TH_LOG("attaching to %s: %s", dev, strerror(-ret));
+	ASSERT_EQ(0, ml_line_info(s->ml, s->line, &li));
+	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_TTY), li.transport);
+	ASSERT_STR_FIELD(s->name, li.name);
+	ASSERT_EQ(0U, li.flags);
+}
+
+static void serial_down(struct serial_line *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->ml >= 0)
+		close(s->ml);
+	s->fd = s->ml = -1;
+}
+
+static struct rec_expect rec_out(__u32 line_id)
+{
+	struct rec_expect e = {
+		.line_id = line_id,
+		.direction = MODEMLINE_DIR_OUTGOING,
+		.number = NUMBER,
+	};
+	return e;
+}
+
+static __u32 serial_connect(struct __test_metadata *_metadata,
+			    struct serial_line *s)
+{
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	struct rec_expect e = rec_out(s->line);
+	__u32 call = 0;
+	int ret;
+
+	ret = ml_dial(s->ml, s->line, NUMBER, 0, &call);
+	ASSERT_EQ(0, ret) TH_LOG("DIAL on %s: %s", s->name, strerror(-ret));
+	ret = ml_wait_state(s->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+			    SERIAL_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("no CONNECTED on %s: %s", s->name,
+				 strerror(-ret));
+	check_state_event(_metadata, &ev, s->line, call,
+			  MODEMLINE_STATE_CONNECTED, 0, 0, RATE);
+	ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+	e.state = MODEMLINE_STATE_CONNECTED;
+	e.rate = RATE;
+	e.result = "CONNECT 33600";
+	e.connected = true;
+	check_record(_metadata, &ci, call, &e);
+	return call;
+}
+
+static void dial_drop(struct __test_metadata *_metadata, struct serial_line *s)
+{
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	struct rec_expect e = rec_out(s->line);
+	__u64 t0;
+	__u32 call;
+	int ret;
+
+	call = serial_connect(_metadata, s);
+	t0 = ml_now_ns();
+	ret = ml_drop(s->ml, call, 0);
+	ASSERT_EQ(0, ret) TH_LOG("DROP: %s", strerror(-ret));
+	ret = ml_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+			    SERIAL_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("the drop did not finish on %s: %s", s->name,
+				 strerror(-ret));
+	check_state_event(_metadata, &ev, s->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_LOCAL,
+			  MODEMLINE_REASON_NORMAL, 0);
+	TH_LOG("%s: local drop took %llu ms", s->name,
+	       (unsigned long long)((ml_now_ns() - t0) / MS));
+	ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+	e.state = MODEMLINE_STATE_DISCONNECTED;
+	e.origin = MODEMLINE_ORIGIN_LOCAL;
+	e.reason = MODEMLINE_REASON_NORMAL;
+	e.rate = RATE;
+	/* The modem's answer to ATH (modemsim ignores DTR). */
+	e.result = "OK";
+	e.connected = e.ended = true;
+	check_record(_metadata, &ci, call, &e);
+	ASSERT_LT(0ULL, ci.duration_ns);
+	ASSERT_EQ(0, ml_deallocate(s->ml, call, 0));
+
+	/* The modem is usable again: a second call. */
+	call = serial_connect(_metadata, s);
+	ASSERT_EQ(0, ml_drop(s->ml, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
+	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
+}
+
+FIXTURE(serial) {
+	struct serial_line s;
+};
+
+FIXTURE_SETUP(serial)
+{
+	self->s.ml = self->s.fd = -1;
+}
+
+FIXTURE_TEARDOWN(serial)
+{
+	serial_down(&self->s);
+}
+
+TEST_F_TIMEOUT(serial, uart_dial_drop, 180)
+{
+	if (access(UART, F_OK))
+		SKIP(return, UART " missing (boot with vm.sh --uart)");
+	serial_up(_metadata, &self->s, UART);
+	dial_drop(_metadata, &self->s);
+}
+
+TEST_F_TIMEOUT(serial, usb_dial_drop, 240)
+{
+	if (!wait_path(USB, true, USB_APPEAR_MS))
+		SKIP(return, USB " did not appear within %d s (vm.sh --usb)",
+		     USB_APPEAR_MS / 1000);
+	serial_up(_metadata, &self->s, USB);
+	dial_drop(_metadata, &self->s);
+}
+
+/* Must run last: the adapter is gone afterwards. */
+TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
+{
+	struct serial_line *s = &self->s;
+	char dir[512], req[600], ack[600], tmp[620], answer[256] = "";
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	struct rec_expect e;
+	__u32 call, count;
+	FILE *f;
+	int ret;
+
+	if (!ctl_dir(dir, sizeof(dir)))
+		SKIP(return, "no unplug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
+	if (!wait_path(USB, true, USB_APPEAR_MS))
+		SKIP(return, USB " did not appear (vm.sh --usb)");
+	snprintf(req, sizeof(req), "%s/unplug.request", dir);
+	snprintf(ack, sizeof(ack), "%s/unplug.ack", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", req);
+	unlink(ack);
+
+	serial_up(_metadata, s, USB);
+	ASSERT_EQ(0, ml_subscribe(s->ml, s->line));
+	call = serial_connect(_metadata, s);
+
+	/* Ask the host to pull the adapter (atomically: write, rename). */
+	f = fopen(tmp, "w");
+	ASSERT_NE(NULL, f) TH_LOG("%s: %s", tmp, strerror(errno));
+	fprintf(f, "device_del usbserial0\n");
+	ASSERT_EQ(0, fclose(f));
+	ASSERT_EQ(0, rename(tmp, req));
+	ASSERT_TRUE(wait_path(ack, true, UNPLUG_ACK_MS))
+		TH_LOG("the host did not answer %s", req);
+	f = fopen(ack, "r");
+	ASSERT_NE(NULL, f);
+	if (!fgets(answer, sizeof(answer), f))
+		answer[0] = '\0';
+	fclose(f);
+	answer[strcspn(answer, "\n")] = '\0';
+	ASSERT_STREQ("ok", answer) TH_LOG("host: %s", answer);
+
+	ret = ml_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+			    SERIAL_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("the unplug did not end the call: %s",
+				 strerror(-ret));
+	check_state_event(_metadata, &ev, s->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
+			  MODEMLINE_REASON_LINE_REMOVED, 0);
+	ret = ml_wait_event(s->ml, MODEMLINE_EVENT_LINE_REMOVED, s->line, &ev,
+			    SERIAL_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("no LINE_REMOVED event: %s", strerror(-ret));
+	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, s->line,
+			 MODEMLINE_REASON_LINE_REMOVED, "");
+
+	/* The record survives the modem. */
+	ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+	e = rec_out(s->line);
+	e.state = MODEMLINE_STATE_DISCONNECTED;
+	e.origin = MODEMLINE_ORIGIN_SYSTEM;
+	e.reason = MODEMLINE_REASON_LINE_REMOVED;
+	e.rate = RATE;
+	e.result = "CONNECT 33600";
+	e.connected = e.ended = true;
+	check_record(_metadata, &ci, call, &e);
+	ASSERT_LT(0ULL, ci.duration_ns);
+
+	wait_line_gone(_metadata, s->ml, s->line);
+	ASSERT_TRUE(wait_path(USB, false, SERIAL_WAIT_MS))
+		TH_LOG(USB " still there after the unplug");
+	/* The line id is not handed out again; the call list still has it. */
+	ASSERT_EQ(0, ml_call_list(s->ml, NULL, 0, &count));
+	ASSERT_EQ(1U, count);
+	ASSERT_EQ(0, ml_deallocate(s->ml, call, 0));
+	ASSERT_EQ(-ENOENT, ml_call_info(s->ml, call, &ci));
+	ASSERT_EQ(0, ml_call_list(s->ml, NULL, 0, &count));
+	ASSERT_EQ(0U, count);
+	/* The hung-up tty fd and the file close cleanly (teardown). */
+}
+
+TEST_HARNESS_MAIN

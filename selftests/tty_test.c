@@ -1,0 +1,1450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The modemline line discipline on a pty, with userspace/modemsim as the
+ * modem: dial, answer and every way a call ends, the modem habits the AT
+ * engine must cope with (echo, numeric results, CONNECT suffixes,
+ * garbage, unsolicited lines), the line going away under a call (pty
+ * master closed, discipline detached), the tty ioctls, the CAP_NET_ADMIN
+ * check, and util-linux ldattach.
+ *
+ * modemsim is found next to this binary (../userspace/modemsim) or in
+ * $MODEMSIM. Runs as root with modemline loaded.
+ */
+#include "ml_test.h"
+
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "tty.h"
+
+#define NUMBER		"5551234"
+#define CALLER_ID	"5551234"
+#define GUARD_MS	100	/* modemsim --guard and our guard_ms */
+#define RATE		33600	/* modemsim's default CONNECT rate */
+#define INIT_DEFAULT	"ATE0V1Q0X4&C1&D2S0=0"
+#define MS		1000000ULL	/* ns */
+#define LDATTACH	"/usr/sbin/ldattach"
+/*
+ * modemsim's 'garbage' is random() output from --seed: fragments such as
+ * "CONN", "NO CARR", "RIN", "+CLIP: \"" and whole words ("ERROR", "OK",
+ * "BUSY") between random bytes. With this seed neither of the first two
+ * 'garbage 200' holds a line that any modem parser could take for a
+ * result (no "OK", "ERROR", "CONNECT", "RING", ... alone on a line), so a
+ * failing dial is the engine's fault, not an ambiguous input.
+ */
+#define GARBAGE_SEED	"17"
+
+/* ------------------------------------------------------------------ */
+/* A pty line driven by modemsim                                       */
+
+struct ttyline {
+	struct msim sim;
+	int ml;				/* /dev/modemline */
+	int fd;				/* the pty slave, discipline attached */
+	__u32 line;
+	struct modemline_tty_config initial;	/* TIOCGCONFIG after attach */
+};
+
+/*
+ * Start modemsim (--pty --guard 100 [args]), open its pty raw, attach
+ * the discipline, read the line id and the initial config, then set
+ * guard_ms 100 (and @init if not NULL). A failure here ends the test
+ * process, and modemsim with it (PR_SET_PDEATHSIG).
+ */
+static void line_up(struct __test_metadata *_metadata, struct ttyline *t,
+		    const char *const *args, const char *init)
+{
+	const char *argv[MSIM_MAX_ARGS] = { "--guard", "100" };
+	int i, ret;
+
+	t->ml = t->fd = -1;
+	for (i = 0; args && args[i]; i++) {
+		ASSERT_GT(MSIM_MAX_ARGS - 3, i);
+		argv[i + 2] = args[i];
+	}
+	ML_OPEN(t->ml, 0);
+	ret = msim_start(&t->sim, argv);
+	ASSERT_EQ(0, ret) TH_LOG("starting modemsim (next to this binary, or $MODEMSIM): %s",
+				 strerror(-ret));
+	t->fd = tty_open_raw(t->sim.pty, 0);
+	ASSERT_LE(0, t->fd) TH_LOG("open %s: %s", t->sim.pty, strerror(-t->fd));
+	ret = tty_set_ldisc(t->fd, MODEMLINE_LDISC);
+	ASSERT_EQ(0, ret) TH_LOG("TIOCSETD %d on %s: %s", MODEMLINE_LDISC,
+				 t->sim.pty, strerror(-ret));
+	ret = tty_line_id(t->fd, &t->line);
+	ASSERT_EQ(0, ret) TH_LOG("MODEMLINE_TIOCGLINE: %s", strerror(-ret));
+	ASSERT_NE(0U, t->line);
+	ret = tty_get_config(t->fd, &t->initial);
+	ASSERT_EQ(0, ret) TH_LOG("MODEMLINE_TIOCGCONFIG: %s", strerror(-ret));
+	ret = tty_set_guard(t->fd, GUARD_MS, init);
+	ASSERT_EQ(0, ret) TH_LOG("MODEMLINE_TIOCSCONFIG: %s", strerror(-ret));
+}
+
+/* Kill modemsim (hangs up the pty), close everything, reap modemsim. */
+static void line_down(struct ttyline *t)
+{
+	msim_stop(&t->sim);
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->ml >= 0)
+		close(t->ml);
+	t->fd = t->ml = -1;
+}
+
+/* Run a modemsim control command or fail the test. */
+#define MSIM(t, ...) do { \
+	int __r = msim_ctl(&(t)->sim, __VA_ARGS__); \
+	ASSERT_EQ(0, __r) TH_LOG("modemsim control: %s (reply '%s')", \
+				 strerror(-__r), (t)->sim.reply); \
+} while (0)
+
+/* Wait until modemsim's status field @key is @want, or fail. */
+#define MSIM_WAIT(t, key, want) do { \
+	int __r = msim_wait_status(&(t)->sim, (key), (want), ML_WAIT_MS); \
+	ASSERT_EQ(0, __r) TH_LOG("modemsim never had %s=%s: %s (last '%s')", \
+				 (key), (want), strerror(-__r), \
+				 (t)->sim.reply); \
+} while (0)
+
+static struct rec_expect rec_out(__u32 line_id)
+{
+	struct rec_expect e = {
+		.line_id = line_id,
+		.direction = MODEMLINE_DIR_OUTGOING,
+		.number = NUMBER,
+	};
+	return e;
+}
+
+/*
+ * The data-mode end-of-call line is recognised only after guard_ms of
+ * silence from the modem (see kmod/at.c). Waiting longer than that
+ * after the last thing the modem sent can only make the gap longer on
+ * a slow machine, never shorter.
+ */
+static void quiet_period(void)
+{
+	sleep_ms(3 * GUARD_MS);
+}
+
+/* Dial on the line and wait for CONNECTED; check the event. */
+static __u32 connect_call(struct __test_metadata *_metadata,
+			  struct ttyline *t, __u32 rate)
+{
+	struct modemline_event ev;
+	__u32 call;
+
+	call = dial_wait(_metadata, t->ml, t->line, NUMBER,
+			 MODEMLINE_STATE_CONNECTED, &ev);
+	check_state_event(_metadata, &ev, t->line, call,
+			  MODEMLINE_STATE_CONNECTED, 0, 0, rate);
+	return call;
+}
+
+/* DROP with DROP_WAIT, then check the DISCONNECTING/DISCONNECTED events. */
+static void drop_call(struct __test_metadata *_metadata, struct ttyline *t,
+		      __u32 call)
+{
+	struct modemline_event ev;
+	int ret;
+
+	ret = ml_drop(t->ml, call, MODEMLINE_DROP_WAIT);
+	ASSERT_EQ(0, ret) TH_LOG("DROP: %s", strerror(-ret));
+	ASSERT_EQ(0, ml_read_event(t->ml, &ev, ML_WAIT_MS));
+	check_state_event(_metadata, &ev, t->line, call,
+			  MODEMLINE_STATE_DISCONNECTING, 0, 0, 0);
+	ASSERT_EQ(0, ml_read_event(t->ml, &ev, ML_WAIT_MS));
+	check_state_event(_metadata, &ev, t->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_LOCAL,
+			  MODEMLINE_REASON_NORMAL, 0);
+}
+
+/* Is @id in LINE_LIST? 1, 0, or -errno. */
+static int line_listed(int fd, __u32 id)
+{
+	__u32 ids[1024], count = 0, i;
+	int ret;
+
+	ret = ml_line_list(fd, ids, 1024, &count);
+	if (ret)
+		return ret;
+	for (i = 0; i < count && i < 1024; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * After the line went away under a connected call: the call's end
+ * (SYSTEM / LINE_REMOVED), the subscribers' LINE_REMOVED event, the
+ * record unchanged otherwise, the line gone from LINE_INFO and LINE_LIST.
+ */
+static void check_removed_under_call(struct __test_metadata *_metadata,
+				     struct ttyline *t, __u32 call)
+{
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	struct rec_expect e = rec_out(t->line);
+	int ret;
+
+	ret = ml_wait_state(t->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("the call did not end: %s", strerror(-ret));
+	check_state_event(_metadata, &ev, t->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
+			  MODEMLINE_REASON_LINE_REMOVED, 0);
+	ret = ml_wait_event(t->ml, MODEMLINE_EVENT_LINE_REMOVED, t->line, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("no LINE_REMOVED event: %s", strerror(-ret));
+	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, t->line,
+			 MODEMLINE_REASON_LINE_REMOVED, "");
+
+	ASSERT_EQ(0, ml_call_info(t->ml, call, &ci));
+	e.state = MODEMLINE_STATE_DISCONNECTED;
+	e.origin = MODEMLINE_ORIGIN_SYSTEM;
+	e.reason = MODEMLINE_REASON_LINE_REMOVED;
+	e.rate = RATE;
+	e.result = "CONNECT 33600";
+	e.connected = e.ended = true;
+	check_record(_metadata, &ci, call, &e);
+	ASSERT_LT(0ULL, ci.duration_ns);
+
+	wait_line_gone(_metadata, t->ml, t->line);
+	ASSERT_EQ(0, line_listed(t->ml, t->line));
+	/* The record outlives the line until it is released. */
+	ASSERT_EQ(0, ml_deallocate(t->ml, call, 0));
+	ASSERT_EQ(-ENOENT, ml_call_info(t->ml, call, &ci));
+}
+
+/* ------------------------------------------------------------------ */
+/* The default modem (connects at 33600, caller id on)                 */
+
+FIXTURE(tty) {
+	struct ttyline t;
+};
+
+FIXTURE_SETUP(tty)
+{
+	static const char *const args[] = { "--cid", NULL };
+
+	line_up(_metadata, &self->t, args, NULL);
+}
+
+FIXTURE_TEARDOWN(tty)
+{
+	line_down(&self->t);
+}
+
+#define T (&self->t)
+
+TEST_F(tty, line_info_describes_tty_line)
+{
+	struct modemline_line_info li;
+	char name[MODEMLINE_NAME_LEN];
+
+	snprintf(name, sizeof(name), "pts%d", T->sim.pty_index);
+	ASSERT_EQ(1, line_listed(T->ml, T->line));
+	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(T->line, li.line_id);
+	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_TTY), li.transport);
+	ASSERT_EQ(0U, li.flags);
+	ASSERT_EQ(0U, li.rings);
+	ASSERT_STR_FIELD(name, li.name);
+	ASSERT_STR_FIELD("", li.offered_number);
+	ASSERT_EQ(0ULL, li.calls);
+	ASSERT_EQ(0ULL, li.calls_connected);
+	ASSERT_EQ(0ULL, li.calls_failed);
+	ASSERT_EQ(0ULL, li.reserved[0]);
+	ASSERT_EQ(0ULL, li.reserved[1]);
+}
+
+TEST_F(tty, dial_connect_local_drop)
+{
+	struct modemline_call_info ci;
+	struct modemline_line_info li;
+	struct rec_expect e = rec_out(T->line);
+	__u64 t0 = ml_now_ns();
+	__u32 call;
+
+	call = connect_call(_metadata, T, RATE);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	e.state = MODEMLINE_STATE_CONNECTED;
+	e.rate = RATE;
+	e.result = "CONNECT 33600";
+	e.connected = true;
+	check_record(_metadata, &ci, call, &e);
+	ASSERT_LE(t0, ci.created_ns);
+	MSIM_WAIT(T, "mode", "data");
+
+	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
+
+	/* No DTR on a pty: the engine escapes with +++ and sends ATH. */
+	drop_call(_metadata, T, call);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	e.state = MODEMLINE_STATE_DISCONNECTED;
+	e.origin = MODEMLINE_ORIGIN_LOCAL;
+	e.reason = MODEMLINE_REASON_NORMAL;
+	e.result = "OK";		/* the modem's answer to ATH */
+	e.ended = true;
+	check_record(_metadata, &ci, call, &e);
+	/* Guard time, "+++", guard time, ATH: at least two guard times. */
+	ASSERT_LE(2 * GUARD_MS * MS, ci.duration_ns);
+
+	/* The modem really hung up, and the line is free again. */
+	MSIM_WAIT(T, "mode", "command");
+	MSIM_WAIT(T, "call", "0");
+	MSIM_WAIT(T, "number", NUMBER);
+	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(0U, li.flags);
+	ASSERT_EQ(1ULL, li.calls);
+	ASSERT_EQ(1ULL, li.calls_connected);
+	ASSERT_EQ(0ULL, li.calls_failed);
+	ASSERT_EQ(0, ml_deallocate(T->ml, call, 0));
+}
+
+TEST_F(tty, second_call_after_drop)
+{
+	__u32 call;
+
+	call = connect_call(_metadata, T, RATE);
+	drop_call(_metadata, T, call);
+	ASSERT_EQ(0, ml_deallocate(T->ml, call, 0));
+	call = connect_call(_metadata, T, RATE);
+	drop_call(_metadata, T, call);
+	MSIM_WAIT(T, "calls", "2");
+}
+
+TEST_F(tty, remote_hangup)
+{
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	struct rec_expect e = rec_out(T->line);
+	__u32 call;
+	int ret;
+
+	call = connect_call(_metadata, T, RATE);
+	quiet_period();
+	MSIM(T, "hangup");
+	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("NO CARRIER did not end the call: %s",
+				 strerror(-ret));
+	check_state_event(_metadata, &ev, T->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_REMOTE,
+			  MODEMLINE_REASON_NORMAL, 0);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	e.state = MODEMLINE_STATE_DISCONNECTED;
+	e.origin = MODEMLINE_ORIGIN_REMOTE;
+	e.reason = MODEMLINE_REASON_NORMAL;
+	e.rate = RATE;
+	e.result = "NO CARRIER";
+	e.connected = e.ended = true;
+	check_record(_metadata, &ci, call, &e);
+	ASSERT_LE(3 * GUARD_MS * MS, ci.duration_ns);
+}
+
+/* NO CARRIER inside a flowing data stream is data, not the end. */
+TEST_F(tty, no_carrier_inside_data_is_data)
+{
+	struct modemline_call_info ci;
+	__u32 call;
+
+	call = connect_call(_metadata, T, RATE);
+	quiet_period();
+	/* No silence before it: "x" runs straight into the line. */
+	MSIM(T, "sendraw x\\r\\nNO CARRIER\\r\\n");
+	/* Give it time to be (mis)taken, then see the call still up. */
+	quiet_period();
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
+	drop_call(_metadata, T, call);
+}
+
+TEST_F(tty, dial_timeout)
+{
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	struct rec_expect e = rec_out(T->line);
+	__u32 call;
+	int ret;
+
+	MSIM(T, "result silent");
+	ASSERT_EQ(0, ml_dial(T->ml, T->line, NUMBER, 1000, &call));
+	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("dial timeout did not end the call: %s",
+				 strerror(-ret));
+	check_state_event(_metadata, &ev, T->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
+			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	e.state = MODEMLINE_STATE_DISCONNECTED;
+	e.origin = MODEMLINE_ORIGIN_SYSTEM;
+	e.reason = MODEMLINE_REASON_DIAL_TIMEOUT;
+	e.result = NULL;	/* whatever the modem said to the abort */
+	e.ended = true;
+	check_record(_metadata, &ci, call, &e);
+	ASSERT_LE(1000 * MS, ci.disconnected_ns - ci.created_ns);
+	/* The engine aborted the dial: the modem is back in command mode. */
+	MSIM_WAIT(T, "mode", "command");
+}
+
+TEST_F(tty, incoming_call_answered)
+{
+	struct modemline_call_info ci;
+	struct modemline_line_info li;
+	struct modemline_event ev;
+	struct rec_expect e = {
+		.line_id = T->line,
+		.direction = MODEMLINE_DIR_INCOMING,
+		.state = MODEMLINE_STATE_CONNECTED,
+		.rate = RATE,
+		.number = CALLER_ID,
+		.result = "CONNECT 33600",
+		.connected = true,
+	};
+	__u32 call;
+	int ret;
+
+	ASSERT_EQ(0, ml_subscribe(T->ml, T->line));
+	MSIM(T, "ring " CALLER_ID " 5 500");
+	/* The first RING offers the call; caller id follows it (#CID). */
+	ret = ml_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED, T->line, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED on RING: %s", strerror(-ret));
+	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, T->line,
+			 0, "");
+	/* The second RING brings the number. */
+	ret = ml_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED, T->line, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED with the caller id: %s",
+				 strerror(-ret));
+	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, T->line,
+			 0, CALLER_ID);
+	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(U32(MODEMLINE_LINE_OFFERING),
+		  li.flags & MODEMLINE_LINE_OFFERING);
+	ASSERT_LE(2U, li.rings);
+	ASSERT_STR_FIELD(CALLER_ID, li.offered_number);
+
+	call = answer_wait(_metadata, T->ml, T->line, MODEMLINE_STATE_CONNECTED,
+			   &ev);
+	check_state_event(_metadata, &ev, T->line, call,
+			  MODEMLINE_STATE_CONNECTED, 0, 0, RATE);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	check_record(_metadata, &ci, call, &e);
+	MSIM_WAIT(T, "mode", "data");
+	MSIM_WAIT(T, "caller", CALLER_ID);
+	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
+	ASSERT_STR_FIELD("", li.offered_number);
+
+	drop_call(_metadata, T, call);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(U32(MODEMLINE_DIR_INCOMING), ci.direction);
+	ASSERT_STR_FIELD(CALLER_ID, ci.number);
+	MSIM_WAIT(T, "mode", "command");
+}
+
+/*
+ * The caller gives up: once no RING came for the ring gap (8 s in
+ * kmod/at.h), the offer is withdrawn.
+ */
+TEST_F_TIMEOUT(tty, offer_withdrawn_when_ringing_stops, 60)
+{
+	struct modemline_line_info li;
+	struct modemline_event ev;
+	__u64 deadline;
+
+	ASSERT_EQ(0, ml_subscribe(T->ml, T->line));
+	MSIM(T, "ring " CALLER_ID " 1 500");
+	ASSERT_EQ(0, ml_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED,
+				   T->line, &ev, ML_WAIT_MS));
+	/* Ring gap 8 s (kmod/at.h) plus a margin. */
+	deadline = ml_now_ns() + 16000 * MS;
+	do {
+		ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+		if (!(li.flags & MODEMLINE_LINE_OFFERING))
+			break;
+		sleep_ms(50);
+	} while (ml_now_ns() < deadline);
+	ASSERT_EQ(0U, li.flags);
+	ASSERT_EQ(0U, li.rings);
+	ASSERT_STR_FIELD("", li.offered_number);
+	ASSERT_EQ(-ESRCH, ml_answer(T->ml, T->line, NULL));
+}
+
+/*
+ * Dialing on a ringing line is allowed (uapi DIAL) and the modem stops
+ * ringing when it dials. The offer must not outlive the ringing: after
+ * the call, once the ring gap has passed with no RING, the line must not
+ * be offering any more and ANSWER must say -ESRCH.
+ */
+TEST_F_TIMEOUT(tty, offer_ends_after_dial_on_ringing_line, 60)
+{
+	struct modemline_line_info li;
+	struct modemline_event ev;
+	__u64 deadline;
+	__u32 call;
+
+	ASSERT_EQ(0, ml_subscribe(T->ml, T->line));
+	MSIM(T, "ring " CALLER_ID " 1 500");
+	ASSERT_EQ(0, ml_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED,
+				   T->line, &ev, ML_WAIT_MS));
+	call = connect_call(_metadata, T, RATE);
+	drop_call(_metadata, T, call);
+	MSIM_WAIT(T, "mode", "command");
+
+	/* Ring gap 8 s (kmod/at.h) plus a margin. */
+	deadline = ml_now_ns() + 16000 * MS;
+	do {
+		ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+		if (!(li.flags & MODEMLINE_LINE_OFFERING))
+			break;
+		sleep_ms(50);
+	} while (ml_now_ns() < deadline);
+	ASSERT_EQ(0U, li.flags & MODEMLINE_LINE_OFFERING)
+		TH_LOG("line still offering a call 16 s after the last RING (rings %u, number '%s')",
+		       li.rings, li.offered_number);
+	ASSERT_EQ(-ESRCH, ml_answer(T->ml, T->line, NULL));
+}
+
+TEST_F(tty, pty_master_closed_mid_call)
+{
+	__u32 call;
+	int status;
+
+	ASSERT_EQ(0, ml_subscribe(T->ml, T->line));
+	call = connect_call(_metadata, T, RATE);
+	/* Let the call last: the VM's clock may tick only every 4 ms. */
+	quiet_period();
+	/* modemsim dies: the pty master closes, the slave hangs up. */
+	ASSERT_EQ(0, msim_kill(&T->sim, SIGKILL));
+	status = msim_reap(&T->sim, ML_WAIT_MS);
+	ASSERT_LE(0, status);
+	check_removed_under_call(_metadata, T, call);
+	/* The discipline is gone with the hang-up: nothing answers here. */
+	ASSERT_NE(0, tty_line_id(T->fd, &(__u32){ 0 }));
+}
+
+TEST_F(tty, detach_mid_call)
+{
+	__u32 call, id2 = 0;
+	int ld = -1;
+
+	ASSERT_EQ(0, ml_subscribe(T->ml, T->line));
+	call = connect_call(_metadata, T, RATE);
+	quiet_period();		/* a measurable duration */
+	ASSERT_EQ(0, tty_set_ldisc(T->fd, N_TTY_LDISC));
+	ASSERT_EQ(0, tty_get_ldisc(T->fd, &ld));
+	ASSERT_EQ(N_TTY_LDISC, ld);
+	check_removed_under_call(_metadata, T, call);
+	/* Without the discipline the tty ioctls are not ours. */
+	ASSERT_EQ(-ENOTTY, tty_line_id(T->fd, &id2));
+
+	/* Attaching again makes a new line; ids are never reused. */
+	ASSERT_EQ(0, tty_set_ldisc(T->fd, MODEMLINE_LDISC));
+	ASSERT_EQ(0, tty_line_id(T->fd, &id2));
+	ASSERT_LT(T->line, id2);
+	ASSERT_EQ(1, line_listed(T->ml, id2));
+}
+
+/*
+ * A pty slave's last close does not release its tty while the master is
+ * open (tty_release: not final), so the discipline and the line stay:
+ * reopening the slave finds them, with the call still up.
+ */
+TEST_F(tty, slave_reopened_mid_call)
+{
+	struct modemline_call_info ci;
+	__u32 call, id = 0;
+	int ld = -1;
+
+	call = connect_call(_metadata, T, RATE);
+	ASSERT_EQ(0, close(T->fd));
+	T->fd = tty_open_raw(T->sim.pty, 0);
+	ASSERT_LE(0, T->fd);
+	ASSERT_EQ(0, tty_get_ldisc(T->fd, &ld));
+	ASSERT_EQ(MODEMLINE_LDISC, ld);
+	ASSERT_EQ(0, tty_line_id(T->fd, &id));
+	ASSERT_EQ(T->line, id);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
+	drop_call(_metadata, T, call);
+	MSIM_WAIT(T, "mode", "command");
+}
+
+TEST_F(tty, drop_while_dialing)
+{
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	__u32 call;
+
+	MSIM(T, "result silent");
+	ASSERT_EQ(0, ml_dial(T->ml, T->line, NUMBER, 0, &call));
+	MSIM_WAIT(T, "mode", "dialing");
+	ASSERT_EQ(0, ml_drop(T->ml, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED,
+				   &ev, ML_WAIT_MS));
+	check_state_event(_metadata, &ev, T->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_LOCAL,
+			  MODEMLINE_REASON_NORMAL, 0);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0ULL, ci.connected_ns);
+	/* A character aborts the dial: the modem is in command mode again. */
+	MSIM_WAIT(T, "mode", "command");
+	MSIM(T, "result connect");
+	ASSERT_EQ(0, ml_deallocate(T->ml, call, 0));
+	call = connect_call(_metadata, T, RATE);
+	drop_call(_metadata, T, call);
+}
+
+/* Garbage from the modem while idle, then while dialing. */
+FIXTURE(garbage) {
+	struct ttyline t;
+};
+
+FIXTURE_SETUP(garbage)
+{
+	static const char *const args[] = { "--seed", GARBAGE_SEED,
+					    "--answer-delay", "3000", NULL };
+
+	line_up(_metadata, &self->t, args, NULL);
+}
+
+FIXTURE_TEARDOWN(garbage)
+{
+	line_down(&self->t);
+}
+
+TEST_F(garbage, idle_and_dialing_garbage_ignored)
+{
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	__u32 call;
+	int ret;
+
+	MSIM(T, "garbage 200");
+	ASSERT_EQ(0, ml_dial(T->ml, T->line, NUMBER, 0, &call));
+	/* answer-delay 3000: the dial is pending for three seconds. */
+	MSIM_WAIT(T, "mode", "dialing");
+	MSIM(T, "garbage 200");
+	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("no CONNECTED after garbage (seed " GARBAGE_SEED "): %s",
+				 strerror(-ret));
+	check_state_event(_metadata, &ev, T->line, call,
+			  MODEMLINE_STATE_CONNECTED, 0, 0, RATE);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(U32(RATE), ci.rate);
+	ASSERT_STR_FIELD("CONNECT 33600", ci.result);
+	drop_call(_metadata, T, call);
+}
+
+TEST_F(garbage, unsolicited_lines_ignored)
+{
+	struct modemline_line_info li;
+	struct modemline_event ev;
+	__u32 call;
+	int ret;
+
+	/* Idle, and while dialing: neither is a result. */
+	MSIM(T, "send +CREG: 1");
+	MSIM(T, "send +CSQ: 17,99");
+	ASSERT_EQ(0, ml_dial(T->ml, T->line, NUMBER, 0, &call));
+	MSIM_WAIT(T, "mode", "dialing");
+	MSIM(T, "send +CREG: 1");
+	MSIM(T, "send CARRIER 33600");
+	MSIM(T, "send PROTOCOL: LAPM");
+	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("no CONNECTED: %s", strerror(-ret));
+	check_state_event(_metadata, &ev, T->line, call,
+			  MODEMLINE_STATE_CONNECTED, 0, 0, RATE);
+	drop_call(_metadata, T, call);
+	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(0U, li.flags);
+	ASSERT_EQ(0ULL, li.calls_failed);
+}
+
+/* ------------------------------------------------------------------ */
+/* A modem with a long escape guard time (S12=150, 3 s)                */
+
+#define SLOW_GUARD_MS	3000
+
+FIXTURE(slowguard) {
+	struct ttyline t;
+};
+
+FIXTURE_SETUP(slowguard)
+{
+	static const char *const args[] = { "--guard", "3000", NULL };
+
+	line_up(_metadata, &self->t, args, NULL);
+	ASSERT_EQ(0, tty_set_guard(self->t.fd, SLOW_GUARD_MS, NULL));
+}
+
+FIXTURE_TEARDOWN(slowguard)
+{
+	line_down(&self->t);
+}
+
+/*
+ * guard_ms may be up to 10000, and a local hang-up on a line without DTR
+ * takes guard time, "+++", guard time (the modem's OK), ATH: about
+ * 2 x 3 s here. The module's hang-up timeout (hangup_timeout_ms, 5000 by
+ * default) must not declare the call over while the modem is still
+ * online and the engine still escaping: a DIAL right after the end must
+ * either be refused with -EBUSY until the modem is back in command mode,
+ * or work. It must not start a dial into a modem that is still connected.
+ */
+TEST_F_TIMEOUT(slowguard, redial_after_slow_hangup, 120)
+{
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	char mode[32] = "?", up[8] = "?";
+	long hangup_ms = 0;
+	__u32 call;
+	int ret;
+
+	ASSERT_EQ(0, ml_param_get("hangup_timeout_ms", &hangup_ms));
+	if (hangup_ms > 2 * SLOW_GUARD_MS + 2000)
+		SKIP(return, "hangup_timeout_ms %ld is longer than this hang-up", hangup_ms);
+	call = connect_call(_metadata, T, RATE);
+	ASSERT_EQ(0, ml_drop(T->ml, call, 0));
+	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+			    4 * SLOW_GUARD_MS + 5000);
+	ASSERT_EQ(0, ret) TH_LOG("the drop never ended: %s", strerror(-ret));
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	msim_status(&T->sim, "mode", mode, sizeof(mode));
+	msim_status(&T->sim, "call", up, sizeof(up));
+	TH_LOG("DISCONNECTED %llu ms after connecting; modemsim then: mode=%s call=%s",
+	       (unsigned long long)(ci.duration_ns / MS), mode, up);
+
+	/* Dial again at once (retrying -EBUSY while the modem hangs up). */
+	ret = ml_dial_retry(T->ml, T->line, NUMBER, 12000, &call, 20000);
+	ASSERT_EQ(0, ret) TH_LOG("redial: %s", strerror(-ret));
+	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev, 15000);
+	if (ret) {
+		msim_status(&T->sim, "mode", mode, sizeof(mode));
+		msim_status(&T->sim, "call", up, sizeof(up));
+	}
+	ASSERT_EQ(0, ret) TH_LOG("the redial did not connect (modemsim: mode=%s call=%s): the dial was started while the modem was still online",
+				 mode, up);
+	drop_call(_metadata, T, call);
+}
+
+/* ------------------------------------------------------------------ */
+/* Dial results that end the call before it connects                   */
+
+FIXTURE(dialfail) {
+	struct ttyline t;
+};
+
+FIXTURE_VARIANT(dialfail) {
+	const char *result;	/* modemsim --result */
+	__u32 origin;
+	__u32 reason;
+	const char *text;	/* the record's result */
+};
+
+FIXTURE_VARIANT_ADD(dialfail, busy) {
+	.result = "busy",
+	.origin = MODEMLINE_ORIGIN_REMOTE,
+	.reason = MODEMLINE_REASON_BUSY,
+	.text = "BUSY",
+};
+
+FIXTURE_VARIANT_ADD(dialfail, noanswer) {
+	.result = "noanswer",
+	.origin = MODEMLINE_ORIGIN_REMOTE,
+	.reason = MODEMLINE_REASON_NO_ANSWER,
+	.text = "NO ANSWER",
+};
+
+FIXTURE_VARIANT_ADD(dialfail, nocarrier) {
+	.result = "nocarrier",
+	.origin = MODEMLINE_ORIGIN_REMOTE,
+	.reason = MODEMLINE_REASON_NO_CARRIER,
+	.text = "NO CARRIER",
+};
+
+FIXTURE_VARIANT_ADD(dialfail, nodialtone) {
+	.result = "nodialtone",
+	.origin = MODEMLINE_ORIGIN_REMOTE,
+	.reason = MODEMLINE_REASON_NO_DIALTONE,
+	.text = "NO DIALTONE",
+};
+
+FIXTURE_VARIANT_ADD(dialfail, error) {
+	.result = "error",
+	.origin = MODEMLINE_ORIGIN_SYSTEM,
+	.reason = MODEMLINE_REASON_MODEM_ERROR,
+	.text = "ERROR",
+};
+
+FIXTURE_SETUP(dialfail)
+{
+	const char *const args[] = { "--result", variant->result, NULL };
+
+	line_up(_metadata, &self->t, args, NULL);
+}
+
+FIXTURE_TEARDOWN(dialfail)
+{
+	line_down(&self->t);
+}
+
+TEST_F(dialfail, dial_ends_with_reason)
+{
+	struct modemline_call_info ci;
+	struct modemline_line_info li;
+	struct modemline_event ev;
+	struct rec_expect e = rec_out(T->line);
+	__u32 call;
+
+	call = dial_wait(_metadata, T->ml, T->line, NUMBER,
+			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	check_state_event(_metadata, &ev, T->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, variant->origin,
+			  variant->reason, 0);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	e.state = MODEMLINE_STATE_DISCONNECTED;
+	e.origin = variant->origin;
+	e.reason = variant->reason;
+	e.result = variant->text;
+	e.ended = true;
+	check_record(_metadata, &ci, call, &e);
+	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(0U, li.flags);
+	ASSERT_EQ(1ULL, li.calls);
+	ASSERT_EQ(0ULL, li.calls_connected);
+	ASSERT_EQ(1ULL, li.calls_failed);
+	MSIM_WAIT(T, "mode", "command");
+}
+
+/* ------------------------------------------------------------------ */
+/* Modem habits: echo, numeric results, CONNECT suffixes               */
+
+FIXTURE(quirk) {
+	struct ttyline t;
+};
+
+FIXTURE_VARIANT(quirk) {
+	const char *args[4];	/* extra modemsim options */
+	const char *init;	/* our init string, NULL: the default */
+	__u32 rate;		/* expected rate */
+	const char *connect;	/* expected result text at CONNECTED */
+	bool numeric;		/* NO CARRIER is never seen in data mode */
+};
+
+/* Echo on for every command: the init string has no E0. */
+FIXTURE_VARIANT_ADD(quirk, echo) {
+	.args = { "--echo", "1" },
+	.init = "ATV1Q0X4",
+	.rate = RATE,
+	.connect = "CONNECT 33600",
+};
+
+/* Numeric results: "0\r" for OK, "1\r" for CONNECT (no rate). */
+FIXTURE_VARIANT_ADD(quirk, numeric) {
+	.init = "ATE0V0Q0",
+	.rate = 0,
+	.connect = "CONNECT",
+	.numeric = true,
+};
+
+/* The record keeps MODEMLINE_RESULT_LEN - 1 characters of the text. */
+FIXTURE_VARIANT_ADD(quirk, suffix) {
+	.args = { "--connect-suffix", "/ARQ/V34/LAPM/V42BIS" },
+	.rate = RATE,
+	.connect = "CONNECT 33600/ARQ/V34/LAPM/V42B",
+};
+
+FIXTURE_VARIANT_ADD(quirk, plain_connect) {
+	.args = { "--rate", "0" },
+	.rate = 0,
+	.connect = "CONNECT",
+};
+
+FIXTURE_SETUP(quirk)
+{
+	line_up(_metadata, &self->t, variant->args, variant->init);
+}
+
+FIXTURE_TEARDOWN(quirk)
+{
+	line_down(&self->t);
+}
+
+TEST_F(quirk, dial_and_drop)
+{
+	struct modemline_call_info ci;
+	struct rec_expect e = rec_out(T->line);
+	__u32 call;
+
+	call = connect_call(_metadata, T, variant->rate);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	e.state = MODEMLINE_STATE_CONNECTED;
+	e.rate = variant->rate;
+	e.result = variant->connect;
+	e.connected = true;
+	check_record(_metadata, &ci, call, &e);
+	MSIM_WAIT(T, "mode", "data");
+
+	drop_call(_metadata, T, call);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	e.state = MODEMLINE_STATE_DISCONNECTED;
+	e.origin = MODEMLINE_ORIGIN_LOCAL;
+	e.reason = MODEMLINE_REASON_NORMAL;
+	e.result = "OK";
+	e.ended = true;
+	check_record(_metadata, &ci, call, &e);
+	MSIM_WAIT(T, "mode", "command");
+	MSIM_WAIT(T, "call", "0");
+}
+
+TEST_F(quirk, remote_hangup)
+{
+	struct modemline_event ev;
+	__u32 call;
+	int ret;
+
+	if (variant->numeric)
+		SKIP(return, "numeric NO CARRIER (\"3\") is data in data mode (kmod/at.c)");
+	call = connect_call(_metadata, T, variant->rate);
+	quiet_period();
+	MSIM(T, "hangup");
+	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("NO CARRIER did not end the call: %s",
+				 strerror(-ret));
+	check_state_event(_metadata, &ev, T->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_REMOTE,
+			  MODEMLINE_REASON_NORMAL, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* The tty ioctls                                                      */
+
+static void config_init(struct modemline_tty_config *cfg, const char *init,
+			__u32 guard_ms)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->init, init);
+	cfg->guard_ms = guard_ms;
+}
+
+TEST_F(tty, config_defaults)
+{
+	struct modemline_tty_config cfg;
+
+	/* As attached, before the fixture set guard_ms. */
+	ASSERT_STR_FIELD(INIT_DEFAULT, T->initial.init);
+	ASSERT_EQ(1000U, T->initial.guard_ms);
+	ASSERT_EQ(0U, T->initial.dial_timeout_ms);
+	ASSERT_EQ(0ULL, T->initial.reserved);
+	/* And after it. */
+	ASSERT_EQ(0, tty_get_config(T->fd, &cfg));
+	ASSERT_STR_FIELD(INIT_DEFAULT, cfg.init);
+	ASSERT_EQ(U32(GUARD_MS), cfg.guard_ms);
+	ASSERT_EQ(0U, cfg.dial_timeout_ms);
+	ASSERT_EQ(0ULL, cfg.reserved);
+}
+
+TEST_F(tty, config_set_and_get)
+{
+	struct modemline_tty_config cfg, got;
+
+	config_init(&cfg, "ATZ", 1);
+	cfg.dial_timeout_ms = 12345;
+	/* Bytes after the NUL are ignored on input, zero on output. */
+	memset(cfg.init + 4, 'x', sizeof(cfg.init) - 4);
+	ASSERT_EQ(0, tty_set_config(T->fd, &cfg));
+	ASSERT_EQ(0, tty_get_config(T->fd, &got));
+	ASSERT_STR_FIELD("ATZ", got.init);
+	ASSERT_EQ(1U, got.guard_ms);
+	ASSERT_EQ(12345U, got.dial_timeout_ms);
+	ASSERT_EQ(0ULL, got.reserved);
+
+	/* The longest init (63 characters) and the longest guard time. */
+	memset(&cfg, 0, sizeof(cfg));
+	memcpy(cfg.init, "AT", 2);
+	memset(cfg.init + 2, 'E', sizeof(cfg.init) - 3);
+	cfg.guard_ms = 10000;
+	ASSERT_EQ(0, tty_set_config(T->fd, &cfg));
+	ASSERT_EQ(0, tty_get_config(T->fd, &got));
+	ASSERT_EQ(0, memcmp(cfg.init, got.init, sizeof(cfg.init)));
+	ASSERT_EQ(10000U, got.guard_ms);
+	ASSERT_EQ(0U, got.dial_timeout_ms);
+}
+
+TEST_F(tty, config_rejects_bad_input)
+{
+	static const char *const bad_init[] = {
+		"", "A", "XTZ", " ATZ", "ATZ\r", "AT\tZ", "ATZ\x7f", "ATZ\x80",
+		"ATD\n", "AT\x1b",
+	};
+	struct modemline_tty_config good, cfg, got;
+	size_t i;
+
+	config_init(&good, "ATQ0", 250);
+	good.dial_timeout_ms = 777;
+	ASSERT_EQ(0, tty_set_config(T->fd, &good));
+
+	for (i = 0; i < sizeof(bad_init) / sizeof(bad_init[0]); i++) {
+		config_init(&cfg, bad_init[i], 100);
+		ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg))
+			TH_LOG("init \"%s\" (#%zu) accepted", bad_init[i], i);
+	}
+	/* No NUL in the array. */
+	memset(&cfg, 0, sizeof(cfg));
+	memcpy(cfg.init, "AT", 2);
+	memset(cfg.init + 2, 'E', sizeof(cfg.init) - 2);
+	cfg.guard_ms = 100;
+	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
+	/* guard_ms out of 1..10000. */
+	config_init(&cfg, "ATZ", 0);
+	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
+	config_init(&cfg, "ATZ", 10001);
+	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
+	config_init(&cfg, "ATZ", 0xffffffffU);
+	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
+	/* reserved not 0. */
+	config_init(&cfg, "ATZ", 100);
+	cfg.reserved = 1;
+	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
+	config_init(&cfg, "ATZ", 100);
+	cfg.reserved = 1ULL << 63;
+	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
+	/* Unreadable / unwritable argument. */
+	ASSERT_EQ(-1, ioctl(T->fd, MODEMLINE_TIOCSCONFIG, ml_unmapped_addr()));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(-1, ioctl(T->fd, MODEMLINE_TIOCGCONFIG, ml_unmapped_addr()));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(-1, ioctl(T->fd, MODEMLINE_TIOCGLINE, ml_unmapped_addr()));
+	ASSERT_EQ(EFAULT, errno);
+
+	/* Nothing of it changed the config. */
+	ASSERT_EQ(0, tty_get_config(T->fd, &got));
+	ASSERT_STR_FIELD("ATQ0", got.init);
+	ASSERT_EQ(250U, got.guard_ms);
+	ASSERT_EQ(777U, got.dial_timeout_ms);
+	ASSERT_EQ(0ULL, got.reserved);
+}
+
+TEST_F(tty, config_line_dial_timeout)
+{
+	struct modemline_tty_config cfg;
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	long module_default = 0;
+	__u32 call;
+	int ret;
+
+	ASSERT_EQ(0, ml_param_get("dial_timeout_ms", &module_default));
+	ASSERT_LT(3000, module_default) TH_LOG("module dial_timeout_ms %ld too short to tell apart",
+					      module_default);
+	ASSERT_EQ(0, tty_get_config(T->fd, &cfg));
+	cfg.dial_timeout_ms = 1000;
+	ASSERT_EQ(0, tty_set_config(T->fd, &cfg));
+	ASSERT_EQ(0, tty_get_config(T->fd, &cfg));
+	ASSERT_EQ(1000U, cfg.dial_timeout_ms);
+
+	MSIM(T, "result silent");
+	/* timeout_ms 0: the line's default, not the module's. */
+	ASSERT_EQ(0, ml_dial(T->ml, T->line, NUMBER, 0, &call));
+	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("the line's dial timeout did not end the call: %s",
+				 strerror(-ret));
+	check_state_event(_metadata, &ev, T->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
+			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
+	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_LE(1000 * MS, ci.disconnected_ns - ci.created_ns);
+	ASSERT_GT((__u64)module_default * MS, ci.disconnected_ns - ci.created_ns);
+}
+
+/*
+ * "a change applies from the next call" (uapi TIOCSCONFIG): a guard time
+ * set while connected must not change how this call's end is recognised.
+ * With guard_ms 10000 taking effect at once, the modem's NO CARRIER
+ * 300 ms after its last byte would pass for data and the call would
+ * never end.
+ */
+TEST_F(tty, config_change_applies_from_next_call)
+{
+	struct modemline_tty_config cfg;
+	struct modemline_event ev;
+	__u32 call;
+	int ret;
+
+	call = connect_call(_metadata, T, RATE);
+	ASSERT_EQ(0, tty_get_config(T->fd, &cfg));
+	cfg.guard_ms = 10000;
+	ASSERT_EQ(0, tty_set_config(T->fd, &cfg));
+	ASSERT_EQ(0, tty_get_config(T->fd, &cfg));
+	ASSERT_EQ(10000U, cfg.guard_ms);
+	quiet_period();
+	MSIM(T, "hangup");
+	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("the modem's NO CARRIER did not end the call: the new guard time applied to the call in progress");
+	check_state_event(_metadata, &ev, T->line, call,
+			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_REMOTE,
+			  MODEMLINE_REASON_NORMAL, 0);
+}
+
+TEST_F(tty, unknown_tty_ioctl)
+{
+	struct termios t;
+
+	/* Not ours, not the tty layer's. */
+	ASSERT_EQ(-1, ioctl(T->fd, _IOR(MODEMLINE_IOC_MAGIC, 0x4f, __u32),
+			    &(__u32){ 0 }));
+	ASSERT_EQ(ENOTTY, errno);
+	/* The tty layer's own ioctls still work with the discipline on. */
+	ASSERT_EQ(0, tcgetattr(T->fd, &t));
+	ASSERT_EQ(0, tcsetattr(T->fd, TCSANOW, &t));
+}
+
+/* ------------------------------------------------------------------ */
+/* The discipline on a bare pty: the bytes on the wire                 */
+
+struct bare_pty {
+	int master;
+	int slave;
+	int index;
+	char path[64];
+};
+
+static int bare_pty_open(struct bare_pty *p)
+{
+	char *name;
+
+	p->slave = -1;
+	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (p->master < 0)
+		return -errno;
+	if (grantpt(p->master) || unlockpt(p->master))
+		return -errno;
+	name = ptsname(p->master);
+	if (!name || strlen(name) >= sizeof(p->path) ||
+	    sscanf(name, "/dev/pts/%d", &p->index) != 1)
+		return -EINVAL;
+	strcpy(p->path, name);
+	return 0;
+}
+
+/* A pty of our own, no modemsim: the test is the modem, or no one is. */
+FIXTURE(pty) {
+	struct bare_pty p;
+	int ml;
+};
+
+FIXTURE_SETUP(pty)
+{
+	int ret;
+
+	self->p.master = self->p.slave = self->ml = -1;
+	ret = bare_pty_open(&self->p);
+	ASSERT_EQ(0, ret) TH_LOG("posix_openpt: %s", strerror(-ret));
+	ML_OPEN(self->ml, 0);
+}
+
+FIXTURE_TEARDOWN(pty)
+{
+	if (self->p.slave >= 0)
+		close(self->p.slave);
+	if (self->p.master >= 0)
+		close(self->p.master);
+	if (self->ml >= 0)
+		close(self->ml);
+}
+
+/* Read exactly @want from @fd (the master), waiting up to ML_WAIT_MS. */
+static int read_expect(int fd, const char *want, char *got, size_t size)
+{
+	size_t len = strlen(want), have = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	got[0] = '\0';
+	while (have < len && have < size - 1) {
+		if (poll(&p, 1, ML_WAIT_MS) <= 0)
+			break;
+		n = read(fd, got + have, len - have);
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		got[have] = '\0';
+	}
+	return have == len && !memcmp(got, want, len) ? 0 : -EPROTO;
+}
+
+#define EXPECT_WIRE(fd, want) do { \
+	char __got[256]; \
+	ASSERT_EQ(0, read_expect((fd), (want), __got, sizeof(__got))) \
+		TH_LOG("modem got \"%s\" instead of \"%s\"", __got, (want)); \
+} while (0)
+
+#define MODEM_SAYS(fd, text) \
+	ASSERT_EQ((ssize_t)strlen(text), write((fd), (text), strlen(text)))
+
+TEST_F(pty, wire_bytes_of_dial_and_drop)
+{
+	struct bare_pty *p = &self->p;
+	struct modemline_event ev;
+	struct termios t;
+	__u32 line, call;
+	int ml = self->ml, ret;
+
+	p->slave = tty_open_raw(p->path, 0);
+	ASSERT_LE(0, p->slave);
+	/* The master side raw too: we are the modem. */
+	ASSERT_EQ(0, tcgetattr(p->master, &t));
+	cfmakeraw(&t);
+	ASSERT_EQ(0, tcsetattr(p->master, TCSANOW, &t));
+	ret = tty_attach_line(p->slave, GUARD_MS, NULL, &line);
+	ASSERT_EQ(0, ret) TH_LOG("attach: %s", strerror(-ret));
+
+	ASSERT_EQ(0, ml_dial(ml, line, NUMBER, 0, &call));
+	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
+	MODEM_SAYS(p->master, "\r\nOK\r\n");
+	EXPECT_WIRE(p->master, "ATD" NUMBER "\r");
+	MODEM_SAYS(p->master, "\r\nCONNECT 33600\r\n");
+	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+				   ML_WAIT_MS));
+	ASSERT_EQ(U32(RATE), ev.rate);
+
+	/* A pty has no DTR: guard time, "+++", the modem's OK, ATH. */
+	ASSERT_EQ(0, ml_drop(ml, call, 0));
+	EXPECT_WIRE(p->master, "+++");
+	MODEM_SAYS(p->master, "\r\nOK\r\n");
+	EXPECT_WIRE(p->master, "ATH\r");
+	MODEM_SAYS(p->master, "\r\nOK\r\n");
+	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+				   ML_WAIT_MS));
+	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ev.origin);
+	ASSERT_EQ(U32(MODEMLINE_REASON_NORMAL), ev.reason);
+}
+
+/* The kernel's taint flags, or -errno. */
+static long read_taint(void)
+{
+	char buf[32];
+	long v = -EIO;
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+
+	if (!f)
+		return -errno;
+	if (fgets(buf, sizeof(buf), f))
+		v = strtol(buf, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+#define TAINT_WARN_BIT	(1L << 9)	/* 'W': a WARN() fired */
+
+/*
+ * A modem that does not take our bytes (flow control held, a wedged
+ * adapter): here the pty's buffer towards the master is full and nobody
+ * reads it. The call still ends, later dials are refused with -EBUSY
+ * rather than queueing commands behind the stuck ones, nothing WARNs.
+ */
+TEST_F_TIMEOUT(pty, stalled_modem_refuses_dials, 120)
+{
+	struct bare_pty *p = &self->p;
+	struct modemline_event ev;
+	char junk[4096];
+	__u32 line, call;
+	int ml = self->ml, ret, i, fl, round;
+	long taint_before, taint_after;
+	ssize_t n;
+
+	memset(junk, 'j', sizeof(junk));
+	p->slave = tty_open_raw(p->path, 0);
+	ASSERT_LE(0, p->slave);
+	/*
+	 * Fill everything between slave and master; nobody reads. The
+	 * master's own n_tty takes a few KiB off the flip buffers behind
+	 * our back: fill again until it stops doing so.
+	 */
+	fl = fcntl(p->slave, F_GETFL);
+	ASSERT_EQ(0, fcntl(p->slave, F_SETFL, fl | O_NONBLOCK));
+	for (round = 0; round < 5; round++) {
+		size_t total = 0;
+
+		while ((n = write(p->slave, junk, sizeof(junk))) > 0)
+			total += (size_t)n;
+		ASSERT_EQ(EAGAIN, errno);
+		if (round && !total)
+			break;
+		sleep_ms(50);
+	}
+	ASSERT_EQ(0, fcntl(p->slave, F_SETFL, fl));
+	ret = tty_attach_line(p->slave, GUARD_MS, NULL, &line);
+	ASSERT_EQ(0, ret) TH_LOG("attach: %s", strerror(-ret));
+
+	taint_before = read_taint();
+	/*
+	 * The first DIAL queues its init string, which never leaves: the
+	 * drop then ends the call (the engine gives up waiting for the
+	 * init's reply). While those bytes sit unsent the modem has not
+	 * taken our last commands, so every later DIAL is refused with
+	 * -EBUSY instead of piling more commands up behind them.
+	 */
+	ret = ml_dial(ml, line, NUMBER, 0, &call);
+	ASSERT_EQ(0, ret) TH_LOG("first dial: %s", strerror(-ret));
+	ASSERT_EQ(0, ml_drop(ml, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED,
+				   &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, ml_deallocate(ml, call, 0));
+	for (i = 0; i < 16; i++) {
+		ret = ml_dial(ml, line, NUMBER, 0, &call);
+		ASSERT_EQ(-EBUSY, ret) TH_LOG("dial #%d: %s", i, strerror(-ret));
+	}
+	taint_after = read_taint();
+	if (taint_before >= 0 && !(taint_before & TAINT_WARN_BIT)) {
+		ASSERT_EQ(0L, taint_after & TAINT_WARN_BIT)
+			TH_LOG("the kernel WARNed while the modem did not read (see dmesg: mlt_at_send)");
+	} else {
+		TH_LOG("kernel already tainted W: only the log scan can tell");
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Who may attach                                                      */
+
+TEST_F(pty, attach_needs_cap_net_admin)
+{
+	struct bare_pty *p = &self->p;
+	__u32 line;
+	pid_t pid;
+	int status, ld = -1, ret;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop privileges from");
+	p->slave = tty_open_raw(p->path, 0);
+	ASSERT_LE(0, p->slave);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int d = MODEMLINE_LDISC;
+
+		/* Leaving uid 0 clears every capability. */
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(100);
+		if (!ioctl(p->slave, TIOCSETD, &d))
+			_exit(101);
+		_exit(errno == EPERM ? 0 : 102);
+	}
+	status = wait_child(pid, ML_WAIT_MS);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("as uid 65534: %s", WEXITSTATUS(status) == 101 ?
+		       "TIOCSETD succeeded" : WEXITSTATUS(status) == 100 ?
+		       "could not drop privileges" : "not -EPERM");
+	ASSERT_EQ(0, tty_get_ldisc(p->slave, &ld));
+	ASSERT_EQ(N_TTY_LDISC, ld);
+
+	/* root can. */
+	ret = tty_attach_line(p->slave, GUARD_MS, NULL, &line);
+	ASSERT_EQ(0, ret);
+}
+
+/* ------------------------------------------------------------------ */
+/* util-linux ldattach                                                 */
+
+TEST_F(pty, ldattach_attaches_and_detaches)
+{
+	struct bare_pty *p = &self->p;
+	struct modemline_line_info li;
+	struct modemline_event ev;
+	char name[MODEMLINE_NAME_LEN];
+	__u32 before = 0, after = 0, line = 0;
+	pid_t pid;
+	int ml = self->ml, ret, status, fd, ld = -1;
+
+	if (access(LDATTACH, X_OK))
+		SKIP(return, LDATTACH " not found (util-linux)");
+	ASSERT_EQ(0, ml_subscribe(ml, 0));
+	snprintf(name, sizeof(name), "pts%d", p->index);
+	ASSERT_EQ(0, ml_line_list(ml, NULL, 0, &before));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int null = open("/dev/null", O_WRONLY);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		/* -d: stay in the foreground, so that we know its pid. */
+		execl(LDATTACH, "ldattach", "-d", "29", p->path, (char *)NULL);
+		_exit(127);
+	}
+	/* LINE_ADDED, for the subscription to every line. */
+	for (;;) {
+		ret = ml_wait_event(ml, MODEMLINE_EVENT_LINE_ADDED, 0, &ev,
+				    ML_WAIT_MS);
+		if (ret) {
+			kill(pid, SIGKILL);
+			wait_child(pid, ML_WAIT_MS);
+		}
+		ASSERT_EQ(0, ret) TH_LOG("ldattach made no line: %s", strerror(-ret));
+		if (!ml_line_info(ml, ev.line_id, &li) && !strcmp(li.name, name))
+			break;
+	}
+	line = ev.line_id;
+	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_ADDED, line, 0, "");
+	/* ldattach keeps the tty open and stays. */
+	ASSERT_EQ(0, waitpid(pid, &status, WNOHANG));
+	ASSERT_EQ(0, ml_line_list(ml, NULL, 0, &after));
+	ASSERT_EQ(before + 1, after);
+	ASSERT_EQ(1, line_listed(ml, line));
+	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_TTY), li.transport);
+	ASSERT_STR_FIELD(name, li.name);
+	ASSERT_EQ(0U, li.flags);
+	ASSERT_EQ(0ULL, li.calls);
+	fd = open(p->path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, tty_get_ldisc(fd, &ld));
+	ASSERT_EQ(MODEMLINE_LDISC, ld);
+	ASSERT_EQ(0, tty_line_id(fd, &after));
+	ASSERT_EQ(line, after);
+	close(fd);
+
+	/*
+	 * Killing ldattach closes its fd, the last one of the slave. A pty
+	 * tty is released only once both sides are closed (tty_release()),
+	 * and only then is the discipline closed: the line goes when our
+	 * master closes too. (On a UART or USB tty ldattach's exit is
+	 * the final close.)
+	 */
+	ASSERT_EQ(0, kill(pid, SIGTERM));
+	status = wait_child(pid, ML_WAIT_MS);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(0, close(p->master));
+	p->master = -1;
+	ret = ml_wait_event(ml, MODEMLINE_EVENT_LINE_REMOVED, line, &ev,
+			    ML_WAIT_MS);
+	ASSERT_EQ(0, ret) TH_LOG("no LINE_REMOVED after ldattach died and the master closed: %s",
+				 strerror(-ret));
+	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, line,
+			 MODEMLINE_REASON_LINE_REMOVED, "");
+	wait_line_gone(_metadata, ml, line);
+	ASSERT_EQ(0, ml_line_list(ml, NULL, 0, &after));
+	ASSERT_EQ(before, after);
+}
+
+TEST_HARNESS_MAIN
