@@ -6,11 +6,15 @@
 # See README.md. The kernel part is built by Kbuild (Kbuild, kmod/Kbuild).
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-# Kernel for 'make vm' and friends: debug, stock-6.1 or stock-6.12.
+# Kernel for 'make vm' and friends: debug, debug-7.3, stock-6.1, stock-6.12.
 KERNEL ?= debug
 # Kernels 'make check' proves the module on.
 KERNELS ?= debug stock-6.1 stock-6.12
 COMPAT_KERNELS ?= stock-6.1 stock-6.12 compat-7.3
+# 'make check KERNEL=debug-7.3' checks that one kernel only.
+ifeq ($(origin KERNEL),command line)
+KERNELS := $(KERNEL)
+endif
 BUILD := $(CURDIR)/build
 CMD ?= uname -r
 PREFIX ?= /usr/local

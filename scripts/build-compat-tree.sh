@@ -10,23 +10,7 @@ ML_STAGE=compat-7.3
 pkg=linux-source-7.3
 tarball=/usr/src/$pkg.tar.xz
 
-if [ ! -f "$tarball" ]; then
-	[ "$(id -u)" = 0 ] || ml_die "$pkg missing; as root: scripts/build-compat-tree.sh"
-	# The suite at the lowest useful priority: nothing else gets upgraded.
-	cat >/etc/apt/sources.list.d/modemline-trixie-backports.sources <<-SRC
-	Types: deb
-	URIs: http://deb.debian.org/debian
-	Suites: trixie-backports
-	Components: main
-	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-	SRC
-	printf 'Package: *\nPin: release n=trixie-backports\nPin-Priority: 100\n' \
-		>/etc/apt/preferences.d/modemline-trixie-backports
-	ml_log "installing $pkg from trixie-backports"
-	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y --no-install-recommends "$pkg"; } >/tmp/modemline-compat-apt.log 2>&1 ||
-		{ tail -n 20 /tmp/modemline-compat-apt.log >&2; ml_die "cannot install $pkg"; }
-fi
+ml_install_backports "$pkg"
 
 ver=$(dpkg-query -W -f='${Version}' "$pkg")
 key=$(cat <(echo "$ver") "$ML_TOP/scripts/debug-kernel.config" | sha256sum | cut -c1-12)

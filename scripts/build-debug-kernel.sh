@@ -1,27 +1,37 @@
 #!/usr/bin/env bash
-# Build (or reuse) the debug kernel: Debian's linux-source-6.12 with
+# Build (or reuse) a debug kernel: Debian's linux-source-SERIES with
 # scripts/debug-kernel.config merged by 'make olddefconfig'.
+#
+#   build-debug-kernel.sh [6.12|7.3]     default 6.12
 #
 # The tree is cached under ~/.cache/modemline/kernel/, keyed by the source
 # package version and the fragment, and doubles as KDIR for our modules.
 # Prints the tree's path on stdout.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-ML_STAGE=kernel
+series=${1:-6.12}
+ML_STAGE=kernel-$series
+pkg=$(ml_debug_src_pkg "$series")
+tarball=/usr/src/$pkg.tar.xz
+case "$series" in
+6.12) ;;
+7.3) ml_install_backports "$pkg" ;;
+*) ml_die "unknown series $series (6.12 or 7.3)" ;;
+esac
 
-dir=$(ml_debug_kernel_dir)
+dir=$(ml_debug_kernel_dir "$series")
 if [ -f "$dir/.complete" ]; then
 	ml_log "debug kernel cached: $dir"
 	echo "$dir"
 	exit 0
 fi
 
-[ -f "$ML_DEBUG_SRC_TARBALL" ] || ml_die "$ML_DEBUG_SRC_TARBALL missing (run 'make deps')"
+[ -f "$tarball" ] || ml_die "$tarball missing (run 'make deps')"
 start=$(date +%s)
 rm -rf "$dir" "$dir.tmp"
 mkdir -p "$dir.tmp"
-ml_log "extracting $ML_DEBUG_SRC_TARBALL"
-tar -C "$dir.tmp" --strip-components=1 -xJf "$ML_DEBUG_SRC_TARBALL"
+ml_log "extracting $tarball"
+tar -C "$dir.tmp" --strip-components=1 -xJf "$tarball"
 
 cd "$dir.tmp"
 cp "$ML_TOP/scripts/debug-kernel.config" .config

@@ -223,23 +223,25 @@ for kernel in "$@"; do
 done
 
 # UART and USB lines need their own VM: qemu wired to modems on this host.
-# The debug kernel runs them; set MODEMLINE_SERIAL=0 to leave them out.
-if [[ " $* " == *" debug "* ]] && [ "${MODEMLINE_SERIAL:-1}" = 1 ]; then
-	kernel=debug
+# Debug kernels run them; set MODEMLINE_SERIAL=0 to leave them out.
+for kernel in "$@"; do
+	[[ $kernel == debug* ]] && [ "${MODEMLINE_SERIAL:-1}" = 1 ] || continue
+	[ -d "$ML_BUILD/$kernel/src/kmod" ] || continue	# its build failed above
 	start=$(date +%s)
 	rc=0
-	out=$("$ML_TOP/scripts/check-serial.sh" --kernel debug 2>"$ML_BUILD/debug/serial.log") || rc=$?
+	out=$("$ML_TOP/scripts/check-serial.sh" --kernel "$kernel" \
+		2>"$ML_BUILD/$kernel/serial.log") || rc=$?
 	judge "serial (UART, USB, unplug)" "$(ml_elapsed "$start")" \
 		"$(tap '' <(printf '%s\n' "$out"))"
-	serial=$ML_BUILD/debug/serial
+	serial=$ML_BUILD/$kernel/serial
 	if [ "$rc" != 0 ] && ! grep -q '^not ok' <<<"$out"; then
 		say serial "FAILED, exit status $rc"
-		tail -n 30 "$ML_BUILD/debug/serial.log" | evidence
+		tail -n 30 "$ML_BUILD/$kernel/serial.log" | evidence
 		count 0 1 0
 	fi
 	rundir=$serial res=$serial
 	check_log
-fi
+done
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -5,9 +5,9 @@ ML_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ML_CACHE=${MODEMLINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modemline}
 ML_BUILD=${MODEMLINE_BUILD:-$ML_TOP/build}
 
-# Source package of the debug kernel (Debian 12 security suite).
-ML_DEBUG_SRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
-ML_DEBUG_SRC_PKG=linux-source-6.12
+# Source package of a debug kernel series: 6.12 (Debian 12's security
+# suite, the default) or 7.3 (trixie-backports, see ml_install_backports).
+ml_debug_src_pkg() { echo "linux-source-${1:-6.12}"; }
 
 ml_log() { printf '[%s] %s\n' "${ML_STAGE:-modemline}" "$*" >&2; }
 ml_die() { ml_log "error: $*"; exit 1; }
@@ -15,11 +15,12 @@ ml_die() { ml_log "error: $*"; exit 1; }
 # ml_elapsed START: seconds since START (from date +%s).
 ml_elapsed() { echo $(( $(date +%s) - $1 )); }
 
-# Key of the debug kernel build: source package version and config fragment.
+# Key of a debug kernel build: source package version and config fragment.
 ml_debug_kernel_key() {
-	local ver
-	ver=$(dpkg-query -W -f='${Version}' "$ML_DEBUG_SRC_PKG" 2>/dev/null) ||
-		ml_die "$ML_DEBUG_SRC_PKG is not installed (run 'make deps')"
+	local pkg ver
+	pkg=$(ml_debug_src_pkg "${1:-}")
+	ver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
+		ml_die "$pkg is not installed (run 'make deps')"
 	{
 		echo "$ver"
 		cat "$ML_TOP/scripts/debug-kernel.config"
@@ -27,5 +28,26 @@ ml_debug_kernel_key() {
 }
 
 ml_debug_kernel_dir() {
-	echo "$ML_CACHE/kernel/debug-6.12-$(ml_debug_kernel_key)"
+	echo "$ML_CACHE/kernel/debug-${1:-6.12}-$(ml_debug_kernel_key "${1:-}")"
+}
+
+# Install a linux-source package from trixie-backports, the suite pinned
+# at the lowest useful priority so that nothing else gets upgraded.
+ml_install_backports() {
+	local pkg=$1
+	[ -f "/usr/src/$pkg.tar.xz" ] && return 0
+	[ "$(id -u)" = 0 ] || ml_die "$pkg missing: run this as root once to install it"
+	cat >/etc/apt/sources.list.d/modemline-trixie-backports.sources <<-SRC
+	Types: deb
+	URIs: http://deb.debian.org/debian
+	Suites: trixie-backports
+	Components: main
+	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+	SRC
+	printf 'Package: *\nPin: release n=trixie-backports\nPin-Priority: 100\n' \
+		>/etc/apt/preferences.d/modemline-trixie-backports
+	ml_log "installing $pkg from trixie-backports"
+	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends "$pkg"; } >/tmp/modemline-backports.log 2>&1 ||
+		{ tail -n 20 /tmp/modemline-backports.log >&2; ml_die "cannot install $pkg"; }
 }
