@@ -13,9 +13,10 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
-build='' run='' modules='' usb=''
+top='' build='' run='' modules='' usb=''
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
+	ml.top=*) top=${arg#ml.top=} ;;
 	ml.build=*) build=${arg#ml.build=} ;;
 	ml.run=*) run=${arg#ml.run=} ;;
 	ml.modules=*) modules=${arg#ml.modules=} ;;
@@ -57,8 +58,11 @@ mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $root/dev/pts
 mount -t tmpfs -o mode=1777 tmpfs $root/dev/shm
 mount -t tmpfs -o mode=1777 tmpfs $root/tmp
 mount -t tmpfs -o mode=755 tmpfs $root/run
-# After the tmpfs mounts, so that a build or run directory below /tmp or
-# /run is not hidden by them (mkdir then creates its mount point).
+# After the tmpfs mounts, so that a checkout, build or run directory
+# below /tmp or /run is not hidden by them (mkdir then creates its mount
+# point). The checkout first: the build directory is usually inside it.
+mkdir -p "$root$top"
+mount -t 9p -o "$p9,ro,cache=loose" top "$root$top" || die "cannot mount $top"
 for share in build:"$build" run:"$run"; do
 	mkdir -p "$root${share#*:}"
 	mount -t 9p -o "$p9" "${share%%:*}" "$root${share#*:}" || die "cannot mount ${share#*:}"

@@ -106,7 +106,7 @@ done
 # no_timer_check: a loaded host makes the IO-APIC timer probe fail under
 # TCG ("IO-APIC + timer doesn't work" panic); the check is moot in a VM.
 append="console=ttyS0 ignore_loglevel acpi=off no_timer_check panic=-1 rdinit=/init"
-append+=" ml.build=$ML_BUILD ml.run=$rundir"
+append+=" ml.top=$ML_TOP ml.build=$ML_BUILD ml.run=$rundir"
 [ -z "$load" ] || append+=" ml.modules=$moddir"
 [ -z "$usb" ] || append+=" ml.usb=1"
 
@@ -115,6 +115,7 @@ qemu=(qemu-system-x86_64 -accel tcg -smp 2,sockets=2 -m 1G -nodefaults -display 
 	-kernel "$image" -initrd "$initrd" -append "$append"
 	-chardev "file,id=console,path=$rundir/console.log" -serial chardev:console
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,multidevs=remap,readonly=on
+	-virtfs "local,path=$ML_TOP,mount_tag=top,security_model=none,multidevs=remap,readonly=on"
 	-virtfs "local,path=$ML_BUILD,mount_tag=build,security_model=none,multidevs=remap"
 	-virtfs "local,path=$rundir,mount_tag=run,security_model=none,multidevs=remap")
 if [ -n "$uart" ]; then
