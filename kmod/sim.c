@@ -395,7 +395,7 @@ static const struct file_operations sim_new_line_fops = {
 
 static int __init sim_init(void)
 {
-	sim_wq = alloc_workqueue("modemline_sim", 0, 0);
+	sim_wq = alloc_workqueue("modemline_sim", WQ_UNBOUND, 0);
 	if (!sim_wq)
 		return -ENOMEM;
 	sim_root = debugfs_create_dir("modemline_sim", NULL);
