@@ -248,7 +248,12 @@ static void rec_expect_no_event(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, modemline_evq_empty(&f->client->events));
 }
 
-/* Make the line's pending dial timeout or hang-up guard run now. */
+/*
+ * Make the line's pending dial timeout or hang-up guard run now. Whether
+ * it was armed shows in what the caller checks next: the flush itself may
+ * find the work already done when the guest's clock jumped (seen under
+ * qemu TCG on 7.3), so its result proves nothing.
+ */
 static void rec_fire_timeout(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
@@ -256,8 +261,7 @@ static void rec_fire_timeout(struct kunit *test)
 	spin_lock(&f->line->lock);
 	f->line->deadline = jiffies;
 	spin_unlock(&f->line->lock);
-	KUNIT_ASSERT_TRUE_MSG(test, flush_delayed_work(&f->line->timeout),
-			      "no timeout was armed");
+	flush_delayed_work(&f->line->timeout);
 }
 
 /* -------------------------------------------------------------------- */
