@@ -141,9 +141,8 @@ int modemline_client_info(struct modemline_client *client, u32 handle,
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_info);
 
-/* Fill @ids with up to @max handles; *@total gets how many are held. */
-int modemline_client_list(struct modemline_client *client, u32 *ids, u32 max,
-			  u32 *total)
+/* Fill @ids with up to @max handles; returns how many are held. */
+u32 modemline_client_list(struct modemline_client *client, u32 *ids, u32 max)
 {
 	struct modemline_call *call;
 	unsigned long handle;
@@ -156,7 +155,6 @@ int modemline_client_list(struct modemline_client *client, u32 *ids, u32 max,
 		n++;
 	}
 	xa_unlock(&client->calls);
-	*total = n;
-	return 0;
+	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_list);

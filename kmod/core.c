@@ -51,10 +51,12 @@ static int modemline_check_number(const char *number)
 	return 0;
 }
 
-/* Copy up to @count ids, collected by @fill, to the user's array. */
+/*
+ * Copy up to @count ids, collected by @fill, to the user's array. @fill
+ * stores up to @max ids and returns how many exist.
+ */
 static long modemline_ioc_id_list(void __user *argp, void *ctx,
-				  int (*fill)(void *ctx, u32 *ids, u32 max,
-					      u32 *total))
+				  u32 (*fill)(void *ctx, u32 *ids, u32 max))
 {
 	struct modemline_id_list list;
 	u32 total, n;
@@ -65,12 +67,11 @@ static long modemline_ioc_id_list(void __user *argp, void *ctx,
 		return -EFAULT;
 	if (list.flags)
 		return -EINVAL;
-	fill(ctx, NULL, 0, &total);
-	n = min(list.count, total);
+	n = min(list.count, fill(ctx, NULL, 0));
 	ids = kvmalloc_array(n ?: 1, sizeof(*ids), GFP_KERNEL);
 	if (!ids)
 		return -ENOMEM;
-	fill(ctx, ids, n, &total);
+	total = fill(ctx, ids, n);
 	n = min(n, total);
 	if (n && copy_to_user(u64_to_user_ptr(list.ids), ids, n * sizeof(*ids)))
 		err = -EFAULT;
@@ -81,14 +82,14 @@ static long modemline_ioc_id_list(void __user *argp, void *ctx,
 	return err;
 }
 
-static int modemline_fill_lines(void *ctx, u32 *ids, u32 max, u32 *total)
+static u32 modemline_fill_lines(void *ctx, u32 *ids, u32 max)
 {
-	return modemline_line_list(ids, max, total);
+	return modemline_line_list(ids, max);
 }
 
-static int modemline_fill_calls(void *ctx, u32 *ids, u32 max, u32 *total)
+static u32 modemline_fill_calls(void *ctx, u32 *ids, u32 max)
 {
-	return modemline_client_list(ctx, ids, max, total);
+	return modemline_client_list(ctx, ids, max);
 }
 
 static long modemline_ioc_line_info(void __user *argp)

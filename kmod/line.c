@@ -340,8 +340,8 @@ void modemline_line_offer_end(struct modemline_line *line)
 }
 EXPORT_SYMBOL_GPL(modemline_line_offer_end);
 
-/* Fill @ids with up to @max line ids; *@total gets how many exist. */
-int modemline_line_list(u32 *ids, u32 max, u32 *total)
+/* Fill @ids with up to @max line ids; returns how many exist. */
+u32 modemline_line_list(u32 *ids, u32 max)
 {
 	struct modemline_line *line;
 	unsigned long id;
@@ -354,8 +354,7 @@ int modemline_line_list(u32 *ids, u32 max, u32 *total)
 		n++;
 	}
 	xa_unlock(&modemline_lines);
-	*total = n;
-	return 0;
+	return n;
 }
 
 void modemline_line_fill_info(struct modemline_line *line,

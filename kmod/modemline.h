@@ -146,7 +146,7 @@ void modemline_calls_exit(void);
 struct modemline_line *modemline_line_get_by_id(u32 id);
 void modemline_line_arm_timeout_locked(struct modemline_line *line,
 				       unsigned int ms);
-int modemline_line_list(u32 *ids, u32 max, u32 *total);
+u32 modemline_line_list(u32 *ids, u32 max);
 void modemline_line_fill_info(struct modemline_line *line,
 			      struct modemline_line_info *info);
 int modemline_subscribe(struct modemline_client *client, u32 line_id);
@@ -182,7 +182,6 @@ struct modemline_call *modemline_client_take(struct modemline_client *client,
 					     struct modemline_call *call);
 int modemline_client_info(struct modemline_client *client, u32 handle,
 			  struct modemline_call_info *info);
-int modemline_client_list(struct modemline_client *client, u32 *ids, u32 max,
-			  u32 *total);
+u32 modemline_client_list(struct modemline_client *client, u32 *ids, u32 max);
 
 #endif /* _MODEMLINE_H */
