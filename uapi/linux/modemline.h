@@ -242,8 +242,9 @@ struct modemline_call_op {
  * @disconnected_ns: out: when it reached DISCONNECTED (0: not yet)
  * @duration_ns:     out: connected time: disconnected (or now, while
  *                   connected) minus connected; 0 if never connected
- * @rx_bytes:        out: bytes delivered to userspace from the modem
- * @tx_bytes:        out: bytes accepted from userspace for the modem
+ * @rx_bytes:        out: data bytes read() from the call's data
+ *                   descriptor (see CALL_DATA)
+ * @tx_bytes:        out: data bytes write() to it took for the modem
  * @number:          out: dialed number, or caller id for incoming calls
  * @result:          out: the last result text the modem gave for this
  *                   call, e.g. "CONNECT 33600" or "NO CARRIER"
@@ -265,6 +266,23 @@ struct modemline_call_info {
 	__aligned_u64 tx_bytes;
 	char number[MODEMLINE_NUMBER_LEN];
 	char result[MODEMLINE_RESULT_LEN];
+};
+
+/* CALL_DATA: open the new descriptor with O_NONBLOCK. */
+#define MODEMLINE_DATA_NONBLOCK		_BITUL(0)
+
+/*
+ * struct modemline_call_data - argument of CALL_DATA
+ * @call:     in: the handle
+ * @flags:    in: MODEMLINE_DATA_*
+ * @fd:       out: the new file descriptor of the call's data stream
+ * @reserved: in: must be 0
+ */
+struct modemline_call_data {
+	__u32 call;
+	__u32 flags;
+	__s32 fd;
+	__u32 reserved;
 };
 
 /* Event types, in struct modemline_event.type. */
@@ -398,6 +416,44 @@ struct modemline_event {
  *   -EINVAL  flags not 0;  -EFAULT
  */
 #define MODEMLINE_IOC_CALL_LIST	_IOWR(MODEMLINE_IOC_MAGIC, 0x15, struct modemline_id_list)
+
+/*
+ * CALL_DATA: a new file descriptor (O_RDWR | O_CLOEXEC) carrying the
+ * call's data stream: the bytes the modem receives from the other side
+ * are read() from it, the bytes written to it are sent. It may be opened
+ * at any time before the call ends; bytes received from CONNECTED on are
+ * kept for it even if it is opened later. One data descriptor per call
+ * is open at a time.
+ *
+ *   read()   returns the bytes received so far (at least 1), sleeping
+ *            until there are some (-EAGAIN with O_NONBLOCK); once the
+ *            call has ended (DISCONNECTING or DISCONNECTED, for any
+ *            origin) it returns what was left buffered, then 0.
+ *   write()  sends bytes while the call is CONNECTED. It sleeps while
+ *            the modem or the tty takes no more (and before the call has
+ *            connected); with O_NONBLOCK it then returns the bytes taken
+ *            so far, or -EAGAIN. Once the call has ended it fails with
+ *            -EPIPE (no SIGPIPE is sent).
+ *   poll()   EPOLLIN: bytes to read or the call has ended; EPOLLOUT:
+ *            connected and the last write was taken whole; EPOLLHUP (with
+ *            EPOLLIN): the call has ended.
+ *
+ * The received bytes wait in a buffer of 4096 bytes per call. When it is
+ * full the line stops taking bytes from the tty (which throttles the
+ * modem by its flow control): nothing is dropped. The record's rx_bytes
+ * counts the bytes read() returned, tx_bytes the bytes write() took.
+ * The descriptor holds the call: DEALLOCATE, closing /dev/modemline or
+ * the line's removal leave it working as for an ended call. A call that
+ * has ended, has no data descriptor open and no unread bytes gives its
+ * buffer back at once.
+ *
+ *   -ENOENT   not a handle of this file;  -EINVAL  flags/reserved not 0
+ *   -EBUSY    a data descriptor of this call is open
+ *   -ENOTCONN the call has ended and has no unread bytes left
+ *   -EMFILE, -ENFILE  no free descriptor;  -ENOMEM;  -EFAULT (no
+ *            descriptor is created)
+ */
+#define MODEMLINE_IOC_CALL_DATA	_IOWR(MODEMLINE_IOC_MAGIC, 0x16, struct modemline_call_data)
 
 /*
  * The line discipline. Attaching it to a modem's tty (TIOCSETD with
