@@ -18,18 +18,16 @@
 
 /*
  * 6.6 made the ldisc receive_buf2() flags u8 and its count and result
- * size_t. @name returns what the body, given u8 flags, returns.
+ * size_t; MODEMLINE_LDISC_FLAGS() gives the flags as u8 either way.
  */
 #if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
-#define MODEMLINE_LDISC_RECEIVE_BUF2(name, body) \
-	static size_t (name)(struct tty_struct *tty, const u8 *cp, \
-			     const u8 *fp, size_t count) \
-	{ return body(tty, cp, fp, count); }
+#define MODEMLINE_LDISC_RECEIVE_BUF2(name) \
+	size_t (name)(struct tty_struct *tty, const u8 *cp, const u8 *fp, size_t count)
+#define MODEMLINE_LDISC_FLAGS(fp) (fp)
 #else
-#define MODEMLINE_LDISC_RECEIVE_BUF2(name, body) \
-	static int (name)(struct tty_struct *tty, const u8 *cp, \
-			  const char *fp, int count) \
-	{ return body(tty, cp, (const u8 *)fp, count); }
+#define MODEMLINE_LDISC_RECEIVE_BUF2(name) \
+	int (name)(struct tty_struct *tty, const u8 *cp, const char *fp, int count)
+#define MODEMLINE_LDISC_FLAGS(fp) ((const u8 *)(fp))
 #endif
 
 /* 6.18 passed the test to KUnit parameter generators. */

@@ -475,7 +475,10 @@ static size_t mlt_receive(struct tty_struct *tty, const u8 *cp, const u8 *fp,
 	return done;
 }
 
-MODEMLINE_LDISC_RECEIVE_BUF2(mlt_receive_buf2, mlt_receive)
+static MODEMLINE_LDISC_RECEIVE_BUF2(mlt_receive_buf2)
+{
+	return mlt_receive(tty, cp, MODEMLINE_LDISC_FLAGS(fp), count);
+}
 
 static void mlt_write_wakeup(struct tty_struct *tty)
 {
