@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/error-injection.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -96,6 +97,7 @@ struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 	strscpy_pad(call->number, number, sizeof(call->number));
 	return call;
 }
+ALLOW_ERROR_INJECTION(modemline_call_alloc, NULL);
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_alloc);
 
 static void modemline_call_release(struct kref *ref)

@@ -5,6 +5,7 @@
  * handle is not handed out again at once, and are reserved (as an empty
  * slot) before a call starts so that its events already carry the handle.
  */
+#include <linux/error-injection.h>
 #include <linux/slab.h>
 
 #include "modemline.h"
@@ -26,6 +27,7 @@ struct modemline_client *modemline_client_create(u32 max_calls, u32 max_events)
 	INIT_LIST_HEAD(&client->subs);
 	return client;
 }
+ALLOW_ERROR_INJECTION(modemline_client_create, NULL);
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_create);
 
 /* The file is closed: terminate and release every call it holds. */
@@ -66,6 +68,7 @@ int modemline_client_reserve(struct modemline_client *client, u32 *handle)
 	xa_unlock(&client->calls);
 	return err < 0 ? err : 0;
 }
+ALLOW_ERROR_INJECTION(modemline_client_reserve, ERRNO);
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_reserve);
 
 void modemline_client_unreserve(struct modemline_client *client, u32 handle)

@@ -4,6 +4,7 @@
  * is full new events are counted as lost, and one OVERFLOW record with the
  * count takes the first free slot, ahead of any newer event.
  */
+#include <linux/error-injection.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -25,6 +26,7 @@ int modemline_evq_init(struct modemline_evq *q, u32 cap)
 	mutex_init(&q->read_mutex);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(modemline_evq_init, ERRNO);
 EXPORT_SYMBOL_IF_KUNIT(modemline_evq_init);
 
 void modemline_evq_destroy(struct modemline_evq *q)

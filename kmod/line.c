@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/error-injection.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -65,6 +66,7 @@ struct modemline_line *modemline_line_create(const struct modemline_line_ops *op
 	INIT_DELAYED_WORK(&line->timeout, modemline_line_timeout);
 	return line;
 }
+ALLOW_ERROR_INJECTION(modemline_line_create, NULL);
 EXPORT_SYMBOL_GPL(modemline_line_create);
 
 static void modemline_line_release(struct kref *ref)
