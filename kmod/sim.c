@@ -355,6 +355,7 @@ static bool sim_name_valid(const char *name)
 static int sim_create(const char *name)
 {
 	struct sim_line *sim, *cur;
+	struct dentry *ctl, *id;
 	int err;
 
 	if (!sim_name_valid(name))
@@ -395,7 +396,16 @@ static int sim_create(const char *name)
 	}
 	sim->id = modemline_line_id(sim->line);
 	debugfs_create_u32("id", 0444, sim->dir, &sim->id);
-	debugfs_create_file("control", 0200, sim->dir, sim, &sim_control_fops);
+	ctl = debugfs_create_file("control", 0200, sim->dir, sim, &sim_control_fops);
+	id = debugfs_lookup("id", sim->dir);
+	dput(id);
+	/* Without its files the line could be neither found nor removed. */
+	if (IS_ERR(ctl) || !id) {
+		modemline_line_remove(sim->line, MODEMLINE_REASON_LINE_REMOVED);
+		debugfs_remove_recursive(sim->dir);
+		err = -ENOMEM;
+		goto fail;
+	}
 	list_add_tail(&sim->node, &sim_lines);
 	mutex_unlock(&sim_lock);
 	return 0;
