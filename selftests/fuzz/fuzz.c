@@ -37,6 +37,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "hard.h"
@@ -81,6 +82,7 @@ static const char *const cnames[C_COUNT] = {
 static atomic_long counts[C_COUNT];
 static atomic_long unexpected;
 
+static dev_t ml_rdev;
 static void *bad_unmapped, *guard_page, *ro_page;
 static size_t page;
 
@@ -776,14 +778,18 @@ static void *modem_main(void *arg)
 static void child_ops(struct rng *r)
 {
 	long had = atomic_load(&unexpected);
+	struct stat st;
 	int i, fd;
 
-	/* No locks here: another thread may have held one at fork(). */
+	/*
+	 * No locks here: another thread may have held one at fork(). The
+	 * copy of the slots may be stale, but this process has one thread
+	 * and its descriptor table stands still: ask it what each one is.
+	 */
 	for (i = 0; i < 20; i++) {
-		struct slot *s = &slots[below(r, NSLOTS)];
-
-		fd = s->fd;
-		if (fd >= 0 && s->kind == K_ML)
+		fd = slots[below(r, NSLOTS)].fd;
+		if (fd >= 0 && !fstat(fd, &st) && S_ISCHR(st.st_mode) &&
+		    st.st_rdev == ml_rdev)
 			fuzz_ioctl(r, fd, true);
 	}
 	_exit(atomic_load(&unexpected) != had ? 1 : 0);
@@ -955,6 +961,15 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	signal(SIGPIPE, SIG_IGN);
 
+	{
+		struct stat st;
+
+		if (stat("/dev/modemline", &st)) {
+			perror("/dev/modemline");
+			return 2;
+		}
+		ml_rdev = st.st_rdev;
+	}
 	page = sysconf(_SC_PAGESIZE);
 	bad_unmapped = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	munmap(bad_unmapped, page);

@@ -70,20 +70,23 @@ static inline int hard_write(const char *path, const char *val)
 	return ret;
 }
 
+/* The whole file (as much as fits), NUL-terminated. */
 static inline int hard_read(const char *path, char *buf, size_t len)
 {
-	ssize_t n;
-	int fd;
+	size_t have = 0;
+	ssize_t n = 0;
+	int fd, err = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
+	while (have < len - 1 && (n = read(fd, buf + have, len - 1 - have)) > 0)
+		have += n;
 	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
+		err = -errno;
+	close(fd);
+	buf[have] = 0;
+	return err;
 }
 
 static inline long hard_read_long(const char *path)

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fault injection. Every injected allocation failure must come back as
+ * a clean errno, leave nothing half-made reachable (no handle, no busy
+ * line, no line, no file) and leak nothing (our slab back to its count;
+ * kmemleak is asked by the run harness afterwards).
+ *
+ *   failnth_*        /proc/thread-self/fail-nth sweep over one path: the
+ *                    1st, 2nd, ... fault site the operation reaches fails,
+ *                    until the operation reaches no further site. Prints
+ *                    "fault sites PATH N".
+ *   failslab_cache   failslab on our call cache only (cache filter,
+ *                    ignore-gfp-wait off) while two threads dial and drop.
+ *   fail_function    fail_function on each ALLOW_ERROR_INJECTION helper.
+ *
+ * Skipped on kernels without fault injection (the stock ones).
+ */
+#include "ml_test.h"
+#include "fuzz/hard.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+
+#define SWEEP_MAX	4000
+#define CALL_CACHE	"modemline_call"
+
+enum path {
+	P_OPEN, P_LINE_LIST, P_LINE_INFO, P_SUBSCRIBE, P_UNSUBSCRIBE, P_DIAL,
+	P_ANSWER, P_DROP, P_DEALLOCATE, P_CALL_INFO, P_CALL_LIST, P_CALL_DATA,
+	P_READ, P_CLOSE, P_TTY_ATTACH, P_TTY_CONFIG, P_SIM_NEW_LINE,
+};
+
+static const char *const path_names[] = {
+	"open", "LINE_LIST", "LINE_INFO", "SUBSCRIBE", "UNSUBSCRIBE", "DIAL",
+	"ANSWER", "DROP", "DEALLOCATE", "CALL_INFO", "CALL_LIST", "CALL_DATA",
+	"read", "close", "tty-attach", "TIOCSCONFIG", "sim-new_line",
+};
+
+FIXTURE(fault) {
+	int ml;
+	int nth;
+	struct sim_line line;
+	struct ml_param_save events;
+	long slab_before;
+};
+
+FIXTURE_SETUP(fault)
+{
+	self->ml = self->nth = -1;
+	memset(&self->line, 0, sizeof(self->line));
+	memset(&self->events, 0, sizeof(self->events));
+	if (!fail_nth_available())
+		SKIP(return, "no fail-nth / failslab in this kernel");
+	ASSERT_EQ(0, failslab_for_nth());
+	/*
+	 * A small event ring is a kmalloc: a failure inside vmalloc's own
+	 * bookkeeping (a kvmalloc fallback) prints a "vmalloc error" stack
+	 * trace that the log scan would count. The open path stays swept.
+	 */
+	ASSERT_EQ(0, ml_param_save(&self->events, "max_events"));
+	ASSERT_EQ(0, ml_param_set("max_events", 16));
+	self->slab_before = slab_live(CALL_CACHE);
+	self->ml = ml_open(O_NONBLOCK);
+	ASSERT_LE(0, self->ml);
+	ASSERT_EQ(0, sim_line_create(&self->line));
+	self->nth = fail_nth_open();
+	ASSERT_LE(0, self->nth);
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	if (self->nth >= 0)
+		close(self->nth);
+	if (self->ml >= 0)
+		close(self->ml);
+	sim_line_remove(&self->line);
+	ml_param_restore(&self->events);
+	if (fail_nth_available())
+		failslab_reset();
+}
+
+struct state {
+	__u32 call;		/* a call set up for the operation, or 0 */
+	int fd;			/* a descriptor the operation made, or -1 */
+	struct ptyline pty;
+	char name[MODEMLINE_NAME_LEN];
+	int ncalls, nlines;
+};
+
+static int line_count(int ml)
+{
+	__u32 n = 0;
+
+	return ml_line_list(ml, NULL, 0, &n) ? -1 : (int)n;
+}
+
+static bool line_busy(int ml, __u32 id)
+{
+	struct modemline_line_info li;
+
+	return !ml_line_info(ml, id, &li) && (li.flags & MODEMLINE_LINE_BUSY);
+}
+
+/* Set up what @p works on, without a fault armed. */
+static void prepare(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
+		    enum path p, struct state *st)
+{
+	static unsigned int seq;
+
+	memset(st, 0, sizeof(*st));
+	st->fd = -1;
+	st->pty.master = st->pty.slave = -1;
+	switch (p) {
+	case P_ANSWER:
+		ASSERT_EQ(0, sim_ctl(&self->line, "ring 0301234567"));
+		break;
+	case P_DROP:
+	case P_DEALLOCATE:
+	case P_CALL_INFO:
+	case P_CALL_DATA:
+		ASSERT_EQ(0, sim_ctl(&self->line, "dial silent"));
+		ASSERT_EQ(0, ml_dial_retry(self->ml, self->line.id, "5551234", 0,
+					   &st->call, ML_WAIT_MS));
+		if (p == P_DEALLOCATE) {
+			ASSERT_EQ(0, ml_drop(self->ml, st->call, MODEMLINE_DROP_WAIT));
+		}
+		break;
+	case P_UNSUBSCRIBE:
+		ASSERT_EQ(0, ml_subscribe(self->ml, self->line.id));
+		break;
+	case P_CLOSE:
+		st->fd = ml_open(0);
+		ASSERT_LE(0, st->fd);
+		ASSERT_EQ(0, ml_subscribe(st->fd, 0));
+		ASSERT_EQ(0, sim_ctl(&self->line, "dial silent"));
+		ASSERT_EQ(0, ml_dial_retry(st->fd, self->line.id, "5551234", 0,
+					   &st->call, ML_WAIT_MS));
+		break;
+	case P_TTY_ATTACH:
+	case P_TTY_CONFIG: {
+		int ld = 0;
+
+		ASSERT_EQ(0, ptyline_open(&st->pty));
+		if (p == P_TTY_ATTACH) {
+			ASSERT_EQ(0, ioctl(st->pty.slave, TIOCSETD, &ld));
+		}
+		break;
+	}
+	case P_SIM_NEW_LINE:
+		snprintf(st->name, sizeof(st->name), "fi%d_%u", getpid(), ++seq);
+		break;
+	default:
+		break;
+	}
+	st->ncalls = ml_call_count(self->ml);
+	st->nlines = line_count(self->ml);
+}
+
+/* The operation of @p: 0 or -errno. */
+static int operate(FIXTURE_DATA(fault) *self, enum path p, struct state *st)
+{
+	struct modemline_id_list list = { 0 };
+	struct modemline_line_info li = { .line_id = self->line.id };
+	struct modemline_subscribe sub = { .line_id = self->line.id };
+	struct modemline_dial dial = { .line_id = self->line.id, .number = "5551234" };
+	struct modemline_answer ans = { .line_id = self->line.id };
+	struct modemline_call_op op = { .call = st->call };
+	struct modemline_call_info ci = { .call = st->call };
+	struct modemline_call_data cd = { .call = st->call };
+	struct modemline_tty_config cfg = { .init = "ATZ", .guard_ms = 50 };
+	struct modemline_event ev;
+	__u32 ids[8];
+	int ret, ld = MODEMLINE_LDISC;
+
+	list.count = 8;
+	list.ids = (uintptr_t)ids;
+	switch (p) {
+	case P_OPEN:
+		ret = open(ML_DEV, O_RDWR | O_CLOEXEC);
+		if (ret >= 0) {
+			st->fd = ret;
+			return 0;
+		}
+		return -errno;
+	case P_LINE_LIST:
+		return ioctl(self->ml, MODEMLINE_IOC_LINE_LIST, &list) ? -errno : 0;
+	case P_LINE_INFO:
+		return ioctl(self->ml, MODEMLINE_IOC_LINE_INFO, &li) ? -errno : 0;
+	case P_SUBSCRIBE:
+		return ioctl(self->ml, MODEMLINE_IOC_SUBSCRIBE, &sub) ? -errno : 0;
+	case P_UNSUBSCRIBE:
+		return ioctl(self->ml, MODEMLINE_IOC_UNSUBSCRIBE, &sub) ? -errno : 0;
+	case P_DIAL:
+		ret = ioctl(self->ml, MODEMLINE_IOC_DIAL, &dial) ? -errno : 0;
+		st->call = ret ? 0 : dial.call;
+		return ret;
+	case P_ANSWER:
+		ret = ioctl(self->ml, MODEMLINE_IOC_ANSWER, &ans) ? -errno : 0;
+		st->call = ret ? 0 : ans.call;
+		return ret;
+	case P_DROP:
+		return ioctl(self->ml, MODEMLINE_IOC_DROP, &op) ? -errno : 0;
+	case P_DEALLOCATE:
+		ret = ioctl(self->ml, MODEMLINE_IOC_DEALLOCATE, &op) ? -errno : 0;
+		if (!ret)
+			st->call = 0;
+		return ret;
+	case P_CALL_INFO:
+		return ioctl(self->ml, MODEMLINE_IOC_CALL_INFO, &ci) ? -errno : 0;
+	case P_CALL_LIST:
+		return ioctl(self->ml, MODEMLINE_IOC_CALL_LIST, &list) ? -errno : 0;
+	case P_CALL_DATA:
+		ret = ioctl(self->ml, MODEMLINE_IOC_CALL_DATA, &cd) ? -errno : 0;
+		st->fd = ret ? -1 : cd.fd;
+		return ret;
+	case P_READ:
+		return read(self->ml, &ev, sizeof(ev)) < 0 ? -errno : 0;
+	case P_CLOSE:
+		ret = close(st->fd) ? -errno : 0;
+		st->fd = -1;
+		st->call = 0;
+		return ret;
+	case P_TTY_ATTACH:
+		return ioctl(st->pty.slave, TIOCSETD, &ld) ? -errno : 0;
+	case P_TTY_CONFIG:
+		return ioctl(st->pty.slave, MODEMLINE_TIOCSCONFIG, &cfg) ? -errno : 0;
+	case P_SIM_NEW_LINE:
+		return sim_new_line_raw(st->name);
+	}
+	return -EINVAL;
+}
+
+/* What the operation may fail with when an allocation fails. */
+static bool clean_errno(enum path p, int ret)
+{
+	switch (p) {
+	case P_READ:
+		return ret == -EAGAIN;	/* nothing queued, nothing allocated */
+	case P_UNSUBSCRIBE:
+		return false;
+	case P_CALL_DATA:
+		return ret == -ENOMEM || ret == -EMFILE || ret == -ENFILE;
+	default:
+		return ret == -ENOMEM;
+	}
+}
+
+/* After the operation (fault or not): nothing half-made; then clean up. */
+static void verify(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
+		   enum path p, struct state *st, int ret, bool hit)
+{
+	int ld = -1;
+	char dir[256];
+
+	if (ret && hit) {
+		ASSERT_TRUE(clean_errno(p, ret))
+			TH_LOG("%s: injected fault gave %s", path_names[p], strerror(-ret));
+	} else if (ret && !(p == P_READ && ret == -EAGAIN)) {
+		ASSERT_EQ(0, ret) TH_LOG("%s failed without a fault: %s", path_names[p],
+					 strerror(-ret));
+	}
+	switch (p) {
+	case P_DIAL:
+	case P_ANSWER:
+		if (ret) {
+			ASSERT_EQ(st->ncalls, ml_call_count(self->ml));
+			ASSERT_FALSE(line_busy(self->ml, self->line.id));
+		} else {
+			ASSERT_EQ(st->ncalls + 1, ml_call_count(self->ml));
+			ASSERT_EQ(1, ml_call_listed(self->ml, st->call));
+		}
+		break;
+	case P_CALL_DATA:
+		if (ret) {
+			ASSERT_EQ(-1, st->fd);
+		} else {
+			ASSERT_LE(0, st->fd);
+			close(st->fd);
+			st->fd = -1;
+		}
+		/* Claimed only by a descriptor that exists: claim it again. */
+		st->fd = ml_call_data(self->ml, st->call, MODEMLINE_DATA_NONBLOCK);
+		ASSERT_LE(0, st->fd) TH_LOG("CALL_DATA after a fault: %s", strerror(-st->fd));
+		break;
+	case P_OPEN:
+		if (!ret) {
+			ASSERT_EQ(0, ml_call_count(st->fd));
+		}
+		break;
+	case P_TTY_ATTACH:
+		ASSERT_EQ(0, ioctl(st->pty.slave, TIOCGETD, &ld));
+		if (ret) {
+			ASSERT_EQ(0, ld);
+			ASSERT_EQ(st->nlines, line_count(self->ml));
+		} else {
+			ASSERT_EQ(MODEMLINE_LDISC, ld);
+			ASSERT_EQ(st->nlines + 1, line_count(self->ml));
+		}
+		break;
+	case P_SIM_NEW_LINE:
+		snprintf(dir, sizeof(dir), SIM_LINES "/%s", st->name);
+		if (ret) {
+			ASSERT_NE(0, access(dir, F_OK));
+			ASSERT_EQ(st->nlines, line_count(self->ml));
+		} else {
+			struct sim_line l = { 0 };
+
+			strcpy(l.name, st->name);
+			ASSERT_EQ(0, sim_read_id(l.name, &l.id));
+			ASSERT_EQ(0, sim_line_remove(&l));
+		}
+		break;
+	default:
+		break;
+	}
+	/* Clean up for the next round. */
+	if (st->fd >= 0)
+		close(st->fd);
+	if (st->call)
+		ml_deallocate(self->ml, st->call, MODEMLINE_DEALLOCATE_DROP);
+	if (p == P_SUBSCRIBE && !ret)
+		ml_unsubscribe(self->ml, self->line.id);
+	ptyline_close(&st->pty);
+	ml_drain_events(self->ml);
+	ASSERT_EQ(0, ml_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
+	ASSERT_EQ(0, sim_ctl(&self->line, "dial connect 0 33600"));
+}
+
+static void sweep(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
+		  enum path p)
+{
+	struct state st;
+	int n, ret, failed = 0;
+	long after;
+	bool hit = true;
+
+	for (n = 1; n <= SWEEP_MAX && hit; n++) {
+		prepare(_metadata, self, p, &st);
+		ASSERT_EQ(0, fail_nth_arm(self->nth, n));
+		ret = operate(self, p, &st);
+		hit = fail_nth_hit(self->nth);
+		failed += hit && ret;
+		verify(_metadata, self, p, &st, ret, hit);
+	}
+	ASSERT_GE(SWEEP_MAX, n - 1) TH_LOG("%s: still hitting faults after %d", path_names[p], n);
+	printf("# fault sites %s %d (%d of them failed the operation)\n", path_names[p],
+	       n - 2, failed);
+	after = slab_wait(CALL_CACHE, self->slab_before, ML_WAIT_MS);
+	ASSERT_EQ(self->slab_before, after) TH_LOG("%s left call objects", path_names[p]);
+}
+
+#define SWEEP(name, path) TEST_F(fault, failnth_##name) { sweep(_metadata, self, path); }
+
+SWEEP(open, P_OPEN)
+SWEEP(line_list, P_LINE_LIST)
+SWEEP(line_info, P_LINE_INFO)
+SWEEP(subscribe, P_SUBSCRIBE)
+SWEEP(unsubscribe, P_UNSUBSCRIBE)
+SWEEP(dial, P_DIAL)
+SWEEP(answer, P_ANSWER)
+SWEEP(drop, P_DROP)
+SWEEP(deallocate, P_DEALLOCATE)
+SWEEP(call_info, P_CALL_INFO)
+SWEEP(call_list, P_CALL_LIST)
+SWEEP(call_data, P_CALL_DATA)
+SWEEP(read, P_READ)
+SWEEP(close, P_CLOSE)
+SWEEP(tty_attach, P_TTY_ATTACH)
+SWEEP(tty_config, P_TTY_CONFIG)
+SWEEP(sim_new_line, P_SIM_NEW_LINE)
+
+/* ------------------------------------------------------------------ */
+/* failslab on our cache during a dial/drop stress                     */
+
+struct dialer {
+	pthread_t thread;
+	const struct sim_line *line;
+	int rounds, ok, enomem, other, last_err;
+};
+
+static void *dialer_main(void *arg)
+{
+	struct dialer *d = arg;
+	__u32 call;
+	int fd = ml_open(0), i, ret;
+
+	if (fd < 0) {
+		d->other++;
+		d->last_err = fd;
+		return NULL;
+	}
+	for (i = 0; i < d->rounds; i++) {
+		ret = ml_dial(fd, d->line->id, "5551234", 0, &call);
+		if (ret == -EBUSY) {
+			usleep(1000);
+			continue;
+		}
+		if (ret == -ENOMEM) {
+			d->enomem++;
+			continue;
+		}
+		if (ret) {
+			d->other++;
+			d->last_err = ret;
+			continue;
+		}
+		d->ok++;
+		if (i & 1)
+			ml_drop(fd, call, MODEMLINE_DROP_WAIT);
+		ml_deallocate(fd, call, MODEMLINE_DEALLOCATE_DROP);
+	}
+	close(fd);
+	return NULL;
+}
+
+TEST_F(fault, failslab_cache)
+{
+	struct sim_line line2 = { 0 };
+	struct dialer d[2];
+	long times = 1000000, injected, after;
+	char val[32];
+	int i;
+
+	if (access("/sys/kernel/slab/" CALL_CACHE "/failslab", W_OK))
+		SKIP(return, "no failslab attribute on " CALL_CACHE);
+	ASSERT_EQ(0, sim_line_create(&line2));
+	ASSERT_EQ(0, hard_write(FAILSLAB "/cache-filter", "Y"));
+	ASSERT_EQ(0, hard_write(FAILSLAB "/ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, hard_write("/sys/kernel/slab/" CALL_CACHE "/failslab", "1"));
+	snprintf(val, sizeof(val), "%ld", times);
+	ASSERT_EQ(0, hard_write(FAILSLAB "/times", val));
+	ASSERT_EQ(0, hard_write(FAILSLAB "/interval", "1"));
+	ASSERT_EQ(0, hard_write(FAILSLAB "/probability", "30"));
+	for (i = 0; i < 2; i++) {
+		memset(&d[i], 0, sizeof(d[i]));
+		d[i].line = i ? &line2 : &self->line;
+		d[i].rounds = 150 * hard_scale();
+		ASSERT_EQ(0, pthread_create(&d[i].thread, NULL, dialer_main, &d[i]));
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(d[i].thread, NULL);
+	injected = times - hard_read_long(FAILSLAB "/times");
+	ASSERT_EQ(0, hard_write(FAILSLAB "/probability", "0"));
+	ASSERT_EQ(0, hard_write("/sys/kernel/slab/" CALL_CACHE "/failslab", "0"));
+	failslab_reset();
+	sim_line_remove(&line2);
+	printf("# failslab %s: %ld faults injected; dials ok %d, ENOMEM %d\n", CALL_CACHE,
+	       injected, d[0].ok + d[1].ok, d[0].enomem + d[1].enomem);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, d[i].other) TH_LOG("dial: %s", strerror(-d[i].last_err));
+	}
+	ASSERT_LT(0, injected);
+	ASSERT_EQ(injected, d[0].enomem + d[1].enomem);
+	ASSERT_LT(0, d[0].ok + d[1].ok);
+	ASSERT_EQ(0, ml_call_count(self->ml));
+	after = slab_wait(CALL_CACHE, self->slab_before, ML_WAIT_MS);
+	ASSERT_EQ(self->slab_before, after);
+}
+
+/* ------------------------------------------------------------------ */
+/* fail_function on the helpers marked ALLOW_ERROR_INJECTION            */
+
+static int inject(const char *func, const char *retval)
+{
+	char path[256];
+	int ret;
+
+	ret = hard_write(FAILFUNC "/inject", func);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), FAILFUNC "/%s/retval", func);
+	ret = hard_write(path, retval);
+	ret = ret ?: hard_write(FAILFUNC "/verbose", "0");
+	ret = ret ?: hard_write(FAILFUNC "/task-filter", "N");
+	ret = ret ?: hard_write(FAILFUNC "/interval", "1");
+	ret = ret ?: hard_write(FAILFUNC "/times", "-1");
+	ret = ret ?: hard_write(FAILFUNC "/probability", "100");
+	return ret;
+}
+
+static void uninject(const char *func)
+{
+	char buf[64];
+
+	hard_write(FAILFUNC "/probability", "0");
+	snprintf(buf, sizeof(buf), "!%s", func);
+	hard_write(FAILFUNC "/inject", buf);
+}
+
+#define ENOMEM_RET "0xfffffffffffffff4"	/* (u64)-ENOMEM */
+
+TEST_F(fault, fail_function)
+{
+	static const struct { const char *func, *retval; enum path p; } cases[] = {
+		{ "modemline_call_alloc", "0", P_DIAL },
+		{ "modemline_client_reserve", ENOMEM_RET, P_DIAL },
+		{ "modemline_client_reserve", ENOMEM_RET, P_ANSWER },
+		{ "modemline_client_create", "0", P_OPEN },
+		{ "modemline_evq_init", ENOMEM_RET, P_OPEN },
+		{ "modemline_line_create", "0", P_TTY_ATTACH },
+		{ "modemline_line_create", "0", P_SIM_NEW_LINE },
+	};
+	char injectable[65536];
+	struct state st;
+	unsigned int i;
+	int ret;
+
+	if (hard_read(FAILFUNC "/injectable", injectable, sizeof(injectable)))
+		SKIP(return, "no fail_function");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_NE(NULL, strstr(injectable, cases[i].func))
+			TH_LOG("%s is not injectable", cases[i].func);
+		prepare(_metadata, self, cases[i].p, &st);
+		ASSERT_EQ(0, inject(cases[i].func, cases[i].retval));
+		ret = operate(self, cases[i].p, &st);
+		uninject(cases[i].func);
+		ASSERT_EQ(-ENOMEM, ret) TH_LOG("%s failing: %s gave %s", cases[i].func,
+					       path_names[cases[i].p], strerror(-ret));
+		verify(_metadata, self, cases[i].p, &st, ret, true);
+		/* And without the fault it works again. */
+		prepare(_metadata, self, cases[i].p, &st);
+		ret = operate(self, cases[i].p, &st);
+		verify(_metadata, self, cases[i].p, &st, ret, false);
+		printf("# fail_function %s: %s -> ENOMEM, clean\n", cases[i].func,
+		       path_names[cases[i].p]);
+	}
+	ASSERT_EQ(self->slab_before, slab_wait(CALL_CACHE, self->slab_before, ML_WAIT_MS));
+}
+
+TEST_HARNESS_MAIN
