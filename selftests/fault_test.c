@@ -11,7 +11,8 @@
  *                    "fault sites PATH N".
  *   failslab_cache   failslab on our call cache only (cache filter,
  *                    ignore-gfp-wait off) while two threads dial and drop.
- *   fail_function    fail_function on each ALLOW_ERROR_INJECTION helper.
+ *   fail_function    fail_function on each ALLOW_ERROR_INJECTION helper
+ *                    (only with HARD_FAIL_FUNCTION=1, see the case).
  *
  * Skipped on kernels without fault injection (the stock ones).
  */
@@ -506,6 +507,15 @@ TEST_F(fault, fail_function)
 	unsigned int i;
 	int ret;
 
+	/*
+	 * Debian 6.12 without ftrace: the fail_function kprobe is an int3,
+	 * and should_fail_ex() draws its random number in that (NMI-like)
+	 * context: lockdep reports base_crng.lock "{INITIAL USE} ->
+	 * {IN-NMI}" and switches itself off for the rest of the boot. So
+	 * this case runs only when asked, in a VM of its own (make stress).
+	 */
+	if (!getenv("HARD_FAIL_FUNCTION"))
+		SKIP(return, "fail_function splats lockdep on this kernel; make stress runs it alone");
 	if (hard_read(FAILFUNC "/injectable", injectable, sizeof(injectable)))
 		SKIP(return, "no fail_function");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -723,7 +723,7 @@ static void modem_output(struct rng *r, struct ptyline *p)
 }
 
 /* The modem of pty line @i: talks, and now and then hangs up (re-plugged). */
-static void *modem_main(void *arg)
+static void *pty_modem_main(void *arg)
 {
 	int i = (int)(long)arg;
 	struct rng r = { .s = 0x9e3779b97f4a7c15ULL * (i + 1) ^ deadline_ms };
@@ -1026,7 +1026,7 @@ int main(int argc, char **argv)
 
 	deadline_ms = hard_now_ms() + seconds * 1000ULL;
 	for (i = 0; i < npty; i++)
-		pthread_create(&mtid[i], NULL, modem_main, (void *)(long)i);
+		pthread_create(&mtid[i], NULL, pty_modem_main, (void *)(long)i);
 	for (i = 0; i < threads; i++)
 		pthread_create(&tid[i], NULL, worker_main,
 			       (void *)(uintptr_t)((seed + 1) * 0x9e3779b97f4a7c15ULL + i * 7919));

@@ -147,6 +147,17 @@ fail:
 	return err;
 }
 
+/* Short escape guard time, so that hang-ups take milliseconds. */
+static inline int ptyline_guard(struct ptyline *p, __u32 ms)
+{
+	struct modemline_tty_config cfg;
+
+	if (ioctl(p->slave, MODEMLINE_TIOCGCONFIG, &cfg))
+		return -errno;
+	cfg.guard_ms = ms;
+	return ioctl(p->slave, MODEMLINE_TIOCSCONFIG, &cfg) ? -errno : 0;
+}
+
 static inline void ptyline_close(struct ptyline *p)
 {
 	if (p->master >= 0)
@@ -370,6 +381,109 @@ static inline bool fail_nth_hit(int fd)
 	hit = strtol(buf, NULL, 10) == 0;
 	pwrite(fd, "0", 1, 0);
 	return hit;
+}
+
+/* ------------------------------------------------------------------ */
+/* A Hayes modem on a pty line's master, in a thread                   */
+
+#include <pthread.h>
+#include <poll.h>
+#include <stdatomic.h>
+
+struct modem {
+	struct ptyline *p;
+	pthread_t thread;
+	atomic_bool stop;
+	atomic_bool stall;	/* read nothing: the tty fills up */
+	atomic_int connects;	/* CONNECTs sent */
+	atomic_long data;	/* data bytes received in data mode */
+	bool data_mode;
+	char cmd[256];
+	size_t len;
+	char last_cmd[256];	/* last command line (for the tests) */
+	pthread_mutex_t lock;	/* @last_cmd */
+};
+
+static inline void modem_reply(struct modem *m, const char *s)
+{
+	if (write(m->p->master, s, strlen(s)) < 0)
+		return;		/* hung up, or full: the engine times out */
+}
+
+static inline void modem_line(struct modem *m)
+{
+	m->cmd[m->len] = 0;
+	pthread_mutex_lock(&m->lock);
+	strcpy(m->last_cmd, m->cmd);
+	pthread_mutex_unlock(&m->lock);
+	if (strncasecmp(m->cmd, "AT", 2)) {
+		/* not a command */
+	} else if (strcasestr(m->cmd, "ATD") || strcasestr(m->cmd, "ATA")) {
+		modem_reply(m, "\r\nCONNECT 9600\r\n");
+		atomic_fetch_add(&m->connects, 1);
+		m->data_mode = true;
+	} else {
+		modem_reply(m, "\r\nOK\r\n");
+	}
+	m->len = 0;
+}
+
+static inline void *modem_main(void *arg)
+{
+	struct modem *m = arg;
+	char buf[1024];
+	ssize_t n, i;
+	int plus = 0;
+
+	while (!atomic_load(&m->stop)) {
+		struct pollfd pfd = { .fd = m->p->master, .events = POLLIN };
+
+		if (atomic_load(&m->stall) || poll(&pfd, 1, 5) <= 0) {
+			usleep(2000);
+			continue;
+		}
+		n = read(m->p->master, buf, sizeof(buf));
+		if (n <= 0) {
+			usleep(2000);
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			char c = buf[i];
+
+			if (m->data_mode) {
+				atomic_fetch_add(&m->data, 1);
+				plus = c == '+' ? plus + 1 : 0;
+				if (plus == 3) {
+					m->data_mode = false;
+					plus = 0;
+					m->len = 0;
+					modem_reply(m, "\r\nOK\r\n");
+				}
+				continue;
+			}
+			if (c == '\r' || c == '\n') {
+				if (m->len)
+					modem_line(m);
+			} else if (m->len < sizeof(m->cmd) - 1) {
+				m->cmd[m->len++] = c;
+			}
+		}
+	}
+	return NULL;
+}
+
+static inline int modem_start(struct modem *m, struct ptyline *p)
+{
+	memset(m, 0, sizeof(*m));
+	m->p = p;
+	pthread_mutex_init(&m->lock, NULL);
+	return -pthread_create(&m->thread, NULL, modem_main, m);
+}
+
+static inline void modem_stop(struct modem *m)
+{
+	atomic_store(&m->stop, true);
+	pthread_join(m->thread, NULL);
 }
 
 #endif /* MODEMLINE_HARD_H */
