@@ -400,8 +400,9 @@ struct modem {
 	bool data_mode;
 	char cmd[256];
 	size_t len;
-	char last_cmd[256];	/* last command line (for the tests) */
-	pthread_mutex_t lock;	/* @last_cmd */
+	char cmds[2048];	/* every command line, '|'-separated */
+	size_t cmds_len;
+	pthread_mutex_t lock;	/* @cmds */
 };
 
 static inline void modem_reply(struct modem *m, const char *s)
@@ -414,7 +415,12 @@ static inline void modem_line(struct modem *m)
 {
 	m->cmd[m->len] = 0;
 	pthread_mutex_lock(&m->lock);
-	strcpy(m->last_cmd, m->cmd);
+	if (m->cmds_len + m->len + 2 < sizeof(m->cmds)) {
+		memcpy(m->cmds + m->cmds_len, m->cmd, m->len);
+		m->cmds_len += m->len;
+		m->cmds[m->cmds_len++] = '|';
+		m->cmds[m->cmds_len] = 0;
+	}
 	pthread_mutex_unlock(&m->lock);
 	if (strncasecmp(m->cmd, "AT", 2)) {
 		/* not a command */
@@ -476,6 +482,8 @@ static inline int modem_start(struct modem *m, struct ptyline *p)
 {
 	memset(m, 0, sizeof(*m));
 	m->p = p;
+	m->cmds[0] = '|';
+	m->cmds_len = 1;
 	pthread_mutex_init(&m->lock, NULL);
 	return -pthread_create(&m->thread, NULL, modem_main, m);
 }
