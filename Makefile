@@ -71,6 +71,12 @@ vm: deps userspace selftests
 	scripts/build-modules.sh $(KERNEL) >/dev/null
 	scripts/vm.sh --kernel $(KERNEL) -- sh -c '$(CMD)'
 
+# The long hardening run (issue 8): fuzzer, fault injection, race loops,
+# CVE-class tests for DURATION seconds on the debug kernel, with figures.
+DURATION ?= 1200
+stress: deps userspace selftests
+	scripts/stress.sh $(DURATION)
+
 demo: deps
 	@echo "make demo: not built yet. The narrated session (attach a modem line,"
 	@echo "dial, talk, remote hang-up, retained record, release) needs the tty"
@@ -101,4 +107,4 @@ clean:
 		-not -path './.git/*' -delete
 
 .PHONY: all modules kdir modules-vm sparse userspace selftests deps check \
-	compat check-harness vm demo bench install uninstall clean
+	compat check-harness vm demo bench install uninstall clean stress
