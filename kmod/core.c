@@ -13,6 +13,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -67,11 +68,25 @@ static long modemline_ioc_id_list(void __user *argp, void *ctx,
 		return -EFAULT;
 	if (list.flags)
 		return -EINVAL;
-	n = min(list.count, fill(ctx, NULL, 0));
-	ids = kvmalloc_array(n ?: 1, sizeof(*ids), GFP_KERNEL);
-	if (!ids)
-		return -ENOMEM;
-	total = fill(ctx, ids, n);
+	/*
+	 * Ids that appear between counting and filling must not make the
+	 * count returned exceed the ids written (min(in, out) are promised):
+	 * when the array was too small for the ids now there, and smaller
+	 * than what the caller gave room for, count again.
+	 */
+	for (;;) {
+		n = min(list.count, fill(ctx, NULL, 0));
+		ids = kvmalloc_array(n ?: 1, sizeof(*ids), GFP_KERNEL);
+		if (!ids)
+			return -ENOMEM;
+		total = fill(ctx, ids, n);
+		if (total <= n || n == list.count)
+			break;
+		kvfree(ids);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
 	n = min(n, total);
 	if (n && copy_to_user(u64_to_user_ptr(list.ids), ids, n * sizeof(*ids)))
 		err = -EFAULT;
