@@ -16,6 +16,7 @@
  *   setd_vs_flood         TIOCSETD N_TTY / back while the modem floods
  *   removal_vs_dial       sim line removal and pty hang-up against DIAL
  *   rmmod_in_use          delete_module() of both modules while in use
+ *   list_vs_growth        LINE_LIST / CALL_LIST while ids keep appearing
  */
 #include "ml_test.h"
 #include "fuzz/hard.h"
@@ -528,6 +529,73 @@ TEST(rmmod_in_use)
 	sim_line_remove(&line);
 	close(ml);
 	report("rmmod_in_use", iters);
+	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
+	ASSERT_LOG_CLEAN(mark);
+}
+
+/* ------------------------------------------------------------------ */
+
+struct grower {
+	pthread_t thread;
+	int ml;
+	atomic_bool stop;
+	long n;
+};
+
+/* Lines and handles keep appearing and going. */
+static void *grower_main(void *arg)
+{
+	struct grower *g = arg;
+	struct sim_line l;
+	__u32 call;
+
+	while (!atomic_load(&g->stop)) {
+		memset(&l, 0, sizeof(l));
+		if (sim_line_create(&l))
+			continue;
+		sim_ctl(&l, "dial silent");
+		if (!ml_dial(g->ml, l.id, "5551234", 0, &call))
+			g->n++;
+		sim_line_remove(&l);
+	}
+	return NULL;
+}
+
+/*
+ * LINE_LIST and CALL_LIST while ids appear between the kernel's count
+ * and its fill: the count returned may grow, but min(in, out) ids must
+ * have been written (found by the fuzzer: the kernel returned the new
+ * count with only the old number of ids written).
+ */
+TEST(list_vs_growth)
+{
+	int i, k, iters = 1500 * hard_scale(), mark = kmsg_mark(), ml;
+	struct grower g = { 0 };
+	__u32 ids[64], count, n;
+	bool lines;
+
+	ml = ml_open(O_NONBLOCK);
+	ASSERT_LE(0, ml);
+	g.ml = ml;
+	ASSERT_EQ(0, pthread_create(&g.thread, NULL, grower_main, &g));
+	for (i = 0; i < iters; i++) {
+		lines = i & 1;
+		memset(ids, 0xff, sizeof(ids));
+		ASSERT_EQ(0, lines ? ml_line_list(ml, ids, 64, &count) :
+			  ml_call_list(ml, ids, 64, &count));
+		n = count < 64 ? count : 64;
+		for (k = 0; k < (int)n; k++) {
+			ASSERT_NE(0xffffffffU, ids[k])
+				TH_LOG("%s: count %u but id %d not written", lines ?
+				       "LINE_LIST" : "CALL_LIST", count, k);
+			if (k)
+				ASSERT_LT(ids[k - 1], ids[k]);
+		}
+	}
+	atomic_store(&g.stop, true);
+	pthread_join(g.thread, NULL);
+	close(ml);
+	report("list_vs_growth", iters);
 	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
 	ASSERT_LOG_CLEAN(mark);
 }
