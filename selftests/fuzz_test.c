@@ -9,8 +9,13 @@
 #include "ml_test.h"
 #include "fuzz/hard.h"
 
-/* TEST() wrappers do not use their variant. */
+/* TEST_F() wrappers do not use their variant. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
+
+/* A run takes its -d seconds plus set-up and teardown: more than the default 30 s may be needed. */
+FIXTURE(fuzz) {};
+FIXTURE_SETUP(fuzz) {}
+FIXTURE_TEARDOWN(fuzz) {}
 
 #include <limits.h>
 #include <stdio.h>
@@ -47,7 +52,7 @@ static void run_fuzz(struct __test_metadata *_metadata, const char *args)
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("fuzz status 0x%x", st);
 }
 
-TEST(fixed_seed)
+TEST_F_TIMEOUT(fuzz, fixed_seed, 600)
 {
 	char args[64];
 
@@ -55,7 +60,7 @@ TEST(fixed_seed)
 	run_fuzz(_metadata, args);
 }
 
-TEST(clock_seed)
+TEST_F_TIMEOUT(fuzz, clock_seed, 600)
 {
 	char args[64];
 

@@ -21,8 +21,14 @@
 #include "ml_test.h"
 #include "fuzz/hard.h"
 
-/* TEST() wrappers do not use their variant. */
+/* TEST_F() wrappers do not use their variant. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
+
+/* Each case bounds itself (hard_deadline()); the harness's 30 s would not fit make stress. */
+FIXTURE(hard) {};
+FIXTURE_SETUP(hard) {}
+FIXTURE_TEARDOWN(hard) {}
+#define HARD_TEST(name) TEST_F_TIMEOUT(hard, name, 1800)
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -146,9 +152,10 @@ static void *tty_hammer(void *arg)
 	return NULL;
 }
 
-TEST(hangup_vs_ioctls)
+HARD_TEST(hangup_vs_ioctls)
 {
-	int i, iters = 30 * hard_scale(), mark = kmsg_mark(), ml;
+	int i, iters = 90 * hard_scale(), mark = kmsg_mark(), ml;
+	__u64 dl = hard_deadline();
 	struct hammer h[2];
 	struct ptyline p;
 	struct modem m;
@@ -156,7 +163,7 @@ TEST(hangup_vs_ioctls)
 
 	ml = ml_open(O_NONBLOCK);
 	ASSERT_LE(0, ml);
-	for (i = 0; i < iters; i++) {
+	for (i = 0; i < iters && !hard_over(dl); i++) {
 		ASSERT_EQ(0, ptyline_open(&p));
 		ASSERT_EQ(0, ptyline_guard(&p, 20));
 		ASSERT_EQ(0, modem_start(&m, &p));
@@ -183,7 +190,7 @@ TEST(hangup_vs_ioctls)
 		ptyline_close(&p);
 	}
 	close(ml);
-	report("hangup_vs_ioctls", iters);
+	report("hangup_vs_ioctls", i);
 	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
 	ASSERT_LOG_CLEAN(mark);
 }
@@ -224,9 +231,10 @@ static void *one_handle(void *arg)
 	return NULL;
 }
 
-TEST(one_handle_three_ways)
+HARD_TEST(one_handle_three_ways)
 {
-	int i, k, iters = 150 * hard_scale(), mark = kmsg_mark(), ml;
+	int i, k, iters = 400 * hard_scale(), mark = kmsg_mark(), ml;
+	__u64 dl = hard_deadline();
 	struct sim_line line = { 0 };
 	pthread_barrier_t go;
 	struct racer r[4];
@@ -236,7 +244,7 @@ TEST(one_handle_three_ways)
 	ASSERT_LE(0, ml);
 	ASSERT_EQ(0, sim_line_create(&line));
 	ASSERT_EQ(0, sim_ctl(&line, "hangup_delay 1"));
-	for (i = 0; i < iters; i++) {
+	for (i = 0; i < iters && !hard_over(dl); i++) {
 		ASSERT_EQ(0, ml_dial_retry(ml, line.id, "5551234", 0, &call, ML_WAIT_MS));
 		ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 4));
 		for (k = 0; k < 4; k++) {
@@ -254,7 +262,7 @@ TEST(one_handle_three_ways)
 		ASSERT_EQ(0, ml_call_listed(ml, call));
 		ml_drain_events(ml);
 	}
-	report("one_handle_three_ways", iters);
+	report("one_handle_three_ways", i);
 	close(ml);
 	sim_line_remove(&line);
 	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
@@ -305,16 +313,17 @@ static void sleeper_start(struct __test_metadata *_metadata, struct sleeper *s,
 	ASSERT_EQ(0, pthread_create(&s->thread, NULL, sleeper_main, s));
 }
 
-TEST(close_vs_blocked)
+HARD_TEST(close_vs_blocked)
 {
-	int i, k, iters = 15 * hard_scale(), mark = kmsg_mark();
+	int i, k, iters = 100 * hard_scale(), mark = kmsg_mark();
+	__u64 dl = hard_deadline();
 	struct sim_line line = { 0 }, wake;
 	struct sleeper s[4];
 	int a, b, c, data;
 	__u32 call;
 
 	ASSERT_EQ(0, sim_line_create(&line));
-	for (i = 0; i < iters; i++) {
+	for (i = 0; i < iters && !hard_over(dl); i++) {
 		a = ml_open(0);
 		b = ml_open(0);
 		c = ml_open(0);
@@ -357,7 +366,7 @@ TEST(close_vs_blocked)
 		}
 		ASSERT_EQ(0, sim_line_remove(&wake));
 	}
-	report("close_vs_blocked", iters);
+	report("close_vs_blocked", i);
 	sim_line_remove(&line);
 	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
 	ASSERT_LOG_CLEAN(mark);
@@ -392,9 +401,10 @@ static void *flood_main(void *arg)
 	return NULL;
 }
 
-TEST(setd_vs_flood)
+HARD_TEST(setd_vs_flood)
 {
-	int i, iters = 100 * hard_scale(), mark = kmsg_mark(), ld, ml, ret;
+	int i, iters = 300 * hard_scale(), mark = kmsg_mark(), ld, ml, ret;
+	__u64 dl = hard_deadline();
 	struct ptyline p;
 	struct flood f = { 0 };
 	__u32 id, n0, n1;
@@ -405,7 +415,7 @@ TEST(setd_vs_flood)
 	ASSERT_EQ(0, ptyline_open(&p));
 	f.p = &p;
 	ASSERT_EQ(0, pthread_create(&f.thread, NULL, flood_main, &f));
-	for (i = 0; i < iters; i++) {
+	for (i = 0; i < iters && !hard_over(dl); i++) {
 		ld = 0;
 		ASSERT_EQ(0, ioctl(p.slave, TIOCSETD, &ld));
 		tcflush(p.slave, TCIFLUSH);	/* N_TTY would fill and stop the flood */
@@ -424,15 +434,16 @@ TEST(setd_vs_flood)
 	ASSERT_EQ(n0, n1);
 	ASSERT_LT(0L, f.bytes);
 	close(ml);
-	report("setd_vs_flood", iters);
+	report("setd_vs_flood", i);
 	ASSERT_LOG_CLEAN(mark);
 }
 
 /* ------------------------------------------------------------------ */
 
-TEST(removal_vs_dial)
+HARD_TEST(removal_vs_dial)
 {
-	int i, iters = 40 * hard_scale(), mark = kmsg_mark(), ml;
+	int i, iters = 100 * hard_scale(), mark = kmsg_mark(), ml;
+	__u64 dl = hard_deadline();
 	struct hammer h;
 	struct sim_line line;
 	struct ptyline p;
@@ -442,7 +453,7 @@ TEST(removal_vs_dial)
 
 	ml = ml_open(O_NONBLOCK);
 	ASSERT_LE(0, ml);
-	for (i = 0; i < iters; i++) {
+	for (i = 0; i < iters && !hard_over(dl); i++) {
 		bool pty = i & 1;
 
 		memset(&h, 0, sizeof(h));
@@ -479,7 +490,7 @@ TEST(removal_vs_dial)
 		}
 	}
 	close(ml);
-	report("removal_vs_dial", iters);
+	report("removal_vs_dial", i);
 	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
 	ASSERT_LOG_CLEAN(mark);
 }
@@ -491,9 +502,10 @@ static int delete_module(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
-TEST(rmmod_in_use)
+HARD_TEST(rmmod_in_use)
 {
-	int i, iters = 50 * hard_scale(), mark = kmsg_mark(), ml, ctl, ret;
+	int i, iters = 120 * hard_scale(), mark = kmsg_mark(), ml, ctl, ret;
+	__u64 dl = hard_deadline();
 	struct sim_line line = { 0 };
 	struct ptyline p;
 	struct modem m;
@@ -511,7 +523,7 @@ TEST(rmmod_in_use)
 	snprintf(path, sizeof(path), SIM_LINES "/%s/control", line.name);
 	ctl = open(path, O_WRONLY | O_CLOEXEC);
 	ASSERT_LE(0, ctl);
-	for (i = 0; i < iters; i++) {
+	for (i = 0; i < iters && !hard_over(dl); i++) {
 		/* In use: by our files, the attached tty and modemline_sim. */
 		ret = delete_module("modemline");
 		ASSERT_TRUE(ret == -EWOULDBLOCK || ret == -EBUSY) TH_LOG("%s", strerror(-ret));
@@ -528,7 +540,7 @@ TEST(rmmod_in_use)
 	ptyline_close(&p);
 	sim_line_remove(&line);
 	close(ml);
-	report("rmmod_in_use", iters);
+	report("rmmod_in_use", i);
 	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
 	ASSERT_LOG_CLEAN(mark);
 }
@@ -567,9 +579,10 @@ static void *grower_main(void *arg)
  * have been written (found by the fuzzer: the kernel returned the new
  * count with only the old number of ids written).
  */
-TEST(list_vs_growth)
+HARD_TEST(list_vs_growth)
 {
 	int i, k, iters = 1500 * hard_scale(), mark = kmsg_mark(), ml;
+	__u64 dl = hard_deadline();
 	struct grower g = { 0 };
 	__u32 ids[64], count, n;
 	bool lines;
@@ -578,7 +591,7 @@ TEST(list_vs_growth)
 	ASSERT_LE(0, ml);
 	g.ml = ml;
 	ASSERT_EQ(0, pthread_create(&g.thread, NULL, grower_main, &g));
-	for (i = 0; i < iters; i++) {
+	for (i = 0; i < iters && !hard_over(dl); i++) {
 		lines = i & 1;
 		memset(ids, 0xff, sizeof(ids));
 		ASSERT_EQ(0, lines ? ml_line_list(ml, ids, 64, &count) :
@@ -595,7 +608,7 @@ TEST(list_vs_growth)
 	atomic_store(&g.stop, true);
 	pthread_join(g.thread, NULL);
 	close(ml);
-	report("list_vs_growth", iters);
+	report("list_vs_growth", i);
 	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
 	ASSERT_LOG_CLEAN(mark);
 }

@@ -56,6 +56,21 @@ static inline long hard_scale(void)
 	return v > 0 ? v : 1;
 }
 
+/*
+ * Race loops stop at their iteration count or after 25 s x HARD_SCALE,
+ * whichever comes first: the bounded make-check run stays bounded on a
+ * slow or loaded host.
+ */
+static inline __u64 hard_deadline(void)
+{
+	return hard_now_ms() + 25000ULL * hard_scale();
+}
+
+static inline bool hard_over(__u64 deadline)
+{
+	return hard_now_ms() >= deadline;
+}
+
 static inline int hard_write(const char *path, const char *val)
 {
 	size_t len = strlen(val);
