@@ -440,8 +440,9 @@ static inline void modem_line(struct modem *m)
 	if (strncasecmp(m->cmd, "AT", 2)) {
 		/* not a command */
 	} else if (strcasestr(m->cmd, "ATD") || strcasestr(m->cmd, "ATA")) {
-		modem_reply(m, "\r\nCONNECT 9600\r\n");
+		/* Counted first: the test may see the call connected at once. */
 		atomic_fetch_add(&m->connects, 1);
+		modem_reply(m, "\r\nCONNECT 9600\r\n");
 		m->data_mode = true;
 	} else {
 		modem_reply(m, "\r\nOK\r\n");
