@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Figures on tty lines (the line discipline on a pty):
+ *   3 pty_cycle_vs_userspace  modemsim on a pty, through the kernel against
+ *                             a plain program doing the same AT dialog
+ *   6 data_vs_raw_pty         a call's data descriptor against a raw pty
+ *   7 event_latency_vs_pty    remote hang-up to event against a pty read()
+ *
+ * Figures 6 and 7 play the modem themselves on the master side of a pty
+ * (they must know when the hang-up byte is written); figure 3 uses
+ * modemsim, started as the README says:
+ *   modemsim --pty --control PATH --guard 100 --answer-delay 0
+ *
+ * The dialog, the same on both sides of figure 3 (kmod/at.c): the init
+ * string ATE0V1Q0X4&C1&D2S0=0 and OK, ATD5551234 and CONNECT; the local
+ * hang-up of a pty (no DTR) is guard time of silence, "+++", OK (after the
+ * modem's guard time), ATH and OK. Guard time 100 ms on both the line and
+ * modemsim, so about 200 ms of each cycle is the escape's silence on both
+ * sides: the ratio measures our overhead on a realistic dialog.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define GUARD_MS	100
+#define INIT		"ATE0V1Q0X4&C1&D2S0=0"
+#define NUMBER		"5551234"
+#define WAIT_MS		20000
+
+/* ------------------------------------------------------------------ */
+/* modemsim                                                            */
+
+struct msim {
+	pid_t pid;
+	int out;
+	char pty[64];
+	char ctl[108];
+};
+
+static int msim_start(struct msim *m)
+{
+	static int counter;
+	char buf[128];
+	size_t have = 0;
+	int p[2];
+	pid_t parent = getpid();
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->ctl, sizeof(m->ctl), "/tmp/ml_bench.%d.%d.ctl", (int)parent, ++counter);
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	m->pid = fork();
+	if (m->pid < 0)
+		return -errno;
+	if (!m->pid) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent || dup2(p[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		execlp(modemsim_path, "modemsim", "--pty", "--control", m->ctl,
+		       "--guard", "100", "--answer-delay", "0", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	m->out = p[0];
+	while (have < sizeof(buf) - 1) {
+		struct pollfd pf = { .fd = m->out, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pf, 1, WAIT_MS) <= 0)
+			return -ETIMEDOUT;
+		n = read(m->out, buf + have, 1);
+		if (n <= 0)
+			return -EPIPE;
+		if (buf[have] == '\n') {
+			buf[have] = '\0';
+			if (strncmp(buf, "PTY ", 4) || strlen(buf + 4) >= sizeof(m->pty))
+				return -EPROTO;
+			strcpy(m->pty, buf + 4);
+			return 0;
+		}
+		have++;
+	}
+	return -E2BIG;
+}
+
+static void msim_stop(struct msim *m)
+{
+	if (m->pid > 0) {
+		kill(m->pid, SIGTERM);
+		waitpid(m->pid, NULL, 0);
+	}
+	if (m->out > 0)
+		close(m->out);
+	m->pid = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* a tty line                                                          */
+
+static int attach_line(int tty, uint32_t *line)
+{
+	struct modemline_tty_config cfg;
+	int ret;
+
+	ret = ml_tty_attach(tty, line);
+	if (ret)
+		return ret;
+	ret = ml_tty_get_config(tty, &cfg);
+	if (!ret) {
+		cfg.guard_ms = GUARD_MS;
+		ret = ml_tty_set_config(tty, &cfg);
+	}
+	return ret;
+}
+
+/* DIAL, retrying while the modem still finishes the last hang-up. */
+static int dial_retry(int fd, uint32_t line, uint32_t *call)
+{
+	int ret;
+
+	for (int i = 0; i < 5000; i++) {
+		ret = ml_dial(fd, line, NUMBER, 0, call);
+		if (ret != -EBUSY)
+			return ret;
+		usleep(1000);
+	}
+	return ret;
+}
+
+static int wait_state_blocking(int fd, uint32_t call, uint32_t state)
+{
+	struct modemline_event ev;
+	int ret;
+
+	for (;;) {
+		ret = ml_next_event(fd, &ev, -1);
+		if (ret)
+			return ret;
+		if (ev.type != MODEMLINE_EVENT_CALL_STATE || ev.call != call)
+			continue;
+		if (ev.state == state)
+			return 0;
+		if (ev.state == MODEMLINE_STATE_DISCONNECTED)
+			return -ECONNRESET;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* figure 3                                                            */
+
+struct kcycle {
+	int fd;
+	uint32_t line;
+};
+
+static int kernel_cycle(void *p, long iters)
+{
+	struct kcycle *k = p;
+	uint32_t call;
+	int ret;
+
+	for (long i = 0; i < iters; i++) {
+		ret = dial_retry(k->fd, k->line, &call);
+		if (!ret)
+			ret = wait_state_blocking(k->fd, call, MODEMLINE_STATE_CONNECTED);
+		if (!ret)
+			ret = ml_drop(k->fd, call, false);
+		if (!ret)
+			ret = wait_state_blocking(k->fd, call, MODEMLINE_STATE_DISCONNECTED);
+		if (!ret)
+			ret = ml_deallocate(k->fd, call, false);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The plain program: AT dialog on the tty, line by line. */
+struct ucycle {
+	int tty;
+	char buf[512];
+	size_t len;
+};
+
+static int uwrite(int fd, const char *s)
+{
+	size_t len = strlen(s);
+	ssize_t n = write(fd, s, len);
+
+	return n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
+}
+
+/* Read lines until one starts with @want; echoes and others are skipped. */
+static int uexpect(struct ucycle *u, const char *want)
+{
+	for (;;) {
+		char *cr;
+		ssize_t n;
+
+		while ((cr = memchr(u->buf, '\r', u->len)) ||
+		       (cr = memchr(u->buf, '\n', u->len))) {
+			size_t l = (size_t)(cr - u->buf);
+			bool hit = l >= strlen(want) && !strncmp(u->buf, want, strlen(want));
+			bool bad = (l == 5 && !strncmp(u->buf, "ERROR", 5)) ||
+				   (l == 10 && !strncmp(u->buf, "NO CARRIER", 10) &&
+				    strcmp(want, "NO CARRIER"));
+
+			memmove(u->buf, cr + 1, u->len - l - 1);
+			u->len -= l + 1;
+			if (hit)
+				return 0;
+			if (bad)
+				return -ECONNREFUSED;
+		}
+		if (u->len == sizeof(u->buf))
+			u->len = 0;
+		n = read(u->tty, u->buf + u->len, sizeof(u->buf) - u->len);
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return -EPIPE;
+		u->len += (size_t)n;
+	}
+}
+
+static int user_cycle(void *p, long iters)
+{
+	struct ucycle *u = p;
+	int ret;
+
+	for (long i = 0; i < iters; i++) {
+		ret = uwrite(u->tty, INIT "\r");
+		if (!ret)
+			ret = uexpect(u, "OK");
+		if (!ret)
+			ret = uwrite(u->tty, "ATD" NUMBER "\r");
+		if (!ret)
+			ret = uexpect(u, "CONNECT");
+		if (ret)
+			return ret;
+		/* Hang up as the line discipline does on a tty without DTR. */
+		sleep_ms(GUARD_MS);
+		ret = uwrite(u->tty, "+++");
+		if (!ret)
+			ret = uexpect(u, "OK");
+		if (!ret)
+			ret = uwrite(u->tty, "ATH\r");
+		if (!ret)
+			ret = uexpect(u, "OK");
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void fig_pty_cycle(struct figure *f)
+{
+	struct msim mk, mu;
+	struct kcycle k = { .fd = -1 };
+	struct ucycle u = { .tty = -1 };
+	int tty = -1, ret, err = 0;
+	long n = 3;
+	double a, b;
+
+	ret = msim_start(&mk);
+	if (!ret)
+		ret = msim_start(&mu);
+	if (ret) {
+		fig_fail(f, "modemsim (%s): %s", modemsim_path, strerror(-ret));
+		goto out;
+	}
+	tty = ml_tty_open(mk.pty, 0);
+	if (tty < 0 || (ret = attach_line(tty, &k.line))) {
+		fig_fail(f, "attach to %s: %s", mk.pty, strerror(tty < 0 ? -tty : -ret));
+		goto out;
+	}
+	k.fd = ml_open(0);
+	u.tty = ml_tty_open(mu.pty, 0);
+	if (k.fd < 0 || u.tty < 0) {
+		fig_fail(f, "open: %s", strerror(k.fd < 0 ? -k.fd : -u.tty));
+		goto out;
+	}
+	/* Warm-up: one cycle each. */
+	time_loop(kernel_cycle, &k, &(long){ 1 }, 0, &err);
+	if (!err)
+		time_loop(user_cycle, &u, &(long){ 1 }, 0, &err);
+	for (int r = 0; r < 7 && !err; r++) {
+		if (r % 2) {
+			a = time_loop(user_cycle, &u, &n, 0, &err);
+			if (!err)
+				b = time_loop(kernel_cycle, &k, &n, 0, &err);
+		} else {
+			b = time_loop(kernel_cycle, &k, &n, 0, &err);
+			if (!err)
+				a = time_loop(user_cycle, &u, &n, 0, &err);
+		}
+		if (err)
+			break;
+		fig_abs(f, "kernel_cycle", "ns", b);
+		fig_abs(f, "userspace_cycle", "ns", a);
+		fig_add(f, b / a);
+	}
+	if (err)
+		fig_fail(f, "cycle: %s", strerror(-err));
+	fig_extra(f, ", \"cycles_per_round\": %ld, \"guard_ms\": %d, \"dialog\": "
+		  "\"init+OK, ATD+CONNECT, guard silence, +++ then OK after the modem's "
+		  "guard, ATH+OK\"", n, GUARD_MS);
+out:
+	if (k.fd >= 0)
+		close(k.fd);
+	if (tty >= 0)
+		close(tty);
+	if (u.tty >= 0)
+		close(u.tty);
+	msim_stop(&mk);
+	msim_stop(&mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* our own modem on a pty master (figures 6 and 7)                     */
+
+struct pty {
+	int master, slave;
+};
+
+static int pty_open(struct pty *p)
+{
+	char *name;
+
+	p->slave = -1;
+	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (p->master < 0)
+		return -errno;
+	if (grantpt(p->master) || unlockpt(p->master) || !(name = ptsname(p->master))) {
+		close(p->master);
+		return -errno;
+	}
+	p->slave = ml_tty_open(name, 0);
+	if (p->slave < 0) {
+		close(p->master);
+		return p->slave;
+	}
+	return 0;
+}
+
+static void pty_close(struct pty *p)
+{
+	if (p->slave >= 0)
+		close(p->slave);
+	if (p->master >= 0)
+		close(p->master);
+	p->slave = p->master = -1;
+}
+
+/* Read from the master until a CR: one command of the line discipline. */
+static int modem_command(int master)
+{
+	char c[256];
+	ssize_t n;
+
+	for (;;) {
+		n = read(master, c, sizeof(c));
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return -EPIPE;
+		if (memchr(c, '\r', (size_t)n))
+			return 0;
+	}
+}
+
+/* Dial on @line and play the modem until CONNECTED. */
+static int modem_connect(int fd, uint32_t line, int master, uint32_t *call)
+{
+	int ret = dial_retry(fd, line, call);
+
+	if (!ret)
+		ret = modem_command(master);		/* the init string */
+	if (!ret)
+		ret = uwrite(master, "\r\nOK\r\n");
+	if (!ret)
+		ret = modem_command(master);		/* ATD */
+	if (!ret)
+		ret = uwrite(master, "\r\nCONNECT 33600\r\n");
+	if (!ret)
+		ret = wait_state_blocking(fd, *call, MODEMLINE_STATE_CONNECTED);
+	return ret;
+}
+
+/* The remote hang-up, after the guard time of silence. */
+static int modem_hangup(int fd, int master, uint32_t call, uint64_t *latency)
+{
+	uint64_t t0;
+	int ret;
+
+	sleep_ms(GUARD_MS + 30);
+	ret = uwrite(master, "\r\nNO CARRIER\r");
+	if (ret)
+		return ret;
+	sleep_ms(5);
+	t0 = now_ns();
+	ret = uwrite(master, "\n");
+	if (!ret)
+		ret = wait_state_blocking(fd, call, MODEMLINE_STATE_DISCONNECTED);
+	if (latency)
+		*latency = now_ns() - t0;
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* figure 7                                                            */
+
+#define LAT_PER_ROUND	5
+#define PTY_PER_ROUND	50
+
+void fig_event_latency(struct figure *f)
+{
+	struct pty p = { -1, -1 }, r = { -1, -1 };
+	double ks[LAT_PER_ROUND], us[PTY_PER_ROUND];
+	uint32_t line, call;
+	uint64_t lat, t0;
+	int fd = -1, ret;
+	char c;
+
+	ret = pty_open(&p);
+	if (!ret)
+		ret = pty_open(&r);
+	if (!ret)
+		ret = attach_line(p.slave, &line);
+	if (ret) {
+		fig_fail(f, "pty: %s", strerror(-ret));
+		goto out;
+	}
+	fd = ml_open(0);
+	if (fd < 0) {
+		fig_fail(f, "open: %s", strerror(-fd));
+		goto out;
+	}
+	for (int round = -1; round < 9; round++) {
+		for (int i = 0; i < LAT_PER_ROUND; i++) {
+			ret = modem_connect(fd, line, p.master, &call);
+			if (!ret)
+				ret = modem_hangup(fd, p.master, call, &lat);
+			if (!ret)
+				ret = ml_deallocate(fd, call, false);
+			if (ret) {
+				fig_fail(f, "call: %s", strerror(-ret));
+				goto out;
+			}
+			ks[i] = (double)lat;
+		}
+		for (int i = 0; i < PTY_PER_ROUND; i++) {
+			t0 = now_ns();
+			if (write(r.master, "\n", 1) != 1 || read(r.slave, &c, 1) != 1) {
+				fig_fail(f, "raw pty: %s", strerror(errno));
+				goto out;
+			}
+			us[i] = (double)(now_ns() - t0);
+		}
+		if (round < 0)
+			continue;	/* warm-up */
+		fig_abs(f, "event_latency", "ns", median(ks, LAT_PER_ROUND));
+		fig_abs(f, "pty_read_latency", "ns", median(us, PTY_PER_ROUND));
+		fig_add(f, median(ks, LAT_PER_ROUND) / median(us, PTY_PER_ROUND));
+	}
+	fig_extra(f, ", \"per_round\": {\"hangups\": %d, \"pty_reads\": %d}, \"method\": "
+		  "\"t0 before write() of the last byte of \\\\r\\\\nNO CARRIER\\\\r\\\\n to "
+		  "the master (after the guard silence), t1 when read() of /dev/modemline "
+		  "returns DISCONNECTED; reference: write() of one byte to a raw N_TTY "
+		  "pty master until read() on the slave returns it; per-round medians\"",
+		  LAT_PER_ROUND, PTY_PER_ROUND);
+out:
+	if (fd >= 0)
+		close(fd);
+	pty_close(&p);
+	pty_close(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* figure 6                                                            */
+
+#define CHUNK		4096
+#define XFER_BYTES	(2L << 20)
+
+struct xfer {
+	int wfd;
+	long total;
+	int err;
+};
+
+static void *writer(void *p)
+{
+	struct xfer *x = p;
+	char buf[CHUNK];
+	long done = 0;
+	ssize_t n;
+
+	memset(buf, 'x', sizeof(buf));
+	while (done < x->total) {
+		n = write(x->wfd, buf, (size_t)(x->total - done < CHUNK ? x->total - done : CHUNK));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			x->err = n < 0 ? -errno : -EIO;
+			return NULL;
+		}
+		done += n;
+	}
+	return NULL;
+}
+
+/* MB/s from @wfd to @rfd, @total bytes in writes and reads of CHUNK. */
+static double transfer(int wfd, int rfd, long total, int *err)
+{
+	struct xfer x = { .wfd = wfd, .total = total };
+	char buf[CHUNK];
+	pthread_t t;
+	uint64_t t0;
+	long got = 0;
+	ssize_t n;
+
+	t0 = now_ns();
+	pthread_create(&t, NULL, writer, &x);
+	while (got < total) {
+		n = read(rfd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR) {
+			*err = -EINTR;
+			break;
+		}
+		if (n <= 0) {
+			*err = n < 0 ? -errno : -EPIPE;
+			break;
+		}
+		got += n;
+	}
+	pthread_join(t, NULL);
+	if (!*err && x.err)
+		*err = x.err;
+	return (double)total / 1e6 / ((double)(now_ns() - t0) / 1e9);
+}
+
+void fig_data(struct figure *f)
+{
+	struct pty p = { -1, -1 }, r = { -1, -1 };
+	uint32_t line, call = 0;
+	int fd = -1, dfd = -1, ret, err = 0;
+	double krx, ktx, urx, utx;
+	char buf[CHUNK];
+
+	ret = pty_open(&p);
+	if (!ret)
+		ret = pty_open(&r);
+	if (!ret)
+		ret = attach_line(p.slave, &line);
+	if (ret) {
+		fig_fail(f, "pty: %s", strerror(-ret));
+		goto out;
+	}
+	fd = ml_open(0);
+	if (fd < 0) {
+		fig_fail(f, "open: %s", strerror(-fd));
+		goto out;
+	}
+	ret = modem_connect(fd, line, p.master, &call);
+	if (ret) {
+		fig_fail(f, "call: %s", strerror(-ret));
+		goto out;
+	}
+	dfd = ml_call_data(fd, call, false);
+	if (dfd == -ENOTTY) {
+		fig_na(f, "MODEMLINE_IOC_CALL_DATA returns ENOTTY: this kernel module has "
+		       "no data path yet (issue 5)");
+		dfd = -1;
+		goto hangup;
+	}
+	if (dfd < 0) {
+		fig_fail(f, "CALL_DATA: %s", strerror(-dfd));
+		dfd = -1;
+		goto hangup;
+	}
+	/* Warm-up, then rounds alternating the order of the two sides. */
+	transfer(p.master, dfd, XFER_BYTES / 4, &err);
+	transfer(r.master, r.slave, XFER_BYTES / 4, &err);
+	for (int round = 0; round < 9 && !err; round++) {
+		if (round % 2) {
+			urx = transfer(r.master, r.slave, XFER_BYTES, &err);
+			utx = transfer(r.slave, r.master, XFER_BYTES, &err);
+			krx = transfer(p.master, dfd, XFER_BYTES, &err);
+			ktx = transfer(dfd, p.master, XFER_BYTES, &err);
+		} else {
+			krx = transfer(p.master, dfd, XFER_BYTES, &err);
+			ktx = transfer(dfd, p.master, XFER_BYTES, &err);
+			urx = transfer(r.master, r.slave, XFER_BYTES, &err);
+			utx = transfer(r.slave, r.master, XFER_BYTES, &err);
+		}
+		if (err)
+			break;
+		fig_abs(f, "data_rx", "MB/s", krx);
+		fig_abs(f, "data_tx", "MB/s", ktx);
+		fig_abs(f, "pty_rx", "MB/s", urx);
+		fig_abs(f, "pty_tx", "MB/s", utx);
+		/* The worse direction counts. */
+		fig_add(f, krx / urx < ktx / utx ? krx / urx : ktx / utx);
+	}
+	if (err)
+		fig_fail(f, "transfer: %s", strerror(-err));
+	fig_extra(f, ", \"chunk\": %d, \"bytes_per_transfer\": %ld, \"method\": \"rx: "
+		  "pty master -> data fd against raw pty master -> slave; tx: data fd -> "
+		  "master against slave -> master; a writer thread and a reader; each "
+		  "round's ratio is the worse direction's\"", CHUNK, XFER_BYTES);
+hangup:
+	if (modem_hangup(fd, p.master, call, NULL) == 0)
+		ml_deallocate(fd, call, false);
+out:
+	if (dfd >= 0) {
+		while (read(dfd, buf, sizeof(buf)) > 0)
+			;
+		close(dfd);
+	}
+	if (fd >= 0)
+		close(fd);
+	pty_close(&p);
+	pty_close(&r);
+}
