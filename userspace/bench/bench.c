@@ -234,6 +234,23 @@ static void json_num(FILE *o, double v)
 		fprintf(o, "%.6g", v);
 }
 
+static char clocksource[64] = "unknown";
+
+/* The guest's clocksource: jiffies-based ones tick every few ms. */
+static void read_clocksource(void)
+{
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
+
+	if (f) {
+		if (fgets(clocksource, sizeof(clocksource), f))
+			clocksource[strcspn(clocksource, "\n")] = '\0';
+		fclose(f);
+	}
+	if (strstr(clocksource, "jiffies"))
+		blog("warning: clocksource %s: CLOCK_MONOTONIC advances in ticks; "
+		     "boot with tsc=reliable (scripts/bench.sh does)", clocksource);
+}
+
 static void write_json(FILE *o, struct figure *figs, int n, double secs)
 {
 	struct utsname u;
@@ -241,6 +258,8 @@ static void write_json(FILE *o, struct figure *figs, int n, double secs)
 	uname(&u);
 	fprintf(o, "{\n  \"_meta\": {\"kernel\": ");
 	json_str(o, u.release);
+	fprintf(o, ", \"clocksource\": ");
+	json_str(o, clocksource);
 	fprintf(o, ", \"seconds\": %.1f, \"clock\": \"CLOCK_MONOTONIC\", "
 		"\"value\": \"median of the per-round ratios\"},\n", secs);
 	for (int i = 0; i < n; i++) {
@@ -375,6 +394,7 @@ int main(int argc, char **argv)
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	read_clocksource();
 	sigaction(SIGALRM, &(struct sigaction){ .sa_handler = on_alarm }, NULL);
 
 #define RUN(idx, call) do { \

@@ -41,6 +41,7 @@
 #define INIT		"ATE0V1Q0X4&C1&D2S0=0"
 #define NUMBER		"5551234"
 #define WAIT_MS		20000
+#define VLOG(...) do { if (verbose) blog(__VA_ARGS__); } while (0)
 
 /* ------------------------------------------------------------------ */
 /* modemsim                                                            */
@@ -176,12 +177,15 @@ static int kernel_cycle(void *p, long iters)
 
 	for (long i = 0; i < iters; i++) {
 		ret = dial_retry(k->fd, k->line, &call);
+		VLOG("kernel cycle: dial %d", ret);
 		if (!ret)
 			ret = wait_state_blocking(k->fd, call, MODEMLINE_STATE_CONNECTED);
+		VLOG("kernel cycle: connected %d", ret);
 		if (!ret)
 			ret = ml_drop(k->fd, call, false);
 		if (!ret)
 			ret = wait_state_blocking(k->fd, call, MODEMLINE_STATE_DISCONNECTED);
+		VLOG("kernel cycle: disconnected %d", ret);
 		if (!ret)
 			ret = ml_deallocate(k->fd, call, false);
 		if (ret)
@@ -205,6 +209,15 @@ static int uwrite(int fd, const char *s)
 	return n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
 }
 
+/* The first CR or LF in @buf, or NULL. */
+static char *line_end(char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\r' || buf[i] == '\n')
+			return buf + i;
+	return NULL;
+}
+
 /* Read lines until one starts with @want; echoes and others are skipped. */
 static int uexpect(struct ucycle *u, const char *want)
 {
@@ -212,14 +225,14 @@ static int uexpect(struct ucycle *u, const char *want)
 		char *cr;
 		ssize_t n;
 
-		while ((cr = memchr(u->buf, '\r', u->len)) ||
-		       (cr = memchr(u->buf, '\n', u->len))) {
+		while ((cr = line_end(u->buf, u->len))) {
 			size_t l = (size_t)(cr - u->buf);
 			bool hit = l >= strlen(want) && !strncmp(u->buf, want, strlen(want));
 			bool bad = (l == 5 && !strncmp(u->buf, "ERROR", 5)) ||
 				   (l == 10 && !strncmp(u->buf, "NO CARRIER", 10) &&
 				    strcmp(want, "NO CARRIER"));
 
+			VLOG("user cycle: line \"%.*s\"", (int)l, u->buf);
 			memmove(u->buf, cr + 1, u->len - l - 1);
 			u->len -= l + 1;
 			if (hit)
@@ -247,10 +260,12 @@ static int user_cycle(void *p, long iters)
 		ret = uwrite(u->tty, INIT "\r");
 		if (!ret)
 			ret = uexpect(u, "OK");
+		VLOG("user cycle: init %d", ret);
 		if (!ret)
 			ret = uwrite(u->tty, "ATD" NUMBER "\r");
 		if (!ret)
 			ret = uexpect(u, "CONNECT");
+		VLOG("user cycle: connect %d", ret);
 		if (ret)
 			return ret;
 		/* Hang up as the line discipline does on a tty without DTR. */
@@ -258,6 +273,7 @@ static int user_cycle(void *p, long iters)
 		ret = uwrite(u->tty, "+++");
 		if (!ret)
 			ret = uexpect(u, "OK");
+		VLOG("user cycle: escape %d", ret);
 		if (!ret)
 			ret = uwrite(u->tty, "ATH\r");
 		if (!ret)
@@ -463,6 +479,7 @@ void fig_event_latency(struct figure *f)
 				goto out;
 			}
 			ks[i] = (double)lat;
+			VLOG("event latency %llu ns", (unsigned long long)lat);
 		}
 		for (int i = 0; i < PTY_PER_ROUND; i++) {
 			t0 = now_ns();
