@@ -16,13 +16,18 @@
 #define MODEMLINE_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
 
-/* 6.6 made the ldisc receive_buf() flags u8 and its count size_t. */
+/*
+ * 6.6 made the ldisc receive_buf2() flags u8 and its count and result
+ * size_t; MODEMLINE_LDISC_FLAGS() gives the flags as u8 either way.
+ */
 #if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
-#define MODEMLINE_LDISC_RECEIVE_BUF(name) \
-	void (name)(struct tty_struct *tty, const u8 *cp, const u8 *fp, size_t count)
+#define MODEMLINE_LDISC_RECEIVE_BUF2(name) \
+	size_t (name)(struct tty_struct *tty, const u8 *cp, const u8 *fp, size_t count)
+#define MODEMLINE_LDISC_FLAGS(fp) (fp)
 #else
-#define MODEMLINE_LDISC_RECEIVE_BUF(name) \
-	void (name)(struct tty_struct *tty, const u8 *cp, const char *fp, int count)
+#define MODEMLINE_LDISC_RECEIVE_BUF2(name) \
+	int (name)(struct tty_struct *tty, const u8 *cp, const char *fp, int count)
+#define MODEMLINE_LDISC_FLAGS(fp) ((const u8 *)(fp))
 #endif
 
 /* 6.18 passed the test to KUnit parameter generators. */

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "stream.h"
 #include "tty.h"
 
 #define NUMBER		"5551234"
@@ -186,6 +187,36 @@ static void dial_drop(struct __test_metadata *_metadata, struct serial_line *s)
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
 }
 
+/* 1 MiB through the call's data descriptor and back, checked byte by byte. */
+static void echo_one_mib(struct __test_metadata *_metadata,
+			 struct serial_line *s)
+{
+	const size_t mib = 1024 * 1024;
+	struct modemline_call_info ci;
+	struct stream rd, wr;
+	__u32 call;
+	int dfd;
+
+	call = serial_connect(_metadata, s);
+	dfd = ml_call_data(s->ml, call, 0);
+	ASSERT_LE(0, dfd) TH_LOG("CALL_DATA: %s", strerror(-dfd));
+	ASSERT_EQ(0, stream_start(&rd, dfd, mib, false));
+	ASSERT_EQ(0, stream_start(&wr, dfd, mib, true));
+	ASSERT_EQ(0, pthread_join(wr.thread, NULL));
+	ASSERT_EQ(0, pthread_join(rd.thread, NULL));
+	EXPECT_EQ(0, wr.err);
+	EXPECT_EQ(0, rd.err);
+	EXPECT_EQ(mib, wr.done);
+	EXPECT_EQ(mib, rd.done);
+	EXPECT_EQ(-1, rd.bad) TH_LOG("first wrong byte at %ld", rd.bad);
+	ASSERT_EQ(0, ml_drop(s->ml, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+	EXPECT_EQ(mib, ci.rx_bytes);
+	EXPECT_EQ(mib, ci.tx_bytes);
+	EXPECT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
+	close(dfd);
+}
+
 FIXTURE(serial) {
 	struct serial_line s;
 };
@@ -206,6 +237,14 @@ TEST_F_TIMEOUT(serial, uart_dial_drop, 180)
 		SKIP(return, UART " missing (boot with vm.sh --uart)");
 	serial_up(_metadata, &self->s, UART);
 	dial_drop(_metadata, &self->s);
+}
+
+TEST_F_TIMEOUT(serial, uart_echo_one_mib, 600)
+{
+	if (access(UART, F_OK))
+		SKIP(return, UART " missing (boot with vm.sh --uart)");
+	serial_up(_metadata, &self->s, UART);
+	echo_one_mib(_metadata, &self->s);
 }
 
 TEST_F_TIMEOUT(serial, usb_dial_drop, 240)
