@@ -96,10 +96,10 @@ struct meaning {
  * per-operation entries come before the general ones.
  */
 static const struct meaning meanings[] = {
-	{ ML_OP_OPEN, ENOENT, "/dev/modemline does not exist: is the modemline module loaded? (modprobe modemline)" },
-	{ ML_OP_OPEN, ENXIO, "/dev/modemline has no driver behind it: is the modemline module loaded? (modprobe modemline)" },
-	{ ML_OP_OPEN, ENODEV, "/dev/modemline has no driver behind it: is the modemline module loaded? (modprobe modemline)" },
-	{ ML_OP_OPEN, EACCES, "no permission to open /dev/modemline: join the dialout group (or check the udev rule)" },
+	{ ML_OP_OPEN, ENOENT, "the device file does not exist: is the modemline module loaded? (modprobe modemline)" },
+	{ ML_OP_OPEN, ENXIO, "the device has no driver behind it: is the modemline module loaded? (modprobe modemline)" },
+	{ ML_OP_OPEN, ENODEV, "the device has no driver behind it: is the modemline module loaded? (modprobe modemline)" },
+	{ ML_OP_OPEN, EACCES, "permission denied: join the dialout group (or check the udev rule)" },
 	{ ML_OP_LINE_INFO, ENOENT, "no such line" },
 	{ ML_OP_SUBSCRIBE, ENOENT, "no such line" },
 	{ ML_OP_UNSUBSCRIBE, ENOENT, "not subscribed to this line, or no such line" },
