@@ -93,7 +93,8 @@ int cmd_batch(struct ctx *c, int argc, char **argv)
 		ignore = n > 0 && args[0][0] == '-' && args[0][1];
 		if (ignore)
 			args[0]++;
-		if (n > 0 && !c->json && !prompt) {
+		/* Show each command before its output; 'echo' lines are narration. */
+		if (n > 0 && !c->json && !prompt && strcmp(args[0], "echo")) {
 			int i;
 
 			fputs("> ", out);

@@ -126,9 +126,8 @@ void print_call(struct ctx *c, const struct modemline_call_info *i)
 		j_end();
 		return;
 	}
-	fprintf(out, "call %u on line %u: %s, %s %s\n", i->call, i->line_id,
-	       ml_state_name(i->state), ml_direction_name(i->direction),
-	       i->direction == MODEMLINE_DIR_INCOMING ? "from" : "to");
+	fprintf(out, "call %u on line %u: %s, %s\n", i->call, i->line_id,
+	       ml_state_name(i->state), ml_direction_name(i->direction));
 	fprintf(out, "  number    %s\n", *i->number ? i->number : "(unknown)");
 	if (i->state == MODEMLINE_STATE_DISCONNECTED)
 		fprintf(out, "  ended     by %s, reason %s\n", ml_origin_name(i->origin),
