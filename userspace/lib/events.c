@@ -199,6 +199,9 @@ int ml_wait_state(int fd, uint32_t call, uint32_t state, int timeout_ms,
 			last->origin = info.origin;
 			last->reason = info.reason;
 			last->rate = info.rate;
+			last->timestamp_ns = info.state == MODEMLINE_STATE_DISCONNECTED ?
+					     info.disconnected_ns : info.state == MODEMLINE_STATE_CONNECTED ?
+					     info.connected_ns : info.created_ns;
 		}
 		return (int)info.state;
 	}

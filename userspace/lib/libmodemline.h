@@ -71,7 +71,8 @@ int ml_next_event(int fd, struct modemline_event *ev, int timeout_ms);
  * Returns the state reached (@state or MODEMLINE_STATE_DISCONNECTED),
  * -ETIMEDOUT, -EINTR or -errno. The event that ended the wait goes to
  * *@last (may be NULL); if CALL_INFO shows the call already there, no
- * event is read and *@last is made from the record (seq 0).
+ * event is read and *@last is made from the record (seq 0, the timestamp
+ * of the state's record field).
  *
  * Nothing is lost: every other event read meanwhile (other calls, offers,
  * lines, this call's intermediate states) is kept in a queue of this

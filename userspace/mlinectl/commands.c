@@ -75,8 +75,8 @@ static int wait_for(struct ctx *c, uint32_t call, uint32_t state, int timeout_ms
 	snprintf(what, sizeof(what), "waiting for call %u to be %s", call, ml_state_name(state));
 	if (ret < 0)
 		return fail(c, ML_OP_EVENT, ret, what);
-	if (ev.seq)
-		print_event(c, &ev);
+	/* seq 0: the call was there already; the event is made from its record. */
+	print_event(c, &ev);
 	if ((uint32_t)ret == state)
 		return 0;
 	if (!ml_call_info(dev(c), call, &info)) {
