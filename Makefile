@@ -89,7 +89,8 @@ VERSION := 0.1.0
 DKMS_SRC = $(DESTDIR)/usr/src/modemline-$(VERSION)
 
 # Everything a user touches; DESTDIR stages it (the test installs into
-# build/stage). The module goes to /lib/modules/KREL/extra and depmod runs.
+# build/stage). The modules go to /lib/modules/KREL/extra/kmod (Kbuild keeps
+# the source directory; compressed as the kernel is configured) and depmod runs.
 install: modules userspace
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(abspath $(DESTDIR))) modules_install
@@ -100,8 +101,8 @@ install: modules userspace
 	$(if $(DESTDIR),,-udevadm control --reload-rules 2>/dev/null)
 
 uninstall:
-	rm -f $(MODDIR)/modemline.ko* $(MODDIR)/modemline_sim.ko* $(MODDIR)/modemline_test.ko*
-	-rmdir $(MODDIR) 2>/dev/null
+	rm -f $(MODDIR)/kmod/modemline.ko* $(MODDIR)/kmod/modemline_sim.ko*
+	-rmdir $(MODDIR)/kmod $(MODDIR) 2>/dev/null
 	depmod -a $(if $(DESTDIR),-b $(abspath $(DESTDIR))) $(KREL)
 	rm -f $(DESTDIR)$(UDEVDIR)/60-modemline.rules
 	rm -f $(DESTDIR)$(PREFIX)/include/linux/modemline.h

@@ -30,8 +30,8 @@ mk() { make -C "$ML_TOP" KDIR="$kdir" DESTDIR="$stage" PREFIX=$prefix "$@" >>"$l
 echo "1..12"
 mk install; ok $? "make install DESTDIR=$stage"
 files=(
-	"lib/modules/$krel/extra/modemline.ko"
-	"lib/modules/$krel/extra/modemline_sim.ko"
+	"lib/modules/$krel/extra/kmod/modemline.ko"
+	"lib/modules/$krel/extra/kmod/modemline_sim.ko"
 	"etc/udev/rules.d/60-modemline.rules"
 	"$prefix/include/linux/modemline.h"
 	"$prefix/include/libmodemline.h"
@@ -45,12 +45,13 @@ files=(
 )
 missing=
 for f in "${files[@]}"; do
-	[ -e "$stage/${f#/}" ] || missing+=" $f"
+	# Modules are compressed as the kernel is configured (.ko.xz on Debian).
+	compgen -G "$stage/${f#/}*" >/dev/null || missing+=" $f"
 done
 [ -z "$missing" ] || echo "# missing:$missing"
 ok "$([ -z "$missing" ]; echo $?)" "every file is installed"
-grep -q "extra/modemline.ko:" "$stage/lib/modules/$krel/modules.dep" 2>/dev/null
-ok $? "depmod indexed extra/modemline.ko"
+grep -q "^extra/kmod/modemline.ko[.a-z]*:" "$stage/lib/modules/$krel/modules.dep" 2>/dev/null
+ok $? "depmod indexed extra/kmod/modemline.ko"
 grep -q 'KERNEL=="modemline".*MODE="0660".*GROUP="dialout"' \
 	"$stage/etc/udev/rules.d/60-modemline.rules" 2>/dev/null
 ok $? "udev rule: /dev/modemline 0660 root:dialout"
