@@ -77,6 +77,10 @@ vm: deps userspace selftests
 demo: deps userspace
 	scripts/demo.sh
 
+# The test of 'make demo': one TAP case per narrated step.
+demo-check: deps userspace
+	scripts/demo-check.sh
+
 bench:
 	@echo "make bench: not built yet. The benchmarks (issue 7) need the data"
 	@echo "path and the tty transport (issues 4 and 5)."
@@ -137,4 +141,4 @@ clean:
 
 .PHONY: all modules kdir modules-vm sparse userspace selftests deps check \
 	compat check-harness vm demo bench install uninstall dkms-source dkms-check \
-	install-check clean
+	install-check demo-check clean
