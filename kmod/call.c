@@ -83,6 +83,11 @@ struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 	call = kmem_cache_zalloc(modemline_call_cache, GFP_KERNEL);
 	if (!call)
 		return NULL;
+	/* Allocated here, charged to the caller, so DIAL can fail cleanly. */
+	if (kfifo_alloc(&call->rx, MODEMLINE_DATA_RX_SIZE, GFP_KERNEL_ACCOUNT)) {
+		kmem_cache_free(modemline_call_cache, call);
+		return NULL;
+	}
 	kref_init(&call->ref);
 	kref_get(&line->ref);
 	call->line = line;
@@ -97,6 +102,7 @@ static void modemline_call_release(struct kref *ref)
 {
 	struct modemline_call *call = container_of(ref, struct modemline_call, ref);
 
+	kfifo_free(&call->rx);
 	modemline_line_put(call->line);
 	kmem_cache_free(modemline_call_cache, call);
 }
@@ -183,18 +189,20 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 		if (!call->connected_ns)
 			line->calls_failed++;
 		cancel_delayed_work(&line->timeout);
+		modemline_data_call_ended(call);
 		break;
 	}
 	call->state = next;
+	modemline_data_call_changed(call);
 	trace_modemline_call_state(line->id, call->handle, old, next,
 				   call->origin, call->reason);
 	pr_debug("line %u call %u: state %u -> %u (origin %u reason %u)\n",
 		 line->id, call->handle, old, next, call->origin, call->reason);
 	modemline_call_notify(call, now);
+	wake_up_all(&call->wait);
 
 	if (next != DISCONNECTED)
 		return NULL;
-	wake_up_all(&call->wait);
 	line->active = NULL;
 	return call;
 }
@@ -284,7 +292,7 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_call_start);
 void modemline_call_drop(struct modemline_call *call)
 {
 	struct modemline_line *line = call->line;
-	bool hangup;
+	bool hangup, resume;
 	u32 old;
 
 	mutex_lock(&line->ctl);
@@ -293,10 +301,16 @@ void modemline_call_drop(struct modemline_call *call)
 	modemline_call_input(call, MODEMLINE_IN_DROP, MODEMLINE_ORIGIN_LOCAL,
 			     MODEMLINE_REASON_NORMAL, 0, NULL);
 	hangup = old != DISCONNECTING && call->state == DISCONNECTING;
+	/* What the modem still sends is discarded now: let it come. */
+	resume = hangup && call->rx_stalled;
+	if (resume)
+		call->rx_stalled = false;
 	spin_unlock(&line->lock);
 	/* The line's ctl mutex keeps it alive and this call its active one. */
 	if (hangup)
 		line->ops->hangup(line);
+	if (resume)
+		line->ops->rx_resume(line);
 	mutex_unlock(&line->ctl);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_drop);

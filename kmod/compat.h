@@ -16,13 +16,20 @@
 #define MODEMLINE_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
 
-/* 6.6 made the ldisc receive_buf() flags u8 and its count size_t. */
+/*
+ * 6.6 made the ldisc receive_buf2() flags u8 and its count and result
+ * size_t. @name returns what the body, given u8 flags, returns.
+ */
 #if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
-#define MODEMLINE_LDISC_RECEIVE_BUF(name) \
-	void (name)(struct tty_struct *tty, const u8 *cp, const u8 *fp, size_t count)
+#define MODEMLINE_LDISC_RECEIVE_BUF2(name, body) \
+	static size_t (name)(struct tty_struct *tty, const u8 *cp, \
+			     const u8 *fp, size_t count) \
+	{ return body(tty, cp, fp, count); }
 #else
-#define MODEMLINE_LDISC_RECEIVE_BUF(name) \
-	void (name)(struct tty_struct *tty, const u8 *cp, const char *fp, int count)
+#define MODEMLINE_LDISC_RECEIVE_BUF2(name, body) \
+	static int (name)(struct tty_struct *tty, const u8 *cp, \
+			  const char *fp, int count) \
+	{ return body(tty, cp, (const u8 *)fp, count); }
 #endif
 
 /* 6.18 passed the test to KUnit parameter generators. */

@@ -318,6 +318,8 @@ static long modemline_ioctl(struct file *file, unsigned int cmd,
 		return modemline_ioc_call_info(client, argp);
 	case MODEMLINE_IOC_CALL_LIST:
 		return modemline_ioc_id_list(argp, client, modemline_fill_calls);
+	case MODEMLINE_IOC_CALL_DATA:
+		return modemline_ioc_call_data(client, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -7,10 +7,19 @@
  * pty master closed, USB unplug) or detaching removes it. The AT engine
  * (at.c) does the talking; this file moves its bytes and runs its timer.
  *
- * Contexts: receive_buf runs in the tty's flush work; write_wakeup and
+ * Data mode: received bytes go to the core only as far as the connected
+ * call has room (modemline_line_rx_room()); the rest stays in the tty's
+ * buffer, which the driver then stops filling (the pty writer blocks; a
+ * UART or USB adapter is throttled, RTS or XOFF as its termios say), and
+ * the core's rx_resume op lets it flow again. Written bytes go to the
+ * tty as far as it has room; write_wakeup tells the core when it has
+ * more.
+ *
+ * Contexts: receive_buf2 runs in the tty's flush work; write_wakeup and
  * dcd_change may run in hard IRQ context and only schedule work; ops
  * come from the core under the line's ctl mutex. Lock order: line->ctl,
- * then mlt->lock, then the core's spinlocks (the engine's callbacks).
+ * then mlt->lock, then the core's spinlocks (the engine's callbacks);
+ * the tty's termios_rwsem and throttle_mutex are taken without mlt->lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,12 +35,16 @@
 #include "at.h"
 
 #define MLT_TX_SIZE	256	/* longest command burst: init + ATD + number */
+/* Data bytes the engine may hold back and release later, see at.h. */
+#define MLT_RX_RESERVE	sizeof_field(struct modemline_at, held)
 
 struct modemline_tty {
 	struct tty_struct *tty;
 	struct modemline_line *line;
 	unsigned long flags;
 #define MLT_REMOVED	0		/* the line was removed (once) */
+#define MLT_RX_HELD	1		/* bytes left in the tty for want of room */
+#define MLT_THROTTLED	2		/* we throttled the tty */
 	/* Protects @at, @config, @tx, @txlen, @timer_deadline and @carrier. */
 	struct mutex lock;
 	struct modemline_at at;
@@ -43,6 +56,7 @@ struct modemline_tty {
 	struct delayed_work timer;	/* the engine's timer */
 	struct work_struct tx_work;	/* write_wakeup: send the rest */
 	struct work_struct dcd_work;	/* dcd_change: tell the engine */
+	struct work_struct rx_work;	/* rx_resume: let received bytes flow */
 };
 
 /* Write what is queued; the tty calls write_wakeup when it has room. */
@@ -105,9 +119,10 @@ static void mlt_at_arm_timer(void *ctx, unsigned int ms)
 	mod_delayed_work(system_wq, &mlt->timer, delay);
 }
 
-/* Data-mode bytes: discarded until calls get a data stream (issue 5). */
+/* Data-mode bytes; mlt_rx_span() made sure the call has room for them. */
 static void mlt_at_data(void *ctx, const u8 *buf, size_t len)
 {
+	modemline_line_data(((struct modemline_tty *)ctx)->line, buf, len);
 }
 
 static void mlt_at_connected(void *ctx, u32 rate, const char *result)
@@ -167,6 +182,41 @@ static void mlt_tx_work(struct work_struct *work)
 	mutex_lock(&mlt->lock);
 	mlt_tx_flush(mlt);
 	mutex_unlock(&mlt->lock);
+	modemline_line_tx_ready(mlt->line);
+}
+
+/*
+ * What the tty core's tty_throttle_safe() does for N_TTY (it is not
+ * exported): ask the driver to stop the other side sending.
+ */
+static void mlt_throttle(struct modemline_tty *mlt)
+{
+	struct tty_struct *tty = mlt->tty;
+
+	down_read(&tty->termios_rwsem);
+	mutex_lock(&tty->throttle_mutex);
+	if (!test_and_set_bit(TTY_THROTTLED, &tty->flags)) {
+		set_bit(MLT_THROTTLED, &mlt->flags);
+		if (tty->ops->throttle)
+			tty->ops->throttle(tty);
+	}
+	mutex_unlock(&tty->throttle_mutex);
+	up_read(&tty->termios_rwsem);
+}
+
+static void mlt_rx_work(struct work_struct *work)
+{
+	struct modemline_tty *mlt = container_of(work, struct modemline_tty,
+						 rx_work);
+	struct tty_struct *tty = mlt->tty;
+
+	if (test_and_clear_bit(MLT_THROTTLED, &mlt->flags))
+		tty_unthrottle(tty);
+	/*
+	 * Run the tty's flush work again for the bytes it holds, as N_TTY
+	 * does with tty_buffer_restart_work() (not exported either).
+	 */
+	queue_work(system_unbound_wq, &tty->port->buf.work);
 }
 
 static void mlt_dcd_work(struct work_struct *work)
@@ -225,14 +275,48 @@ static void mlt_hangup_call(struct modemline_line *line)
 	struct modemline_tty *mlt = modemline_line_priv(line);
 
 	mutex_lock(&mlt->lock);
+	/*
+	 * Data still queued for the modem would follow us into the hang-up:
+	 * the escape needs the line silent, and the call is over anyway.
+	 */
+	if (mlt->at.phase == MODEMLINE_AT_DATA)
+		tty_driver_flush_buffer(mlt->tty);
 	modemline_at_hangup(&mlt->at);
 	mutex_unlock(&mlt->lock);
+}
+
+static ssize_t mlt_write(struct modemline_line *line, const u8 *buf,
+			 size_t len)
+{
+	struct modemline_tty *mlt = modemline_line_priv(line);
+	struct tty_struct *tty = mlt->tty;
+	ssize_t n = -EPIPE;
+
+	mutex_lock(&mlt->lock);
+	/* Commands still queued (none in data mode) go first. */
+	if (mlt->at.phase == MODEMLINE_AT_DATA && !mlt->txlen) {
+		/* Before writing, so that no wake-up for this write is lost. */
+		set_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+		n = tty->ops->write(tty, buf, min_t(size_t, len, INT_MAX));
+		n = max_t(ssize_t, n, 0);
+	}
+	mutex_unlock(&mlt->lock);
+	return n;
+}
+
+static void mlt_rx_resume(struct modemline_line *line)
+{
+	struct modemline_tty *mlt = modemline_line_priv(line);
+
+	schedule_work(&mlt->rx_work);
 }
 
 static const struct modemline_line_ops mlt_line_ops = {
 	.dial = mlt_dial,
 	.answer = mlt_answer,
 	.hangup = mlt_hangup_call,
+	.write = mlt_write,
+	.rx_resume = mlt_rx_resume,
 };
 
 static int mlt_open(struct tty_struct *tty)
@@ -254,6 +338,7 @@ static int mlt_open(struct tty_struct *tty)
 	INIT_DELAYED_WORK(&mlt->timer, mlt_timer_work);
 	INIT_WORK(&mlt->tx_work, mlt_tx_work);
 	INIT_WORK(&mlt->dcd_work, mlt_dcd_work);
+	INIT_WORK(&mlt->rx_work, mlt_rx_work);
 	modemline_at_init(&mlt->at, &mlt_at_ops, mlt);
 	mlt->at.has_dtr = !!tty->ops->tiocmset;
 	strscpy(mlt->config.init, mlt->at.init, sizeof(mlt->config.init));
@@ -269,7 +354,6 @@ static int mlt_open(struct tty_struct *tty)
 	}
 	/* Set before the line is visible: ops may run as soon as it is. */
 	tty->disc_data = mlt;
-	tty->receive_room = 65536;
 	err = modemline_line_register(mlt->line);
 	if (err)
 		goto put;
@@ -316,29 +400,82 @@ static void mlt_close(struct tty_struct *tty)
 	cancel_delayed_work_sync(&mlt->timer);
 	cancel_work_sync(&mlt->tx_work);
 	cancel_work_sync(&mlt->dcd_work);
+	cancel_work_sync(&mlt->rx_work);
+	/* A tty we throttled goes back to its next discipline flowing. */
+	if (test_and_clear_bit(MLT_THROTTLED, &mlt->flags))
+		tty_unthrottle(tty);
 	tty->disc_data = NULL;
 	modemline_line_put(mlt->line);
 	mutex_destroy(&mlt->lock);
 	kfree(mlt);
 }
 
-static MODEMLINE_LDISC_RECEIVE_BUF(mlt_receive_buf)
+/*
+ * How many of the @len bytes at @cp the engine may take in one go: up to
+ * the next flagged byte; in command mode up to the end of the line, since
+ * a CONNECT turns what follows into data; in data mode as many as the
+ * call has room for, keeping room for what the engine holds back. 0 when
+ * the call is full.
+ */
+static size_t mlt_rx_span(struct modemline_tty *mlt, const u8 *cp,
+			  const u8 *fp, size_t len)
+{
+	size_t n, room;
+
+	for (n = 0; n < len && (!fp || fp[n] == TTY_NORMAL); n++) {
+		if (mlt->at.phase != MODEMLINE_AT_DATA &&
+		    (cp[n] == '\r' || cp[n] == '\n'))
+			return n + 1;
+	}
+	if (mlt->at.phase != MODEMLINE_AT_DATA)
+		return n;
+	room = modemline_line_rx_room(mlt->line, MLT_RX_RESERVE + 1);
+	if (room <= MLT_RX_RESERVE)
+		return 0;
+	return min(n, room - MLT_RX_RESERVE);
+}
+
+static size_t mlt_receive(struct tty_struct *tty, const u8 *cp, const u8 *fp,
+			  size_t count)
 {
 	struct modemline_tty *mlt = tty->disc_data;
 	u64 now = mlt_now_ms();
-	size_t i, start = 0;
+	size_t n, done = 0;
 
 	mutex_lock(&mlt->lock);
-	/* Bytes with a parity, framing or overrun flag are line noise. */
-	for (i = 0; fp && i < count; i++) {
-		if (fp[i] == TTY_NORMAL)
+	/* Bytes that waited in the tty for room did not follow silence. */
+	if (test_and_clear_bit(MLT_RX_HELD, &mlt->flags))
+		mlt->at.last_rx_ms = now;
+	while (done < count) {
+		/* Bytes with a parity, framing or overrun flag are line noise. */
+		if (fp && fp[done] != TTY_NORMAL) {
+			done++;
 			continue;
-		modemline_at_input(&mlt->at, cp + start, i - start, now);
-		start = i + 1;
+		}
+		n = mlt_rx_span(mlt, cp + done, fp ? fp + done : NULL,
+				count - done);
+		if (!n) {
+			set_bit(MLT_RX_HELD, &mlt->flags);
+			break;
+		}
+		modemline_at_input(&mlt->at, cp + done, n, now);
+		done += n;
 	}
-	modemline_at_input(&mlt->at, cp + start, count - start, now);
 	mutex_unlock(&mlt->lock);
+	if (done < count) {
+		mlt_throttle(mlt);
+	} else {
+		/*
+		 * As ppp_async and hci_ldisc do: the driver may send again
+		 * (a pty wakes its master's writers only here).
+		 */
+		clear_bit(MLT_THROTTLED, &mlt->flags);
+		tty_unthrottle(tty);
+	}
+	return done;
 }
+
+MODEMLINE_LDISC_RECEIVE_BUF2(mlt_receive_buf2, mlt_receive)
 
 static void mlt_write_wakeup(struct tty_struct *tty)
 {
@@ -417,7 +554,7 @@ static struct tty_ldisc_ops mlt_ldisc = {
 	.close = mlt_close,
 	.hangup = mlt_hangup,
 	.ioctl = mlt_ioctl,
-	.receive_buf = mlt_receive_buf,
+	.receive_buf2 = mlt_receive_buf2,
 	.write_wakeup = mlt_write_wakeup,
 	.dcd_change = mlt_dcd_change,
 };

@@ -29,6 +29,13 @@ struct modemline_line;
  * @hangup: end the current call from this side. The transport reports
  *          completion with modemline_line_ended(); if it never does, the
  *          core gives up after hangup_timeout_ms.
+ * @write:  send up to @len data bytes of the connected call. Returns how
+ *          many were taken, 0 if none fit now (the transport then calls
+ *          modemline_line_tx_ready() once it can take more), or -EPIPE
+ *          if the modem has left data mode.
+ * @rx_resume: the connected call has room again for received bytes after
+ *          modemline_line_rx_room() or modemline_line_data() found too
+ *          little, or it stopped needing it (local drop): take them again.
  *
  * Called in process context without core spinlocks held; they may sleep
  * but should not block for long.
@@ -37,6 +44,8 @@ struct modemline_line_ops {
 	int (*dial)(struct modemline_line *line, const char *number);
 	int (*answer)(struct modemline_line *line);
 	void (*hangup)(struct modemline_line *line);
+	ssize_t (*write)(struct modemline_line *line, const u8 *buf, size_t len);
+	void (*rx_resume)(struct modemline_line *line);
 };
 
 struct modemline_line *modemline_line_create(const struct modemline_line_ops *ops,
@@ -58,5 +67,9 @@ void modemline_line_ended(struct modemline_line *line, u32 origin, u32 reason,
 			  const char *result);
 void modemline_line_offer(struct modemline_line *line, const char *number);
 void modemline_line_offer_end(struct modemline_line *line);
+size_t modemline_line_rx_room(struct modemline_line *line, size_t need);
+size_t modemline_line_data(struct modemline_line *line, const u8 *buf,
+			   size_t len);
+void modemline_line_tx_ready(struct modemline_line *line);
 
 #endif /* _MODEMLINE_LINE_H */

@@ -14,6 +14,7 @@
 #ifndef _MODEMLINE_H
 #define _MODEMLINE_H
 
+#include <linux/kfifo.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -66,7 +67,11 @@ struct modemline_call {
 	struct modemline_line *line;	/* holds a reference, constant */
 	u32 handle;			/* constant once the call is started */
 	u32 direction;			/* constant */
-	wait_queue_head_t wait;		/* woken when DISCONNECTED */
+	/*
+	 * Woken at every state change, when received data arrives and when
+	 * the transport takes more data (see data.c).
+	 */
+	wait_queue_head_t wait;
 	/* line->lock: */
 	struct modemline_client *client;	/* owner, NULL once released */
 	u32 state;
@@ -82,7 +87,20 @@ struct modemline_call {
 	u64 tx_bytes;
 	char number[MODEMLINE_NUMBER_LEN];
 	char result[MODEMLINE_RESULT_LEN];
+	/*
+	 * The data stream (data.c), line->lock too, except that the data
+	 * file's reader takes bytes out of @rx without it (a kfifo with one
+	 * writer and one reader needs no lock between the two).
+	 */
+	struct kfifo rx;		/* received bytes; freed once not needed */
+	bool data_open;			/* a data file is open */
+	bool rx_stalled;		/* the transport was refused room */
+	bool tx_blocked;		/* the last write was not taken whole */
+	u32 tx_seq;			/* bumped when a writer should retry */
 };
+
+/* Received bytes a call buffers for its data file. */
+#define MODEMLINE_DATA_RX_SIZE	4096
 
 /* A bounded queue of events for one open file. */
 struct modemline_evq {
@@ -163,6 +181,12 @@ void modemline_evq_consume(struct modemline_evq *q);
 bool modemline_evq_empty(struct modemline_evq *q);
 void modemline_client_event(struct modemline_client *client,
 			    struct modemline_event *ev);
+
+/* data.c */
+long modemline_ioc_call_data(struct modemline_client *client,
+			     void __user *argp);
+void modemline_data_call_ended(struct modemline_call *call);
+void modemline_data_call_changed(struct modemline_call *call);
 
 /* ldisc.c */
 int modemline_ldisc_init(void);

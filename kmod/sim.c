@@ -16,6 +16,8 @@
  *     carrier_lost         carrier drops without a result code
  *     ring [NUMBER]        one RING, with caller id
  *     ring_stop            the caller gives up
+ *     data echo|sink       what the modem does with written data: send it
+ *                          back as received data, or swallow it (default)
  *     remove               the modem disappears (later commands: -ENODEV)
  *
  * Unloading the module removes every line with reason SHUTDOWN.
@@ -58,6 +60,7 @@ struct sim_line {
 	struct sim_outcome answer;
 	struct sim_outcome pending;	/* the attempt in progress */
 	u32 hangup_delay_ms;
+	bool echo;			/* data written comes back */
 	struct delayed_work outcome;	/* delivers @pending */
 	struct delayed_work hangup_done;	/* completes a local hang-up */
 	struct work_struct remove;	/* "remove" cannot free its own file */
@@ -141,10 +144,30 @@ static void sim_hangup(struct modemline_line *line)
 	mod_delayed_work(system_wq, &sim->hangup_done, msecs_to_jiffies(delay));
 }
 
+/* An echo takes what the call has room for; the rest waits for rx_resume. */
+static ssize_t sim_write(struct modemline_line *line, const u8 *buf, size_t len)
+{
+	struct sim_line *sim = modemline_line_priv(line);
+	bool echo;
+
+	spin_lock(&sim->lock);
+	echo = sim->echo;
+	spin_unlock(&sim->lock);
+	return echo ? modemline_line_data(line, buf, len) : len;
+}
+
+/* Room for received bytes is room for the echo: the writer may go on. */
+static void sim_rx_resume(struct modemline_line *line)
+{
+	modemline_line_tx_ready(line);
+}
+
 static const struct modemline_line_ops sim_ops = {
 	.dial = sim_dial,
 	.answer = sim_answer,
 	.hangup = sim_hangup,
+	.write = sim_write,
+	.rx_resume = sim_rx_resume,
 };
 
 /* Parse "connect DELAY RATE", "silent" or "<failure> DELAY". */
@@ -235,6 +258,14 @@ static int sim_command(struct sim_line *sim, char *cmd)
 			return -EINVAL;
 		spin_lock(&sim->lock);
 		sim->hangup_delay_ms = ms;
+		spin_unlock(&sim->lock);
+		return 0;
+	}
+	if (!strcmp(word, "data")) {
+		if (!cmd || (strcmp(cmd, "echo") && strcmp(cmd, "sink")))
+			return -EINVAL;
+		spin_lock(&sim->lock);
+		sim->echo = !strcmp(cmd, "echo");
 		spin_unlock(&sim->lock);
 		return 0;
 	}

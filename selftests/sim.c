@@ -116,6 +116,14 @@ int ml_drop(int fd, __u32 call, __u32 flags)
 	return ml_ioctl(fd, MODEMLINE_IOC_DROP, &op);
 }
 
+int ml_call_data(int fd, __u32 call, __u32 flags)
+{
+	struct modemline_call_data d = { .call = call, .flags = flags };
+	int ret = ml_ioctl(fd, MODEMLINE_IOC_CALL_DATA, &d);
+
+	return ret ? ret : d.fd;
+}
+
 int ml_deallocate(int fd, __u32 call, __u32 flags)
 {
 	struct modemline_call_op op = { .call = call, .flags = flags };

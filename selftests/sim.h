@@ -50,6 +50,8 @@ int ml_dial_retry(int fd, __u32 line_id, const char *number,
 int ml_answer(int fd, __u32 line_id, __u32 *call);
 int ml_drop(int fd, __u32 call, __u32 flags);
 int ml_deallocate(int fd, __u32 call, __u32 flags);
+/* CALL_DATA: the call's data descriptor, or -errno. */
+int ml_call_data(int fd, __u32 call, __u32 flags);
 /* CALL_INFO into @info, which is poisoned with ML_POISON first. */
 int ml_call_info(int fd, __u32 call, struct modemline_call_info *info);
 /* LINE_INFO into @info, which is poisoned with ML_POISON first. */

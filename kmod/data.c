@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modemline data stream: the bytes a connected call carries, read and
+ * written through a file descriptor of its own (CALL_DATA).
+ *
+ * Received bytes go into the call's bounded ring (call->rx) and wait for
+ * the data file's reader. A transport asks for room before it hands bytes
+ * over; when there is too little it stops taking bytes from its device
+ * and the core calls its rx_resume op once the reader has freed half the
+ * ring, so nothing is dropped and nothing grows. Written bytes go to the
+ * transport's write op under the line's ctl mutex; a transport that takes
+ * fewer than offered calls modemline_line_tx_ready() when it can take
+ * more, and the writer tries again.
+ *
+ * The data file holds a reference on its call: the call's record and
+ * ring outlive DEALLOCATE and the close of /dev/modemline while the data
+ * file is open, and the line object outlives the line's removal. Once the
+ * call has ended the file reads what is left, then end of file.
+ *
+ * The ring is written under line->lock by the transport (one writer at a
+ * time) and read without it by the data file's reader (one at a time,
+ * under read_lock): a kfifo needs no lock between its one writer and its
+ * one reader. It is freed under line->lock once the call has ended, no
+ * data file is open and no unread byte is left, so never under a reader
+ * and never with something in it (until the call itself is released).
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "modemline.h"
+
+/* Bytes copied from a writer per call into the transport. */
+#define MODEMLINE_DATA_TX_CHUNK	2048
+
+struct modemline_data_file {
+	struct modemline_call *call;	/* holds a reference */
+	struct mutex read_lock;		/* one reader takes bytes at a time */
+	struct mutex write_lock;	/* @tx and the order of writes */
+	u8 tx[MODEMLINE_DATA_TX_CHUNK];
+};
+
+static bool modemline_data_ended_locked(struct modemline_call *call)
+{
+	return call->state >= MODEMLINE_STATE_DISCONNECTING;
+}
+
+/* The connected call of @line, or NULL; line->lock must be held. */
+static struct modemline_call *modemline_data_call_locked(struct modemline_line *line)
+{
+	struct modemline_call *call = line->active;
+
+	lockdep_assert_held(&line->lock);
+	return call && call->state == MODEMLINE_STATE_CONNECTED ? call : NULL;
+}
+
+/**
+ * modemline_line_rx_room - how many received bytes the line can take
+ * @line: the line
+ * @need: the least the transport can use
+ *
+ * Return: the room in the connected call's ring, or SIZE_MAX if there is
+ * no connected call (what arrives then is discarded). If the room is less
+ * than @need, the core calls the rx_resume op once there is more.
+ */
+size_t modemline_line_rx_room(struct modemline_line *line, size_t need)
+{
+	struct modemline_call *call;
+	size_t room = SIZE_MAX;
+
+	spin_lock(&line->lock);
+	call = modemline_data_call_locked(line);
+	if (call) {
+		room = kfifo_avail(&call->rx);
+		if (room < need)
+			call->rx_stalled = true;
+	}
+	spin_unlock(&line->lock);
+	return room;
+}
+EXPORT_SYMBOL_GPL(modemline_line_rx_room);
+
+/**
+ * modemline_line_data - bytes the modem received from the other side
+ * @line: the line
+ * @buf:  the bytes
+ * @len:  how many
+ *
+ * Return: how many were taken: all of them when no call is connected
+ * (they are discarded); fewer when the ring is full, in which case the
+ * core calls the rx_resume op once there is room.
+ */
+size_t modemline_line_data(struct modemline_line *line, const u8 *buf,
+			   size_t len)
+{
+	struct modemline_call *call;
+	size_t n = len;
+
+	spin_lock(&line->lock);
+	call = modemline_data_call_locked(line);
+	if (call) {
+		n = kfifo_in(&call->rx, buf, len);
+		if (n < len)
+			call->rx_stalled = true;
+		if (n)
+			wake_up_interruptible_poll(&call->wait, EPOLLIN | EPOLLRDNORM);
+	}
+	spin_unlock(&line->lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(modemline_line_data);
+
+/*
+ * The transport can take data again. It may say so while a write is still
+ * deciding that it was not taken whole: the new tx_seq tells that write.
+ */
+void modemline_line_tx_ready(struct modemline_line *line)
+{
+	struct modemline_call *call;
+
+	spin_lock(&line->lock);
+	call = modemline_data_call_locked(line);
+	if (call) {
+		call->tx_blocked = false;
+		call->tx_seq++;
+		wake_up_interruptible_poll(&call->wait, EPOLLOUT | EPOLLWRNORM);
+	}
+	spin_unlock(&line->lock);
+}
+EXPORT_SYMBOL_GPL(modemline_line_tx_ready);
+
+/*
+ * The call changed state (line->lock held): writers waiting for it to
+ * connect, or to learn that it ended, try again.
+ */
+void modemline_data_call_changed(struct modemline_call *call)
+{
+	lockdep_assert_held(&call->line->lock);
+	call->tx_seq++;
+}
+
+/*
+ * The call reached DISCONNECTED (line->lock held). Without a data file
+ * and without unread bytes its ring is not needed any more.
+ */
+void modemline_data_call_ended(struct modemline_call *call)
+{
+	lockdep_assert_held(&call->line->lock);
+	if (!call->data_open && kfifo_is_empty(&call->rx))
+		kfifo_free(&call->rx);
+}
+
+/* Let the transport deliver again, if @call is still its connected call. */
+static void modemline_data_rx_resume(struct modemline_call *call)
+{
+	struct modemline_line *line = call->line;
+
+	mutex_lock(&line->ctl);
+	if (!line->dead && line->active == call)
+		line->ops->rx_resume(line);
+	mutex_unlock(&line->ctl);
+}
+
+/*
+ * Send up to @len bytes. *@seq gets the call's tx_seq from before the
+ * attempt, for the writer to wait on. Returns the bytes taken, 0 if none
+ * fit, -EAGAIN if the call has not connected yet, -EPIPE if it ended.
+ */
+static ssize_t modemline_data_send(struct modemline_call *call, const u8 *buf,
+				   size_t len, u32 *seq)
+{
+	struct modemline_line *line = call->line;
+	ssize_t n;
+	u32 state;
+
+	/* ctl: the line is not removed, and so its transport alive, meanwhile. */
+	mutex_lock(&line->ctl);
+	spin_lock(&line->lock);
+	state = call->state;
+	*seq = call->tx_seq;
+	spin_unlock(&line->lock);
+	if (state != MODEMLINE_STATE_CONNECTED) {
+		n = state < MODEMLINE_STATE_CONNECTED ? -EAGAIN : -EPIPE;
+		goto out;
+	}
+	n = line->ops->write(line, buf, len);
+	spin_lock(&line->lock);
+	if (n > 0)
+		call->tx_bytes += n;
+	/* Unless the transport made room meanwhile, wait for it to. */
+	call->tx_blocked = n >= 0 && (size_t)n < len && call->tx_seq == *seq;
+	spin_unlock(&line->lock);
+out:
+	mutex_unlock(&line->ctl);
+	return n;
+}
+
+static bool modemline_data_tx_moved(struct modemline_call *call, u32 seq)
+{
+	return READ_ONCE(call->tx_seq) != seq;
+}
+
+static ssize_t modemline_data_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct modemline_data_file *df = file->private_data;
+	struct modemline_call *call = df->call;
+	size_t done = 0, len;
+	ssize_t n, err = 0;
+	u32 seq;
+
+	if (mutex_lock_interruptible(&df->write_lock))
+		return -ERESTARTSYS;
+	while (done < count) {
+		len = min(count - done, sizeof(df->tx));
+		if (copy_from_user(df->tx, ubuf + done, len)) {
+			err = -EFAULT;
+			break;
+		}
+		n = modemline_data_send(call, df->tx, len, &seq);
+		if (n > 0) {
+			done += n;
+			continue;
+		}
+		if (n && n != -EAGAIN) {
+			err = n;
+			break;
+		}
+		/* Full, or not connected yet: wait for a change. */
+		if (file->f_flags & O_NONBLOCK) {
+			err = -EAGAIN;
+			break;
+		}
+		err = wait_event_interruptible(call->wait,
+					       modemline_data_tx_moved(call, seq));
+		if (err)
+			break;
+	}
+	mutex_unlock(&df->write_lock);
+	return done ? done : err;
+}
+
+/* Bytes ready to read, and whether the call has ended, seen together. */
+static unsigned int modemline_data_readable(struct modemline_call *call,
+					    bool *ended)
+{
+	unsigned int len;
+
+	spin_lock(&call->line->lock);
+	*ended = modemline_data_ended_locked(call);
+	len = kfifo_len(&call->rx);
+	spin_unlock(&call->line->lock);
+	return len;
+}
+
+static bool modemline_data_can_read(struct modemline_call *call)
+{
+	bool ended;
+
+	return modemline_data_readable(call, &ended) || ended;
+}
+
+static ssize_t modemline_data_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct modemline_data_file *df = file->private_data;
+	struct modemline_call *call = df->call;
+	struct modemline_line *line = call->line;
+	unsigned int copied;
+	bool ended, resume;
+	int err;
+
+	if (!count)
+		return 0;
+	if (mutex_lock_interruptible(&df->read_lock))
+		return -ERESTARTSYS;
+	while (!modemline_data_readable(call, &ended)) {
+		err = 0;
+		if (ended)
+			goto out;
+		err = -EAGAIN;
+		if (file->f_flags & O_NONBLOCK)
+			goto out;
+		err = wait_event_interruptible(call->wait,
+					       modemline_data_can_read(call));
+		if (err)
+			goto out;
+	}
+	err = kfifo_to_user(&call->rx, ubuf, count, &copied);
+	if (!copied)
+		goto out;
+
+	spin_lock(&line->lock);
+	call->rx_bytes += copied;
+	resume = call->rx_stalled &&
+		 kfifo_avail(&call->rx) >= MODEMLINE_DATA_RX_SIZE / 2;
+	if (resume)
+		call->rx_stalled = false;
+	spin_unlock(&line->lock);
+	if (resume)
+		modemline_data_rx_resume(call);
+	err = copied;
+out:
+	mutex_unlock(&df->read_lock);
+	return err;
+}
+
+static __poll_t modemline_data_poll(struct file *file, poll_table *wait)
+{
+	struct modemline_data_file *df = file->private_data;
+	struct modemline_call *call = df->call;
+	__poll_t mask = 0;
+
+	poll_wait(file, &call->wait, wait);
+	spin_lock(&call->line->lock);
+	if (!kfifo_is_empty(&call->rx))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (modemline_data_ended_locked(call))
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLHUP;
+	else if (call->state == MODEMLINE_STATE_CONNECTED && !call->tx_blocked)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	spin_unlock(&call->line->lock);
+	return mask;
+}
+
+/* Give up the call's data stream; unread bytes stay for the next file. */
+static void modemline_data_unclaim(struct modemline_call *call)
+{
+	spin_lock(&call->line->lock);
+	call->data_open = false;
+	if (call->state == MODEMLINE_STATE_DISCONNECTED)
+		modemline_data_call_ended(call);
+	spin_unlock(&call->line->lock);
+}
+
+static int modemline_data_release(struct inode *inode, struct file *file)
+{
+	struct modemline_data_file *df = file->private_data;
+
+	modemline_data_unclaim(df->call);
+	modemline_call_put(df->call);
+	mutex_destroy(&df->read_lock);
+	mutex_destroy(&df->write_lock);
+	kfree(df);
+	return 0;
+}
+
+static const struct file_operations modemline_data_fops = {
+	.owner = THIS_MODULE,
+	.release = modemline_data_release,
+	.read = modemline_data_read,
+	.write = modemline_data_write,
+	.poll = modemline_data_poll,
+};
+
+/* Claim the call's data stream: -EBUSY if claimed, -ENOTCONN if gone. */
+static int modemline_data_claim(struct modemline_call *call)
+{
+	int err = 0;
+
+	spin_lock(&call->line->lock);
+	if (call->data_open)
+		err = -EBUSY;
+	else if (!kfifo_initialized(&call->rx))
+		err = -ENOTCONN;
+	else
+		call->data_open = true;
+	spin_unlock(&call->line->lock);
+	return err;
+}
+
+/* Make the data file of @call; on success it owns @call's reference. */
+static struct file *modemline_data_file(struct modemline_call *call, u32 flags)
+{
+	struct modemline_data_file *df;
+	struct file *file;
+	int mode = O_RDWR;
+
+	df = kzalloc(sizeof(*df), GFP_KERNEL_ACCOUNT);
+	if (!df)
+		return ERR_PTR(-ENOMEM);
+	df->call = call;
+	mutex_init(&df->read_lock);
+	mutex_init(&df->write_lock);
+	if (flags & MODEMLINE_DATA_NONBLOCK)
+		mode |= O_NONBLOCK;
+	file = anon_inode_getfile("[modemline-data]", &modemline_data_fops, df,
+				  mode);
+	if (IS_ERR(file)) {
+		mutex_destroy(&df->read_lock);
+		mutex_destroy(&df->write_lock);
+		kfree(df);
+		return file;
+	}
+	stream_open(file_inode(file), file);
+	return file;
+}
+
+long modemline_ioc_call_data(struct modemline_client *client,
+			     void __user *argp)
+{
+	struct modemline_call_data req;
+	struct modemline_call *call;
+	struct file *file;
+	int fd, err;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if ((req.flags & ~MODEMLINE_DATA_NONBLOCK) || req.reserved)
+		return -EINVAL;
+	call = modemline_client_get(client, req.call);
+	if (!call)
+		return -ENOENT;
+	err = modemline_data_claim(call);
+	if (err)
+		goto put;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		goto unclaim;
+	}
+	file = modemline_data_file(call, req.flags);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		put_unused_fd(fd);
+		goto unclaim;
+	}
+	req.fd = fd;
+	if (copy_to_user(argp, &req, sizeof(req))) {
+		/* The file's release unclaims and puts the call. */
+		put_unused_fd(fd);
+		fput(file);
+		return -EFAULT;
+	}
+	fd_install(fd, file);
+	return 0;
+unclaim:
+	modemline_data_unclaim(call);
+put:
+	modemline_call_put(call);
+	return err;
+}
