@@ -294,14 +294,14 @@ static void info_scaling(struct figure *f, int big, uint32_t *hbig,
 	ret = fill(small, fl, hsmall, NSMALL);
 	if (ret) {
 		fig_fail(f, "10 calls: %s", strerror(-ret));
-		close(small);
+		ml_close(small);
 		return;
 	}
 	/* The same access pattern on both: NCALLS lookups in random order. */
 	seq = malloc(NCALLS * sizeof(*seq));
 	if (!seq) {
 		fig_fail(f, "out of memory");
-		close(small);
+		ml_close(small);
 		return;
 	}
 	for (long i = 0; i < NCALLS; i++)
@@ -328,7 +328,7 @@ static void info_scaling(struct figure *f, int big, uint32_t *hbig,
 	fig_extra(f, ", \"iterations\": %ld, \"access\": \"random order over all "
 		  "handles of the file\"", nb);
 	free(seq);
-	close(small);
+	ml_close(small);
 }
 
 void fig_memory(struct figure *f4, struct figure *f5)
@@ -372,7 +372,7 @@ void fig_memory(struct figure *f4, struct figure *f5)
 		ret = fill(fd, &fl, h, NCALLS);
 		if (ret) {
 			fig_fail(f4, "%d calls: %s", NCALLS, strerror(-ret));
-			close(fd);
+			ml_close(fd);
 			break;
 		}
 		mem_snap(&b);
@@ -386,7 +386,7 @@ void fig_memory(struct figure *f4, struct figure *f5)
 		     rep, cg_key, cgv[reps], slabv[reps]);
 		if (!rep)
 			info_scaling(f5, fd, h, &fl);
-		close(fd);
+		ml_close(fd);
 		mem_snap(&c);
 		freed[reps] = (double)(b.slab - c.slab) / NCALLS;
 		reps++;

@@ -22,17 +22,29 @@
 /* Syscalls the cycles made (reads of events included), for figure 2. */
 static __thread long cycle_syscalls;
 
-/* Read events until @call reaches @state, blocking, counting the reads. */
-static int cycle_wait(int fd, uint32_t call, uint32_t state)
+/*
+ * Read events until @call reaches @state, blocking, counting syscalls:
+ * libmodemline's ml_next_event() is poll() then read() (lib/events.c);
+ * @raw reads with a bare blocking read(), the ABI's minimum.
+ */
+static int cycle_wait(int fd, uint32_t call, uint32_t state, bool raw)
 {
 	struct modemline_event ev;
+	ssize_t n;
 	int ret;
 
 	for (;;) {
-		cycle_syscalls++;
-		ret = ml_next_event(fd, &ev, -1);
-		if (ret)
-			return ret;
+		if (raw) {
+			cycle_syscalls++;
+			n = read(fd, &ev, sizeof(ev));
+			if (n != (ssize_t)sizeof(ev))
+				return n < 0 ? -errno : -EPROTO;
+		} else {
+			cycle_syscalls += 2;
+			ret = ml_next_event(fd, &ev, -1);
+			if (ret)
+				return ret;
+		}
 		if (ev.type != MODEMLINE_EVENT_CALL_STATE || ev.call != call)
 			continue;
 		if (ev.state == state)
@@ -44,6 +56,7 @@ static int cycle_wait(int fd, uint32_t call, uint32_t state)
 
 struct cycle_ctx {
 	int fd;
+	bool raw;		/* events by bare read() instead of the library */
 	uint32_t line;
 	int err;
 	long iters;
@@ -63,14 +76,14 @@ static int cycle_loop(void *p, long iters)
 		ret = ml_dial(c->fd, c->line, "5551234", 0, &call);
 		if (ret)
 			return ret;
-		ret = cycle_wait(c->fd, call, MODEMLINE_STATE_CONNECTED);
+		ret = cycle_wait(c->fd, call, MODEMLINE_STATE_CONNECTED, c->raw);
 		if (ret)
 			return ret;
 		cycle_syscalls++;
 		ret = ml_drop(c->fd, call, false);
 		if (ret)
 			return ret;
-		ret = cycle_wait(c->fd, call, MODEMLINE_STATE_DISCONNECTED);
+		ret = cycle_wait(c->fd, call, MODEMLINE_STATE_DISCONNECTED, c->raw);
 		if (ret)
 			return ret;
 		cycle_syscalls++;
@@ -92,7 +105,7 @@ static int cycle_setup(struct cycle_ctx *c, const char *name)
 		return c->fd;
 	ret = sim_new_line(name, &c->line);
 	if (ret) {
-		close(c->fd);
+		ml_close(c->fd);
 		return ret;
 	}
 	return 0;
@@ -100,7 +113,7 @@ static int cycle_setup(struct cycle_ctx *c, const char *name)
 
 static void cycle_teardown(struct cycle_ctx *c, const char *name)
 {
-	close(c->fd);
+	ml_close(c->fd);
 	sim_remove_line(name);
 }
 
@@ -229,7 +242,7 @@ void fig_sim_cycle(struct figure *f)
 {
 	struct cycle_ctx c[2];
 	long nc = 0, nn = 0;
-	double a, b, per, t1[8], t2[8];
+	double a, b, per, braw, perraw, t1[8], t2[8];
 	long sys0, cycles = 0, sys = 0;
 	int ret, err = 0, i;
 
@@ -246,6 +259,9 @@ void fig_sim_cycle(struct figure *f)
 	}
 	time_loop(null_loop, &c[0].fd, &nn, LOOP_MS, &err);
 	time_loop(cycle_loop, &c[0], &nc, LOOP_MS, &err);
+	fig_extra(f, ", \"cycle\": \"ml_dial, ml_next_event until CONNECTED, ml_drop, "
+		  "ml_next_event until DISCONNECTED, ml_deallocate; divisor: as many null "
+		  "ioctls as the cycle made syscalls (ml_next_event = poll + read)\"");
 	for (int r = 0; r < 11 && !err; r++) {
 		a = time_loop(null_loop, &c[0].fd, &nn, LOOP_MS, &err);
 		if (err)
@@ -255,9 +271,19 @@ void fig_sim_cycle(struct figure *f)
 		per = (double)(cycle_syscalls - sys0) / (double)nc;
 		sys += cycle_syscalls - sys0;
 		cycles += nc;
+		if (err)
+			break;
+		/* The same cycle with bare read()s, for reference. */
+		c[0].raw = true;
+		sys0 = cycle_syscalls;
+		braw = time_loop(cycle_loop, &c[0], &nc, LOOP_MS, &err);
+		perraw = (double)(cycle_syscalls - sys0) / (double)nc;
+		c[0].raw = false;
 		fig_abs(f, "cycle", "ns", b);
 		fig_abs(f, "null_ioctl", "ns", a);
 		fig_abs(f, "syscalls_per_cycle", "", per);
+		fig_abs(f, "cycle_bare_read", "ns", braw);
+		fig_abs(f, "ratio_bare_read", "", braw / (perraw * a));
 		fig_add(f, b / (per * a));
 	}
 	if (err) {
@@ -325,7 +351,7 @@ static void bank_down(int fd)
 	char name[32];
 
 	if (fd >= 0)
-		close(fd);
+		ml_close(fd);
 	for (int i = 0; i < BANK; i++) {
 		snprintf(name, sizeof(name), "bench_bank%d", i);
 		sim_remove_line(name);

@@ -338,7 +338,7 @@ void fig_pty_cycle(struct figure *f)
 		  "guard, ATH+OK\"", n, GUARD_MS);
 out:
 	if (k.fd >= 0)
-		close(k.fd);
+		ml_close(k.fd);
 	if (tty >= 0)
 		close(tty);
 	if (u.tty >= 0)
@@ -503,7 +503,7 @@ void fig_event_latency(struct figure *f)
 		  LAT_PER_ROUND, PTY_PER_ROUND);
 out:
 	if (fd >= 0)
-		close(fd);
+		ml_close(fd);
 	pty_close(&p);
 	pty_close(&r);
 }
@@ -650,7 +650,7 @@ out:
 		close(dfd);
 	}
 	if (fd >= 0)
-		close(fd);
+		ml_close(fd);
 	pty_close(&p);
 	pty_close(&r);
 }
