@@ -418,9 +418,15 @@ static int modem_connect(int fd, uint32_t line, int master, uint32_t *call)
 	return ret;
 }
 
-/* The remote hang-up, after the guard time of silence. */
-static int modem_hangup(int fd, int master, uint32_t call, uint64_t *latency)
+/*
+ * The remote hang-up, after the guard time of silence; *@latency is the
+ * time from the write() of its last byte until the event was read (with
+ * libmodemline, or by a bare blocking read() when @bare).
+ */
+static int modem_hangup_how(int fd, int master, uint32_t call, uint64_t *latency,
+			    bool bare)
 {
+	struct modemline_event ev;
 	uint64_t t0;
 	int ret;
 
@@ -431,11 +437,25 @@ static int modem_hangup(int fd, int master, uint32_t call, uint64_t *latency)
 	sleep_ms(5);
 	t0 = now_ns();
 	ret = uwrite(master, "\n");
-	if (!ret)
+	if (!ret && bare) {
+		while (!ret) {
+			if (read(fd, &ev, sizeof(ev)) != (ssize_t)sizeof(ev))
+				ret = -EIO;
+			else if (ev.type == MODEMLINE_EVENT_CALL_STATE && ev.call == call &&
+				 ev.state == MODEMLINE_STATE_DISCONNECTED)
+				break;
+		}
+	} else if (!ret) {
 		ret = wait_state_blocking(fd, call, MODEMLINE_STATE_DISCONNECTED);
+	}
 	if (latency)
 		*latency = now_ns() - t0;
 	return ret;
+}
+
+static int modem_hangup(int fd, int master, uint32_t call, uint64_t *latency)
+{
+	return modem_hangup_how(fd, master, call, latency, false);
 }
 
 /* ------------------------------------------------------------------ */
@@ -447,7 +467,8 @@ static int modem_hangup(int fd, int master, uint32_t call, uint64_t *latency)
 void fig_event_latency(struct figure *f)
 {
 	struct pty p = { -1, -1 }, r = { -1, -1 };
-	double ks[LAT_PER_ROUND], us[PTY_PER_ROUND];
+	double ks[LAT_PER_ROUND], kb[LAT_PER_ROUND], us[PTY_PER_ROUND],
+	       ut[PTY_PER_ROUND];
 	uint32_t line, call;
 	uint64_t lat, t0;
 	int fd = -1, ret;
@@ -468,38 +489,50 @@ void fig_event_latency(struct figure *f)
 		goto out;
 	}
 	for (int round = -1; round < 9; round++) {
-		for (int i = 0; i < LAT_PER_ROUND; i++) {
+		for (int i = 0; i < 2 * LAT_PER_ROUND; i++) {
 			ret = modem_connect(fd, line, p.master, &call);
 			if (!ret)
-				ret = modem_hangup(fd, p.master, call, &lat);
+				ret = modem_hangup_how(fd, p.master, call, &lat, i % 2);
 			if (!ret)
 				ret = ml_deallocate(fd, call, false);
 			if (ret) {
 				fig_fail(f, "call: %s", strerror(-ret));
 				goto out;
 			}
-			ks[i] = (double)lat;
+			(i % 2 ? kb : ks)[i / 2] = (double)lat;
 			VLOG("event latency %llu ns", (unsigned long long)lat);
 		}
 		for (int i = 0; i < PTY_PER_ROUND; i++) {
+			/* Paced like the hang-ups: the byte comes after a pause. */
+			sleep_ms(5);
 			t0 = now_ns();
 			if (write(r.master, "\n", 1) != 1 || read(r.slave, &c, 1) != 1) {
 				fig_fail(f, "raw pty: %s", strerror(errno));
 				goto out;
 			}
 			us[i] = (double)(now_ns() - t0);
+			/* And back to back, for reference. */
+			t0 = now_ns();
+			if (write(r.master, "\n", 1) != 1 || read(r.slave, &c, 1) != 1) {
+				fig_fail(f, "raw pty: %s", strerror(errno));
+				goto out;
+			}
+			ut[i] = (double)(now_ns() - t0);
 		}
 		if (round < 0)
 			continue;	/* warm-up */
 		fig_abs(f, "event_latency", "ns", median(ks, LAT_PER_ROUND));
+		fig_abs(f, "event_latency_bare_read", "ns", median(kb, LAT_PER_ROUND));
 		fig_abs(f, "pty_read_latency", "ns", median(us, PTY_PER_ROUND));
+		fig_abs(f, "pty_read_back_to_back", "ns", median(ut, PTY_PER_ROUND));
 		fig_add(f, median(ks, LAT_PER_ROUND) / median(us, PTY_PER_ROUND));
 	}
 	fig_extra(f, ", \"per_round\": {\"hangups\": %d, \"pty_reads\": %d}, \"method\": "
 		  "\"t0 before write() of the last byte of \\\\r\\\\nNO CARRIER\\\\r\\\\n to "
 		  "the master (after the guard silence), t1 when read() of /dev/modemline "
-		  "returns DISCONNECTED; reference: write() of one byte to a raw N_TTY "
-		  "pty master until read() on the slave returns it; per-round medians\"",
+		  "returns DISCONNECTED (libmodemline: poll + read); reference: write() of "
+		  "one byte to a raw N_TTY pty master, 5 ms after the last, until read() on "
+		  "the slave returns it; per-round medians\"",
 		  LAT_PER_ROUND, PTY_PER_ROUND);
 out:
 	if (fd >= 0)
@@ -512,7 +545,8 @@ out:
 /* figure 6                                                            */
 
 #define CHUNK		4096
-#define XFER_BYTES	(2L << 20)
+#define XFER_BYTES	(1L << 20)
+#define XFER_TRIES	3
 
 struct xfer {
 	int wfd;
@@ -542,7 +576,7 @@ static void *writer(void *p)
 }
 
 /* MB/s from @wfd to @rfd, @total bytes in writes and reads of CHUNK. */
-static double transfer(int wfd, int rfd, long total, int *err)
+static double transfer1(int wfd, int rfd, long total, int *err)
 {
 	struct xfer x = { .wfd = wfd, .total = total };
 	char buf[CHUNK];
@@ -569,6 +603,22 @@ static double transfer(int wfd, int rfd, long total, int *err)
 	if (!*err && x.err)
 		*err = x.err;
 	return (double)total / 1e6 / ((double)(now_ns() - t0) / 1e9);
+}
+
+/*
+ * The best of XFER_TRIES transfers: a throughput, on a machine shared
+ * with others, is what the path can do when nothing else gets in the way.
+ */
+static double transfer(int wfd, int rfd, long total, int *err)
+{
+	double best = 0, v;
+
+	for (int i = 0; i < XFER_TRIES && !*err; i++) {
+		v = transfer1(wfd, rfd, total, err);
+		if (v > best)
+			best = v;
+	}
+	return best;
 }
 
 void fig_data(struct figure *f)
@@ -639,6 +689,7 @@ void fig_data(struct figure *f)
 	fig_extra(f, ", \"chunk\": %d, \"bytes_per_transfer\": %ld, \"method\": \"rx: "
 		  "pty master -> data fd against raw pty master -> slave; tx: data fd -> "
 		  "master against slave -> master; a writer thread and a reader; each "
+		  "side and direction best of 3 transfers per round; each "
 		  "round's ratio is the worse direction's\"", CHUNK, XFER_BYTES);
 hangup:
 	if (modem_hangup(fd, p.master, call, NULL) == 0)
