@@ -142,6 +142,33 @@ static int info_loop(void *p, long iters)
 	return 0;
 }
 
+/*
+ * Probes that take CALL_INFO apart: EINVAL (flags set) stops after the
+ * copy in and the checks; ENOENT (a handle never issued) after the table
+ * lookup too. Together with the null ioctl and the full CALL_INFO they
+ * show where the cost of figure 1 goes.
+ */
+struct probe_ctx {
+	int fd;
+	uint32_t call, flags;
+	int want;
+};
+
+static int probe_loop(void *p, long iters)
+{
+	struct probe_ctx *c = p;
+	struct modemline_call_info info;
+
+	memset(&info, 0, sizeof(info));
+	for (long i = 0; i < iters; i++) {
+		info.call = c->call;
+		info.flags = c->flags;
+		if (ioctl(c->fd, MODEMLINE_IOC_CALL_INFO, &info) != -1 || errno != c->want)
+			return -EPROTO;
+	}
+	return 0;
+}
+
 /* A DISCONNECTED call on @line, kept: a retained record. */
 static int retained_call(int fd, uint32_t line, uint32_t *call)
 {
@@ -195,6 +222,18 @@ void fig_info_vs_null(struct figure *f)
 	}
 	if (err)
 		fig_fail(f, "timing loop: %s", strerror(-err));
+	for (int r = 0; r < 5 && !err; r++) {
+		struct probe_ctx einval = { c.fd, call, 1, EINVAL };
+		struct probe_ctx enoent = { c.fd, 0x7fffffff, 0, ENOENT };
+
+		fig_abs(f, "probe_einval_copy_in", "ns",
+			time_loop(probe_loop, &einval, &nn, LOOP_MS, &err));
+		if (!err)
+			fig_abs(f, "probe_enoent_lookup", "ns",
+				time_loop(probe_loop, &enoent, &nn, LOOP_MS, &err));
+	}
+	if (err)
+		fig_fail(f, "probe loop: %s", strerror(-err));
 	fig_extra(f, ", \"iterations\": {\"call_info\": %ld, \"null_ioctl\": %ld}", ni, nn);
 out:
 	cycle_teardown(&c, "bench_info");
