@@ -345,6 +345,32 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
+/*
+ * --tsc-khz, run on the host: the TSC's rate, measured against
+ * CLOCK_MONOTONIC_RAW over 200 ms. Under TCG the guest's TSC is the
+ * host's, and passing its rate (tsc_early_khz=) spares the guest a PIT
+ * calibration that fails on a loaded host, which leaves it on jiffies.
+ */
+static int print_tsc_khz(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	struct timespec a, b;
+	uint64_t t0, t1;
+	double ns;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &a);
+	t0 = __builtin_ia32_rdtsc();
+	sleep_ms(200);
+	clock_gettime(CLOCK_MONOTONIC_RAW, &b);
+	t1 = __builtin_ia32_rdtsc();
+	ns = (double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec);
+	printf("%.0f\n", (double)(t1 - t0) / ns * 1e6);
+	return 0;
+#else
+	return 1;
+#endif
+}
+
 static bool wanted(const char *only, const char *name)
 {
 	const char *p;
@@ -385,6 +411,8 @@ int main(int argc, char **argv)
 			modemsim_path = argv[++i];
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--tsc-khz"))
+			return print_tsc_khz();
 		else if (!strcmp(argv[i], "-v"))
 			verbose = 1;
 		else {
