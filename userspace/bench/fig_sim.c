@@ -360,6 +360,7 @@ out:
 
 #define BANK	1000
 #define BATCH	100	/* dials in flight: their events fit max_events */
+#define BANK_ROUNDS	5	/* baseline rounds before and after */
 
 static int bank_up(int fd)
 {
@@ -400,7 +401,7 @@ static void bank_down(int fd)
 void fig_bank(struct figure *f)
 {
 	struct cycle_ctx c;
-	double base[6], load[6];
+	double base[2 * BANK_ROUNDS], load[2 * BANK_ROUNDS];
 	long nc = 0;
 	int ret, err = 0, bank, nb = 0, nl = 0;
 
@@ -410,7 +411,7 @@ void fig_bank(struct figure *f)
 		return;
 	}
 	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
-	for (int r = 0; r < 3 && !err; r++)
+	for (int r = 0; r < BANK_ROUNDS && !err; r++)
 		base[nb++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
 	if (err)
 		goto fail;
@@ -427,25 +428,26 @@ void fig_bank(struct figure *f)
 	}
 	drain_events(bank);
 	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
-	for (int r = 0; r < 6 && !err; r++)
+	for (int r = 0; r < 2 * BANK_ROUNDS && !err; r++)
 		load[nl++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
 	blog("cycle_1000_lines_vs_1: removing the bank");
 	bank_down(bank);
 	if (err)
 		goto fail;
 	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
-	for (int r = 0; r < 3 && !err; r++)
+	for (int r = 0; r < BANK_ROUNDS && !err; r++)
 		base[nb++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
 	if (err)
 		goto fail;
 	for (int r = 0; r < nl && r < nb; r++) {
 		fig_abs(f, "cycle_1_line", "ns", base[r]);
 		fig_abs(f, "cycle_1000_lines", "ns", load[r]);
-		/* Loaded rounds 0-2 pair with the baseline before, 3-5 after. */
+		/* The first half of the loaded rounds pairs with the baseline before, the rest after. */
 		fig_add(f, load[r] / base[r]);
 	}
-	fig_extra(f, ", \"iterations\": %ld, \"order\": \"3 baseline rounds, "
-		  "6 with the bank, 3 baseline rounds after removing it\"", nc);
+	fig_extra(f, ", \"iterations\": %ld, \"order\": \"%d baseline rounds, "
+		  "%d with the bank, %d baseline rounds after removing it\"", nc,
+		  BANK_ROUNDS, 2 * BANK_ROUNDS, BANK_ROUNDS);
 	cycle_teardown(&c, "bench_probe");
 	return;
 fail:
