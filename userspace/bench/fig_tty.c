@@ -512,6 +512,71 @@ static int modem_hangup(int fd, int master, uint32_t call, uint64_t *latency)
 }
 
 /* ------------------------------------------------------------------ */
+/* one CPU for figures 6 and 7                                         */
+
+#define WQ_CPUMASK	"/sys/devices/virtual/workqueue/cpumask"
+
+/* Save the unbound workqueues' cpumask to @old (if not NULL), set @mask. */
+static int wq_cpumask(char *old, size_t len, const char *mask)
+{
+	FILE *fp;
+	int ret = 0;
+
+	if (old) {
+		fp = fopen(WQ_CPUMASK, "re");
+		if (!fp)
+			return -errno;
+		if (!fgets(old, (int)len, fp))
+			ret = -EIO;
+		fclose(fp);
+		if (ret)
+			return ret;
+		old[strcspn(old, "\n")] = '\0';
+	}
+	fp = fopen(WQ_CPUMASK, "we");
+	if (!fp)
+		return -errno;
+	if (fputs(mask, fp) < 0)
+		ret = -EIO;
+	if (fclose(fp))
+		ret = -errno;
+	return ret;
+}
+
+/*
+ * Everything on CPU 0, the ttys' flush work (unbound workqueue) included:
+ * under TCG a wake-up across vCPUs is so costly, and so irregular on a
+ * loaded host, that unpinned throughputs and latencies are bimodal on
+ * both sides. BENCH_UNPINNED=1 leaves the CPUs alone.
+ */
+struct pin {
+	cpu_set_t all;
+	bool cpu, wq;
+	char wq_mask[64];
+};
+
+static void pin_one_cpu(struct pin *p)
+{
+	cpu_set_t one;
+
+	memset(p, 0, sizeof(*p));
+	sched_getaffinity(0, sizeof(p->all), &p->all);
+	if (getenv("BENCH_UNPINNED"))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	p->cpu = !sched_setaffinity(0, sizeof(one), &one);
+	p->wq = !wq_cpumask(p->wq_mask, sizeof(p->wq_mask), "1");
+}
+
+static void unpin(struct pin *p)
+{
+	sched_setaffinity(0, sizeof(p->all), &p->all);
+	if (p->wq)
+		wq_cpumask(NULL, 0, p->wq_mask);
+}
+
+/* ------------------------------------------------------------------ */
 /* figure 7                                                            */
 
 #define LAT_PER_ROUND	7
@@ -525,6 +590,7 @@ void fig_event_latency(struct figure *f)
 	uint32_t line, call;
 	uint64_t lat, t0;
 	int fd = -1, ret;
+	struct pin pin = { .cpu = false };
 	char c;
 
 	ret = pty_open(&p);
@@ -541,6 +607,7 @@ void fig_event_latency(struct figure *f)
 		fig_fail(f, "open: %s", strerror(-fd));
 		goto out;
 	}
+	pin_one_cpu(&pin);
 	for (int round = -1; round < 9; round++) {
 		for (int i = 0; i < 2 * LAT_PER_ROUND; i++) {
 			ret = modem_connect(fd, line, p.master, &call);
@@ -587,7 +654,10 @@ void fig_event_latency(struct figure *f)
 		  "one byte to a raw N_TTY pty master, 5 ms after the last, until read() on "
 		  "the slave returns it; per-round medians\"",
 		  LAT_PER_ROUND, PTY_PER_ROUND);
+	fig_extra(f, ", \"pinned_to_one_cpu\": %s, \"unbound_workqueues_on_cpu0\": %s",
+		  pin.cpu ? "true" : "false", pin.wq ? "true" : "false");
 out:
+	unpin(&pin);
 	if (fd >= 0)
 		ml_close(fd);
 	pty_close(&p);
@@ -667,35 +737,6 @@ static double max_d(double a, double b)
 	return a > b ? a : b;
 }
 
-#define WQ_CPUMASK	"/sys/devices/virtual/workqueue/cpumask"
-
-/* Save the unbound workqueues' cpumask to @old (if not NULL), set @mask. */
-static int wq_cpumask(char *old, size_t len, const char *mask)
-{
-	FILE *fp;
-	int ret = 0;
-
-	if (old) {
-		fp = fopen(WQ_CPUMASK, "re");
-		if (!fp)
-			return -errno;
-		if (!fgets(old, (int)len, fp))
-			ret = -EIO;
-		fclose(fp);
-		if (ret)
-			return ret;
-		old[strcspn(old, "\n")] = '\0';
-	}
-	fp = fopen(WQ_CPUMASK, "we");
-	if (!fp)
-		return -errno;
-	if (fputs(mask, fp) < 0)
-		ret = -EIO;
-	if (fclose(fp))
-		ret = -errno;
-	return ret;
-}
-
 void fig_data(struct figure *f)
 {
 	struct pty p = { -1, -1 }, r = { -1, -1 };
@@ -703,9 +744,7 @@ void fig_data(struct figure *f)
 	int fd = -1, dfd = -1, ret, err = 0;
 	double krx, ktx, urx, utx;
 	char buf[CHUNK];
-	cpu_set_t all;
-	bool pinned = false, wq_pinned = false;
-	char wq_mask[64] = "";
+	struct pin pin;
 
 	ret = pty_open(&p);
 	if (!ret)
@@ -738,21 +777,7 @@ void fig_data(struct figure *f)
 		dfd = -1;
 		goto hangup;
 	}
-	/*
-	 * Everything on one CPU, the ttys' flush work (unbound workqueue)
-	 * included: under TCG a wake-up across vCPUs is so costly, and so
-	 * irregular on a loaded host, that the throughput of two unpinned
-	 * threads is bimodal (3 or 80 MB/s) on both sides.
-	 */
-	sched_getaffinity(0, sizeof(all), &all);
-	if (!getenv("BENCH_DATA_UNPINNED")) {
-		cpu_set_t one;
-
-		CPU_ZERO(&one);
-		CPU_SET(0, &one);
-		pinned = !sched_setaffinity(0, sizeof(one), &one);
-		wq_pinned = !wq_cpumask(wq_mask, sizeof(wq_mask), "1");
-	}
+	pin_one_cpu(&pin);
 	/* Warm-up, then rounds alternating the order of the two sides. */
 	transfer1(p.master, dfd, XFER_BYTES / 4, &err);
 	transfer1(r.master, r.slave, XFER_BYTES / 4, &err);
@@ -791,10 +816,8 @@ void fig_data(struct figure *f)
 		  "transfer by transfer; each "
 		  "round's ratio is the worse direction's\", \"pinned_to_one_cpu\": %s, "
 		  "\"unbound_workqueues_on_cpu0\": %s",
-		  CHUNK, XFER_BYTES, pinned ? "true" : "false", wq_pinned ? "true" : "false");
-	sched_setaffinity(0, sizeof(all), &all);
-	if (wq_pinned)
-		wq_cpumask(NULL, 0, wq_mask);
+		  CHUNK, XFER_BYTES, pin.cpu ? "true" : "false", pin.wq ? "true" : "false");
+	unpin(&pin);
 hangup:
 	if (modem_hangup(fd, p.master, call, NULL) == 0)
 		ml_deallocate(fd, call, false);
