@@ -365,7 +365,7 @@ out:
 static int bank_up(int fd)
 {
 	char name[32];
-	uint32_t id, calls[BATCH];
+	uint32_t id, call;
 	int ret, b, j;
 
 	for (b = 0; b < BANK; b += BATCH) {
@@ -373,14 +373,25 @@ static int bank_up(int fd)
 			snprintf(name, sizeof(name), "bench_bank%d", b + j);
 			ret = sim_new_line(name, &id);
 			if (!ret)
-				ret = ml_dial(fd, id, "5551234", 0, &calls[j]);
+				ret = ml_dial(fd, id, "5551234", 0, &call);
 			if (ret)
 				return ret;
 		}
-		for (j = 0; j < BATCH; j++) {
-			ret = wait_call_state(fd, calls[j], MODEMLINE_STATE_CONNECTED, WAIT_MS);
+		/* The lines connect in any order: count the batch's events. */
+		for (j = 0; j < BATCH;) {
+			struct modemline_event ev;
+
+			ret = ml_next_event(fd, &ev, WAIT_MS);
 			if (ret)
 				return ret;
+			if (ev.type == MODEMLINE_EVENT_OVERFLOW)
+				return -EOVERFLOW;
+			if (ev.type != MODEMLINE_EVENT_CALL_STATE)
+				continue;
+			if (ev.state == MODEMLINE_STATE_DISCONNECTED)
+				return -ECONNRESET;
+			if (ev.state == MODEMLINE_STATE_CONNECTED)
+				j++;
 		}
 	}
 	return 0;
