@@ -1,6 +1,6 @@
 # modemline: build, install and test.
 #
-#   make demo     (not built yet) a narrated session with a simulated modem
+#   make demo     a narrated call on a simulated modem, in qemu
 #   make check    every test, in qemu, on the debug and the stock kernels
 #
 # See README.md. The kernel part is built by Kbuild (Kbuild, kmod/Kbuild).
@@ -77,28 +77,68 @@ DURATION ?= 1200
 stress: deps userspace selftests
 	scripts/stress.sh $(DURATION)
 
-demo: deps
-	@echo "make demo: not built yet. The narrated session (attach a modem line,"
-	@echo "dial, talk, remote hang-up, retained record, release) needs the tty"
-	@echo "line discipline, modemsim and mlinectl (issues 4 and 6)."
-	@exit 2
+# A narrated call on a simulated modem, in qemu on Debian's stock 6.12
+# kernel (fetched on first use). DEMO_MODEM=unix:PATH wires the guest's
+# UART to a modem or emulator on this host instead; see scripts/demo.sh.
+demo: deps userspace
+	scripts/demo.sh
 
-bench:
-	@echo "make bench: not built yet. The benchmarks (issue 7) need the data"
-	@echo "path and the tty transport (issues 4 and 5)."
-	@exit 2
+# The test of 'make demo': one TAP case per narrated step.
+demo-check: deps userspace
+	scripts/demo-check.sh
 
-install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
-	depmod -a $$(cat $(KDIR)/include/config/kernel.release 2>/dev/null || uname -r)
+# Benchmarks in one VM boot of a stock kernel: a table of ratios against
+# the physical limit and against userspace, and build/bench/results.json.
+# A missed target does not fail; only a failure to measure does.
+bench: deps userspace
+	scripts/bench.sh --kernel $(if $(filter stock-%,$(KERNEL)),$(KERNEL),stock-6.12)
+
+# The kernel release KDIR builds for (the running kernel by default).
+KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null || uname -r)
+MODDIR = $(DESTDIR)/lib/modules/$(KREL)/extra
+VERSION := 0.1.0
+DKMS_SRC = $(DESTDIR)/usr/src/modemline-$(VERSION)
+
+# Everything a user touches; DESTDIR stages it (the test installs into
+# build/stage). The modules go to /lib/modules/KREL/extra/kmod (Kbuild keeps
+# the source directory; compressed as the kernel is configured) and depmod runs.
+install: modules userspace
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(abspath $(DESTDIR))) modules_install
+	depmod -a $(if $(DESTDIR),-b $(abspath $(DESTDIR))) $(KREL)
 	install -D -m 0644 udev/60-modemline.rules $(DESTDIR)$(UDEVDIR)/60-modemline.rules
 	install -D -m 0644 uapi/linux/modemline.h $(DESTDIR)$(PREFIX)/include/linux/modemline.h
+	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
+	$(if $(DESTDIR),,-udevadm control --reload-rules 2>/dev/null)
 
 uninstall:
-	rm -f /lib/modules/$$(uname -r)/extra/modemline*.ko
-	depmod -a
+	rm -f $(MODDIR)/kmod/modemline.ko* $(MODDIR)/kmod/modemline_sim.ko*
+	-rmdir $(MODDIR)/kmod $(MODDIR) 2>/dev/null
+	depmod -a $(if $(DESTDIR),-b $(abspath $(DESTDIR))) $(KREL)
 	rm -f $(DESTDIR)$(UDEVDIR)/60-modemline.rules
 	rm -f $(DESTDIR)$(PREFIX)/include/linux/modemline.h
+	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
+
+# The module sources and dkms.conf in /usr/src/modemline-VERSION, for
+# 'dkms add modemline/VERSION; dkms install modemline/VERSION'.
+dkms-source:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)/kmod $(DKMS_SRC)/uapi/linux
+	cp Kbuild $(DKMS_SRC)/
+	cd kmod && find . \( -name '*.[ch]' -o -name Kbuild \) -not -path './tests/canary/*' \
+		-exec cp --parents {} $(DKMS_SRC)/kmod/ \;
+	cp uapi/linux/modemline.h $(DKMS_SRC)/uapi/linux/
+	sed 's/@VERSION@/$(VERSION)/' scripts/dkms/dkms.conf >$(DKMS_SRC)/dkms.conf
+
+# make install / uninstall into build/stage against a stock header tree,
+# on the host; TAP output.
+install-check: deps userspace
+	scripts/install-check.sh $(if $(filter command line,$(origin KERNEL)),$(KERNEL),stock-6.12)
+
+# dkms add/build/install against KDIR into private trees under build/dkms
+# (nothing of the host's dkms or /lib/modules is touched); see README.
+dkms-check:
+	scripts/dkms-check.sh $(KDIR)
 
 clean:
 	rm -rf $(BUILD)
@@ -107,4 +147,5 @@ clean:
 		-not -path './.git/*' -delete
 
 .PHONY: all modules kdir modules-vm sparse userspace selftests deps check \
-	compat check-harness vm demo bench install uninstall clean stress
+	compat check-harness vm demo bench install uninstall dkms-source dkms-check \
+	install-check demo-check clean stress

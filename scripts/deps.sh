@@ -12,6 +12,7 @@ packages=(
 	qemu-system-x86 busybox-static	# the test VM
 	sparse				# make sparse
 	util-linux socat		# ldattach, wiring modems to the VM
+	dkms man-db pkg-config		# the install and DKMS checks
 )
 
 missing=()

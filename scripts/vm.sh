@@ -4,7 +4,8 @@
 #
 #   vm.sh [--kernel debug|stock-6.1|stock-6.12] [--timeout SEC]
 #         [--uart unix:PATH] [--usb unix:PATH] [--monitor PATH]
-#         [--rundir DIR] [--no-modules] [--modules-dir DIR] -- CMD...
+#         [--rundir DIR] [--no-modules] [--modules-dir DIR]
+#         [--append ARGS] -- CMD...
 #
 # The guest mounts the host root read-only, $ML_BUILD and the run directory
 # writable at their host paths, loads modemline.ko (and modemline_sim.ko if
@@ -28,6 +29,8 @@
 #                links to the newest)
 #   --no-modules boot without loading our modules
 #   --modules-dir load modemline.ko (and modemline_sim.ko) from DIR
+#   --append     more kernel command-line arguments (no whitespace inside
+#                one), e.g. tsc=reliable for a fine-grained clock (bench)
 #
 # Exit status: CMD's; 124 when the time limit expired; 125 when the VM
 # failed (boot failure, panic, module load failure; see the message).
@@ -38,12 +41,12 @@ ML_STAGE=vm
 fail() { ml_log "error: $*"; exit 125; }
 trap 'exit 125' ERR
 
-kernel=debug timeout=600 uart='' usb='' monitor='' rundir='' load=1 moddir=''
+kernel=debug timeout=600 uart='' usb='' monitor='' rundir='' load=1 moddir='' extra=''
 # The usage text is the header comment above.
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 125; }
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--kernel | --timeout | --uart | --usb | --monitor | --rundir | --modules-dir)
+	--kernel | --timeout | --uart | --usb | --monitor | --rundir | --modules-dir | --append)
 		[ $# -ge 2 ] || usage ;;&
 	--kernel) kernel=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--rundir) rundir=$2; shift 2 ;;
 	--no-modules) load=; shift ;;
 	--modules-dir) moddir=$2; shift 2 ;;
+	--append) extra+=" $2"; shift 2 ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -109,6 +113,7 @@ append="console=ttyS0 ignore_loglevel acpi=off no_timer_check panic=-1 rdinit=/i
 append+=" ml.top=$ML_TOP ml.build=$ML_BUILD ml.run=$rundir"
 [ -z "$load" ] || append+=" ml.modules=$moddir"
 [ -z "$usb" ] || append+=" ml.usb=1"
+append+=$extra
 
 # shellcheck disable=SC2054 # the commas separate qemu suboptions
 qemu=(qemu-system-x86_64 -accel tcg -smp 2,sockets=2 -m 1G -nodefaults -display none -no-reboot

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The guest half of 'make demo' (scripts/demo.sh): a narrated session with
+# mlinectl on the modem at TTY. Each step says what it does, shows the
+# command, what it printed and its exit status, and is checked: the
+# script stops with a clear message at the first step that went wrong.
+#
+#   demo-guest.sh TTY NUMBER [GUARD_MS]
+#
+# The checks look only at what mlinectl printed, so the same script works
+# with a real modem (DEMO_MODEM) as long as it connects and echoes.
+set -uo pipefail
+tty=${1:?usage: demo-guest.sh TTY NUMBER [GUARD_MS]} number=${2:?} guard=${3:-}
+PATH=$MODEMLINE_BUILD/userspace:$PATH
+work=$MODEMLINE_VM_RUN
+steps=0
+
+step() { steps=$((steps + 1)); printf '\n[%d] %s\n' "$steps" "$*"; }
+# show CMD...: run it, show its output and status; the output is kept in $got.
+show() {
+	printf '$ %s\n' "$*"
+	got=$("$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$got" | sed 's/^/  /'
+	printf '  (exit status %d)\n' "$rc"
+}
+# expect WHAT PATTERN: the last command printed a line matching PATTERN.
+expect() {
+	grep -Eq -- "$2" <<<"$got" && { printf '  ok: %s\n' "$1"; return; }
+	printf '\nDEMO FAILED at step %d: expected %s\n' "$steps" "$1"
+	exit 1
+}
+
+step "Attach the modemline line discipline to $tty; mlinectl keeps the tty open in the background"
+show mlinectl attach "$tty" --speed 115200 ${guard:+--guard "$guard"} --daemon \
+	--pidfile "$work/attach.pid"
+expect "a line id" '^line [0-9]+ on '
+line=$(sed -n 's/^line \([0-9]*\) on .*/\1/p' <<<"$got")
+
+step "The lines the module knows now"
+show mlinectl lines
+expect "line $line, idle" "^line $line .* idle"
+
+step "One session on one open /dev/modemline (call handles belong to the file that made them):"
+echo "    dial, talk, wait for the remote hang-up, read the record, release, read it again"
+# The commands of the batch, one per line; mlinectl echoes each with '> '.
+cat >"$work/demo.batch" <<EOT
+echo "-- dial $number and wait until connected"
+dial $line $number --wait --timeout 30
+echo "-- the live record"
+info
+echo "-- send a few bytes; the modem's other side echoes them back"
+send "hello modem\r\n"
+recv --until "\n" --timeout 10
+echo "-- wait for the remote side to hang up"
+wait disconnected --timeout 60
+echo "-- the retained record: who ended it, why, how long, how many bytes"
+info
+echo "-- release the call: the handle and its record are freed"
+release
+echo "-- the handle is gone now: info fails with the documented error"
+info
+EOT
+show mlinectl batch "$work/demo.batch"
+expect "dialed" '^dialing .* call [0-9]+'
+expect "connected" 'event: call [0-9]+ .* is connected'
+expect "bytes sent" '^sent [0-9]+ bytes'
+expect "bytes received" '^received [1-9][0-9]* bytes'
+expect "the remote hang-up" 'is disconnected, ended by remote'
+expect "the record: origin remote" 'ended +by remote'
+expect "the record: bytes both ways" 'bytes +[1-9][0-9]* received, [1-9][0-9]* sent'
+expect "the release" 'released: its handle and record are gone'
+expect "the documented error after the release" 'no such call in this file.*\(ENOENT\)'
+[ "$rc" = 2 ] || { echo "DEMO FAILED: the batch should stop with ENOENT (2), got $rc"; exit 1; }
+
+step "Detach the line discipline: the line goes away and the background mlinectl exits"
+show mlinectl detach "$tty"
+expect "detached" "^line $line on .* detached"
+sleep 0.5
+show mlinectl lines
+expect "no lines" '^no lines'
+
+printf '\nThe demo went through all %d steps.\n' "$steps"

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * modemline benchmarks (make bench, issue 7): shared harness.
+ *
+ * Every figure is a ratio of two costs measured side by side in the same
+ * boot: the two sides alternate round by round, each round gives one
+ * ratio, and a figure reports the median, min and max of its rounds.
+ * Absolute times are kept for reference only.
+ *
+ * The calls go through libmodemline (userspace/lib); the timing loops of
+ * the null ioctl and of CALL_INFO use ioctl() directly, as bare as the
+ * round trip they measure.
+ */
+#ifndef MODEMLINE_BENCH_H
+#define MODEMLINE_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "libmodemline.h"
+
+#define MAX_ROUNDS	64
+#define MAX_ABS		8
+
+/* One absolute quantity a figure is computed from (per round). */
+struct absq {
+	const char *name;	/* e.g. "info_ns" */
+	const char *unit;	/* "ns", "MB/s", ... */
+	double v[MAX_ROUNDS];
+	int n;
+};
+
+struct figure {
+	const char *name;
+	const char *unit;
+	bool higher_better;	/* target is a minimum (>=) */
+	double target;
+	double r[MAX_ROUNDS];	/* one ratio per round */
+	int n;
+	struct absq abs[MAX_ABS];
+	int nabs;
+	bool na;		/* not available (the feature is missing) */
+	bool failed;		/* could not measure */
+	char note[512];		/* why n/a or failed; method notes */
+	char extra[1024];	/* more JSON members, ",\"k\":v" form */
+};
+
+extern int verbose;
+extern const char *modemsim_path;
+
+uint64_t now_ns(void);
+void sleep_ms(int ms);
+void blog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void fig_add(struct figure *f, double ratio);
+/* Absolute quantity @name of @f (created on first use): append @v. */
+void fig_abs(struct figure *f, const char *name, const char *unit, double v);
+void fig_fail(struct figure *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void fig_na(struct figure *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void fig_extra(struct figure *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+double median(const double *v, int n);
+double vmin(const double *v, int n);
+double vmax(const double *v, int n);
+
+/*
+ * Run @fn(@ctx, iters) and return ns per iteration; @iters is chosen on
+ * the first call (*@iters == 0) so that one run takes about @target_ms.
+ */
+typedef int (*loop_fn)(void *ctx, long iters);
+double time_loop(loop_fn fn, void *ctx, long *iters, int target_ms, int *err);
+
+/* modemline_sim and module parameters */
+int sim_new_line(const char *name, uint32_t *id);
+int sim_ctl(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int sim_remove_line(const char *name);
+int param_get(const char *name, long *val);
+int param_set(const char *name, long val);
+
+/* Read events until CALL_STATE @state of @call; -errno or 0. */
+int wait_call_state(int fd, uint32_t call, uint32_t state, int timeout_ms);
+/* Read (without blocking) and drop every queued event. */
+int drain_events(int fd);
+
+/* The figures */
+void fig_info_vs_null(struct figure *f);
+void fig_sim_cycle(struct figure *f);
+void fig_pty_cycle(struct figure *f);
+void fig_memory(struct figure *f4, struct figure *f5);
+void fig_data(struct figure *f);
+void fig_event_latency(struct figure *f);
+void fig_bank(struct figure *f);
+
+/* Null ioctl: a command of our magic that the dispatch does not know. */
+#define NULL_IOCTL	_IO(MODEMLINE_IOC_MAGIC, 0xff)
+int null_loop(void *ctx, long iters);	/* ctx: int *fd */
+
+#endif

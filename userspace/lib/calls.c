@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The /dev/modemline ioctls, one function each: fill the argument struct
+ * (zeroed, so reserved fields are 0 as the ABI demands), issue the ioctl
+ * and turn errno into a negative return value.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "libmodemline.h"
+#include "queue.h"
+
+static int do_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+int ml_open(int flags)
+{
+	const char *path = getenv("MODEMLINE_DEV");
+	int fd;
+
+	if (!path || !*path)
+		path = ML_DEVICE;
+	fd = open(path, O_RDWR | O_CLOEXEC | flags);
+	if (fd < 0)
+		return -errno;
+	/* A number reused after a plain close() must not inherit old events. */
+	ml_queue_forget(fd);
+	return fd;
+}
+
+int ml_close(int fd)
+{
+	ml_queue_forget(fd);
+	return close(fd) < 0 ? -errno : 0;
+}
+
+static int id_list(int fd, unsigned long cmd, uint32_t *ids, uint32_t max)
+{
+	struct modemline_id_list l = {
+		.count = ids ? max : 0,
+		.ids = (uintptr_t)ids,
+	};
+	int ret = do_ioctl(fd, cmd, &l);
+
+	return ret ? ret : (int)l.count;
+}
+
+int ml_line_list(int fd, uint32_t *ids, uint32_t max)
+{
+	return id_list(fd, MODEMLINE_IOC_LINE_LIST, ids, max);
+}
+
+int ml_call_list(int fd, uint32_t *ids, uint32_t max)
+{
+	return id_list(fd, MODEMLINE_IOC_CALL_LIST, ids, max);
+}
+
+int ml_line_info(int fd, uint32_t line_id, struct modemline_line_info *out)
+{
+	struct modemline_line_info i = { .line_id = line_id };
+	int ret = do_ioctl(fd, MODEMLINE_IOC_LINE_INFO, &i);
+
+	if (!ret)
+		*out = i;
+	return ret;
+}
+
+int ml_subscribe(int fd, uint32_t line_id)
+{
+	struct modemline_subscribe s = { .line_id = line_id };
+
+	return do_ioctl(fd, MODEMLINE_IOC_SUBSCRIBE, &s);
+}
+
+int ml_unsubscribe(int fd, uint32_t line_id)
+{
+	struct modemline_subscribe s = { .line_id = line_id };
+
+	return do_ioctl(fd, MODEMLINE_IOC_UNSUBSCRIBE, &s);
+}
+
+int ml_dial(int fd, uint32_t line_id, const char *number, uint32_t timeout_ms,
+	    uint32_t *call)
+{
+	struct modemline_dial d = { .line_id = line_id, .timeout_ms = timeout_ms };
+	int ret;
+
+	/* The kernel checks the characters; the length must fit here. */
+	if (strlen(number) >= sizeof(d.number))
+		return -EINVAL;
+	strcpy(d.number, number);
+	ret = do_ioctl(fd, MODEMLINE_IOC_DIAL, &d);
+	if (!ret)
+		*call = d.call;
+	return ret;
+}
+
+int ml_answer(int fd, uint32_t line_id, uint32_t *call)
+{
+	struct modemline_answer a = { .line_id = line_id };
+	int ret = do_ioctl(fd, MODEMLINE_IOC_ANSWER, &a);
+
+	if (!ret)
+		*call = a.call;
+	return ret;
+}
+
+int ml_drop(int fd, uint32_t call, bool wait)
+{
+	struct modemline_call_op op = {
+		.call = call,
+		.flags = wait ? MODEMLINE_DROP_WAIT : 0,
+	};
+
+	return do_ioctl(fd, MODEMLINE_IOC_DROP, &op);
+}
+
+int ml_deallocate(int fd, uint32_t call, bool drop)
+{
+	struct modemline_call_op op = {
+		.call = call,
+		.flags = drop ? MODEMLINE_DEALLOCATE_DROP : 0,
+	};
+
+	return do_ioctl(fd, MODEMLINE_IOC_DEALLOCATE, &op);
+}
+
+int ml_call_info(int fd, uint32_t call, struct modemline_call_info *out)
+{
+	struct modemline_call_info i = { .call = call };
+	int ret = do_ioctl(fd, MODEMLINE_IOC_CALL_INFO, &i);
+
+	if (!ret)
+		*out = i;
+	return ret;
+}
+
+int ml_call_data(int fd, uint32_t call, bool nonblock)
+{
+	struct modemline_call_data d = {
+		.call = call,
+		.flags = nonblock ? MODEMLINE_DATA_NONBLOCK : 0,
+	};
+	int ret = do_ioctl(fd, MODEMLINE_IOC_CALL_DATA, &d);
+
+	return ret ? ret : d.fd;
+}

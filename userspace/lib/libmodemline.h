@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libmodemline: a thin C layer over the /dev/modemline ioctls
+ * (<linux/modemline.h>, modemline(4)).
+ *
+ * Every function that can fail returns a value >= 0 on success and a
+ * negative errno on failure (-ENOENT, -EBUSY, ...); errno itself is not
+ * part of the interface. The kernel's documented meaning of each errno,
+ * per operation, is available from ml_strerror(). Link with
+ * `pkg-config --cflags --libs modemline`.
+ *
+ * Thread safety: the functions are as safe as the ioctls they wrap; the
+ * per-descriptor event queue of ml_wait_state() is protected by a mutex.
+ */
+#ifndef LIBMODEMLINE_H
+#define LIBMODEMLINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <termios.h>
+#include <linux/modemline.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The device, unless the environment variable MODEMLINE_DEV names another. */
+#define ML_DEVICE	"/dev/modemline"
+
+/* open(ML_DEVICE, O_RDWR | O_CLOEXEC | flags): the descriptor or -errno. */
+int ml_open(int flags);
+/* Close a descriptor of ml_open() and forget its queued events. */
+int ml_close(int fd);
+
+/*
+ * LINE_LIST / CALL_LIST: writes up to @max ids (ascending) to @ids, which
+ * may be NULL when @max is 0, and returns how many exist; a result above
+ * @max means the array was too small.
+ */
+int ml_line_list(int fd, uint32_t *ids, uint32_t max);
+int ml_call_list(int fd, uint32_t *ids, uint32_t max);
+
+int ml_line_info(int fd, uint32_t line_id, struct modemline_line_info *out);
+/* @line_id 0: every line, present and future (see SUBSCRIBE). */
+int ml_subscribe(int fd, uint32_t line_id);
+int ml_unsubscribe(int fd, uint32_t line_id);
+
+/* DIAL: @timeout_ms 0 is the line's default. The handle goes to *@call. */
+int ml_dial(int fd, uint32_t line_id, const char *number, uint32_t timeout_ms,
+	    uint32_t *call);
+int ml_answer(int fd, uint32_t line_id, uint32_t *call);
+/* DROP; @wait: return only once the call is DISCONNECTED (-EINTR on a signal). */
+int ml_drop(int fd, uint32_t call, bool wait);
+/* DEALLOCATE; @drop: end the call first if it has not ended (else -EBUSY). */
+int ml_deallocate(int fd, uint32_t call, bool drop);
+int ml_call_info(int fd, uint32_t call, struct modemline_call_info *out);
+/* CALL_DATA: a new descriptor of the call's data stream, or -errno. */
+int ml_call_data(int fd, uint32_t call, bool nonblock);
+
+/*
+ * The next event: first one queued by ml_wait_state() on this descriptor,
+ * else one read from the kernel. @timeout_ms -1 waits forever, 0 only
+ * looks. Returns 0, -ETIMEDOUT when none came in time, -EINTR when a
+ * signal arrived (never restarted, so a SIGINT handler can end the
+ * wait), or another -errno.
+ */
+int ml_next_event(int fd, struct modemline_event *ev, int timeout_ms);
+
+/*
+ * Read events until call @call reaches @state or ends (DISCONNECTED).
+ * Returns the state reached (@state or MODEMLINE_STATE_DISCONNECTED),
+ * -ETIMEDOUT, -EINTR or -errno. The event that ended the wait goes to
+ * *@last (may be NULL); if CALL_INFO shows the call already there, no
+ * event is read and *@last is made from the record (seq 0, the timestamp
+ * of the state's record field).
+ *
+ * Nothing is lost: every other event read meanwhile (other calls, offers,
+ * lines, this call's intermediate states) is kept in a queue of this
+ * descriptor that ml_next_event() returns first, in order. A caller that
+ * poll()s the descriptor must check ml_pending() before it sleeps. If
+ * more than ML_QUEUE_MAX events pile up, the newest are dropped and an
+ * OVERFLOW event (seq 0, @lost = how many) follows the queued ones.
+ */
+#define ML_QUEUE_MAX	256
+int ml_wait_state(int fd, uint32_t call, uint32_t state, int timeout_ms,
+		  struct modemline_event *last);
+/* Events ml_wait_state() queued for ml_next_event() on @fd. */
+int ml_pending(int fd);
+
+/*
+ * Names of the ABI's constants: "dialing", "remote", "no-carrier",
+ * "call-state", ...; "unknown" for a value the ABI does not define.
+ */
+const char *ml_state_name(uint32_t state);
+const char *ml_origin_name(uint32_t origin);
+const char *ml_reason_name(uint32_t reason);
+const char *ml_event_name(uint32_t type);
+const char *ml_direction_name(uint32_t direction);
+const char *ml_transport_name(uint32_t transport);
+
+/* Operations, for ml_strerror(). */
+enum ml_op {
+	ML_OP_OPEN,
+	ML_OP_LINE_LIST,
+	ML_OP_LINE_INFO,
+	ML_OP_SUBSCRIBE,
+	ML_OP_UNSUBSCRIBE,
+	ML_OP_DIAL,
+	ML_OP_ANSWER,
+	ML_OP_DROP,
+	ML_OP_DEALLOCATE,
+	ML_OP_CALL_INFO,
+	ML_OP_CALL_LIST,
+	ML_OP_CALL_DATA,
+	ML_OP_EVENT,		/* ml_next_event(), ml_wait_state() */
+	ML_OP_DATA_READ,	/* read() on a data descriptor */
+	ML_OP_DATA_WRITE,	/* write() on a data descriptor */
+	ML_OP_TTY_OPEN,		/* ml_tty_open() */
+	ML_OP_TTY_ATTACH,	/* ml_tty_attach() */
+	ML_OP_TTY_LINE,		/* ml_tty_line_id() */
+	ML_OP_TTY_CONFIG,	/* ml_tty_get_config(), ml_tty_set_config() */
+};
+
+/*
+ * What @err (negative or positive errno) means for @op, as modemline(4)
+ * documents it, e.g. ML_OP_DIAL, -EBUSY: "the line already has a call
+ * in progress"; strerror() for errnos the operation does not document.
+ */
+const char *ml_strerror(int op, int err);
+
+/*
+ * The line discipline on a modem's tty (needs CAP_NET_ADMIN to attach).
+ *
+ * ml_tty_open: open(@path) without waiting for carrier, raw 8N1 with
+ * CLOCAL, @speed a B* constant or 0 to keep the tty's speed; fd or -errno.
+ * ml_tty_attach: set the discipline and read the line id. The line lives
+ * as long as the discipline stays attached, so keep the fd open.
+ * ml_tty_detach: back to N_TTY, which removes the line.
+ */
+int ml_tty_open(const char *path, speed_t speed);
+int ml_tty_attach(int tty_fd, uint32_t *line_id);
+int ml_tty_detach(int tty_fd);
+int ml_tty_line_id(int tty_fd, uint32_t *line_id);
+int ml_tty_get_config(int tty_fd, struct modemline_tty_config *cfg);
+int ml_tty_set_config(int tty_fd, const struct modemline_tty_config *cfg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBMODEMLINE_H */
