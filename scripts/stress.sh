@@ -68,7 +68,7 @@ if [ "${1:-}" = --guest ]; then
 	echo 0 >/sys/kernel/slab/modemline_call/failslab
 	echo N >$fs/cache-filter; echo Y >$fs/ignore-gfp-wait
 	for f in fuzz1 fuzz2; do
-		log "$f $(grep -E '^(seed|operations|unexpected|sanitizer|modemline_call|rc)' "$res/$f.out" | tr '\n' ' ')"
+		log "$f $(grep -E '^(seed|operations|reached|unexpected|sanitizer|modemline_call|rc)' "$res/$f.out" | tr '\n' ' ')"
 	done
 
 	# 3. race loops and CVE classes until the time is up (at least once)

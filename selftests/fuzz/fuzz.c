@@ -80,6 +80,8 @@ static const char *const cnames[C_COUNT] = {
 	"simctl", "ttyioctl", "modem-output", "hangup",
 };
 static atomic_long counts[C_COUNT];
+/* What the operations reached: connected calls seen, data bytes moved. */
+static atomic_long seen_connected, data_in, data_out;
 static atomic_long unexpected;
 
 static dev_t ml_rdev;
@@ -452,6 +454,16 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 			if (!a.dial.call)
 				bad("DIAL: handle 0");
 			note_handle(r, a.dial.call);
+			/* Often take the data stream at once, to exercise it. */
+			if (chance(r, 50)) {
+				struct modemline_call_data cd = { .call = a.dial.call,
+					.flags = MODEMLINE_DATA_NONBLOCK };
+
+				if (!ioctl(fd, MODEMLINE_IOC_CALL_DATA, &cd))
+					slot_add(r, cd.fd, K_DATA);
+				else if (!errno_in(errno, ERRS(ENOENT, EBUSY, ENOTCONN, EMFILE)))
+					bad("CALL_DATA after DIAL: errno %d", errno);
+			}
 		}
 		break;
 	case 6:
@@ -507,8 +519,11 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 			return;
 		if (ret && !errno_in(e, ERRS(ENOENT, EINVAL, EFAULT)))
 			bad("CALL_INFO: errno %d", e);
-		if (!ret && good)
+		if (!ret && good) {
 			check_call_info(&a.ci, a.ci.call);
+			if (a.ci.state == MODEMLINE_STATE_CONNECTED)
+				atomic_fetch_add(&seen_connected, 1);
+		}
 		break;
 	case 11:
 		a.cd.call = pick_handle(r);
@@ -618,6 +633,8 @@ static void fuzz_data(struct rng *r, int fd)
 			bad("data read: errno %d", errno);
 		if (n > (ssize_t)len)
 			bad("data read: %zd > %zu", n, len);
+		if (n > 0)
+			atomic_fetch_add(&data_in, n);
 		break;
 	case 2:
 		memset(buf, 'A' + below(r, 26), len);
@@ -627,6 +644,8 @@ static void fuzz_data(struct rng *r, int fd)
 			bad("data write: errno %d", errno);
 		if (n > (ssize_t)len)
 			bad("data write: %zd > %zu", n, len);
+		if (n > 0)
+			atomic_fetch_add(&data_out, n);
 		break;
 	default:
 		if (poll(&pfd, 1, below(r, 3)) < 0)
@@ -658,6 +677,8 @@ static void sim_control(struct rng *r)
 	pthread_mutex_lock(&sim_lock);
 	if (c == 19 && !chance(r, 5))
 		c = 10;		/* removals: rarely */
+	if (chance(r, 40))
+		c = chance(r, 50) ? 0 : 15;	/* mostly connecting, echoing modems */
 	snprintf(cmd, sizeof(cmd), cmds[c], below(r, 4) ? below(r, 100) : below(r, 3000));
 	snprintf(path, sizeof(path), SIM_ROOT "/lines/%s/control", sim_names[i]);
 	if (c == 19) {
@@ -1060,6 +1081,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < C_COUNT; i++)
 		printf("%s%s %ld", i ? ", " : "", cnames[i], atomic_load(&counts[i]));
 	printf(")\n");
+	printf("reached: CALL_INFO saw CONNECTED %ld times, data bytes read %ld, written %ld\n",
+	       atomic_load(&seen_connected), atomic_load(&data_in), atomic_load(&data_out));
 	printf("unexpected results: %ld\n", atomic_load(&unexpected));
 	printf("modemline_call objects: %ld before, %ld after\n", before, after);
 	printf("sanitizer reports: %ld\n", reports);
