@@ -23,8 +23,10 @@
 # before and after; exits 1 if any report, leak, slab difference or test
 # failure was found. Files: $ML_BUILD/stress/ (console.log, results/).
 #
-# Not covered here: USB unplug/replug storms (they need the USB VM of
-# check-serial.sh; check-serial.sh does one unplug during a call).
+# Then, in a second VM with a USB serial adapter (FTDI on xHCI) wired to
+# modemsim on this host, STRESS_USB_CYCLES (default 10; 0: skip) unplug
+# and replug cycles through qemu's monitor, each during a connected call
+# with data flowing (selftests/fuzz/usbstorm.c); needs socat.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ML_STAGE=stress
@@ -134,6 +136,70 @@ rc=0
 	>"$out/vm.log" 2>&1 || rc=$?
 [ "$rc" = 0 ] || { tail -n 30 "$out/vm.log"; ml_log "VM failed, exit status $rc"; }
 
+# USB unplug/replug storm: a second VM (USB VMs boot slowly) whose
+# /dev/ttyUSB0 is wired to modemsim here; the guest dials, writes, and
+# asks us to pull and re-plug the adapter, STRESS_USB_CYCLES times.
+usb_cycles=${STRESS_USB_CYCLES:-10}
+usb_rc=skipped
+if [ "$usb_cycles" -gt 0 ]; then
+	usb_out=$out/usb
+	usb_ctl=$ML_BUILD/stress-usb-ctl
+	run=$(mktemp -d /tmp/ml-stress.XXXXXX)
+	rm -rf "$usb_ctl"
+	mkdir -p "$usb_out" "$usb_ctl"
+	"$ML_BUILD/userspace/modemsim" --unix "$run/usb.sock" --guard 100 \
+		--control "$run/usb.ctl" 2>"$usb_out/modemsim.log" &
+	msim=$!
+	for _ in $(seq 100); do [ -S "$run/usb.sock" ] && break; sleep 0.1; done
+	monitor() {
+		printf '%s\n' "$1" | socat -t 2 - "UNIX-CONNECT:$run/mon.sock" 2>&1 |
+			tr -d '\r' | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'
+	}
+	usb_listed() { monitor "info usb" | grep -q usbserial0; }
+	serve() {
+		local what ans
+		while :; do
+			for what in unplug replug; do
+				[ -e "$usb_ctl/$what.request" ] || continue
+				rm -f "$usb_ctl/$what.request"
+				if [ "$what" = unplug ]; then
+					monitor "device_del usbserial0" >>"$usb_out/monitor.log"
+				else
+					monitor "device_add usb-serial,id=usbserial0,chardev=usbserial,bus=usb.0" \
+						>>"$usb_out/monitor.log"
+				fi
+				ans="error: $what not seen in 'info usb'"
+				for _ in $(seq 50); do
+					if [ "$what" = unplug ] && ! usb_listed; then ans=ok; break; fi
+					if [ "$what" = replug ] && usb_listed; then ans=ok; break; fi
+					sleep 0.2
+				done
+				echo "$ans" >"$usb_ctl/$what.ack.tmp"
+				mv "$usb_ctl/$what.ack.tmp" "$usb_ctl/$what.ack"
+				echo "$what: $ans" >>"$usb_out/monitor.log"
+			done
+			sleep 0.2
+		done
+	}
+	serve &
+	server=$!
+	usb_guest='
+	kml=/sys/kernel/debug/kmemleak
+	echo scan >$kml; echo clear >$kml
+	"$1" "$2" "$3"; rc=$?
+	rmmod modemline_sim; rmmod modemline || echo "rmmod modemline FAILED"
+	sleep 6; echo scan >$kml; echo scan >$kml; cat $kml >"$4/kmemleak.txt"
+	exit $rc'
+	usb_rc=0
+	"$ML_TOP/scripts/vm.sh" --kernel debug --timeout $(( 300 + usb_cycles * 60 )) \
+		--rundir "$usb_out" --usb "unix:$run/usb.sock" --monitor "$run/mon.sock" \
+		-- bash -c "$usb_guest" usb-guest "$ML_BUILD/selftests/fuzz/usbstorm" \
+		"$usb_cycles" "$usb_ctl" "$usb_out" >"$usb_out/vm.log" 2>&1 || usb_rc=$?
+	kill "$server" "$msim" 2>/dev/null || true
+	wait "$server" "$msim" 2>/dev/null || true
+	rm -rf "$run"
+fi
+
 # Split the log: the run itself, then the fail_function stage.
 marker='modemline-stress: fail_function stage'
 awk -v m="$marker" 'index($0, m) { exit } { print }' "$out/console.log" >"$out/console-main.log"
@@ -158,11 +224,22 @@ scan=0
 "$ML_TOP/scripts/scan-log.sh" "$out/console-main.log" "$res/kmemleak.txt" >"$out/scan.txt" 2>&1 || scan=$?
 echo "sanitizer reports: $(kinds "$out/console-main.log")"
 echo "log scan (scan-log.sh): $([ $scan = 0 ] && echo clean || echo "FINDINGS, see $out/scan.txt")"
+if [ "$usb_rc" = skipped ]; then
+	echo "usb unplug/replug storm: skipped (STRESS_USB_CYCLES=0)"
+else
+	usb_scan=0
+	"$ML_TOP/scripts/scan-log.sh" "$usb_out/console.log" "$usb_out/kmemleak.txt" \
+		>"$usb_out/scan.txt" 2>&1 || usb_scan=$?
+	echo "usb unplug/replug storm: $(grep -h '^usb cycles' "$usb_out/stdout" 2>/dev/null || echo 'no result'), exit $usb_rc"
+	echo "usb storm reports: $(kinds "$usb_out/console.log"), kmemleak objects $(grep -c 'unreferenced object' "$usb_out/kmemleak.txt" 2>/dev/null || echo '?')"
+	echo "usb storm log scan: $([ $usb_scan = 0 ] && echo clean || echo "FINDINGS, see $usb_out/scan.txt")"
+	[ "$usb_rc" = 0 ] && [ "$usb_scan" = 0 ] || fail_usb=1
+fi
 echo "-- fail_function stage (own part of the log) --"
 grep -E '^stress: (fail_function|tests fail_function)' "$res/summary" | sed 's/^stress: //' || true
 echo "fail_function stage reports: $(kinds "$out/console-failfunc.log")"
 
-fail=0
+fail=${fail_usb:-0}
 [ "$rc" = 0 ] || fail=1
 [ "$scan" = 0 ] || fail=1
 awk '$2 == "tests" && $3 != "fail_function" && $6 != 0 { f = 1 } END { exit !f }' \
