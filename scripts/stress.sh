@@ -23,10 +23,14 @@
 # before and after; exits 1 if any report, leak, slab difference or test
 # failure was found. Files: $ML_BUILD/stress/ (console.log, results/).
 #
-# Then, in a second VM with a USB serial adapter (FTDI on xHCI) wired to
-# modemsim on this host, STRESS_USB_CYCLES (default 10; 0: skip) unplug
-# and replug cycles through qemu's monitor, each during a connected call
-# with data flowing (selftests/fuzz/usbstorm.c); needs socat.
+# Then, with STRESS_USB_CYCLES=N (default 0: skipped), a second VM with a
+# USB serial adapter (FTDI on xHCI) wired to modemsim on this host does N
+# unplug/replug cycles through qemu's monitor, each during a connected
+# call with data flowing (selftests/fuzz/usbstorm.c); needs socat.
+# EXPERIMENTAL: in its first trial the whole VM stalled (qemu idle, no
+# kernel message, not even the 9p write of the first unplug request got
+# through) while the guest wrote call data to ttyUSB0, which looks like
+# qemu's usb-serial blocking on its chardev socket; not yet resolved.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ML_STAGE=stress
@@ -139,7 +143,7 @@ rc=0
 # USB unplug/replug storm: a second VM (USB VMs boot slowly) whose
 # /dev/ttyUSB0 is wired to modemsim here; the guest dials, writes, and
 # asks us to pull and re-plug the adapter, STRESS_USB_CYCLES times.
-usb_cycles=${STRESS_USB_CYCLES:-10}
+usb_cycles=${STRESS_USB_CYCLES:-0}
 usb_rc=skipped
 if [ "$usb_cycles" -gt 0 ]; then
 	usb_out=$out/usb
