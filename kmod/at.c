@@ -448,6 +448,9 @@ static size_t at_data(struct modemline_at *at, const u8 *buf, size_t len,
 			at->held[at->nheld++] = buf[0];
 			start = 1;
 		}
+		/* A match can only start after silence: the rest is data. */
+		if (!at->nheld)
+			break;
 	}
 	if (len > start)
 		at->ops->data(at->ctx, buf + start, len - start);

@@ -299,6 +299,9 @@ static ssize_t mlt_write(struct modemline_line *line, const u8 *buf,
 		set_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
 		n = tty->ops->write(tty, buf, min_t(size_t, len, INT_MAX));
 		n = max_t(ssize_t, n, 0);
+		/* All taken: no writer waits for room (and no command does). */
+		if (n == len)
+			clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
 	}
 	mutex_unlock(&mlt->lock);
 	return n;

@@ -115,7 +115,12 @@ static void sim_start(struct sim_line *sim, bool answer)
 	o = answer ? sim->answer : sim->dial;
 	sim->pending = o;
 	spin_unlock(&sim->lock);
-	if (!o.silent)
+	if (o.silent)
+		return;
+	/* No delay: report at once, as a modem answering from its buffer. */
+	if (!o.delay_ms)
+		sim_outcome_work(&sim->outcome.work);
+	else
 		mod_delayed_work(system_wq, &sim->outcome,
 				 msecs_to_jiffies(o.delay_ms));
 }
@@ -141,7 +146,11 @@ static void sim_hangup(struct modemline_line *line)
 	spin_lock(&sim->lock);
 	delay = sim->hangup_delay_ms;
 	spin_unlock(&sim->lock);
-	mod_delayed_work(system_wq, &sim->hangup_done, msecs_to_jiffies(delay));
+	if (!delay)
+		sim_hangup_work(&sim->hangup_done.work);
+	else
+		mod_delayed_work(system_wq, &sim->hangup_done,
+				 msecs_to_jiffies(delay));
 }
 
 /* An echo takes what the call has room for; the rest waits for rx_resume. */
