@@ -157,9 +157,13 @@ void modemline_data_call_ended(struct modemline_call *call)
 static void modemline_data_rx_resume(struct modemline_call *call)
 {
 	struct modemline_line *line = call->line;
+	bool resume;
 
 	mutex_lock(&line->ctl);
-	if (!line->dead && line->active == call)
+	spin_lock(&line->lock);
+	resume = !line->dead && line->active == call;
+	spin_unlock(&line->lock);
+	if (resume)
 		line->ops->rx_resume(line);
 	mutex_unlock(&line->ctl);
 }
