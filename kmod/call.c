@@ -97,8 +97,8 @@ struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 	strscpy_pad(call->number, number, sizeof(call->number));
 	return call;
 }
-ALLOW_ERROR_INJECTION(modemline_call_alloc, NULL);
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_alloc);
+ALLOW_ERROR_INJECTION(modemline_call_alloc, NULL);
 
 static void modemline_call_release(struct kref *ref)
 {

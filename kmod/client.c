@@ -27,8 +27,8 @@ struct modemline_client *modemline_client_create(u32 max_calls, u32 max_events)
 	INIT_LIST_HEAD(&client->subs);
 	return client;
 }
-ALLOW_ERROR_INJECTION(modemline_client_create, NULL);
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_create);
+ALLOW_ERROR_INJECTION(modemline_client_create, NULL);
 
 /* The file is closed: terminate and release every call it holds. */
 void modemline_client_destroy(struct modemline_client *client)
@@ -68,8 +68,8 @@ int modemline_client_reserve(struct modemline_client *client, u32 *handle)
 	xa_unlock(&client->calls);
 	return err < 0 ? err : 0;
 }
-ALLOW_ERROR_INJECTION(modemline_client_reserve, ERRNO);
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_reserve);
+ALLOW_ERROR_INJECTION(modemline_client_reserve, ERRNO);
 
 void modemline_client_unreserve(struct modemline_client *client, u32 handle)
 {

@@ -26,8 +26,8 @@ int modemline_evq_init(struct modemline_evq *q, u32 cap)
 	mutex_init(&q->read_mutex);
 	return 0;
 }
-ALLOW_ERROR_INJECTION(modemline_evq_init, ERRNO);
 EXPORT_SYMBOL_IF_KUNIT(modemline_evq_init);
+ALLOW_ERROR_INJECTION(modemline_evq_init, ERRNO);
 
 void modemline_evq_destroy(struct modemline_evq *q)
 {

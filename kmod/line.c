@@ -66,8 +66,8 @@ struct modemline_line *modemline_line_create(const struct modemline_line_ops *op
 	INIT_DELAYED_WORK(&line->timeout, modemline_line_timeout);
 	return line;
 }
-ALLOW_ERROR_INJECTION(modemline_line_create, NULL);
 EXPORT_SYMBOL_GPL(modemline_line_create);
+ALLOW_ERROR_INJECTION(modemline_line_create, NULL);
 
 static void modemline_line_release(struct kref *ref)
 {
