@@ -2,11 +2,16 @@
 # The line discipline on (emulated) serial hardware: boots a VM whose
 # /dev/ttyS1 (16550 UART) and /dev/ttyUSB0 (FTDI adapter on xHCI) are
 # wired to two modemsim instances on this host, and runs
-# selftests/serial/serial_test in it: dial/drop over the UART, dial/drop
-# over USB, and a USB unplug in the middle of a connected call, done
-# here through qemu's monitor when the guest asks for it.
+# selftests/serial/serial_test in it: dial/drop and 1 MiB of echoed data
+# over the UART, dial/drop over USB, a USB unplug in the middle of a
+# connected call, then N unplug/replug cycles with data flowing (each
+# during a connected call);
+# the unplugs and replugs are done here through qemu's monitor when the
+# guest asks for them.
 #
 #   check-serial.sh [--kernel debug|stock-6.1|stock-6.12] [--timeout SEC]
+#                   (default 900 + 60 per USB cycle)
+#                   [--usb-cycles N]      (default 3; make stress: more)
 #
 # Needs: scripts/build-modules.sh KERNEL, 'make userspace selftests', socat.
 #
@@ -24,24 +29,36 @@
 #   kmemleak.txt  kmemleak report after the test and the unload (debug)
 # The last line on stderr names the console log: "console log: PATH".
 #
-# Guest <-> host protocol for the unplug: the guest creates
-# $ML_BUILD/serial-run/KERNEL/unplug.request (passed to it as
-# $ML_SERIAL_CTL); we send 'device_del usbserial0' to the monitor, check
-# with 'info usb' that the adapter is gone, and write unplug.ack ("ok" or
-# "error: ...").
+# Guest <-> host protocol: the guest creates
+# $ML_BUILD/serial-run/KERNEL/unplug.request or replug.request (the
+# directory is passed to it as $ML_SERIAL_CTL); we send 'device_del
+# usbserial0' or 'device_add usb-serial,...' to the monitor, check with
+# 'info usb' that the adapter is gone or back, and write unplug.ack or
+# replug.ack ("ok" or "error: ..."). After an unplug we also reset the
+# USB modem through its control socket: a real modem sees DTR drop when
+# its adapter loses power, and hangs up (&D2); qemu's socket chardev
+# carries no DTR, so modemsim would stay online in the old call.
+#
+# The USB modem swallows call data (--data sink) instead of echoing it:
+# qemu's usb-serial writes guest data with the blocking
+# qemu_chr_fe_write_all() in its main loop, so an echoing modem that
+# stops reading while the guest does not read its echo freezes the VM.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ML_STAGE=serial
 
-kernel=debug timeout=900
+kernel=debug timeout= usb_cycles=3
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2:?--kernel wants a name}; shift 2 ;;
 	--timeout) timeout=${2:?--timeout wants seconds}; shift 2 ;;
-	*) ml_die "usage: check-serial.sh [--kernel KERNEL] [--timeout SEC]" ;;
+	--usb-cycles) usb_cycles=${2:?--usb-cycles wants a number}; shift 2 ;;
+	*) ml_die "usage: check-serial.sh [--kernel KERNEL] [--timeout SEC] [--usb-cycles N]" ;;
 	esac
 done
 ML_STAGE=serial-$kernel
+[[ $usb_cycles =~ ^[0-9]+$ ]] || ml_die "--usb-cycles wants a number"
+timeout=${timeout:-$((900 + usb_cycles * 60))}
 
 modemsim=$ML_BUILD/userspace/modemsim
 test_bin=$ML_BUILD/selftests/serial/serial_test
@@ -72,11 +89,12 @@ cleanup() {
 trap cleanup EXIT
 
 # The modems. qemu connects to their sockets (and retries every second).
-for m in uart usb; do
-	"$modemsim" -v --unix "$run/$m.sock" --guard 100 \
-		--control "$run/$m.ctl" 2>"$out/modemsim-$m.log" &
-	pids+=($!)
-done
+"$modemsim" -v --unix "$run/uart.sock" --guard 100 \
+	--control "$run/uart.ctl" 2>"$out/modemsim-uart.log" &
+pids+=($!)
+"$modemsim" -v --unix "$run/usb.sock" --guard 100 --data sink \
+	--control "$run/usb.ctl" 2>"$out/modemsim-usb.log" &
+pids+=($!)
 for m in uart usb; do
 	for _ in $(seq 100); do
 		[ -S "$run/$m.sock" ] && break
@@ -91,35 +109,55 @@ monitor() {
 		tr -d '\r' | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'
 }
 
-# Serve the guest's unplug request while the VM runs.
-serve_unplug() {
-	local answer info
-	while :; do
-		if [ -e "$ctl/unplug.request" ]; then
-			rm -f "$ctl/unplug.request"
-			ml_log "guest asks for the USB unplug"
-			{
-				echo "== device_del usbserial0"
-				monitor "device_del usbserial0"
-			} >>"$out/monitor.log" 2>&1 || true
-			answer="error: usbserial0 still listed by 'info usb'"
-			for _ in $(seq 50); do
-				info=$(monitor "info usb" 2>&1) || true
-				printf '== info usb\n%s\n' "$info" >>"$out/monitor.log"
-				if grep -q '(qemu)' <<<"$info" && ! grep -q usbserial0 <<<"$info"; then
-					answer=ok
-					break
-				fi
-				sleep 0.2
-			done
-			echo "$answer" >"$ctl/unplug.ack.tmp"
-			mv "$ctl/unplug.ack.tmp" "$ctl/unplug.ack"
-			ml_log "unplug: $answer"
+# usb_listed: is the adapter on qemu's bus? (Fails if the monitor did not answer.)
+usb_listed() {
+	local info
+	info=$(monitor "info usb" 2>&1) || true
+	printf '== info usb\n%s\n' "$info" >>"$out/monitor.log"
+	grep -q '(qemu)' <<<"$info" || return 2
+	grep -q usbserial0 <<<"$info"
+}
+
+# plug unplug|replug: do it and wait until 'info usb' shows it; the answer.
+plug() {
+	local what=$1 cmd=(device_del usbserial0) want=1 rc
+	[ "$what" = unplug ] ||
+		{ cmd=(device_add usb-serial,id=usbserial0,chardev=usbserial,bus=usb.0); want=0; }
+	{
+		echo "== ${cmd[*]}"
+		monitor "${cmd[*]}"
+	} >>"$out/monitor.log" 2>&1 || true
+	for _ in $(seq 50); do
+		rc=0
+		usb_listed || rc=$?
+		if [ "$rc" = "$want" ]; then
+			# The modem notices its DTE is gone (see the header).
+			[ "$what" = replug ] || printf 'reset\n' |
+				socat -t 2 - "UNIX-CONNECT:$run/usb.ctl" >>"$out/monitor.log" 2>&1
+			echo ok
+			return
 		fi
 		sleep 0.2
 	done
+	echo "error: 'info usb' does not show the $what"
 }
-serve_unplug &
+
+# Serve the guest's requests while the VM runs.
+serve_plug() {
+	local what answer
+	while :; do
+		for what in unplug replug; do
+			[ -e "$ctl/$what.request" ] || continue
+			rm -f "$ctl/$what.request"
+			answer=$(plug "$what")
+			echo "$answer" >"$ctl/$what.ack.tmp"
+			mv "$ctl/$what.ack.tmp" "$ctl/$what.ack"
+			echo "$what: $answer" >>"$out/monitor.log"
+		done
+		sleep 0.2
+	done
+}
+serve_plug &
 pids+=($!)
 
 # In the guest: kmemleak baseline, the test, unload, kmemleak report.
@@ -127,7 +165,7 @@ pids+=($!)
 guest='
 test=$1 out=$2 kml=/sys/kernel/debug/kmemleak
 if [ -e $kml ]; then echo scan >$kml; echo clear >$kml; fi
-ML_SERIAL_CTL=$3 "$test"
+ML_SERIAL_CTL=$3 ML_USB_CYCLES=$4 "$test"
 rc=$?
 : >"$out/unload.txt"
 for m in modemline_sim modemline; do
@@ -151,7 +189,7 @@ ml_log "booting the $kernel VM with UART and USB modems (USB VMs boot slowly)"
 rc=0
 "$ML_TOP/scripts/vm.sh" --kernel "$kernel" --timeout "$timeout" --rundir "$out" \
 	--uart "unix:$run/uart.sock" --usb "unix:$run/usb.sock" --monitor "$run/mon.sock" \
-	-- bash -c "$guest" serial-guest "$test_bin" "$out" "$ctl" || rc=$?
+	-- bash -c "$guest" serial-guest "$test_bin" "$out" "$ctl" "$usb_cycles" || rc=$?
 
 extra=0
 if [ -f "$out/unload.txt" ] && grep -q FAILED "$out/unload.txt"; then

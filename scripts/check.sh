@@ -250,7 +250,7 @@ for kernel in "$@"; do
 	rc=0
 	out=$("$ML_TOP/scripts/check-serial.sh" --kernel "$kernel" \
 		2>"$ML_BUILD/$kernel/serial.log") || rc=$?
-	judge "serial (UART, USB, unplug)" "$(ml_elapsed "$start")" \
+	judge "serial (UART, USB, unplug/replug)" "$(ml_elapsed "$start")" \
 		"$(tap '' <(printf '%s\n' "$out"))"
 	serial=$ML_BUILD/$kernel/serial
 	if [ "$rc" != 0 ] && ! grep -q '^not ok' <<<"$out"; then

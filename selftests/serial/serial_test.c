@@ -6,13 +6,18 @@
  * modemsim instances on the host (--guard 100, default behaviour: every
  * dial connects at 33600).
  *
- * The USB unplug in the middle of a call is done by the host: the test
- * creates $ML_SERIAL_CTL/unplug.request (check-serial.sh passes
+ * USB unplugs and replugs are done by the host: the test creates
+ * $ML_SERIAL_CTL/unplug.request or replug.request (check-serial.sh passes
  * $ML_BUILD/serial-run/KERNEL; without it: $MODEMLINE_BUILD/serial-run,
- * a directory shared with the host), the host sends
- * 'device_del usbserial0' to qemu's monitor and answers with
- * unplug.ack ("ok" or "error: ..."). Without that directory the unplug
- * test is skipped.
+ * a directory shared with the host), the host sends 'device_del
+ * usbserial0' or 'device_add usb-serial,...' to qemu's monitor, checks
+ * 'info usb', and answers with unplug.ack or replug.ack ("ok" or
+ * "error: ..."). Without that directory those tests are skipped.
+ *
+ * The USB modem swallows call data (modemsim --data sink): qemu's
+ * usb-serial writes to its chardev with qemu_chr_fe_write_all(), so a
+ * modem that stops reading while its echo waits for a guest that does
+ * not read freezes the whole VM.
  *
  * Not run by the generic selftest runner (it lives in $(O)/serial/).
  */
@@ -71,6 +76,43 @@ static const char *ctl_dir(char *buf, size_t len)
 	if (stat(buf, &st) || !S_ISDIR(st.st_mode))
 		return NULL;
 	return buf;
+}
+
+/*
+ * Ask the host for @what ("unplug" or "replug") through @dir and wait for
+ * its answer (atomically: write, rename); true if it answered "ok".
+ */
+static bool host_ask(struct __test_metadata *_metadata, const char *dir,
+		     const char *what)
+{
+	char req[600], ack[600], tmp[620], answer[256] = "";
+	FILE *f;
+
+	snprintf(req, sizeof(req), "%s/%s.request", dir, what);
+	snprintf(ack, sizeof(ack), "%s/%s.ack", dir, what);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", req);
+	unlink(ack);
+	f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%s\n", what) < 0 || fclose(f) ||
+	    rename(tmp, req)) {
+		TH_LOG("%s: %s", tmp, strerror(errno));
+		return false;
+	}
+	if (!wait_path(ack, true, UNPLUG_ACK_MS)) {
+		TH_LOG("the host did not answer %s", req);
+		return false;
+	}
+	f = fopen(ack, "r");
+	if (!f)
+		return false;
+	if (!fgets(answer, sizeof(answer), f))
+		answer[0] = '\0';
+	fclose(f);
+	unlink(ack);
+	answer[strcspn(answer, "\n")] = '\0';
+	if (strcmp(answer, "ok"))
+		TH_LOG("host, to %s: %s", what, answer);
+	return !strcmp(answer, "ok");
 }
 
 struct serial_line {
@@ -256,46 +298,26 @@ TEST_F_TIMEOUT(serial, usb_dial_drop, 240)
 	dial_drop(_metadata, &self->s);
 }
 
-/* Must run last: the adapter is gone afterwards. */
+/* The adapter is gone afterwards: only the replug storm may follow. */
 TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
 {
 	struct serial_line *s = &self->s;
-	char dir[512], req[600], ack[600], tmp[620], answer[256] = "";
 	struct modemline_call_info ci;
 	struct modemline_event ev;
 	struct rec_expect e;
 	__u32 call, count;
-	FILE *f;
+	char dir[512];
 	int ret;
 
 	if (!ctl_dir(dir, sizeof(dir)))
 		SKIP(return, "no unplug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
 	if (!wait_path(USB, true, USB_APPEAR_MS))
 		SKIP(return, USB " did not appear (vm.sh --usb)");
-	snprintf(req, sizeof(req), "%s/unplug.request", dir);
-	snprintf(ack, sizeof(ack), "%s/unplug.ack", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", req);
-	unlink(ack);
 
 	serial_up(_metadata, s, USB);
 	ASSERT_EQ(0, ml_subscribe(s->ml, s->line));
 	call = serial_connect(_metadata, s);
-
-	/* Ask the host to pull the adapter (atomically: write, rename). */
-	f = fopen(tmp, "w");
-	ASSERT_NE(NULL, f) TH_LOG("%s: %s", tmp, strerror(errno));
-	fprintf(f, "device_del usbserial0\n");
-	ASSERT_EQ(0, fclose(f));
-	ASSERT_EQ(0, rename(tmp, req));
-	ASSERT_TRUE(wait_path(ack, true, UNPLUG_ACK_MS))
-		TH_LOG("the host did not answer %s", req);
-	f = fopen(ack, "r");
-	ASSERT_NE(NULL, f);
-	if (!fgets(answer, sizeof(answer), f))
-		answer[0] = '\0';
-	fclose(f);
-	answer[strcspn(answer, "\n")] = '\0';
-	ASSERT_STREQ("ok", answer) TH_LOG("host: %s", answer);
+	ASSERT_TRUE(host_ask(_metadata, dir, "unplug"));
 
 	ret = ml_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 			    SERIAL_WAIT_MS);
@@ -333,6 +355,81 @@ TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
 	ASSERT_EQ(0, ml_call_list(s->ml, NULL, 0, &count));
 	ASSERT_EQ(0U, count);
 	/* The hung-up tty fd and the file close cleanly (teardown). */
+}
+
+/*
+ * Unplug and replug, again and again, each time in the middle of a
+ * connected call with a writer streaming into the modem and a reader
+ * blocked on the data descriptor: the call ends SYSTEM / LINE_REMOVED,
+ * the writer stops with EPIPE, the reader sees end of file, the counters
+ * equal what moved, and the record outlives the line. ML_USB_CYCLES
+ * cycles (default 3, at most USB_CYCLES_MAX); make stress raises it.
+ */
+#define USB_CYCLES_MAX	60
+
+TEST_F_TIMEOUT(serial, usb_unplug_replug_storm, USB_CYCLES_MAX * 60)
+{
+	const char *env = getenv("ML_USB_CYCLES");
+	struct serial_line *s = &self->s;
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	int cycles = 3, i, dfd, ret;
+	struct stream rd, wr;
+	size_t written = 0;
+	char dir[512];
+	__u32 call;
+
+	if (env && *env)
+		cycles = atoi(env);
+	ASSERT_TRUE(cycles >= 1 && cycles <= USB_CYCLES_MAX)
+		TH_LOG("ML_USB_CYCLES=%s: want 1 to %d", env, USB_CYCLES_MAX);
+	if (!ctl_dir(dir, sizeof(dir)))
+		SKIP(return, "no plug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
+
+	for (i = 1; i <= cycles; i++) {
+		if (access(USB, F_OK))
+			ASSERT_TRUE(host_ask(_metadata, dir, "replug"))
+				TH_LOG("cycle %d", i);
+		ASSERT_TRUE(wait_path(USB, true, USB_APPEAR_MS))
+			TH_LOG("cycle %d: " USB " did not appear", i);
+		serial_up(_metadata, s, USB);
+		call = serial_connect(_metadata, s);
+		dfd = ml_call_data(s->ml, call, 0);
+		ASSERT_LE(0, dfd) TH_LOG("CALL_DATA: %s", strerror(-dfd));
+		STREAM_START(&rd, dfd, 0, false);
+		STREAM_START(&wr, dfd, 0, true);
+		/* Pull the plug at a different point of the flow each time. */
+		sleep_ms(100 * (i % 5));
+		ASSERT_TRUE(host_ask(_metadata, dir, "unplug"))
+			TH_LOG("cycle %d", i);
+		STREAM_JOIN(&wr);
+		STREAM_JOIN(&rd);
+		ASSERT_EQ(EPIPE, wr.err) TH_LOG("cycle %d: writer: %s",
+						i, strerror(wr.err));
+		ASSERT_EQ(0, rd.err) TH_LOG("cycle %d: reader: %s",
+					    i, strerror(rd.err));
+		ASSERT_LT(0UL, wr.done);
+
+		ret = ml_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED,
+				    &ev, SERIAL_WAIT_MS);
+		ASSERT_EQ(0, ret) TH_LOG("cycle %d: the unplug did not end the call: %s",
+					 i, strerror(-ret));
+		check_state_event(_metadata, &ev, s->line, call,
+				  MODEMLINE_STATE_DISCONNECTED,
+				  MODEMLINE_ORIGIN_SYSTEM,
+				  MODEMLINE_REASON_LINE_REMOVED, 0);
+		ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+		ASSERT_EQ(wr.done, ci.tx_bytes) TH_LOG("cycle %d", i);
+		ASSERT_EQ(rd.done, ci.rx_bytes) TH_LOG("cycle %d", i);
+		ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
+		ASSERT_EQ(0, ml_deallocate(s->ml, call, 0));
+		ASSERT_EQ(0, close(dfd));
+		written += wr.done;
+		serial_down(s);
+		ASSERT_TRUE(wait_path(USB, false, SERIAL_WAIT_MS))
+			TH_LOG("cycle %d: " USB " still there", i);
+	}
+	TH_LOG("usb cycles %d, %zu bytes written", cycles, written);
 }
 
 TEST_HARNESS_MAIN
