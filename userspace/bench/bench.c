@@ -204,6 +204,24 @@ int null_loop(void *ctx, long iters)
 	return 0;
 }
 
+int info_loop(void *ctx, long iters)
+{
+	struct info_ctx *c = ctx;
+	struct modemline_call_info info;
+	long j = 0;
+
+	memset(&info, 0, sizeof(info));
+	for (long i = 0; i < iters; i++) {
+		info.call = c->handles[j];
+		info.flags = 0;
+		if (++j == c->nhandles)
+			j = 0;
+		if (ioctl(c->fd, MODEMLINE_IOC_CALL_INFO, &info))
+			return -errno;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* the table and results.json                                          */
 

@@ -14,6 +14,7 @@
 #ifndef MODEMLINE_BENCH_H
 #define MODEMLINE_BENCH_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,7 +82,24 @@ int sim_remove_line(const char *name);
 int param_get(const char *name, long *val);
 int param_set(const char *name, long val);
 
-/* Read events until CALL_STATE @state of @call; -errno or 0. */
+/*
+ * What event @ev means to a wait for CALL_STATE @state of @call: 1 the
+ * call reached @state, -ECONNRESET it ended first, 0 read on. Inline: the
+ * cycle of figure 2 takes it for every event it reads.
+ */
+static inline int call_state_reached(const struct modemline_event *ev,
+				     uint32_t call, uint32_t state)
+{
+	if (ev->type != MODEMLINE_EVENT_CALL_STATE || ev->call != call)
+		return 0;
+	if (ev->state == state)
+		return 1;
+	return ev->state == MODEMLINE_STATE_DISCONNECTED ? -ECONNRESET : 0;
+}
+/*
+ * Read events until CALL_STATE @state of @call, each read waiting up to
+ * @timeout_ms (-1: without limit); -errno or 0.
+ */
 int wait_call_state(int fd, uint32_t call, uint32_t state, int timeout_ms);
 /* Read (without blocking) and drop every queued event. */
 int drain_events(int fd);
@@ -98,5 +116,13 @@ void fig_bank(struct figure *f);
 /* Null ioctl: a command of our magic that the dispatch does not know. */
 #define NULL_IOCTL	_IO(MODEMLINE_IOC_MAGIC, 0xff)
 int null_loop(void *ctx, long iters);	/* ctx: int *fd */
+
+/* CALL_INFO by bare ioctl on @handles in turn (figures 1 and 5). */
+struct info_ctx {
+	int fd;
+	const uint32_t *handles;
+	long nhandles;
+};
+int info_loop(void *ctx, long iters);	/* ctx: struct info_ctx * */
 
 #endif

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -238,30 +237,6 @@ static int open_big(long max)
 	fd = ml_open(0);
 	param_set("max_calls", old);
 	return fd;
-}
-
-struct info_ctx {
-	int fd;
-	const uint32_t *handles;
-	long nhandles;
-};
-
-static int info_loop(void *p, long iters)
-{
-	struct info_ctx *c = p;
-	struct modemline_call_info info;
-	long j = 0;
-
-	memset(&info, 0, sizeof(info));
-	for (long i = 0; i < iters; i++) {
-		info.call = c->handles[j];
-		info.flags = 0;
-		if (++j == c->nhandles)
-			j = 0;
-		if (ioctl(c->fd, MODEMLINE_IOC_CALL_INFO, &info))
-			return -errno;
-	}
-	return 0;
 }
 
 static void shuffle(uint32_t *v, long n)

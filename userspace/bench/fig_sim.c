@@ -45,12 +45,9 @@ static int cycle_wait(int fd, uint32_t call, uint32_t state, bool raw)
 			if (ret)
 				return ret;
 		}
-		if (ev.type != MODEMLINE_EVENT_CALL_STATE || ev.call != call)
-			continue;
-		if (ev.state == state)
-			return 0;
-		if (ev.state == MODEMLINE_STATE_DISCONNECTED)
-			return -ECONNRESET;
+		ret = call_state_reached(&ev, call, state);
+		if (ret)
+			return ret < 0 ? ret : 0;
 	}
 }
 
@@ -115,31 +112,6 @@ static void cycle_teardown(struct cycle_ctx *c, const char *name)
 {
 	ml_close(c->fd);
 	sim_remove_line(name);
-}
-
-struct info_ctx {
-	int fd;
-	const uint32_t *handles;
-	long nhandles;
-};
-
-/* CALL_INFO by bare ioctl on the handles in turn. */
-static int info_loop(void *p, long iters)
-{
-	struct info_ctx *c = p;
-	struct modemline_call_info info;
-	long j = 0;
-
-	memset(&info, 0, sizeof(info));
-	for (long i = 0; i < iters; i++) {
-		info.call = c->handles[j];
-		info.flags = 0;
-		if (++j == c->nhandles)
-			j = 0;
-		if (ioctl(c->fd, MODEMLINE_IOC_CALL_INFO, &info))
-			return -errno;
-	}
-	return 0;
 }
 
 /*

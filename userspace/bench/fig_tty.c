@@ -144,24 +144,6 @@ static int dial_retry(int fd, uint32_t line, uint32_t *call)
 	return ret;
 }
 
-static int wait_state_blocking(int fd, uint32_t call, uint32_t state)
-{
-	struct modemline_event ev;
-	int ret;
-
-	for (;;) {
-		ret = ml_next_event(fd, &ev, -1);
-		if (ret)
-			return ret;
-		if (ev.type != MODEMLINE_EVENT_CALL_STATE || ev.call != call)
-			continue;
-		if (ev.state == state)
-			return 0;
-		if (ev.state == MODEMLINE_STATE_DISCONNECTED)
-			return -ECONNRESET;
-	}
-}
-
 /* ------------------------------------------------------------------ */
 /* figure 3                                                            */
 
@@ -180,12 +162,12 @@ static int kernel_cycle(void *p, long iters)
 		ret = dial_retry(k->fd, k->line, &call);
 		VLOG("kernel cycle: dial %d", ret);
 		if (!ret)
-			ret = wait_state_blocking(k->fd, call, MODEMLINE_STATE_CONNECTED);
+			ret = wait_call_state(k->fd, call, MODEMLINE_STATE_CONNECTED, -1);
 		VLOG("kernel cycle: connected %d", ret);
 		if (!ret)
 			ret = ml_drop(k->fd, call, false);
 		if (!ret)
-			ret = wait_state_blocking(k->fd, call, MODEMLINE_STATE_DISCONNECTED);
+			ret = wait_call_state(k->fd, call, MODEMLINE_STATE_DISCONNECTED, -1);
 		VLOG("kernel cycle: disconnected %d", ret);
 		if (!ret)
 			ret = ml_deallocate(k->fd, call, false);
@@ -436,6 +418,33 @@ static void pty_close(struct pty *p)
 	p->slave = p->master = -1;
 }
 
+/*
+ * What figures 6 and 7 compare: a line on pty @p, whose master plays the
+ * modem, against the raw pty @r. Returns a /dev/modemline file, or -1
+ * after fig_fail(); the caller pty_close()s both ptys either way.
+ */
+static int line_and_raw_pty(struct figure *f, struct pty *p, struct pty *r,
+			    uint32_t *line)
+{
+	int ret, fd;
+
+	ret = pty_open(p);
+	if (!ret)
+		ret = pty_open(r);
+	if (!ret)
+		ret = attach_line(p->slave, line);
+	if (ret) {
+		fig_fail(f, "pty: %s", strerror(-ret));
+		return -1;
+	}
+	fd = ml_open(0);
+	if (fd < 0) {
+		fig_fail(f, "open: %s", strerror(-fd));
+		return -1;
+	}
+	return fd;
+}
+
 /* Read from the master until a CR: one command of the line discipline. */
 static int modem_command(int master)
 {
@@ -467,7 +476,7 @@ static int modem_connect(int fd, uint32_t line, int master, uint32_t *call)
 	if (!ret)
 		ret = uwrite(master, "\r\nCONNECT 33600\r\n");
 	if (!ret)
-		ret = wait_state_blocking(fd, *call, MODEMLINE_STATE_CONNECTED);
+		ret = wait_call_state(fd, *call, MODEMLINE_STATE_CONNECTED, -1);
 	return ret;
 }
 
@@ -499,7 +508,7 @@ static int modem_hangup_how(int fd, int master, uint32_t call, uint64_t *latency
 				break;
 		}
 	} else if (!ret) {
-		ret = wait_state_blocking(fd, call, MODEMLINE_STATE_DISCONNECTED);
+		ret = wait_call_state(fd, call, MODEMLINE_STATE_DISCONNECTED, -1);
 	}
 	if (latency)
 		*latency = now_ns() - t0;
@@ -593,20 +602,9 @@ void fig_event_latency(struct figure *f)
 	struct pin pin = { .cpu = false };
 	char c;
 
-	ret = pty_open(&p);
-	if (!ret)
-		ret = pty_open(&r);
-	if (!ret)
-		ret = attach_line(p.slave, &line);
-	if (ret) {
-		fig_fail(f, "pty: %s", strerror(-ret));
+	fd = line_and_raw_pty(f, &p, &r, &line);
+	if (fd < 0)
 		goto out;
-	}
-	fd = ml_open(0);
-	if (fd < 0) {
-		fig_fail(f, "open: %s", strerror(-fd));
-		goto out;
-	}
 	pin_one_cpu(&pin);
 	for (int round = -1; round < 9; round++) {
 		for (int i = 0; i < 2 * LAT_PER_ROUND; i++) {
@@ -746,20 +744,9 @@ void fig_data(struct figure *f)
 	char buf[CHUNK];
 	struct pin pin;
 
-	ret = pty_open(&p);
-	if (!ret)
-		ret = pty_open(&r);
-	if (!ret)
-		ret = attach_line(p.slave, &line);
-	if (ret) {
-		fig_fail(f, "pty: %s", strerror(-ret));
+	fd = line_and_raw_pty(f, &p, &r, &line);
+	if (fd < 0)
 		goto out;
-	}
-	fd = ml_open(0);
-	if (fd < 0) {
-		fig_fail(f, "open: %s", strerror(-fd));
-		goto out;
-	}
 	ret = modem_connect(fd, line, p.master, &call);
 	if (ret) {
 		fig_fail(f, "call: %s", strerror(-ret));

@@ -127,12 +127,9 @@ int wait_call_state(int fd, uint32_t call, uint32_t state, int timeout_ms)
 		ret = ml_next_event(fd, &ev, timeout_ms);
 		if (ret)
 			return ret;
-		if (ev.type == MODEMLINE_EVENT_CALL_STATE && ev.call == call) {
-			if (ev.state == state)
-				return 0;
-			if (ev.state == MODEMLINE_STATE_DISCONNECTED)
-				return -ECONNRESET;	/* ended early */
-		}
+		ret = call_state_reached(&ev, call, state);
+		if (ret)
+			return ret < 0 ? ret : 0;
 	}
 }
 
