@@ -17,31 +17,13 @@
  *   hci_uart_published_before_init_cve_2023_31083  an object reachable
  *                                        before it is initialised
  */
-#include "ml_test.h"
-#include "fuzz/hard.h"
+#include "hard_test.h"
 #include "stream.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
-
-/* TEST_F() wrappers do not use their variant. */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-
-/* Each case bounds itself (hard_deadline()); the harness's 30 s would not fit make stress. */
-FIXTURE(hard) {};
-FIXTURE_SETUP(hard) {}
-FIXTURE_TEARDOWN(hard) {}
-#define HARD_TEST(name) TEST_F_TIMEOUT(hard, name, 1800)
-
-#define CALL_CACHE	"modemline_call"
-
-static void report(const char *name, long n)
-{
-	printf("# race iterations %s %ld\n", name, n);
-	fflush(stdout);
-}
 
 /* A pty line with a modem, and a connected call on it with its data fd. */
 struct conn {
@@ -148,9 +130,7 @@ HARD_TEST(n_hdlc_double_free_cve_2017_2636)
 		conn_down(&c);
 	}
 	ASSERT_LT(0L, moved);
-	report("n_hdlc_double_free_cve_2017_2636", i);
-	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
-	ASSERT_EQ(0, kmsg_reports(mark, stdout));
+	HARD_CASE_END("n_hdlc_double_free_cve_2017_2636", i, mark);
 }
 
 /* ------------------------------------------------------------------ */
@@ -230,7 +210,7 @@ HARD_TEST(n_gsm_uaf_two_ioctls_cve_2023_6546)
 	}
 	ptyline_close(&p);
 	report("n_gsm_uaf_two_ioctls_cve_2023_6546", i);
-	ASSERT_EQ(0, kmsg_reports(mark, stdout));
+	ASSERT_LOG_CLEAN(mark);
 }
 
 /* ------------------------------------------------------------------ */
@@ -311,7 +291,7 @@ HARD_TEST(n_gsm_reconfig_midframe_cve_2024_36016)
 	}
 	close(ml);
 	report("n_gsm_reconfig_midframe_cve_2024_36016", i);
-	ASSERT_EQ(0, kmsg_reports(mark, stdout));
+	ASSERT_LOG_CLEAN(mark);
 }
 
 /* ------------------------------------------------------------------ */
@@ -345,9 +325,7 @@ HARD_TEST(slip_wakeup_after_free_cve_2020_14416)
 		ASSERT_EQ(0, ml_deallocate(c.ml, c.call, 0));
 		conn_down(&c);
 	}
-	report("slip_wakeup_after_free_cve_2020_14416", i);
-	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
-	ASSERT_EQ(0, kmsg_reports(mark, stdout));
+	HARD_CASE_END("slip_wakeup_after_free_cve_2020_14416", i, mark);
 }
 
 /* ------------------------------------------------------------------ */
@@ -468,9 +446,7 @@ HARD_TEST(hci_uart_published_before_init_cve_2023_31083)
 	       hw.seen);
 	close(lw.ml);
 	close(ml);
-	report("hci_uart_published_before_init_cve_2023_31083", i);
-	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
-	ASSERT_EQ(0, kmsg_reports(mark, stdout));
+	HARD_CASE_END("hci_uart_published_before_init_cve_2023_31083", i, mark);
 }
 
 TEST_HARNESS_MAIN

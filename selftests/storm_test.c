@@ -18,17 +18,7 @@
  *   rmmod_in_use          delete_module() of both modules while in use
  *   list_vs_growth        LINE_LIST / CALL_LIST while ids keep appearing
  */
-#include "ml_test.h"
-#include "fuzz/hard.h"
-
-/* TEST_F() wrappers do not use their variant. */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-
-/* Each case bounds itself (hard_deadline()); the harness's 30 s would not fit make stress. */
-FIXTURE(hard) {};
-FIXTURE_SETUP(hard) {}
-FIXTURE_TEARDOWN(hard) {}
-#define HARD_TEST(name) TEST_F_TIMEOUT(hard, name, 1800)
+#include "hard_test.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -36,7 +26,6 @@ FIXTURE_TEARDOWN(hard) {}
 #include <sys/syscall.h>
 #include <sys/ioctl.h>
 
-#define CALL_CACHE	"modemline_call"
 #define ERRS(...)	((const int[]){ __VA_ARGS__, 0 })
 
 static bool in_set(int ret, const int *set)
@@ -61,15 +50,6 @@ static void check_ret(const char *what, int ret, const int *set)
 }
 
 #define ASSERT_NO_BAD() ASSERT_EQ(0L, atomic_load(&bad_results)) TH_LOG("%s", bad_what)
-
-static void report(const char *name, long n)
-{
-	printf("# race iterations %s %ld\n", name, n);
-	fflush(stdout);
-}
-
-/* The kernel log since @mark has no reports. */
-#define ASSERT_LOG_CLEAN(mark) ASSERT_EQ(0, kmsg_reports((mark), stdout))
 
 /* ------------------------------------------------------------------ */
 
@@ -190,9 +170,7 @@ HARD_TEST(hangup_vs_ioctls)
 		ptyline_close(&p);
 	}
 	close(ml);
-	report("hangup_vs_ioctls", i);
-	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
-	ASSERT_LOG_CLEAN(mark);
+	HARD_CASE_END("hangup_vs_ioctls", i, mark);
 }
 
 /* ------------------------------------------------------------------ */
@@ -262,11 +240,9 @@ HARD_TEST(one_handle_three_ways)
 		ASSERT_EQ(0, ml_call_listed(ml, call));
 		ml_drain_events(ml);
 	}
-	report("one_handle_three_ways", i);
 	close(ml);
 	sim_line_remove(&line);
-	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
-	ASSERT_LOG_CLEAN(mark);
+	HARD_CASE_END("one_handle_three_ways", i, mark);
 }
 
 /* ------------------------------------------------------------------ */
@@ -366,10 +342,8 @@ HARD_TEST(close_vs_blocked)
 		}
 		ASSERT_EQ(0, sim_line_remove(&wake));
 	}
-	report("close_vs_blocked", i);
 	sim_line_remove(&line);
-	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
-	ASSERT_LOG_CLEAN(mark);
+	HARD_CASE_END("close_vs_blocked", i, mark);
 }
 
 /* ------------------------------------------------------------------ */
@@ -490,9 +464,7 @@ HARD_TEST(removal_vs_dial)
 		}
 	}
 	close(ml);
-	report("removal_vs_dial", i);
-	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
-	ASSERT_LOG_CLEAN(mark);
+	HARD_CASE_END("removal_vs_dial", i, mark);
 }
 
 /* ------------------------------------------------------------------ */
@@ -540,9 +512,7 @@ HARD_TEST(rmmod_in_use)
 	ptyline_close(&p);
 	sim_line_remove(&line);
 	close(ml);
-	report("rmmod_in_use", i);
-	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
-	ASSERT_LOG_CLEAN(mark);
+	HARD_CASE_END("rmmod_in_use", i, mark);
 }
 
 /* ------------------------------------------------------------------ */
@@ -608,9 +578,7 @@ HARD_TEST(list_vs_growth)
 	atomic_store(&g.stop, true);
 	pthread_join(g.thread, NULL);
 	close(ml);
-	report("list_vs_growth", i);
-	ASSERT_EQ(0, slab_wait(CALL_CACHE, 0, ML_WAIT_MS) > 0);
-	ASSERT_LOG_CLEAN(mark);
+	HARD_CASE_END("list_vs_growth", i, mark);
 }
 
 TEST_HARNESS_MAIN
