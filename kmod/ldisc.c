@@ -45,15 +45,14 @@ struct modemline_tty {
 #define MLT_REMOVED	0		/* the line was removed (once) */
 #define MLT_RX_HELD	1		/* bytes left in the tty for want of room */
 #define MLT_THROTTLED	2		/* we throttled the tty */
-	/* Protects @at, @config, @tx, @txlen, @timer_deadline and @carrier. */
+	/* Protects @at, @config, @tx, @txlen, @timer and @carrier. */
 	struct mutex lock;
 	struct modemline_at at;
 	struct modemline_tty_config config;	/* applied when a call starts */
 	u8 tx[MLT_TX_SIZE];
 	size_t txlen;
-	unsigned long timer_deadline;
 	bool carrier;			/* last DCD state reported */
-	struct delayed_work timer;	/* the engine's timer */
+	struct modemline_deadline timer; /* the engine's timer */
 	struct work_struct tx_work;	/* write_wakeup: send the rest */
 	struct work_struct dcd_work;	/* dcd_change: tell the engine */
 	struct work_struct rx_work;	/* rx_resume: let received bytes flow */
@@ -107,16 +106,12 @@ static void mlt_at_set_dtr(void *ctx, bool on)
 static void mlt_at_arm_timer(void *ctx, unsigned int ms)
 {
 	struct modemline_tty *mlt = ctx;
-	unsigned long delay = msecs_to_jiffies(ms);
 
-	if (!ms) {
-		/* A run already under way sees the deadline moved away. */
-		mlt->timer_deadline = jiffies + MAX_JIFFY_OFFSET;
-		cancel_delayed_work(&mlt->timer);
-		return;
-	}
-	mlt->timer_deadline = jiffies + delay;
-	mod_delayed_work(system_wq, &mlt->timer, delay);
+	lockdep_assert_held(&mlt->lock);
+	if (ms)
+		modemline_deadline_arm(&mlt->timer, ms);
+	else
+		modemline_deadline_disarm(&mlt->timer);
 }
 
 /* Data-mode bytes; mlt_rx_span() made sure the call has room for them. */
@@ -165,11 +160,11 @@ static u64 mlt_now_ms(void)
 static void mlt_timer_work(struct work_struct *work)
 {
 	struct modemline_tty *mlt = container_of(to_delayed_work(work),
-						 struct modemline_tty, timer);
+						 struct modemline_tty,
+						 timer.work);
 
 	mutex_lock(&mlt->lock);
-	/* A run overtaken by a newer arming (or a cancel) does nothing. */
-	if (!time_before(jiffies, mlt->timer_deadline))
+	if (modemline_deadline_due(&mlt->timer))
 		modemline_at_timeout(&mlt->at);
 	mutex_unlock(&mlt->lock);
 }
@@ -338,7 +333,7 @@ static int mlt_open(struct tty_struct *tty)
 		return -ENOMEM;
 	mlt->tty = tty;
 	mutex_init(&mlt->lock);
-	INIT_DELAYED_WORK(&mlt->timer, mlt_timer_work);
+	modemline_deadline_init(&mlt->timer, mlt_timer_work);
 	INIT_WORK(&mlt->tx_work, mlt_tx_work);
 	INIT_WORK(&mlt->dcd_work, mlt_dcd_work);
 	INIT_WORK(&mlt->rx_work, mlt_rx_work);
@@ -400,7 +395,7 @@ static void mlt_close(struct tty_struct *tty)
 	mutex_unlock(&mlt->lock);
 	clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
 	/* The tty no longer calls write_wakeup or dcd_change: drain. */
-	cancel_delayed_work_sync(&mlt->timer);
+	cancel_delayed_work_sync(&mlt->timer.work);
 	cancel_work_sync(&mlt->tx_work);
 	cancel_work_sync(&mlt->dcd_work);
 	cancel_work_sync(&mlt->rx_work);

@@ -63,7 +63,7 @@ struct modemline_line *modemline_line_create(const struct modemline_line_ops *op
 	strscpy_pad(line->name, name, sizeof(line->name));
 	mutex_init(&line->ctl);
 	spin_lock_init(&line->lock);
-	INIT_DELAYED_WORK(&line->timeout, modemline_line_timeout);
+	modemline_deadline_init(&line->timeout, modemline_line_timeout);
 	return line;
 }
 EXPORT_SYMBOL_GPL(modemline_line_create);
@@ -199,7 +199,7 @@ void modemline_line_remove(struct modemline_line *line, u32 reason)
 	spin_unlock(&line->lock);
 	mutex_unlock(&line->ctl);
 	/* Nothing re-arms the timeout of a dead line. */
-	cancel_delayed_work_sync(&line->timeout);
+	cancel_delayed_work_sync(&line->timeout.work);
 
 	pr_debug("line %u (%s) removed, reason %u\n", line->id, line->name, reason);
 	modemline_line_event(line, MODEMLINE_EVENT_LINE_REMOVED, reason);
@@ -225,25 +225,20 @@ struct modemline_line *modemline_line_get_by_id(u32 id)
 void modemline_line_arm_timeout_locked(struct modemline_line *line,
 				       unsigned int ms)
 {
-	unsigned long delay = msecs_to_jiffies(ms);
-
 	lockdep_assert_held(&line->lock);
-	if (line->dead)
-		return;
-	line->deadline = jiffies + delay;
-	mod_delayed_work(system_wq, &line->timeout, delay);
+	if (!line->dead)
+		modemline_deadline_arm(&line->timeout, ms);
 }
 
 /*
- * The dial/answer timeout and the hang-up guard share one work: a line
- * has one call in progress, and each arming replaces the last. A run that
- * finds its deadline moved was overtaken by a newer arming.
+ * The dial/answer timeout and the hang-up guard share one deadline: a
+ * line has one call in progress, and each arming replaces the last.
  */
 static void modemline_line_timeout(struct work_struct *work)
 {
 	struct modemline_line *line = container_of(to_delayed_work(work),
 						   struct modemline_line,
-						   timeout);
+						   timeout.work);
 	struct modemline_call *call, *put = NULL;
 	bool hangup = false;
 	u32 old;
@@ -251,7 +246,7 @@ static void modemline_line_timeout(struct work_struct *work)
 	mutex_lock(&line->ctl);
 	spin_lock(&line->lock);
 	call = line->active;
-	if (call && !time_before(jiffies, line->deadline)) {
+	if (modemline_deadline_due(&line->timeout) && call) {
 		old = call->state;
 		put = modemline_call_input(call, MODEMLINE_IN_TIMEOUT,
 					   MODEMLINE_ORIGIN_SYSTEM,

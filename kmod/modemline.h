@@ -26,6 +26,7 @@
 #include <linux/modemline.h>
 
 #include "compat.h"
+#include "deadline.h"
 #include "line.h"
 
 struct modemline_client;
@@ -58,8 +59,7 @@ struct modemline_line {
 	u64 calls_connected;
 	u64 calls_failed;
 	unsigned int dial_timeout_ms;	/* 0: the module parameter */
-	unsigned long deadline;		/* jiffies when @timeout may act */
-	struct delayed_work timeout;	/* dial/answer timeout, hangup guard */
+	struct modemline_deadline timeout; /* dial/answer timeout, hangup guard */
 };
 
 struct modemline_call {

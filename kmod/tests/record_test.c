@@ -73,9 +73,9 @@ static void rec_fire_timeout(struct kunit *test)
 	struct rec_fixture *f = test->priv;
 
 	spin_lock(&f->line->lock);
-	f->line->deadline = jiffies;
+	f->line->timeout.expires = jiffies;
 	spin_unlock(&f->line->lock);
-	flush_delayed_work(&f->line->timeout);
+	flush_delayed_work(&f->line->timeout.work);
 }
 
 /* -------------------------------------------------------------------- */
@@ -357,13 +357,13 @@ static void rec_dial_timeout_after_connect_ignored_test(struct kunit *test)
 	struct modemline_call *call = rec_dial(test);
 	struct modemline_call_info info;
 
-	/* Connecting cancels the timeout; a run already under way does nothing. */
+	/* Connecting disarms the timeout; a run of its work does nothing. */
 	modemline_line_connected(f->line, REC_RATE, REC_CONNECT);
 	spin_lock(&f->line->lock);
-	f->line->deadline = jiffies;
+	f->line->timeout.expires = jiffies;
 	spin_unlock(&f->line->lock);
-	mod_delayed_work(system_wq, &f->line->timeout, 0);
-	flush_delayed_work(&f->line->timeout);
+	mod_delayed_work(system_wq, &f->line->timeout.work, 0);
+	flush_delayed_work(&f->line->timeout.work);
 	rec_info(call, &info);
 	KUNIT_EXPECT_EQ(test, info.state, (u32)MODEMLINE_STATE_CONNECTED);
 	KUNIT_EXPECT_EQ(test, f->fake.hangups, 0U);
@@ -639,7 +639,7 @@ static void start_dial_error_leaves_no_trace_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kref_read(&call->ref), refs);
 	KUNIT_EXPECT_NULL(test, call->client);
 	KUNIT_EXPECT_NULL(test, f->line->active);
-	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&f->line->timeout));
+	KUNIT_EXPECT_FALSE(test, f->line->timeout.armed);
 	modemline_call_put(call);
 
 	rec_line_info(test, &li);
