@@ -179,7 +179,7 @@ else
 	usb_scan=0
 	"$ML_TOP/scripts/scan-log.sh" "$usb_out/console.log" "$usb_out/kmemleak.txt" \
 		>"$out/usb-scan.txt" 2>&1 || usb_scan=$?
-	echo "usb unplug/replug storm: $(grep -ho 'usb cycles [0-9]*, [0-9]* bytes written' "$out/usb.tap" ||
+	echo "usb unplug/replug storm: $(grep -ho 'usb cycles [0-9]*, [0-9]* bytes written' "$out/usb.log" ||
 		echo 'no result'), serial_test $(grep -c '^ok' "$out/usb.tap") ok $(grep -c '^not ok' "$out/usb.tap") failed, exit $usb_rc"
 	echo "usb storm reports: $(kinds "$usb_out/console.log"), kmemleak objects $(grep -c 'unreferenced object' "$usb_out/kmemleak.txt" 2>/dev/null || true)"
 	echo "usb storm log scan: $([ $usb_scan = 0 ] && echo clean || echo "FINDINGS, see $out/usb-scan.txt")"
