@@ -173,7 +173,7 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 		call->connected_ns = now;
 		call->rate = rate;
 		line->calls_connected++;
-		cancel_delayed_work(&line->timeout);
+		modemline_deadline_disarm(&line->timeout);
 		break;
 	case DISCONNECTING:
 		call->pending_origin = origin;
@@ -190,7 +190,7 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 		call->disconnected_ns = now;
 		if (!call->connected_ns)
 			line->calls_failed++;
-		cancel_delayed_work(&line->timeout);
+		modemline_deadline_disarm(&line->timeout);
 		modemline_data_call_ended(call);
 		break;
 	}
@@ -276,7 +276,7 @@ int modemline_call_start(struct modemline_call *call,
 	line->active = NULL;
 	line->calls--;
 	call->client = NULL;
-	cancel_delayed_work(&line->timeout);
+	modemline_deadline_disarm(&line->timeout);
 	if (incoming && !line->offering && !line->dead) {
 		line->offering = true;
 		line->rings = rings;
@@ -297,6 +297,12 @@ void modemline_call_drop(struct modemline_call *call)
 	bool hangup, resume;
 	u32 old;
 
+	/*
+	 * DISCONNECTED is final, so a call seen in it has nothing to drop:
+	 * closing a file that keeps many ended records takes no lock each.
+	 */
+	if (modemline_call_ended(call))
+		return;
 	mutex_lock(&line->ctl);
 	spin_lock(&line->lock);
 	old = call->state;

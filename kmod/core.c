@@ -290,17 +290,15 @@ static long modemline_ioc_call_info(struct modemline_client *client,
 				    void __user *argp)
 {
 	struct modemline_call_info info;
-	u32 handle;
 	long err;
 
-	if (copy_from_user(&info, argp, sizeof(info)))
+	/* Only @call and @flags are input: the hot path copies in 8 bytes. */
+	if (copy_from_user(&info, argp, offsetofend(typeof(info), flags)))
 		return -EFAULT;
 	if (info.flags)
 		return -EINVAL;
-	handle = info.call;
-	memset(&info, 0, sizeof(info));
-	info.call = handle;
-	err = modemline_client_info(client, handle, &info);
+	memset_startat(&info, 0, line_id);
+	err = modemline_client_info(client, info.call, &info);
 	if (err)
 		return err;
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;

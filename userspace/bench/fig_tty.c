@@ -392,21 +392,22 @@ struct pty {
 static int pty_open(struct pty *p)
 {
 	char *name;
+	int err;
 
 	p->slave = -1;
 	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (p->master < 0)
 		return -errno;
-	if (grantpt(p->master) || unlockpt(p->master) || !(name = ptsname(p->master))) {
-		close(p->master);
-		return -errno;
-	}
-	p->slave = ml_tty_open(name, 0);
-	if (p->slave < 0) {
-		close(p->master);
-		return p->slave;
-	}
-	return 0;
+	if (grantpt(p->master) || unlockpt(p->master) || !(name = ptsname(p->master)))
+		err = -errno;
+	else
+		err = p->slave = ml_tty_open(name, 0);
+	if (err >= 0)
+		return 0;
+	/* pty_close() after a failure must not close these numbers again. */
+	close(p->master);
+	p->slave = p->master = -1;
+	return err;
 }
 
 static void pty_close(struct pty *p)
