@@ -62,12 +62,21 @@ int parse_u32(const char *what, const char *s, uint32_t *v);
 int parse_ms(const char *what, const char *s, int *ms);
 /* CALL argument, or the last call of the batch when @s is NULL. */
 int parse_call(struct ctx *c, const char *s, uint32_t *call);
+/*
+ * LINE NUMBER [@flag] [--timeout DURATION], what dial and call take: fills
+ * @line, @ms (0: the line's dial timeout) and @set, and opens the device.
+ * NUMBER is argv[2]. Returns 0 or -errno (reported).
+ */
+int dial_args(struct ctx *c, int argc, char **argv, const char *flag, bool *set,
+	      uint32_t *line, int *ms);
 
 /*
  * Report a failure of @op: "mlinectl: WHAT: meaning (ENAME)" on stderr,
- * or {"error": ...} on stdout with --json. Returns @err (negative).
+ * or {"error": ...} on stdout with --json; WHAT is formatted from @fmt.
+ * Returns @err (negative).
  */
-int fail(struct ctx *c, int op, int err, const char *what);
+int fail(struct ctx *c, int op, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* The same for failures that are the user's (message given). */
 int fail_msg(struct ctx *c, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
