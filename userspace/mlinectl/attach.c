@@ -143,7 +143,7 @@ int cmd_attach(struct ctx *c, int argc, char **argv)
 	int n, tty, ret;
 	char what[300];
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n != 1)
@@ -199,7 +199,7 @@ int cmd_detach(struct ctx *c, int argc, char **argv)
 	uint32_t line;
 	int n, tty, ret;
 
-	n = parse_opts(cmd, argc, argv, NULL);
+	n = parse_opts(c, cmd, argc, argv, NULL);
 	if (n < 0)
 		return n;
 	if (n != 1)

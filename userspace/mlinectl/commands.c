@@ -26,7 +26,7 @@ static int cmd_lines(struct ctx *c, int argc, char **argv)
 	uint32_t ids[256], id;
 	int fd, n, i, ret;
 
-	n = parse_opts(find_cmd(argv[0]), argc, argv, NULL);
+	n = parse_opts(c, find_cmd(argv[0]), argc, argv, NULL);
 	if (n < 0)
 		return n;
 	if (n > 1)
@@ -140,7 +140,7 @@ static int cmd_answer(struct ctx *c, int argc, char **argv)
 	uint32_t line, call;
 	int n, fd, ret;
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n != 1)
@@ -161,7 +161,7 @@ static int one_call(struct ctx *c, int argc, char **argv, const struct opt *opts
 		    uint32_t *call)
 {
 	const struct cmd *cmd = find_cmd(argv[0]);
-	int n = parse_opts(cmd, argc, argv, opts);
+	int n = parse_opts(c, cmd, argc, argv, opts);
 
 	if (n < 0)
 		return n;
@@ -249,7 +249,7 @@ static int cmd_list(struct ctx *c, int argc, char **argv)
 	uint32_t ids[256];
 	int n, i;
 
-	n = parse_opts(find_cmd(argv[0]), argc, argv, NULL);
+	n = parse_opts(c, find_cmd(argv[0]), argc, argv, NULL);
 	if (n < 0)
 		return n;
 	if (n)
@@ -287,7 +287,7 @@ static int subscribe_args(struct ctx *c, int n, char **argv, bool on)
 
 static int cmd_subscribe(struct ctx *c, int argc, char **argv)
 {
-	int n = parse_opts(find_cmd(argv[0]), argc, argv, NULL);
+	int n = parse_opts(c, find_cmd(argv[0]), argc, argv, NULL);
 
 	if (n < 0)
 		return n;
@@ -307,7 +307,7 @@ static int cmd_watch(struct ctx *c, int argc, char **argv)
 	uint32_t count = 0, seen = 0;
 	int n, ms, left, ret;
 
-	n = parse_opts(find_cmd(argv[0]), argc, argv, opts);
+	n = parse_opts(c, find_cmd(argv[0]), argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (timeout_opt(tmo, &ms) || (count_s && parse_u32("--count", count_s, &count)))
@@ -350,7 +350,7 @@ static int cmd_wait_event(struct ctx *c, int argc, char **argv)
 	struct modemline_event ev;
 	int n, ms, ret;
 
-	n = parse_opts(find_cmd(argv[0]), argc, argv, opts);
+	n = parse_opts(c, find_cmd(argv[0]), argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n)
@@ -389,7 +389,7 @@ static int cmd_wait(struct ctx *c, int argc, char **argv)
 	uint32_t call, state;
 	int n, ms;
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n < 1 || n > 2)
@@ -441,7 +441,7 @@ static int cmd_send(struct ctx *c, int argc, char **argv)
 	ssize_t w;
 	int n, i, fd;
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n < 1)
@@ -498,7 +498,7 @@ static int cmd_recv(struct ctx *c, int argc, char **argv)
 	int n, fd, ms = 5000, left, ret = 0;
 	ssize_t r;
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n)
@@ -675,7 +675,8 @@ const struct cmd *find_cmd(const char *name)
 int run_cmd(struct ctx *c, int argc, char **argv)
 {
 	const struct cmd *cmd = find_cmd(argv[0]);
-	int i;
+	bool json = c->json;
+	int i, ret;
 
 	if (!cmd) {
 		fprintf(stderr, "mlinectl: unknown command '%s' (see mlinectl --help)\n", argv[0]);
@@ -687,5 +688,8 @@ int run_cmd(struct ctx *c, int argc, char **argv)
 			return 0;
 		}
 	}
-	return cmd->run(c, argc, argv);
+	ret = cmd->run(c, argc, argv);
+	/* A --json among the command's options was for it alone (one line of a batch). */
+	c->json = json;
+	return ret;
 }

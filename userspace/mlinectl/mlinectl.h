@@ -43,15 +43,23 @@ int dev(struct ctx *c);
 
 /*
  * Options of one command: fills the values of the options in @opts
- * (NULL-terminated by name) and moves the positional arguments to the
- * front of argv; returns their count, or -EINVAL (reported).
+ * (NULL-terminated by name), applies the global options found among them
+ * and moves the positional arguments to the front of argv; returns their
+ * count, or -EINVAL (reported).
  */
 struct opt {
 	const char *name;	/* "--wait" */
 	const char **arg;	/* option takes a value; else NULL */
 	bool *set;		/* set to true when present; may be NULL */
 };
-int parse_opts(const struct cmd *cmd, int argc, char **argv, const struct opt *opts);
+int parse_opts(struct ctx *c, const struct cmd *cmd, int argc, char **argv,
+	       const struct opt *opts);
+/*
+ * The global options (--json, --dev PATH), before the command or among its
+ * options: 1 if argv[*i] is one (applied; *i moves past its value), 0 if
+ * not, -EINVAL (reported) for --dev inside a batch.
+ */
+int global_opt(struct ctx *c, int argc, char **argv, int *i);
 int usage_error(const struct cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void print_cmd_help(const struct cmd *cmd, FILE *f);

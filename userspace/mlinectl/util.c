@@ -71,10 +71,26 @@ int usage_error(const struct cmd *cmd, const char *fmt, ...)
 	return -EINVAL;
 }
 
-int parse_opts(const struct cmd *cmd, int argc, char **argv, const struct opt *opts)
+int global_opt(struct ctx *c, int argc, char **argv, int *i)
+{
+	if (!strcmp(argv[*i], "--json")) {
+		c->json = true;
+		return 1;
+	}
+	if (strcmp(argv[*i], "--dev") || *i + 1 >= argc)
+		return 0;
+	/* The batch's commands share its one open device: a line cannot switch it. */
+	if (c->batch)
+		return fail_msg(c, EINVAL, "--dev: not inside a batch");
+	setenv("MODEMLINE_DEV", argv[++*i], 1);
+	return 1;
+}
+
+int parse_opts(struct ctx *c, const struct cmd *cmd, int argc, char **argv,
+	       const struct opt *opts)
 {
 	const struct opt *o;
-	int i, npos = 0;
+	int i, npos = 0, ret;
 	bool only_pos = false;
 
 	for (i = 1; i < argc; i++) {
@@ -91,8 +107,14 @@ int parse_opts(const struct cmd *cmd, int argc, char **argv, const struct opt *o
 		for (o = opts; o && o->name; o++)
 			if (!strcmp(a, o->name))
 				break;
-		if (!o || !o->name)
-			return usage_error(cmd, "unknown option %s", a);
+		if (!o || !o->name) {
+			ret = global_opt(c, argc, argv, &i);
+			if (ret < 0)
+				return ret;
+			if (!ret)
+				return usage_error(cmd, "unknown option %s", a);
+			continue;
+		}
 		if (o->arg) {
 			if (i + 1 >= argc)
 				return usage_error(cmd, "%s needs a value", a);
@@ -161,7 +183,7 @@ int dial_args(struct ctx *c, int argc, char **argv, const char *flag, bool *set,
 	const struct opt opts[] = {
 		{ flag, NULL, set }, { "--timeout", &tmo, NULL }, { NULL, NULL, NULL }
 	};
-	int n = parse_opts(cmd, argc, argv, opts);
+	int n = parse_opts(c, cmd, argc, argv, opts);
 
 	if (n < 0)
 		return n;
