@@ -62,7 +62,7 @@ s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
 s.sendall((sys.argv[2] + "\n").encode()); print(s.makefile().readline().strip())' "$tmp/ctl" "$1"
 }
 
-echo "1..24"
+echo "1..34"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 run "$ml" --help
@@ -92,6 +92,49 @@ check_json "lines --json: the pty line, idle" 0 \
 	'j[0]["name"] == "'"${pty#/dev/}"'".replace("/", "") and j[0]["transport"] == "tty" and not j[0]["busy"]'
 run "$ml" lines
 check "lines: human-readable" 0 "^line $line +pts[0-9]+ +tty +idle"
+
+# The global options after the command (mlinectl(8), OPTIONS).
+runj "$ml" --json lines
+before=$out
+runj "$ml" lines --json
+s=0
+json 'len(j) > 0' >/dev/null && [ "$rc" = 0 ] && [ "$out" = "$before" ] || s=1
+ok "$s" "lines --json: JSON, the same as --json lines" \
+	"exit status $rc; --json lines:"$'\n'"$before"$'\n'"lines --json:"$'\n'"$out"
+runj "$ml" info 1 --json
+check_json "info CALL --json: the error as JSON" 2 \
+	'j[0]["error"] == "ENOENT" and j[0]["what"] == "info of call 1" and len(j) == 1'
+runj "$ml" wait-event --timeout 100ms --json
+check_json "wait-event --timeout 100ms --json: its own option and the global one" 110 \
+	'j[0]["error"] == "ETIMEDOUT" and len(j) == 1'
+run "$ml" wait-event --timeout --json
+check "an option's value that looks like --json is the value" 22 \
+	"^mlinectl: --timeout: not a duration: '--json'"
+run "$ml" lines -- --json
+check "after --, --json is an argument" 22 "^mlinectl: LINE: not a number: '--json'"
+run "$ml" lines --verbose
+check "an unknown option after the command: EINVAL, the usage" 22 \
+	'^mlinectl lines: unknown option --verbose'
+run "$ml" lines --dev "$tmp/nodev"
+check "lines --dev PATH: the device given after the command" 2 \
+	"^mlinectl: $tmp/nodev: .*\(ENOENT\)"
+run "$ml" batch - <<EOT
+lines $line --json
+lines $line
+EOT
+s=0
+[ "$rc" = 0 ] && grep -q "^{\"line\":$line," <<<"$out" && grep -Eq "^line $line +pts" <<<"$out" || s=1
+ok "$s" "batch: --json on a line is for that line alone" "exit status $rc; output:"$'\n'"$out"
+run "$ml" batch - <<EOT
+lines --dev $tmp/nodev
+EOT
+check "batch: --dev on a line is refused" 22 '^mlinectl: --dev: not inside a batch'
+runj "$ml" shell --json <<EOT
+lines $line
+list
+EOT
+check_json "shell --json: every line's output as JSON" 0 \
+	'len(j) == 1 and j[0]["line"] == '"$line"
 
 run "$ml" info 1
 check "one-shot info: ENOENT, and why" 2 'no such call in this file.*\(ENOENT\)'

@@ -143,7 +143,7 @@ int cmd_attach(struct ctx *c, int argc, char **argv)
 	int n, tty, ret;
 	char what[300];
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n != 1)
@@ -153,14 +153,13 @@ int cmd_attach(struct ctx *c, int argc, char **argv)
 	if (c->batch)
 		return fail_msg(c, EINVAL, "attach keeps running: not inside a batch");
 	tty = ml_tty_open(argv[1], speed);
-	snprintf(what, sizeof(what), "open %s", argv[1]);
 	if (tty < 0)
-		return fail(c, ML_OP_TTY_OPEN, tty, what);
+		return fail(c, ML_OP_TTY_OPEN, tty, "open %s", argv[1]);
 	ret = ml_tty_attach(tty, &line);
-	snprintf(what, sizeof(what), "attach line discipline %d to %s", MODEMLINE_LDISC, argv[1]);
 	if (ret) {
 		close(tty);
-		return fail(c, ML_OP_TTY_ATTACH, ret, what);
+		return fail(c, ML_OP_TTY_ATTACH, ret, "attach line discipline %d to %s",
+			    MODEMLINE_LDISC, argv[1]);
 	}
 	ret = configure(c, tty, guard, init);
 	if (ret) {
@@ -198,25 +197,22 @@ int cmd_detach(struct ctx *c, int argc, char **argv)
 {
 	const struct cmd *cmd = find_cmd(argv[0]);
 	uint32_t line;
-	char what[300];
 	int n, tty, ret;
 
-	n = parse_opts(cmd, argc, argv, NULL);
+	n = parse_opts(c, cmd, argc, argv, NULL);
 	if (n < 0)
 		return n;
 	if (n != 1)
 		return usage_error(cmd, "wants TTY");
 	tty = open(argv[1], O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	snprintf(what, sizeof(what), "open %s", argv[1]);
 	if (tty < 0)
-		return fail(c, ML_OP_TTY_OPEN, -errno, what);
+		return fail(c, ML_OP_TTY_OPEN, -errno, "open %s", argv[1]);
 	ret = ml_tty_line_id(tty, &line);
-	snprintf(what, sizeof(what), "%s", argv[1]);
 	if (!ret)
 		ret = ml_tty_detach(tty);
 	close(tty);
 	if (ret)
-		return fail(c, ML_OP_TTY_LINE, ret, what);
+		return fail(c, ML_OP_TTY_LINE, ret, "%s", argv[1]);
 	if (c->json) {
 		j_begin();
 		j_u64("line", line);

@@ -63,7 +63,7 @@ int cmd_batch(struct ctx *c, int argc, char **argv)
 	int n, ret, last = 0;
 	FILE *in;
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n != (shell ? 0 : 1))

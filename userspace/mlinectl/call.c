@@ -109,35 +109,22 @@ static void keep(struct session *s)
 
 int cmd_call(struct ctx *c, int argc, char **argv)
 {
-	const struct cmd *cmd = find_cmd(argv[0]);
-	const char *tmo = NULL;
 	bool keep_opt = false;
-	const struct opt opts[] = {
-		{ "--keep", NULL, &keep_opt }, { "--timeout", &tmo, NULL }, { NULL, NULL, NULL }
-	};
 	struct session s = { .c = c, .data = -1, .stdin_open = true };
 	struct modemline_call_info info;
 	struct modemline_event ev;
 	struct pollfd p[3];
 	uint32_t line;
-	int n, ms = 0, ret = 0, signals = 0;
-	char what[96];
+	int n, ms, ret, signals = 0;
 
-	n = parse_opts(cmd, argc, argv, opts);
-	if (n < 0)
-		return n;
-	if (n != 2)
-		return usage_error(cmd, "wants LINE and NUMBER");
-	if (parse_u32("LINE", argv[1], &line) || (tmo && parse_ms("--timeout", tmo, &ms)))
-		return -EINVAL;
-	if (dev(c) < 0)
-		return c->fd_err;
+	ret = dial_args(c, argc, argv, "--keep", &keep_opt, &line, &ms);
+	if (ret)
+		return ret;
 	out = stderr;
 	catch_signals();
 	ret = ml_dial(c->fd, line, argv[2], (uint32_t)ms, &s.call);
-	snprintf(what, sizeof(what), "dial %s on line %u", argv[2], line);
 	if (ret)
-		return fail(c, ML_OP_DIAL, ret, what);
+		return fail(c, ML_OP_DIAL, ret, "dial %s on line %u", argv[2], line);
 	note(c, "dialing %s on line %u: call %u", argv[2], line, s.call);
 	while (!s.ended || s.data >= 0) {
 		if (got_signal) {

@@ -25,9 +25,8 @@ static int cmd_lines(struct ctx *c, int argc, char **argv)
 	struct modemline_line_info info;
 	uint32_t ids[256], id;
 	int fd, n, i, ret;
-	char what[32];
 
-	n = parse_opts(find_cmd(argv[0]), argc, argv, NULL);
+	n = parse_opts(c, find_cmd(argv[0]), argc, argv, NULL);
 	if (n < 0)
 		return n;
 	if (n > 1)
@@ -39,9 +38,8 @@ static int cmd_lines(struct ctx *c, int argc, char **argv)
 		if (parse_u32("LINE", argv[1], &id))
 			return -EINVAL;
 		ret = ml_line_info(fd, id, &info);
-		snprintf(what, sizeof(what), "line %u", id);
 		if (ret)
-			return fail(c, ML_OP_LINE_INFO, ret, what);
+			return fail(c, ML_OP_LINE_INFO, ret, "line %u", id);
 		print_line(c, &info);
 		return 0;
 	}
@@ -68,13 +66,12 @@ static int wait_for(struct ctx *c, uint32_t call, uint32_t state, int timeout_ms
 {
 	struct modemline_call_info info;
 	struct modemline_event ev;
-	char what[48];
 	int ret;
 
 	ret = ml_wait_state(dev(c), call, state, timeout_ms, &ev);
-	snprintf(what, sizeof(what), "waiting for call %u to be %s", call, ml_state_name(state));
 	if (ret < 0)
-		return fail(c, ML_OP_EVENT, ret, what);
+		return fail(c, ML_OP_EVENT, ret, "waiting for call %u to be %s", call,
+			    ml_state_name(state));
 	/* seq 0: the call was there already; the event is made from its record. */
 	print_event(c, &ev);
 	if ((uint32_t)ret == state)
@@ -86,56 +83,53 @@ static int wait_for(struct ctx *c, uint32_t call, uint32_t state, int timeout_ms
 	return -ECONNREFUSED;
 }
 
-static void oneshot_warning(struct ctx *c, uint32_t call)
+/*
+ * The call dial or answer made: the default CALL of the batch's next
+ * commands, announced, and with --wait waited for until it is connected.
+ * (@number NULL: answered.)
+ */
+static int call_made(struct ctx *c, uint32_t call, uint32_t line, const char *number,
+		     bool wait)
 {
-	if (!c->batch)
-		fprintf(stderr, "mlinectl: note: call %u ends and is released when mlinectl exits"
-			" (its handle belongs to this process)\n", call);
-}
+	const char *state = number ? "dialing" : "answering";
 
-static int cmd_dial(struct ctx *c, int argc, char **argv)
-{
-	const struct cmd *cmd = find_cmd(argv[0]);
-	const char *tmo = NULL;
-	bool wait = false;
-	const struct opt opts[] = {
-		{ "--wait", NULL, &wait }, { "--timeout", &tmo, NULL }, { NULL, NULL, NULL }
-	};
-	uint32_t line, call;
-	int n, ms, fd, ret;
-	char what[96];
-
-	n = parse_opts(cmd, argc, argv, opts);
-	if (n < 0)
-		return n;
-	if (n != 2)
-		return usage_error(cmd, "wants LINE and NUMBER");
-	if (parse_u32("LINE", argv[1], &line) || timeout_opt(tmo, &ms))
-		return -EINVAL;
-	fd = dev(c);
-	if (fd < 0)
-		return fd;
-	ret = ml_dial(fd, line, argv[2], ms < 0 ? 0 : (uint32_t)ms, &call);
-	snprintf(what, sizeof(what), "dial %s on line %u", argv[2], line);
-	if (ret)
-		return fail(c, ML_OP_DIAL, ret, what);
 	c->last_call = call;
 	if (c->json) {
 		j_begin();
 		j_u64("call", call);
 		j_u64("line", line);
-		j_str("number", argv[2]);
-		j_str("state", "dialing");
+		if (number)
+			j_str("number", number);
+		j_str("state", state);
 		j_end();
+	} else if (number) {
+		note(c, "dialing %s on line %u: call %u", number, line, call);
 	} else {
-		note(c, "dialing %s on line %u: call %u", argv[2], line, call);
+		note(c, "answering on line %u: call %u", line, call);
 	}
 	if (!wait) {
-		oneshot_warning(c, call);
+		if (!c->batch)
+			fprintf(stderr, "mlinectl: note: call %u ends and is released when mlinectl"
+				" exits (its handle belongs to this process)\n", call);
 		return 0;
 	}
-	/* The kernel ends the call at the dial timeout; this wait cannot hang. */
+	/* The kernel ends a call not connected by the line's dial timeout: this cannot hang. */
 	return wait_for(c, call, MODEMLINE_STATE_CONNECTED, -1);
+}
+
+static int cmd_dial(struct ctx *c, int argc, char **argv)
+{
+	bool wait = false;
+	uint32_t line, call;
+	int ms, ret;
+
+	ret = dial_args(c, argc, argv, "--wait", &wait, &line, &ms);
+	if (ret)
+		return ret;
+	ret = ml_dial(c->fd, line, argv[2], (uint32_t)ms, &call);
+	if (ret)
+		return fail(c, ML_OP_DIAL, ret, "dial %s on line %u", argv[2], line);
+	return call_made(c, call, line, argv[2], wait);
 }
 
 static int cmd_answer(struct ctx *c, int argc, char **argv)
@@ -145,9 +139,8 @@ static int cmd_answer(struct ctx *c, int argc, char **argv)
 	const struct opt opts[] = { { "--wait", NULL, &wait }, { NULL, NULL, NULL } };
 	uint32_t line, call;
 	int n, fd, ret;
-	char what[48];
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n != 1)
@@ -158,24 +151,9 @@ static int cmd_answer(struct ctx *c, int argc, char **argv)
 	if (fd < 0)
 		return fd;
 	ret = ml_answer(fd, line, &call);
-	snprintf(what, sizeof(what), "answer on line %u", line);
 	if (ret)
-		return fail(c, ML_OP_ANSWER, ret, what);
-	c->last_call = call;
-	if (c->json) {
-		j_begin();
-		j_u64("call", call);
-		j_u64("line", line);
-		j_str("state", "answering");
-		j_end();
-	} else {
-		note(c, "answering on line %u: call %u", line, call);
-	}
-	if (!wait) {
-		oneshot_warning(c, call);
-		return 0;
-	}
-	return wait_for(c, call, MODEMLINE_STATE_CONNECTED, -1);
+		return fail(c, ML_OP_ANSWER, ret, "answer on line %u", line);
+	return call_made(c, call, line, NULL, wait);
 }
 
 /* Commands of the form NAME [CALL] [flags]: the CALL, or -errno. */
@@ -183,7 +161,7 @@ static int one_call(struct ctx *c, int argc, char **argv, const struct opt *opts
 		    uint32_t *call)
 {
 	const struct cmd *cmd = find_cmd(argv[0]);
-	int n = parse_opts(cmd, argc, argv, opts);
+	int n = parse_opts(c, cmd, argc, argv, opts);
 
 	if (n < 0)
 		return n;
@@ -194,21 +172,30 @@ static int one_call(struct ctx *c, int argc, char **argv, const struct opt *opts
 	return dev(c) < 0 ? c->fd_err : 0;
 }
 
+/*
+ * drop and release: NAME [CALL] [@flag], then @fn on the call with the
+ * flag's value; its failure is reported as "NAME call N".
+ */
+static int end_call(struct ctx *c, int argc, char **argv, const char *flag, bool *set,
+		    int (*fn)(int fd, uint32_t call, bool flag), int op, uint32_t *call)
+{
+	const struct opt opts[] = { { flag, NULL, set }, { NULL, NULL, NULL } };
+	int ret = one_call(c, argc, argv, opts, call);
+
+	if (ret)
+		return ret;
+	ret = fn(c->fd, *call, *set);
+	return ret ? fail(c, op, ret, "%s call %u", argv[0], *call) : 0;
+}
+
 static int cmd_drop(struct ctx *c, int argc, char **argv)
 {
 	bool wait = false;
-	const struct opt opts[] = { { "--wait", NULL, &wait }, { NULL, NULL, NULL } };
 	uint32_t call;
-	char what[32];
-	int ret;
+	int ret = end_call(c, argc, argv, "--wait", &wait, ml_drop, ML_OP_DROP, &call);
 
-	ret = one_call(c, argc, argv, opts, &call);
 	if (ret)
 		return ret;
-	ret = ml_drop(c->fd, call, wait);
-	snprintf(what, sizeof(what), "drop call %u", call);
-	if (ret)
-		return fail(c, ML_OP_DROP, ret, what);
 	if (c->json) {
 		j_begin();
 		j_u64("call", call);
@@ -223,18 +210,11 @@ static int cmd_drop(struct ctx *c, int argc, char **argv)
 static int cmd_release(struct ctx *c, int argc, char **argv)
 {
 	bool drop = false;
-	const struct opt opts[] = { { "--drop", NULL, &drop }, { NULL, NULL, NULL } };
 	uint32_t call;
-	char what[32];
-	int ret;
+	int ret = end_call(c, argc, argv, "--drop", &drop, ml_deallocate, ML_OP_DEALLOCATE, &call);
 
-	ret = one_call(c, argc, argv, opts, &call);
 	if (ret)
 		return ret;
-	ret = ml_deallocate(c->fd, call, drop);
-	snprintf(what, sizeof(what), "release call %u", call);
-	if (ret)
-		return fail(c, ML_OP_DEALLOCATE, ret, what);
 	data_forget(c, call);
 	if (c->json) {
 		j_begin();
@@ -251,16 +231,14 @@ static int cmd_info(struct ctx *c, int argc, char **argv)
 {
 	struct modemline_call_info info;
 	uint32_t call;
-	char what[32];
 	int ret;
 
 	ret = one_call(c, argc, argv, NULL, &call);
 	if (ret)
 		return ret;
 	ret = ml_call_info(c->fd, call, &info);
-	snprintf(what, sizeof(what), "info of call %u", call);
 	if (ret)
-		return fail(c, ML_OP_CALL_INFO, ret, what);
+		return fail(c, ML_OP_CALL_INFO, ret, "info of call %u", call);
 	print_call(c, &info);
 	return 0;
 }
@@ -271,7 +249,7 @@ static int cmd_list(struct ctx *c, int argc, char **argv)
 	uint32_t ids[256];
 	int n, i;
 
-	n = parse_opts(find_cmd(argv[0]), argc, argv, NULL);
+	n = parse_opts(c, find_cmd(argv[0]), argc, argv, NULL);
 	if (n < 0)
 		return n;
 	if (n)
@@ -292,7 +270,6 @@ static int cmd_list(struct ctx *c, int argc, char **argv)
 static int subscribe_args(struct ctx *c, int n, char **argv, bool on)
 {
 	uint32_t line;
-	char what[48];
 	int i, ret;
 
 	for (i = 1; i <= n || (n == 0 && i == 1); i++) {
@@ -300,17 +277,17 @@ static int subscribe_args(struct ctx *c, int n, char **argv, bool on)
 		if (n && parse_u32("LINE", argv[i], &line))
 			return -EINVAL;
 		ret = on ? ml_subscribe(c->fd, line) : ml_unsubscribe(c->fd, line);
-		snprintf(what, sizeof(what), "%ssubscribe to %s %u", on ? "" : "un",
-			 line ? "line" : "all lines", line);
 		if (ret)
-			return fail(c, on ? ML_OP_SUBSCRIBE : ML_OP_UNSUBSCRIBE, ret, what);
+			return fail(c, on ? ML_OP_SUBSCRIBE : ML_OP_UNSUBSCRIBE, ret,
+				    "%ssubscribe to %s %u", on ? "" : "un",
+				    line ? "line" : "all lines", line);
 	}
 	return 0;
 }
 
 static int cmd_subscribe(struct ctx *c, int argc, char **argv)
 {
-	int n = parse_opts(find_cmd(argv[0]), argc, argv, NULL);
+	int n = parse_opts(c, find_cmd(argv[0]), argc, argv, NULL);
 
 	if (n < 0)
 		return n;
@@ -330,7 +307,7 @@ static int cmd_watch(struct ctx *c, int argc, char **argv)
 	uint32_t count = 0, seen = 0;
 	int n, ms, left, ret;
 
-	n = parse_opts(find_cmd(argv[0]), argc, argv, opts);
+	n = parse_opts(c, find_cmd(argv[0]), argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (timeout_opt(tmo, &ms) || (count_s && parse_u32("--count", count_s, &count)))
@@ -373,7 +350,7 @@ static int cmd_wait_event(struct ctx *c, int argc, char **argv)
 	struct modemline_event ev;
 	int n, ms, ret;
 
-	n = parse_opts(find_cmd(argv[0]), argc, argv, opts);
+	n = parse_opts(c, find_cmd(argv[0]), argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n)
@@ -412,7 +389,7 @@ static int cmd_wait(struct ctx *c, int argc, char **argv)
 	uint32_t call, state;
 	int n, ms;
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n < 1 || n > 2)
@@ -458,13 +435,13 @@ static int cmd_send(struct ctx *c, int argc, char **argv)
 	const struct cmd *cmd = find_cmd(argv[0]);
 	const char *call_s = NULL;
 	const struct opt opts[] = { { "--call", &call_s, NULL }, { NULL, NULL, NULL } };
-	char buf[4096], what[32];
+	char buf[4096];
 	size_t len = 0, l, off;
 	uint32_t call;
 	ssize_t w;
 	int n, i, fd;
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n < 1)
@@ -484,11 +461,10 @@ static int cmd_send(struct ctx *c, int argc, char **argv)
 	fd = data_fd(c, call);
 	if (fd < 0)
 		return fd;
-	snprintf(what, sizeof(what), "send on call %u", call);
 	for (off = 0; off < len; off += (size_t)w) {
 		w = write(fd, buf + off, len - off);
 		if (w < 0)
-			return fail(c, ML_OP_DATA_WRITE, -errno, what);
+			return fail(c, ML_OP_DATA_WRITE, -errno, "send on call %u", call);
 	}
 	if (c->json) {
 		j_begin();
@@ -515,14 +491,14 @@ static int cmd_recv(struct ctx *c, int argc, char **argv)
 		{ NULL, NULL, NULL }
 	};
 	struct timespec t0, t;
-	char buf[4096], what[32], until_buf[256];
+	char buf[4096], until_buf[256];
 	uint32_t call, want = 0;
 	size_t len = 0, ulen = 0;
 	bool eof = false;
 	int n, fd, ms = 5000, left, ret = 0;
 	ssize_t r;
 
-	n = parse_opts(cmd, argc, argv, opts);
+	n = parse_opts(c, cmd, argc, argv, opts);
 	if (n < 0)
 		return n;
 	if (n)
@@ -539,7 +515,6 @@ static int cmd_recv(struct ctx *c, int argc, char **argv)
 	fd = data_fd(c, call);
 	if (fd < 0)
 		return fd;
-	snprintf(what, sizeof(what), "receive on call %u", call);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -558,7 +533,7 @@ static int cmd_recv(struct ctx *c, int argc, char **argv)
 		}
 		r = read(fd, buf + len, (want ? want : sizeof(buf) - 1) - len);
 		if (r < 0 && errno != EINTR && errno != EAGAIN)
-			return fail(c, ML_OP_DATA_READ, -errno, what);
+			return fail(c, ML_OP_DATA_READ, -errno, "receive on call %u", call);
 		if (r == 0) {
 			eof = true;
 			break;
@@ -700,7 +675,8 @@ const struct cmd *find_cmd(const char *name)
 int run_cmd(struct ctx *c, int argc, char **argv)
 {
 	const struct cmd *cmd = find_cmd(argv[0]);
-	int i;
+	bool json = c->json;
+	int i, ret;
 
 	if (!cmd) {
 		fprintf(stderr, "mlinectl: unknown command '%s' (see mlinectl --help)\n", argv[0]);
@@ -712,5 +688,8 @@ int run_cmd(struct ctx *c, int argc, char **argv)
 			return 0;
 		}
 	}
-	return cmd->run(c, argc, argv);
+	ret = cmd->run(c, argc, argv);
+	/* A --json among the command's options was for it alone (one line of a batch). */
+	c->json = json;
+	return ret;
 }

@@ -12,7 +12,6 @@
 int data_fd(struct ctx *c, uint32_t call)
 {
 	int i, free_slot = -1, fd;
-	char what[32];
 
 	for (i = 0; i < MAX_DATA_FDS; i++) {
 		if (c->data[i].call == call)
@@ -26,10 +25,8 @@ int data_fd(struct ctx *c, uint32_t call)
 	if (fd < 0)
 		return fd;
 	fd = ml_call_data(fd, call, false);
-	if (fd < 0) {
-		snprintf(what, sizeof(what), "data stream of call %u", call);
-		return fail(c, ML_OP_CALL_DATA, fd, what);
-	}
+	if (fd < 0)
+		return fail(c, ML_OP_CALL_DATA, fd, "data stream of call %u", call);
 	c->data[free_slot].call = call;
 	c->data[free_slot].fd = fd;
 	return fd;

@@ -4,12 +4,14 @@
  *
  *   mlinectl [--json] [--dev PATH] COMMAND [ARGS]     see mlinectl(8)
  *
+ * The global options may also follow the command, among its own options
+ * (parse_opts() takes them there), for that command alone.
+ *
  * The exit status is 0, or the errno of the failure (EINVAL for bad
  * usage), so that scripts can tell "no such line" (ENOENT) from "line
  * busy" (EBUSY) without parsing messages.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,7 +23,8 @@ static void usage(FILE *f)
 {
 	const struct cmd *cmd;
 
-	fprintf(f, "usage: mlinectl [--json] [--dev PATH] COMMAND [ARGS...]\n\n"
+	fprintf(f, "usage: mlinectl [--json] [--dev PATH] COMMAND [ARGS...]\n"
+		"       mlinectl COMMAND [ARGS...] [--json] [--dev PATH]\n\n"
 		"Commands (mlinectl COMMAND --help for each):\n");
 	for (cmd = commands; cmd->name; cmd++)
 		fprintf(f, "  %-11s %s%s\n", cmd->name, cmd->usage,
@@ -31,7 +34,10 @@ static void usage(FILE *f)
 		"'batch' and 'shell' run several commands on one open file. Commands\n"
 		"marked (batch) are for those.\n\n"
 		"  --json       one JSON object per line on stdout, errors included\n"
-		"  --dev PATH   the device (default /dev/modemline, or $MODEMLINE_DEV)\n\n"
+		"  --dev PATH   the device (default /dev/modemline, or $MODEMLINE_DEV)\n"
+		"They also work after the command, among its options ('mlinectl lines --json'),\n"
+		"but not after '--' nor in the words of echo and sleep. On a line of a batch\n"
+		"they are for that line alone, and --dev is refused (a batch has one device).\n\n"
 		"Exit status: 0, or the errno of what failed (e.g. 2 ENOENT, 16 EBUSY).\n");
 }
 
@@ -42,11 +48,9 @@ int main(int argc, char **argv)
 
 	out = stdout;
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			c.json = true;
-		} else if (!strcmp(argv[i], "--dev") && i + 1 < argc) {
-			setenv("MODEMLINE_DEV", argv[++i], 1);
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+		if (global_opt(&c, argc, argv, &i))
+			continue;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {

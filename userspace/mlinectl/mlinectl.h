@@ -43,15 +43,23 @@ int dev(struct ctx *c);
 
 /*
  * Options of one command: fills the values of the options in @opts
- * (NULL-terminated by name) and moves the positional arguments to the
- * front of argv; returns their count, or -EINVAL (reported).
+ * (NULL-terminated by name), applies the global options found among them
+ * and moves the positional arguments to the front of argv; returns their
+ * count, or -EINVAL (reported).
  */
 struct opt {
 	const char *name;	/* "--wait" */
 	const char **arg;	/* option takes a value; else NULL */
 	bool *set;		/* set to true when present; may be NULL */
 };
-int parse_opts(const struct cmd *cmd, int argc, char **argv, const struct opt *opts);
+int parse_opts(struct ctx *c, const struct cmd *cmd, int argc, char **argv,
+	       const struct opt *opts);
+/*
+ * The global options (--json, --dev PATH), before the command or among its
+ * options: 1 if argv[*i] is one (applied; *i moves past its value), 0 if
+ * not, -EINVAL (reported) for --dev inside a batch.
+ */
+int global_opt(struct ctx *c, int argc, char **argv, int *i);
 int usage_error(const struct cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void print_cmd_help(const struct cmd *cmd, FILE *f);
@@ -62,12 +70,21 @@ int parse_u32(const char *what, const char *s, uint32_t *v);
 int parse_ms(const char *what, const char *s, int *ms);
 /* CALL argument, or the last call of the batch when @s is NULL. */
 int parse_call(struct ctx *c, const char *s, uint32_t *call);
+/*
+ * LINE NUMBER [@flag] [--timeout DURATION], what dial and call take: fills
+ * @line, @ms (0: the line's dial timeout) and @set, and opens the device.
+ * NUMBER is argv[2]. Returns 0 or -errno (reported).
+ */
+int dial_args(struct ctx *c, int argc, char **argv, const char *flag, bool *set,
+	      uint32_t *line, int *ms);
 
 /*
  * Report a failure of @op: "mlinectl: WHAT: meaning (ENAME)" on stderr,
- * or {"error": ...} on stdout with --json. Returns @err (negative).
+ * or {"error": ...} on stdout with --json; WHAT is formatted from @fmt.
+ * Returns @err (negative).
  */
-int fail(struct ctx *c, int op, int err, const char *what);
+int fail(struct ctx *c, int op, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* The same for failures that are the user's (message given). */
 int fail_msg(struct ctx *c, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

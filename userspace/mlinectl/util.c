@@ -42,7 +42,7 @@ int dev(struct ctx *c)
 	if (fd < 0) {
 		const char *p = getenv("MODEMLINE_DEV");
 
-		c->fd_err = fail(c, ML_OP_OPEN, fd, p && *p ? p : ML_DEVICE);
+		c->fd_err = fail(c, ML_OP_OPEN, fd, "%s", p && *p ? p : ML_DEVICE);
 		return c->fd_err;
 	}
 	c->fd = fd;
@@ -71,10 +71,26 @@ int usage_error(const struct cmd *cmd, const char *fmt, ...)
 	return -EINVAL;
 }
 
-int parse_opts(const struct cmd *cmd, int argc, char **argv, const struct opt *opts)
+int global_opt(struct ctx *c, int argc, char **argv, int *i)
+{
+	if (!strcmp(argv[*i], "--json")) {
+		c->json = true;
+		return 1;
+	}
+	if (strcmp(argv[*i], "--dev") || *i + 1 >= argc)
+		return 0;
+	/* The batch's commands share its one open device: a line cannot switch it. */
+	if (c->batch)
+		return fail_msg(c, EINVAL, "--dev: not inside a batch");
+	setenv("MODEMLINE_DEV", argv[++*i], 1);
+	return 1;
+}
+
+int parse_opts(struct ctx *c, const struct cmd *cmd, int argc, char **argv,
+	       const struct opt *opts)
 {
 	const struct opt *o;
-	int i, npos = 0;
+	int i, npos = 0, ret;
 	bool only_pos = false;
 
 	for (i = 1; i < argc; i++) {
@@ -91,8 +107,14 @@ int parse_opts(const struct cmd *cmd, int argc, char **argv, const struct opt *o
 		for (o = opts; o && o->name; o++)
 			if (!strcmp(a, o->name))
 				break;
-		if (!o || !o->name)
-			return usage_error(cmd, "unknown option %s", a);
+		if (!o || !o->name) {
+			ret = global_opt(c, argc, argv, &i);
+			if (ret < 0)
+				return ret;
+			if (!ret)
+				return usage_error(cmd, "unknown option %s", a);
+			continue;
+		}
 		if (o->arg) {
 			if (i + 1 >= argc)
 				return usage_error(cmd, "%s needs a value", a);
@@ -153,6 +175,26 @@ int parse_call(struct ctx *c, const char *s, uint32_t *call)
 	return 0;
 }
 
+int dial_args(struct ctx *c, int argc, char **argv, const char *flag, bool *set,
+	      uint32_t *line, int *ms)
+{
+	const struct cmd *cmd = find_cmd(argv[0]);
+	const char *tmo = NULL;
+	const struct opt opts[] = {
+		{ flag, NULL, set }, { "--timeout", &tmo, NULL }, { NULL, NULL, NULL }
+	};
+	int n = parse_opts(c, cmd, argc, argv, opts);
+
+	if (n < 0)
+		return n;
+	if (n != 2)
+		return usage_error(cmd, "wants LINE and NUMBER");
+	*ms = 0;
+	if (parse_u32("LINE", argv[1], line) || (tmo && parse_ms("--timeout", tmo, ms)))
+		return -EINVAL;
+	return dev(c) < 0 ? c->fd_err : 0;
+}
+
 static const char *errname(int err)
 {
 	const char *n = strerrorname_np(abs(err));
@@ -160,20 +202,34 @@ static const char *errname(int err)
 	return n ? n : "E?";
 }
 
-int fail(struct ctx *c, int op, int err, const char *what)
+/* What every reported failure looks like; @what NULL: @msg says it all. */
+static int report(struct ctx *c, int err, const char *what, const char *msg)
 {
-	const char *msg = ml_strerror(op, err);
-
 	if (c->json) {
 		j_begin();
 		j_str("error", errname(err));
 		j_u64("errno", (uint64_t)abs(err));
-		j_str("what", what);
+		if (what)
+			j_str("what", what);
 		j_str("message", msg);
 		j_end();
-	} else {
+	} else if (what) {
 		fprintf(stderr, "mlinectl: %s: %s (%s)\n", what, msg, errname(err));
+	} else {
+		fprintf(stderr, "mlinectl: %s\n", msg);
 	}
+	return -abs(err);
+}
+
+int fail(struct ctx *c, int op, int err, const char *fmt, ...)
+{
+	char what[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	report(c, err, what, ml_strerror(op, err));
 	if (abs(err) == ENOENT && !c->batch &&
 	    (op == ML_OP_DROP || op == ML_OP_DEALLOCATE || op == ML_OP_CALL_INFO ||
 	     op == ML_OP_CALL_DATA))
@@ -190,14 +246,5 @@ int fail_msg(struct ctx *c, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (c->json) {
-		j_begin();
-		j_str("error", errname(err));
-		j_u64("errno", (uint64_t)abs(err));
-		j_str("message", msg);
-		j_end();
-	} else {
-		fprintf(stderr, "mlinectl: %s\n", msg);
-	}
-	return -abs(err);
+	return report(c, err, NULL, msg);
 }
