@@ -62,7 +62,7 @@ s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
 s.sendall((sys.argv[2] + "\n").encode()); print(s.makefile().readline().strip())' "$tmp/ctl" "$1"
 }
 
-echo "1..34"
+echo "1..35"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 run "$ml" --help
@@ -112,6 +112,9 @@ check "an option's value that looks like --json is the value" 22 \
 	"^mlinectl: --timeout: not a duration: '--json'"
 run "$ml" lines -- --json
 check "after --, --json is an argument" 22 "^mlinectl: LINE: not a number: '--json'"
+run "$ml" info -- --help
+check "after --, --help is an argument, not a request for help" 22 \
+	"^mlinectl: CALL: not a number: '--help'"
 run "$ml" lines --verbose
 check "an unknown option after the command: EINVAL, the usage" 22 \
 	'^mlinectl lines: unknown option --verbose'

@@ -682,7 +682,8 @@ int run_cmd(struct ctx *c, int argc, char **argv)
 		fprintf(stderr, "mlinectl: unknown command '%s' (see mlinectl --help)\n", argv[0]);
 		return -EINVAL;
 	}
-	for (i = 1; i < argc; i++) {
+	/* Help is asked for among the options: not in the words after "--". */
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			print_cmd_help(cmd, stdout);
 			return 0;
