@@ -9,7 +9,8 @@
  * moving the deadline later are plain stores: the work is queued only
  * when it would otherwise run too late, and a run that comes too early
  * (or finds the deadline disarmed) queues itself again for what is left,
- * or does nothing. The deadline is never served late.
+ * or does nothing. A deadline is served no later than a work queued for
+ * it alone would serve it.
  *
  * A lock of the owner protects the struct: call every function here with
  * it held, the work function's call of modemline_deadline_due() included.
@@ -42,9 +43,10 @@ static inline void modemline_deadline_init(struct modemline_deadline *d,
 static inline void modemline_deadline_queue(struct modemline_deadline *d,
 					    unsigned long delay)
 {
+	mod_delayed_work(system_wq, &d->work, delay);
+	/* Read after the queueing: never earlier than the timer's expiry. */
 	d->queued = jiffies + delay;
 	d->pending = true;
-	mod_delayed_work(system_wq, &d->work, delay);
 }
 
 /* Act @ms milliseconds from now; replaces any earlier arming. */
