@@ -18,6 +18,14 @@
  * data once it fails or after guard_ms. Numeric "3" is never a result in
  * data mode. On ttys with carrier detect, the transport also reports a
  * carrier drop with modemline_at_carrier_lost().
+ *
+ * A modem that does not answer the init string may still be online from
+ * a call we never saw end (its DTE restarted, its adapter was re-plugged,
+ * &D0): it took the init string for data. The engine then hangs it up as
+ * it would a call of its own (DTR, or the +++ escape and ATH) and sends
+ * the init string once more; if that goes unanswered too, the call ends
+ * with MODEM_ERROR. A modem that simply missed the first one answers the
+ * second.
  */
 #include <linux/ctype.h>
 #include <linux/kernel.h>
@@ -196,6 +204,16 @@ static void at_end(struct modemline_at *at, u32 origin, u32 reason,
 	at->ops->ended(at->ctx, origin, reason, text);
 }
 
+static void at_send_init(struct modemline_at *at)
+{
+	at->len = 0;
+	at->overlong = false;
+	at->phase = MODEMLINE_AT_INIT;
+	at_timer(at, MODEMLINE_AT_INIT_REPLY_MS);
+	at_send(at, at->init);
+	at_send(at, "\r");
+}
+
 static void at_start(struct modemline_at *at, bool incoming)
 {
 	/* Dialing out over a ringing line: that caller is not answered. */
@@ -204,13 +222,9 @@ static void at_start(struct modemline_at *at, bool incoming)
 	at->incoming = incoming;
 	at->ringing = false;
 	at->dtr_tried = false;
+	at->reviving = false;
 	at->caller[0] = '\0';
-	at->len = 0;
-	at->overlong = false;
-	at->phase = MODEMLINE_AT_INIT;
-	at_timer(at, 0);
-	at_send(at, at->init);
-	at_send(at, "\r");
+	at_send_init(at);
 }
 
 /* Start an outgoing call; @number was checked by the core. */
@@ -234,9 +248,35 @@ static void at_escape(struct modemline_at *at)
 	at_timer(at, at->guard_ms);
 }
 
+/* Hang up a modem that is online: by DTR where the tty has it, else +++. */
+static void at_hang_up_online(struct modemline_at *at)
+{
+	at->nheld = 0;
+	if (at->has_dtr) {
+		at->ops->set_dtr(at->ctx, false);
+		at->phase = MODEMLINE_AT_DTR_LOW;
+		at_timer(at, MODEMLINE_AT_DTR_DROP_MS);
+	} else {
+		at_escape(at);
+	}
+}
+
+/* The modem hung up: the call ends, or a revived modem gets the init string. */
+static void at_hung_up(struct modemline_at *at, const char *text)
+{
+	if (!at->reviving) {
+		at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, text);
+		return;
+	}
+	at_raise_dtr(at);
+	at_send_init(at);
+}
+
 /* End the call from this side; completion is reported with ended(). */
 void modemline_at_hangup(struct modemline_at *at)
 {
+	/* A hang-up under way for a revival now ends the call. */
+	at->reviving = false;
 	switch (at->phase) {
 	case MODEMLINE_AT_IDLE:
 		at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, NULL);
@@ -258,14 +298,7 @@ void modemline_at_hangup(struct modemline_at *at)
 		at_timer(at, MODEMLINE_AT_REPLY_MS);
 		break;
 	case MODEMLINE_AT_DATA:
-		at->nheld = 0;
-		if (at->has_dtr) {
-			at->ops->set_dtr(at->ctx, false);
-			at->phase = MODEMLINE_AT_DTR_LOW;
-			at_timer(at, MODEMLINE_AT_DTR_DROP_MS);
-		} else {
-			at_escape(at);
-		}
+		at_hang_up_online(at);
 		break;
 	default:
 		break;		/* already hanging up */
@@ -279,7 +312,7 @@ void modemline_at_carrier_lost(struct modemline_at *at)
 		at_end(at, MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_CARRIER_LOST,
 		       NULL);
 	else if (at->phase >= MODEMLINE_AT_DTR_LOW)
-		at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, NULL);
+		at_hung_up(at, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_at_carrier_lost);
 
@@ -289,6 +322,7 @@ void modemline_at_reset(struct modemline_at *at)
 	at_raise_dtr(at);
 	at->phase = MODEMLINE_AT_IDLE;
 	at->ringing = false;
+	at->reviving = false;
 	at->caller[0] = '\0';
 	at->skip_lf = false;
 	at->len = 0;
@@ -339,6 +373,8 @@ static void at_result(struct modemline_at *at, const char *line)
 		break;
 	case MODEMLINE_AT_INIT:
 		if (l.code == MODEMLINE_AT_OK) {
+			/* From here the core's dial timeout alone applies. */
+			at_timer(at, 0);
 			at->phase = at->incoming ? MODEMLINE_AT_ANSWERING :
 						   MODEMLINE_AT_DIALING;
 			at_send(at, at->incoming ? "ATA" : "ATD");
@@ -373,15 +409,14 @@ static void at_result(struct modemline_at *at, const char *line)
 		if (l.code == MODEMLINE_AT_CONNECT) {
 			/* The dial we aborted connected: hang up the line. */
 			at->phase = MODEMLINE_AT_DATA;
-			modemline_at_hangup(at);
+			at_hang_up_online(at);
 			break;
 		}
 		fallthrough;
 	case MODEMLINE_AT_DTR_LOW:
 		if (l.code == MODEMLINE_AT_OK || l.code == MODEMLINE_AT_NO_CARRIER ||
 		    l.code == MODEMLINE_AT_ERROR)
-			at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL,
-			       l.text);
+			at_hung_up(at, l.text);
 		break;
 	default:
 		break;
@@ -522,7 +557,18 @@ void modemline_at_timeout(struct modemline_at *at)
 			break;
 		}
 		/* The modem does not answer: consider it hung up. */
-		at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, NULL);
+		at_hung_up(at, NULL);
+		break;
+	case MODEMLINE_AT_INIT:
+		if (at->reviving) {
+			/* Not online, not answering: give up on this modem. */
+			at_end(at, MODEMLINE_ORIGIN_SYSTEM,
+			       MODEMLINE_REASON_MODEM_ERROR, NULL);
+		} else {
+			/* Online, taking the init string for data? */
+			at->reviving = true;
+			at_hang_up_online(at);
+		}
 		break;
 	default:
 		break;

@@ -20,6 +20,7 @@
 #define MODEMLINE_AT_DTR_DROP_MS	500	/* how long DTR stays low to hang up */
 #define MODEMLINE_AT_DTR_REPLY_MS	1000	/* a modem answers a DTR drop at once */
 #define MODEMLINE_AT_REPLY_MS		1000	/* how long a hang-up step waits */
+#define MODEMLINE_AT_INIT_REPLY_MS	2000	/* a modem in command mode answers at once */
 
 /* What one received line means. */
 enum modemline_at_code {
@@ -89,6 +90,8 @@ struct modemline_at {
 	bool incoming;			/* the dial in INIT is an ATA */
 	bool ringing;
 	bool dtr_tried;			/* hang-up by DTR got no answer yet */
+	/* The init string went unanswered: hanging up, then sending it again. */
+	bool reviving;
 	char dial[MODEMLINE_NUMBER_LEN];
 	char caller[MODEMLINE_NUMBER_LEN];	/* caller id for the next RING */
 	/* Command-mode line assembly. */

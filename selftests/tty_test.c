@@ -1127,23 +1127,31 @@ static int read_expect(int fd, const char *want, char *got, size_t size)
 #define MODEM_SAYS(fd, text) \
 	ASSERT_EQ((ssize_t)strlen(text), write((fd), (text), strlen(text)))
 
-TEST_F(pty, wire_bytes_of_dial_and_drop)
+/* The line on the slave, and the master raw: the test is the modem. */
+static __u32 be_the_modem(struct __test_metadata *_metadata, struct bare_pty *p)
 {
-	struct bare_pty *p = &self->p;
-	struct modemline_event ev;
 	struct termios t;
-	__u32 line, call;
-	int ml = self->ml, ret;
+	__u32 line = 0;
+	int ret;
 
 	p->slave = tty_open_raw(p->path, 0);
 	ASSERT_LE(0, p->slave);
-	/* The master side raw too: we are the modem. */
 	ASSERT_EQ(0, tcgetattr(p->master, &t));
 	cfmakeraw(&t);
 	ASSERT_EQ(0, tcsetattr(p->master, TCSANOW, &t));
 	ret = tty_attach_line(p->slave, GUARD_MS, NULL, &line);
 	ASSERT_EQ(0, ret) TH_LOG("attach: %s", strerror(-ret));
+	return line;
+}
 
+TEST_F(pty, wire_bytes_of_dial_and_drop)
+{
+	struct bare_pty *p = &self->p;
+	struct modemline_event ev;
+	__u32 line, call;
+	int ml = self->ml;
+
+	line = be_the_modem(_metadata, p);
 	ASSERT_EQ(0, ml_dial(ml, line, NUMBER, 0, &call));
 	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
 	MODEM_SAYS(p->master, "\r\nOK\r\n");
@@ -1163,6 +1171,63 @@ TEST_F(pty, wire_bytes_of_dial_and_drop)
 				   ML_WAIT_MS));
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ev.origin);
 	ASSERT_EQ(U32(MODEMLINE_REASON_NORMAL), ev.reason);
+}
+
+/*
+ * A modem still online from a call we never saw end takes the init
+ * string for data and says nothing: it is hung up (a pty has no DTR:
+ * "+++" and ATH), given the init string again, and then dials.
+ */
+TEST_F(pty, online_modem_hung_up_then_dialed)
+{
+	struct bare_pty *p = &self->p;
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	__u32 line, call;
+	int ml = self->ml;
+
+	line = be_the_modem(_metadata, p);
+	ASSERT_EQ(0, ml_dial(ml, line, NUMBER, 0, &call));
+	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
+	EXPECT_WIRE(p->master, "+++");
+	MODEM_SAYS(p->master, "\r\nOK\r\n");
+	EXPECT_WIRE(p->master, "ATH\r");
+	MODEM_SAYS(p->master, "\r\nOK\r\n");
+	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
+	MODEM_SAYS(p->master, "\r\nOK\r\n");
+	EXPECT_WIRE(p->master, "ATD" NUMBER "\r");
+	MODEM_SAYS(p->master, "\r\nCONNECT 33600\r\n");
+	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+				   ML_WAIT_MS));
+	ASSERT_EQ(U32(RATE), ev.rate);
+	ASSERT_EQ(0, ml_call_info(ml, call, &ci));
+	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
+}
+
+/* A modem that answers nothing at all: the dial ends with MODEM_ERROR. */
+TEST_F(pty, silent_modem_dial_ends_modem_error)
+{
+	struct bare_pty *p = &self->p;
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	__u32 line, call;
+	int ml = self->ml;
+
+	line = be_the_modem(_metadata, p);
+	ASSERT_EQ(0, ml_dial(ml, line, NUMBER, 0, &call));
+	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
+	EXPECT_WIRE(p->master, "+++");
+	EXPECT_WIRE(p->master, "ATH\r");
+	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
+	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+				   ML_WAIT_MS));
+	ASSERT_EQ(U32(MODEMLINE_ORIGIN_SYSTEM), ev.origin);
+	ASSERT_EQ(U32(MODEMLINE_REASON_MODEM_ERROR), ev.reason);
+	ASSERT_EQ(0, ml_call_info(ml, call, &ci));
+	ASSERT_EQ(0ULL, ci.connected_ns);
+	/* Nothing more was sent: ATD never went out. */
+	ASSERT_EQ(0, poll(&(struct pollfd){ .fd = p->master, .events = POLLIN }, 1, 0))
+		TH_LOG("the modem got more after the second init string");
 }
 
 /* The kernel's taint flags, or -errno. */

@@ -589,7 +589,8 @@ static void at_dial_sends_init_test(struct kunit *test)
 
 	modemline_at_dial(&f->at, AT_NUMBER);
 	KUNIT_EXPECT_STREQ(test, f->sent, AT_INIT_SENT);
-	KUNIT_EXPECT_STREQ(test, f->log, "timer(0)");
+	KUNIT_EXPECT_STREQ(test, f->log,
+			   at_fmt(f, "timer(%u)", MODEMLINE_AT_INIT_REPLY_MS));
 }
 
 static void at_dial_sends_configured_init_test(struct kunit *test)
@@ -608,7 +609,8 @@ static void at_init_ok_sends_atd_test(struct kunit *test)
 	at_to_init(test, f);
 	at_feed(f, "\r\nOK\r\n");
 	KUNIT_EXPECT_STREQ(test, f->sent, "ATD" AT_NUMBER "\r");
-	KUNIT_EXPECT_STREQ(test, f->log, "");
+	/* The init's reply timer stops: dial timeouts are the core's. */
+	KUNIT_EXPECT_STREQ(test, f->log, "timer(0)");
 }
 
 static void at_init_error_ends_test(struct kunit *test)
@@ -663,7 +665,8 @@ static void at_result_after_echo_test(struct kunit *test)
 	at_feed(f, MODEMLINE_AT_INIT_DEFAULT "\r\r\nOK\r\n");
 	at_feed(f, "ATD" AT_NUMBER "\r");
 	KUNIT_ASSERT_STREQ(test, f->sent, AT_INIT_SENT "ATD" AT_NUMBER "\r");
-	KUNIT_ASSERT_STREQ(test, f->log, "timer(0)");
+	KUNIT_ASSERT_STREQ(test, f->log,
+			   at_fmt(f, "timer(%u); timer(0)", MODEMLINE_AT_INIT_REPLY_MS));
 	at_forget(f);
 	at_feed(f, c->bytes);
 	KUNIT_EXPECT_STREQ(test, f->log, c->log);
@@ -679,6 +682,7 @@ static void at_echo_and_result_in_one_input_test(struct kunit *test)
 	at_forget(f);
 	at_feed(f, MODEMLINE_AT_INIT_DEFAULT "\r\r\nOK\r\n");
 	KUNIT_EXPECT_STREQ(test, f->sent, "ATD" AT_NUMBER "\r");
+	at_forget(f);
 	at_feed(f, "ATD" AT_NUMBER "\r\r\nBUSY\r\n");
 	KUNIT_EXPECT_STREQ(test, f->log, AT_ENDS(REMOTE, BUSY, "BUSY"));
 }
@@ -873,7 +877,8 @@ static void at_answer_sends_init_test(struct kunit *test)
 
 	modemline_at_answer(&f->at);
 	KUNIT_EXPECT_STREQ(test, f->sent, AT_INIT_SENT);
-	KUNIT_EXPECT_STREQ(test, f->log, "timer(0)");
+	KUNIT_EXPECT_STREQ(test, f->log,
+			   at_fmt(f, "timer(%u)", MODEMLINE_AT_INIT_REPLY_MS));
 }
 
 static void at_answer_ok_sends_ata_test(struct kunit *test)
@@ -884,7 +889,7 @@ static void at_answer_ok_sends_ata_test(struct kunit *test)
 	at_forget(f);
 	at_feed(f, "\r\nOK\r\n");
 	KUNIT_EXPECT_STREQ(test, f->sent, "ATA\r");
-	KUNIT_EXPECT_STREQ(test, f->log, "");
+	KUNIT_EXPECT_STREQ(test, f->log, "timer(0)");
 }
 
 static void at_answer_connect_test(struct kunit *test)
@@ -1822,6 +1827,148 @@ static struct kunit_suite at_noise_test_suite = {
 	.test_cases = at_noise_test_cases,
 };
 
+/* -------------------------------------------------------------------- */
+/* An unanswered init string: a modem left online is hung up and revived */
+
+/*
+ * The init string went unanswered and the engine hung the modem up by
+ * the escape (no DTR): the guard, "+++", the modem's OK, ATH.
+ */
+static void at_to_revive_ath(struct kunit *test, struct at_fake *f)
+{
+	f->at.guard_ms = AT_GUARD_MS;
+	at_to_init(test, f);
+	KUNIT_ASSERT_EQ(test, f->timer_ms, MODEMLINE_AT_INIT_REPLY_MS);
+	at_timeout(f);
+	KUNIT_ASSERT_EQ(test, f->at.phase, MODEMLINE_AT_GUARD_BEFORE);
+	KUNIT_ASSERT_EQ(test, f->timer_ms, AT_GUARD_MS);
+	at_timeout(f);
+	KUNIT_ASSERT_STREQ(test, f->sent, "+++");
+	at_feed(f, "\r\nOK\r\n");
+	KUNIT_ASSERT_STREQ(test, f->sent, "+++ATH\r");
+	KUNIT_ASSERT_EQ(test, f->ends, 0U);
+	at_forget(f);
+}
+
+static void at_revive_sends_init_again_test(struct kunit *test)
+{
+	struct at_fake *f = at_fake_new(test);
+
+	at_to_revive_ath(test, f);
+	at_feed(f, "\r\nOK\r\n");
+	KUNIT_EXPECT_STREQ(test, f->sent, AT_INIT_SENT);
+	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_INIT);
+	KUNIT_EXPECT_EQ(test, f->timer_ms, MODEMLINE_AT_INIT_REPLY_MS);
+	KUNIT_EXPECT_EQ(test, f->ends, 0U);
+}
+
+static void at_revived_modem_dials_test(struct kunit *test)
+{
+	struct at_fake *f = at_fake_new(test);
+
+	at_to_revive_ath(test, f);
+	at_feed(f, "\r\nOK\r\n\r\nOK\r\n");
+	KUNIT_EXPECT_STREQ(test, f->sent, AT_INIT_SENT "ATD" AT_NUMBER "\r");
+	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_DIALING);
+	at_feed(f, "\r\nCONNECT 33600\r\n");
+	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_DATA);
+	KUNIT_EXPECT_EQ(test, f->ends, 0U);
+}
+
+/* A modem in command mode that missed the init: "+++ATH" is an ERROR. */
+static void at_revive_error_to_ath_sends_init_test(struct kunit *test)
+{
+	struct at_fake *f = at_fake_new(test);
+
+	at_to_init(test, f);
+	at_timeout(f);
+	at_timeout(f);
+	at_timeout(f);			/* no OK to the +++: ATH anyway */
+	KUNIT_ASSERT_STREQ(test, f->sent, "+++ATH\r");
+	at_forget(f);
+	at_feed(f, "\r\nERROR\r\n");
+	KUNIT_EXPECT_STREQ(test, f->sent, AT_INIT_SENT);
+	KUNIT_EXPECT_EQ(test, f->ends, 0U);
+}
+
+static void at_revive_unanswered_ends_modem_error_test(struct kunit *test)
+{
+	struct at_fake *f = at_fake_new(test);
+
+	at_to_revive_ath(test, f);
+	at_timeout(f);			/* nor an answer to ATH */
+	KUNIT_ASSERT_STREQ(test, f->sent, AT_INIT_SENT);
+	at_forget(f);
+	at_timeout(f);
+	KUNIT_EXPECT_STREQ(test, f->log, AT_ENDS(SYSTEM, MODEM_ERROR, "-"));
+	KUNIT_EXPECT_STREQ(test, f->sent, "");
+	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_IDLE);
+}
+
+/* With DTR the revival drops it, as a hang-up of our own would. */
+static void at_revive_by_dtr_test(struct kunit *test)
+{
+	struct at_fake *f = at_fake_new(test);
+
+	f->at.has_dtr = true;
+	at_to_init(test, f);
+	at_timeout(f);
+	KUNIT_EXPECT_STREQ(test, f->log,
+			   at_fmt(f, "dtr(off); timer(%u)", MODEMLINE_AT_DTR_DROP_MS));
+	at_forget(f);
+	at_feed(f, "\r\nNO CARRIER\r\n");
+	KUNIT_EXPECT_TRUE(test, f->dtr);
+	KUNIT_EXPECT_STREQ(test, f->sent, AT_INIT_SENT);
+	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_INIT);
+	KUNIT_EXPECT_EQ(test, f->ends, 0U);
+}
+
+/* Dropping the call during a revival ends it when the hang-up is done. */
+static void at_hangup_during_revival_ends_test(struct kunit *test)
+{
+	struct at_fake *f = at_fake_new(test);
+
+	at_to_revive_ath(test, f);
+	modemline_at_hangup(&f->at);
+	KUNIT_EXPECT_STREQ(test, f->sent, "");
+	at_feed(f, "\r\nOK\r\n");
+	KUNIT_EXPECT_STREQ(test, f->log, AT_ENDS(LOCAL, NORMAL, "OK"));
+	KUNIT_EXPECT_STREQ(test, f->sent, "");
+}
+
+/* A new call starts afresh: an earlier revival does not carry over. */
+static void at_new_call_revives_again_test(struct kunit *test)
+{
+	struct at_fake *f = at_fake_new(test);
+
+	at_to_revive_ath(test, f);
+	at_timeout(f);
+	at_timeout(f);			/* the second init: MODEM_ERROR */
+	KUNIT_ASSERT_EQ(test, f->ends, 1U);
+	at_forget(f);
+	at_to_init(test, f);
+	at_timeout(f);
+	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_GUARD_BEFORE);
+	KUNIT_EXPECT_EQ(test, f->ends, 0U);
+}
+
+static struct kunit_case at_revive_test_cases[] = {
+	KUNIT_CASE(at_revive_sends_init_again_test),
+	KUNIT_CASE(at_revived_modem_dials_test),
+	KUNIT_CASE(at_revive_error_to_ath_sends_init_test),
+	KUNIT_CASE(at_revive_unanswered_ends_modem_error_test),
+	KUNIT_CASE(at_revive_by_dtr_test),
+	KUNIT_CASE(at_hangup_during_revival_ends_test),
+	KUNIT_CASE(at_new_call_revives_again_test),
+	{}
+};
+
+static struct kunit_suite at_revive_test_suite = {
+	.name = "modemline_at_revive",
+	.test_cases = at_revive_test_cases,
+};
+
 kunit_test_suites(&at_parse_test_suite, &at_engine_test_suite,
 		  &at_answer_test_suite, &at_data_test_suite,
-		  &at_hangup_test_suite, &at_noise_test_suite);
+		  &at_hangup_test_suite, &at_noise_test_suite,
+		  &at_revive_test_suite);
