@@ -89,7 +89,9 @@
  *   REJECTED      remote  the caller hung up before the        REJECT
  *                         answer completed
  *   DIAL_TIMEOUT  system  no result within the dial timeout    UNAVAIL
- *   MODEM_ERROR   system  the modem answered ERROR             UNAVAIL
+ *   MODEM_ERROR   system  the modem answered ERROR, or did     UNAVAIL
+ *                         not answer the init string, not even
+ *                         after a hang-up and a second try
  *   LINE_REMOVED  system  tty hung up, ldisc detached, USB     OUTOFORDER
  *                         modem unplugged, line deleted
  *   SHUTDOWN      system  the line's driver is being unloaded  OUTOFORDER
