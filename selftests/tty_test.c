@@ -1174,22 +1174,35 @@ TEST_F(pty, wire_bytes_of_dial_and_drop)
 }
 
 /*
+ * Dial, and leave the init string unanswered: after its reply window
+ * and the guard time the engine escapes (a pty has no DTR). The call.
+ */
+static __u32 dial_init_unanswered(struct __test_metadata *_metadata,
+				  struct bare_pty *p, int ml)
+{
+	__u32 line, call = 0;
+
+	line = be_the_modem(_metadata, p);
+	ASSERT_EQ(0, ml_dial(ml, line, NUMBER, 0, &call));
+	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
+	EXPECT_WIRE(p->master, "+++");
+	return call;
+}
+
+/*
  * A modem still online from a call we never saw end takes the init
- * string for data and says nothing: it is hung up (a pty has no DTR:
- * "+++" and ATH), given the init string again, and then dials.
+ * string for data and says nothing: it is hung up ("+++" and ATH),
+ * given the init string again, and then dials.
  */
 TEST_F(pty, online_modem_hung_up_then_dialed)
 {
 	struct bare_pty *p = &self->p;
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 line, call;
 	int ml = self->ml;
+	__u32 call;
 
-	line = be_the_modem(_metadata, p);
-	ASSERT_EQ(0, ml_dial(ml, line, NUMBER, 0, &call));
-	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
-	EXPECT_WIRE(p->master, "+++");
+	call = dial_init_unanswered(_metadata, p, ml);
 	MODEM_SAYS(p->master, "\r\nOK\r\n");
 	EXPECT_WIRE(p->master, "ATH\r");
 	MODEM_SAYS(p->master, "\r\nOK\r\n");
@@ -1210,13 +1223,10 @@ TEST_F(pty, silent_modem_dial_ends_modem_error)
 	struct bare_pty *p = &self->p;
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 line, call;
 	int ml = self->ml;
+	__u32 call;
 
-	line = be_the_modem(_metadata, p);
-	ASSERT_EQ(0, ml_dial(ml, line, NUMBER, 0, &call));
-	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
-	EXPECT_WIRE(p->master, "+++");
+	call = dial_init_unanswered(_metadata, p, ml);
 	EXPECT_WIRE(p->master, "ATH\r");
 	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
 	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
