@@ -62,7 +62,7 @@ s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
 s.sendall((sys.argv[2] + "\n").encode()); print(s.makefile().readline().strip())' "$tmp/ctl" "$1"
 }
 
-echo "1..35"
+echo "1..36"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 run "$ml" --help
@@ -115,6 +115,8 @@ check "after --, --json is an argument" 22 "^mlinectl: LINE: not a number: '--js
 run "$ml" info -- --help
 check "after --, --help is an argument, not a request for help" 22 \
 	"^mlinectl: CALL: not a number: '--help'"
+run "$ml" lines --dev
+check "--dev without a value: EINVAL, said so" 22 '^mlinectl: --dev needs a value'
 run "$ml" lines --verbose
 check "an unknown option after the command: EINVAL, the usage" 22 \
 	'^mlinectl lines: unknown option --verbose'

@@ -48,7 +48,10 @@ int main(int argc, char **argv)
 
 	out = stdout;
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (global_opt(&c, argc, argv, &i))
+		ret = global_opt(&c, argc, argv, &i);
+		if (ret < 0)
+			return EINVAL;
+		if (ret)
 			continue;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);

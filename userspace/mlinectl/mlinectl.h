@@ -57,7 +57,7 @@ int parse_opts(struct ctx *c, const struct cmd *cmd, int argc, char **argv,
 /*
  * The global options (--json, --dev PATH), before the command or among its
  * options: 1 if argv[*i] is one (applied; *i moves past its value), 0 if
- * not, -EINVAL (reported) for --dev inside a batch.
+ * not, -EINVAL (reported) for --dev without a value or inside a batch.
  */
 int global_opt(struct ctx *c, int argc, char **argv, int *i);
 int usage_error(const struct cmd *cmd, const char *fmt, ...)

@@ -77,8 +77,10 @@ int global_opt(struct ctx *c, int argc, char **argv, int *i)
 		c->json = true;
 		return 1;
 	}
-	if (strcmp(argv[*i], "--dev") || *i + 1 >= argc)
+	if (strcmp(argv[*i], "--dev"))
 		return 0;
+	if (*i + 1 >= argc)
+		return fail_msg(c, EINVAL, "--dev needs a value (the device's path)");
 	/* The batch's commands share its one open device: a line cannot switch it. */
 	if (c->batch)
 		return fail_msg(c, EINVAL, "--dev: not inside a batch");
