@@ -4,6 +4,8 @@
  * handle table. Handles are allocated cyclically from 1, so a released
  * handle is not handed out again at once, and are reserved (as an empty
  * slot) before a call starts so that its events already carry the handle.
+ * The last released handle stays reserved until the next one is allocated
+ * (see @released): reserved slots read as absent everywhere.
  */
 #include <linux/error-injection.h>
 #include <linux/slab.h>
@@ -63,8 +65,13 @@ int modemline_client_reserve(struct modemline_client *client, u32 *handle)
 	client->ncalls++;
 	err = __xa_alloc_cyclic(&client->calls, handle, NULL, xa_limit_32b,
 				&client->next_handle, GFP_KERNEL_ACCOUNT);
-	if (err < 0)
+	if (err < 0) {
 		client->ncalls--;
+	} else if (client->released) {
+		/* The new slot holds the nodes now: let the old one go. */
+		__xa_erase(&client->calls, client->released);
+		client->released = 0;
+	}
 	xa_unlock(&client->calls);
 	return err < 0 ? err : 0;
 }
@@ -116,9 +123,18 @@ struct modemline_call *modemline_client_take(struct modemline_client *client,
 	struct modemline_call *cur;
 
 	xa_lock(&client->calls);
-	cur = __xa_cmpxchg(&client->calls, handle, call, NULL, 0);
-	if (cur == call)
+	cur = xa_load(&client->calls, handle);
+	if (cur == call) {
+		/*
+		 * Reserved, not erased: storing NULL in an allocating xarray
+		 * reserves, and the slot exists, so storing cannot fail.
+		 */
+		WARN_ON_ONCE(xa_is_err(__xa_store(&client->calls, handle, NULL, 0)));
+		if (client->released)
+			__xa_erase(&client->calls, client->released);
+		client->released = handle;
 		client->ncalls--;
+	}
 	xa_unlock(&client->calls);
 	return cur == call ? call : NULL;
 }

@@ -117,10 +117,17 @@ struct modemline_evq {
 
 /* The state of one open /dev/modemline. */
 struct modemline_client {
-	/* Handle -> call; xa_lock also protects @next_handle, @ncalls. */
+	/* Handle -> call; xa_lock also protects @next_handle, @ncalls, @released. */
 	struct xarray calls;
 	u32 next_handle;
 	u32 ncalls;
+	/*
+	 * The last released handle, left as a reserved slot until the next
+	 * handle is allocated (0: none): a file that dials and releases one
+	 * call at a time would otherwise empty the table each time, and the
+	 * xarray would free its nodes only to allocate them again.
+	 */
+	u32 released;
 	u32 max_calls;			/* max_calls when the file was opened */
 	struct modemline_evq events;
 	/* Subscriptions, under modemline_subs_lock (line.c): */

@@ -197,6 +197,73 @@ static void client_take_frees_slot_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->client->ncalls, 2U);
 }
 
+/* Is @handle's slot there, reserved? (Only the advanced API sees those.) */
+static bool client_slot_reserved(struct client_fixture *f, u32 handle)
+{
+	XA_STATE(xas, &f->client->calls, handle);
+	void *entry;
+
+	rcu_read_lock();
+	entry = xas_load(&xas);
+	rcu_read_unlock();
+	return xa_is_zero(entry);
+}
+
+/* A released handle keeps its slot, reserved: gone for every reader. */
+static void client_take_leaves_slot_reserved_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_call_info info;
+	struct modemline_call *call;
+	u32 handle;
+
+	call = client_add_call(test, f, &handle);
+	KUNIT_ASSERT_PTR_EQ(test, modemline_client_take(f->client, handle, call), call);
+	modemline_call_put(call);
+	KUNIT_EXPECT_TRUE(test, client_slot_reserved(f, handle));
+	KUNIT_EXPECT_EQ(test, f->client->released, handle);
+	KUNIT_EXPECT_NULL(test, modemline_client_get(f->client, handle));
+	KUNIT_EXPECT_EQ(test, modemline_client_info(f->client, handle, &info), -ENOENT);
+	KUNIT_EXPECT_EQ(test, modemline_client_list(f->client, NULL, 0), 0U);
+	KUNIT_EXPECT_EQ(test, f->client->ncalls, 0U);
+}
+
+/* The next reservation lets the released slot go. */
+static void client_reserve_erases_released_slot_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_call *call;
+	u32 handle, next;
+
+	call = client_add_call(test, f, &handle);
+	KUNIT_ASSERT_PTR_EQ(test, modemline_client_take(f->client, handle, call), call);
+	modemline_call_put(call);
+	next = client_reserve(test, f);
+	KUNIT_EXPECT_EQ(test, next, handle + 1);
+	KUNIT_EXPECT_FALSE(test, client_slot_reserved(f, handle));
+	KUNIT_EXPECT_TRUE(test, client_slot_reserved(f, next));
+	KUNIT_EXPECT_EQ(test, f->client->released, 0U);
+}
+
+/* Of several released handles only the last keeps a slot. */
+static void client_take_keeps_one_released_slot_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_call *a, *b;
+	u32 ha, hb;
+
+	a = client_add_call(test, f, &ha);
+	b = client_add_call(test, f, &hb);
+	KUNIT_ASSERT_PTR_EQ(test, modemline_client_take(f->client, ha, a), a);
+	KUNIT_ASSERT_PTR_EQ(test, modemline_client_take(f->client, hb, b), b);
+	modemline_call_put(a);
+	modemline_call_put(b);
+	KUNIT_EXPECT_FALSE(test, client_slot_reserved(f, ha));
+	KUNIT_EXPECT_TRUE(test, client_slot_reserved(f, hb));
+	KUNIT_EXPECT_EQ(test, f->client->released, hb);
+	KUNIT_EXPECT_EQ(test, f->client->ncalls, 0U);
+}
+
 static struct kunit_case client_handle_test_cases[] = {
 	KUNIT_CASE(client_reserve_first_handle_is_one_test),
 	KUNIT_CASE(client_reserve_handles_ascend_test),
@@ -208,6 +275,9 @@ static struct kunit_case client_handle_test_cases[] = {
 	KUNIT_CASE(client_reserve_limit_zero_refuses_all_test),
 	KUNIT_CASE(client_unreserve_frees_slot_test),
 	KUNIT_CASE(client_take_frees_slot_test),
+	KUNIT_CASE(client_take_leaves_slot_reserved_test),
+	KUNIT_CASE(client_reserve_erases_released_slot_test),
+	KUNIT_CASE(client_take_keeps_one_released_slot_test),
 	{}
 };
 
