@@ -156,7 +156,7 @@ static void status(char *reply, size_t len)
 #define NEED_ARGS(n) do { if (argc != (n) + 1) ERR("usage: %s", usage); } while (0)
 
 static const char cmd_list[] =
-	"result answer-delay rate connect-suffix hangup-after hangup data "
+	"result answer-delay escape-delay rate connect-suffix hangup-after hangup data "
 	"ring ring-stop garbage send sendraw echo verbose quiet cid clip "
 	"guard status reset quit help";
 
@@ -209,6 +209,12 @@ int control_exec(char *line, char *reply, size_t len)
 		if (!parse_long(argv[1], 0, 86400000, &v))
 			ERR("bad delay '%s'", argv[1]);
 		S.script.answer_delay_ms = v;
+	} else if (!strcmp(cmd, "escape-delay")) {
+		usage = "escape-delay MS";
+		NEED_ARGS(1);
+		if (!parse_long(argv[1], 0, 60000, &v))
+			ERR("bad delay '%s'", argv[1]);
+		S.script.escape_delay_ms = v;
 	} else if (!strcmp(cmd, "rate")) {
 		usage = "rate N";
 		NEED_ARGS(1);

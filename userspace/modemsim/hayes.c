@@ -772,7 +772,10 @@ static size_t data_input(const unsigned char *buf, size_t len, int64_t now)
 			flush_plus();
 			S.pending_plus = 1;
 		}
-		if (S.pending_plus)
+		/* A slow modem answers the escape escape-delay late. */
+		if (S.pending_plus == 3)
+			timer_arm(T_ESCAPE, guard + S.script.escape_delay_ms);
+		else if (S.pending_plus)
 			timer_arm(T_ESCAPE, guard);
 		else
 			timer_cancel(T_ESCAPE);

@@ -410,6 +410,7 @@ static void usage(FILE *f)
 "Scripted behaviour (also control commands of the same name):\n"
 "  --result R            connect|busy|noanswer|nocarrier|nodialtone|error|silent\n"
 "  --answer-delay MS     delay before a dial result / ATA's CONNECT (0)\n"
+"  --escape-delay MS     extra delay before the OK to +++ (0)\n"
 "  --rate N              CONNECT N; 0: plain CONNECT (33600)\n"
 "  --connect-suffix S    appended to CONNECT N, e.g. /ARQ/V34/LAPM (none)\n"
 "  --hangup-after MS     remote hangs up MS after connecting (0: never)\n"
@@ -432,7 +433,7 @@ static void usage(FILE *f)
 }
 
 enum {
-	O_PTY = 256, O_UNIX, O_STDIO, O_CONTROL, O_RESULT, O_DELAY, O_RATE,
+	O_PTY = 256, O_UNIX, O_STDIO, O_CONTROL, O_RESULT, O_DELAY, O_ESCDELAY, O_RATE,
 	O_SUFFIX, O_HANGUP, O_DATA, O_RING, O_RINGS, O_RINGIV, O_ECHO,
 	O_VERBOSE, O_QUIET, O_CID, O_CLIP, O_GUARD, O_SEED,
 };
@@ -444,6 +445,7 @@ static const struct option long_opts[] = {
 	{ "control", required_argument, NULL, O_CONTROL },
 	{ "result", required_argument, NULL, O_RESULT },
 	{ "answer-delay", required_argument, NULL, O_DELAY },
+	{ "escape-delay", required_argument, NULL, O_ESCDELAY },
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "connect-suffix", required_argument, NULL, O_SUFFIX },
 	{ "hangup-after", required_argument, NULL, O_HANGUP },
@@ -664,6 +666,9 @@ int main(int argc, char **argv)
 			break;
 		case O_DELAY:
 			setting("answer-delay", optarg);
+			break;
+		case O_ESCDELAY:
+			setting("escape-delay", optarg);
 			break;
 		case O_RATE:
 			setting("rate", optarg);

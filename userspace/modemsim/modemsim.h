@@ -79,6 +79,7 @@ struct profile {
 struct script {
 	enum outcome result;
 	int answer_delay_ms;
+	int escape_delay_ms;	/* added to the guard time before +++'s OK */
 	long rate;
 	int hangup_after_ms;
 	bool data_sink;

@@ -334,6 +334,20 @@ def _():
     sim.escape()
 
 
+@test("escape-delay: the OK to +++ comes that much after the guard")
+def _():
+    d().expect(b"ATO\r", v(b"CONNECT 33600"))
+    sim.ctl("escape-delay 400")
+    time.sleep(GUARD * 1.5)
+    d().w(b"+++")
+    t0 = time.time()
+    got = d().until(b"OK\r\n", 3)
+    took = time.time() - t0
+    check(got == b"\r\nOK\r\n", "+++: got %r" % got)
+    check(took >= GUARD + 0.38, "OK after %.3f s, before guard + 400 ms" % took)
+    sim.ctl("escape-delay 0")
+
+
 @test("ATH hangs up: OK; ATO then NO CARRIER")
 def _():
     d().expect(b"ATH\r", v(b"OK"))
