@@ -332,6 +332,36 @@ void modemline_at_reset(struct modemline_at *at)
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_at_reset);
 
+/* The transport discarded received bytes: forget a line begun with them. */
+void modemline_at_flush_input(struct modemline_at *at)
+{
+	at->len = 0;
+	at->overlong = false;
+	at->skip_lf = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_flush_input);
+
+/**
+ * modemline_at_hangup_ms - the longest modemline_at_hangup() can take
+ * @at: the engine, with the settings of the call to hang up
+ *
+ * From modemline_at_hangup() to ended(), counted with the same constants
+ * the steps use: a dial being aborted may connect after all (one reply
+ * wait), then the whole online hang-up: DTR low and the wait for its
+ * reply where the tty has DTR, then the escape (guard time, "+++", guard
+ * time and a reply wait) and ATH's reply wait. Nothing received makes
+ * a step longer. The core's backstop for a hang-up comes from this.
+ */
+unsigned int modemline_at_hangup_ms(const struct modemline_at *at)
+{
+	unsigned int ms = MODEMLINE_AT_REPLY_MS;
+
+	if (at->has_dtr)
+		ms += MODEMLINE_AT_DTR_DROP_MS + MODEMLINE_AT_DTR_REPLY_MS;
+	return ms + 2 * at->guard_ms + 2 * MODEMLINE_AT_REPLY_MS;
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_hangup_ms);
+
 static void at_failed(struct modemline_at *at, const struct modemline_at_line *l)
 {
 	static const u32 reasons[] = {

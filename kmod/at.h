@@ -116,5 +116,7 @@ void modemline_at_input(struct modemline_at *at, const u8 *buf, size_t len,
 void modemline_at_timeout(struct modemline_at *at);
 void modemline_at_carrier_lost(struct modemline_at *at);
 void modemline_at_reset(struct modemline_at *at);
+void modemline_at_flush_input(struct modemline_at *at);
+unsigned int modemline_at_hangup_ms(const struct modemline_at *at);
 
 #endif /* _MODEMLINE_AT_H */

@@ -145,7 +145,8 @@ static void modemline_call_notify(struct modemline_call *call, u64 now)
  *
  * Records the transition, traces it and queues the owner's event. A call
  * that reaches DISCONNECTED leaves its line; the line's reference on it
- * is then returned, for the caller to put once it has dropped the lock.
+ * is then returned, for the caller to put once it has dropped the lock
+ * with modemline_line_unlock().
  *
  * Return: the call to put after unlocking, or NULL.
  */
@@ -168,6 +169,8 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 		return NULL;
 
 	now = ktime_get_boottime_ns();
+	if (old == CONNECTED)
+		modemline_data_call_left(call);
 	switch (next) {
 	case CONNECTED:
 		call->connected_ns = now;
@@ -178,7 +181,8 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 	case DISCONNECTING:
 		call->pending_origin = origin;
 		call->pending_reason = reason;
-		modemline_line_arm_timeout_locked(line, modemline_hangup_timeout_ms);
+		modemline_line_arm_timeout_locked(line,
+						  modemline_line_hangup_timeout(line));
 		break;
 	case DISCONNECTED:
 		if (old == DISCONNECTING) {
@@ -194,7 +198,8 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 		modemline_data_call_ended(call);
 		break;
 	}
-	call->state = next;
+	/* Read without the lock by modemline_call_ended(). */
+	WRITE_ONCE(call->state, next);
 	modemline_data_call_changed(call);
 	trace_modemline_call_state(line->id, call->handle, old, next,
 				   call->origin, call->reason);
@@ -294,7 +299,7 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_call_start);
 void modemline_call_drop(struct modemline_call *call)
 {
 	struct modemline_line *line = call->line;
-	bool hangup, resume;
+	bool hangup;
 	u32 old;
 
 	/*
@@ -309,16 +314,10 @@ void modemline_call_drop(struct modemline_call *call)
 	modemline_call_input(call, MODEMLINE_IN_DROP, MODEMLINE_ORIGIN_LOCAL,
 			     MODEMLINE_REASON_NORMAL, 0, NULL);
 	hangup = old != DISCONNECTING && call->state == DISCONNECTING;
-	/* What the modem still sends is discarded now: let it come. */
-	resume = hangup && call->rx_stalled;
-	if (resume)
-		call->rx_stalled = false;
-	spin_unlock(&line->lock);
+	modemline_line_unlock(line);
 	/* The line's ctl mutex keeps it alive and this call its active one. */
 	if (hangup)
 		line->ops->hangup(line);
-	if (resume)
-		line->ops->rx_resume(line);
 	mutex_unlock(&line->ctl);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_drop);

@@ -349,30 +349,31 @@ static ssize_t modemline_read(struct file *file, char __user *buf,
 
 	if (count < sizeof(ev))
 		return -EINVAL;
-	if (mutex_lock_interruptible(&q->read_mutex))
-		return -ERESTARTSYS;
-	while (count - done >= sizeof(ev)) {
-		if (!modemline_evq_peek(q, &ev)) {
-			if (done)
-				break;
-			if (file->f_flags & O_NONBLOCK) {
-				err = -EAGAIN;
+	/*
+	 * read_mutex is held while events are copied, never while waiting
+	 * for one: a non-blocking reader beside a waiting one gets -EAGAIN
+	 * at once, not when the waiter's event comes.
+	 */
+	for (;;) {
+		if (mutex_lock_interruptible(&q->read_mutex))
+			return -ERESTARTSYS;
+		while (count - done >= sizeof(ev) && modemline_evq_peek(q, &ev)) {
+			if (copy_to_user(buf + done, &ev, sizeof(ev))) {
+				err = -EFAULT;
 				break;
 			}
-			err = wait_event_interruptible(q->wait,
-						       !modemline_evq_empty(q));
-			if (err)
-				break;
-			continue;
+			modemline_evq_consume(q);
+			done += sizeof(ev);
 		}
-		if (copy_to_user(buf + done, &ev, sizeof(ev))) {
-			err = -EFAULT;
+		mutex_unlock(&q->read_mutex);
+		if (done || err)
 			break;
-		}
-		modemline_evq_consume(q);
-		done += sizeof(ev);
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		err = wait_event_interruptible(q->wait, !modemline_evq_empty(q));
+		if (err)
+			break;
 	}
-	mutex_unlock(&q->read_mutex);
 	return done ? done : err;
 }
 

@@ -36,6 +36,11 @@
 /* Bytes copied from a writer per call into the transport. */
 #define MODEMLINE_DATA_TX_CHUNK	2048
 
+/*
+ * Neither lock is held while waiting for bytes to read; write_lock is,
+ * to keep a blocking write's bytes together, so a non-blocking writer
+ * only tries it. Either way O_NONBLOCK never sleeps behind a waiter.
+ */
 struct modemline_data_file {
 	struct modemline_call *call;	/* holds a reference */
 	struct mutex read_lock;		/* one reader takes bytes at a time */
@@ -125,7 +130,7 @@ void modemline_line_tx_ready(struct modemline_line *line)
 	call = modemline_data_call_locked(line);
 	if (call) {
 		call->tx_blocked = false;
-		call->tx_seq++;
+		WRITE_ONCE(call->tx_seq, call->tx_seq + 1);
 		wake_up_interruptible_poll(&call->wait, EPOLLOUT | EPOLLWRNORM);
 	}
 	spin_unlock(&line->lock);
@@ -139,7 +144,25 @@ EXPORT_SYMBOL_GPL(modemline_line_tx_ready);
 void modemline_data_call_changed(struct modemline_call *call)
 {
 	lockdep_assert_held(&call->line->lock);
-	call->tx_seq++;
+	/* Read without the lock by waiting writers, modemline_data_tx_moved(). */
+	WRITE_ONCE(call->tx_seq, call->tx_seq + 1);
+}
+
+/*
+ * The call leaves CONNECTED (line->lock held), whatever ends it: the one
+ * place where the line's data path goes back to idle (see modemline.h).
+ * What a stalled transport still holds is discarded from now on, so it
+ * is owed an rx_resume; a writer waiting for room learns of the end from
+ * the state change.
+ */
+void modemline_data_call_left(struct modemline_call *call)
+{
+	lockdep_assert_held(&call->line->lock);
+	if (call->rx_stalled) {
+		call->rx_stalled = false;
+		call->line->rx_resume = true;
+	}
+	call->tx_blocked = false;
 }
 
 /*
@@ -216,8 +239,13 @@ static ssize_t modemline_data_write(struct file *file, const char __user *ubuf,
 	ssize_t n, err = 0;
 	u32 seq;
 
-	if (mutex_lock_interruptible(&df->write_lock))
+	if (file->f_flags & O_NONBLOCK) {
+		/* The holder is sending, or waiting for the room we would need. */
+		if (!mutex_trylock(&df->write_lock))
+			return -EAGAIN;
+	} else if (mutex_lock_interruptible(&df->write_lock)) {
 		return -ERESTARTSYS;
+	}
 	while (done < count) {
 		len = min(count - done, sizeof(df->tx));
 		if (copy_from_user(df->tx, ubuf + done, len)) {
@@ -279,19 +307,20 @@ static ssize_t modemline_data_read(struct file *file, char __user *ubuf,
 
 	if (!count)
 		return 0;
-	if (mutex_lock_interruptible(&df->read_lock))
-		return -ERESTARTSYS;
-	while (!modemline_data_readable(call, &ended)) {
-		err = 0;
+	for (;;) {
+		if (mutex_lock_interruptible(&df->read_lock))
+			return -ERESTARTSYS;
+		if (modemline_data_readable(call, &ended))
+			break;
+		mutex_unlock(&df->read_lock);
 		if (ended)
-			goto out;
-		err = -EAGAIN;
+			return 0;
 		if (file->f_flags & O_NONBLOCK)
-			goto out;
+			return -EAGAIN;
 		err = wait_event_interruptible(call->wait,
 					       modemline_data_can_read(call));
 		if (err)
-			goto out;
+			return err;
 	}
 	err = kfifo_to_user(&call->rx, ubuf, count, &copied);
 	if (!copied)

@@ -43,7 +43,8 @@ static void modemline_evq_append_locked(struct modemline_evq *q,
 
 	*slot = *ev;
 	slot->seq = ++q->seq;
-	q->count++;
+	/* Read without the lock by modemline_evq_empty(). */
+	WRITE_ONCE(q->count, q->count + 1);
 }
 
 /* Queue the OVERFLOW record if events were lost and there is room now. */
@@ -98,7 +99,7 @@ void modemline_evq_consume(struct modemline_evq *q)
 	spin_lock(&q->lock);
 	if (!WARN_ON_ONCE(!q->count)) {
 		q->head = (q->head + 1) % q->cap;
-		q->count--;
+		WRITE_ONCE(q->count, q->count - 1);
 		modemline_evq_flush_lost_locked(q);
 	}
 	spin_unlock(&q->lock);

@@ -28,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/tty.h>
+#include <linux/tty_flip.h>
 #include <linux/tty_ldisc.h>
 #include <linux/uaccess.h>
 
@@ -181,8 +182,11 @@ static void mlt_tx_work(struct work_struct *work)
 }
 
 /*
- * What the tty core's tty_throttle_safe() does for N_TTY (it is not
- * exported): ask the driver to stop the other side sending.
+ * What the tty core's tty_throttle_safe() does for N_TTY, which is not
+ * exported (only declared in tty.h): ask the driver to stop the other
+ * side sending. Its flow_change check only serves N_TTY's own race
+ * between throttling and unthrottling; ours are ordered by MLT_THROTTLED
+ * and throttle_mutex.
  */
 static void mlt_throttle(struct modemline_tty *mlt)
 {
@@ -209,9 +213,13 @@ static void mlt_rx_work(struct work_struct *work)
 		tty_unthrottle(tty);
 	/*
 	 * Run the tty's flush work again for the bytes it holds, as N_TTY
-	 * does with tty_buffer_restart_work() (not exported either).
+	 * does with tty_buffer_restart_work(), which is not exported: the
+	 * exported exclusive lock of the buffer requeues that work when it
+	 * is released with bytes pending, on the workqueue the tty core
+	 * chooses (per driver since 7.x).
 	 */
-	queue_work(system_unbound_wq, &tty->port->buf.work);
+	tty_buffer_lock_exclusive(tty->port);
+	tty_buffer_unlock_exclusive(tty->port);
 }
 
 static void mlt_dcd_work(struct work_struct *work)
@@ -246,6 +254,8 @@ static int mlt_start(struct modemline_line *line, const char *number)
 	} else {
 		strscpy(mlt->at.init, mlt->config.init, sizeof(mlt->at.init));
 		mlt->at.guard_ms = mlt->config.guard_ms;
+		/* The core's backstop must outlast this call's own hang-up. */
+		modemline_line_set_hangup_ms(line, modemline_at_hangup_ms(&mlt->at));
 		if (number)
 			modemline_at_dial(&mlt->at, number);
 		else
@@ -493,6 +503,39 @@ static void mlt_dcd_change(struct tty_struct *tty, bool active)
 		schedule_work(&mlt->dcd_work);
 }
 
+/*
+ * The tty discarded the bytes it had received (TCIFLUSH, hang-up): a line
+ * half assembled from them goes too, and nothing is held back any more.
+ * Runs under the port's buffer lock, like receive_buf2.
+ */
+static void mlt_flush_buffer(struct tty_struct *tty)
+{
+	struct modemline_tty *mlt = tty->disc_data;
+
+	mutex_lock(&mlt->lock);
+	modemline_at_flush_input(&mlt->at);
+	mutex_unlock(&mlt->lock);
+	clear_bit(MLT_RX_HELD, &mlt->flags);
+}
+
+/*
+ * TCFLSH: the tty's part first (n_tty_ioctl_helper()); then, as ppp_async
+ * does with its own queue, an output flush also discards the commands we
+ * queued and the tty has not taken: a modem that stopped draining would
+ * otherwise keep every DIAL at -EBUSY until detach.
+ */
+static int mlt_tcflsh(struct modemline_tty *mlt, unsigned long arg)
+{
+	int err = n_tty_ioctl_helper(mlt->tty, TCFLSH, arg);
+
+	if (err || (arg != TCOFLUSH && arg != TCIOFLUSH))
+		return err;
+	mutex_lock(&mlt->lock);
+	mlt->txlen = 0;
+	mutex_unlock(&mlt->lock);
+	return 0;
+}
+
 static int mlt_check_config(const struct modemline_tty_config *cfg)
 {
 	size_t len = strnlen(cfg->init, sizeof(cfg->init));
@@ -542,8 +585,11 @@ static int mlt_ioctl(struct tty_struct *tty, unsigned int cmd,
 		mutex_unlock(&mlt->lock);
 		modemline_line_set_dial_timeout(mlt->line, cfg.dial_timeout_ms);
 		return 0;
+	case TCFLSH:
+		return mlt_tcflsh(mlt, arg);
 	default:
-		return tty_mode_ioctl(tty, cmd, arg);
+		/* TCXONC and the termios ioctls, as N_TTY answers them. */
+		return n_tty_ioctl_helper(tty, cmd, arg);
 	}
 }
 
@@ -556,6 +602,7 @@ static struct tty_ldisc_ops mlt_ldisc = {
 	.hangup = mlt_hangup,
 	.ioctl = mlt_ioctl,
 	.receive_buf2 = mlt_receive_buf2,
+	.flush_buffer = mlt_flush_buffer,
 	.write_wakeup = mlt_write_wakeup,
 	.dcd_change = mlt_dcd_change,
 };

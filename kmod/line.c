@@ -109,6 +109,32 @@ unsigned int modemline_line_get_dial_timeout(struct modemline_line *line)
 }
 EXPORT_SYMBOL_GPL(modemline_line_get_dial_timeout);
 
+/*
+ * The longest a local hang-up of the line's current call can take (the
+ * transport sets it before each call, from the settings of that call).
+ * 0: the transport gives none, and only the module parameter applies.
+ */
+void modemline_line_set_hangup_ms(struct modemline_line *line, unsigned int ms)
+{
+	WRITE_ONCE(line->hangup_ms, ms);
+}
+EXPORT_SYMBOL_GPL(modemline_line_set_hangup_ms);
+
+/*
+ * When the core ends a DISCONNECTING call itself: after the transport's
+ * budget and a margin, so that the transport's own end (which leaves the
+ * line ready for the next call) comes first; never before the module
+ * parameter.
+ */
+unsigned int modemline_line_hangup_timeout(struct modemline_line *line)
+{
+	unsigned int budget = READ_ONCE(line->hangup_ms);
+	unsigned int ms = READ_ONCE(modemline_hangup_timeout_ms);
+
+	return budget ? max(ms, budget + MODEMLINE_HANGUP_MARGIN_MS) : ms;
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_line_hangup_timeout);
+
 /* Queue @ev for the files subscribed to @line_id (or to all lines). */
 static void modemline_subs_notify(struct modemline_event *ev, bool removed)
 {
@@ -196,7 +222,7 @@ void modemline_line_remove(struct modemline_line *line, u32 reason)
 		put = modemline_call_input(line->active, MODEMLINE_IN_END,
 					   MODEMLINE_ORIGIN_SYSTEM, reason, 0,
 					   NULL);
-	spin_unlock(&line->lock);
+	modemline_line_unlock(line);
 	mutex_unlock(&line->ctl);
 	/* Nothing re-arms the timeout of a dead line. */
 	cancel_delayed_work_sync(&line->timeout.work);
@@ -208,6 +234,27 @@ void modemline_line_remove(struct modemline_line *line, u32 reason)
 	modemline_line_put(line);
 }
 EXPORT_SYMBOL_GPL(modemline_line_remove);
+
+/**
+ * modemline_line_unlock - drop line->lock after modemline_call_input()
+ * @line: the line, its lock held
+ *
+ * A call that stopped being connected may owe its transport an
+ * rx_resume (see modemline_data_call_left()); it is given here, outside
+ * the lock, unless the line is dead (its transport stops anyway). The
+ * transport is alive: either the caller holds line->ctl or the
+ * transport itself is reporting an end.
+ */
+void modemline_line_unlock(struct modemline_line *line)
+	__releases(&line->lock)
+{
+	bool resume = line->rx_resume && !line->dead;
+
+	line->rx_resume = false;
+	spin_unlock(&line->lock);
+	if (resume)
+		line->ops->rx_resume(line);
+}
 
 /* Returns a referenced line, or NULL if @id is not registered. */
 struct modemline_line *modemline_line_get_by_id(u32 id)
@@ -254,7 +301,7 @@ static void modemline_line_timeout(struct work_struct *work)
 		hangup = old != MODEMLINE_STATE_DISCONNECTING &&
 			 call->state == MODEMLINE_STATE_DISCONNECTING;
 	}
-	spin_unlock(&line->lock);
+	modemline_line_unlock(line);
 	if (hangup)
 		line->ops->hangup(line);
 	mutex_unlock(&line->ctl);
@@ -270,7 +317,7 @@ void modemline_line_connected(struct modemline_line *line, u32 rate,
 	if (line->active)
 		modemline_call_input(line->active, MODEMLINE_IN_CONNECT, 0, 0,
 				     rate, result);
-	spin_unlock(&line->lock);
+	modemline_line_unlock(line);
 }
 EXPORT_SYMBOL_GPL(modemline_line_connected);
 
@@ -284,7 +331,7 @@ void modemline_line_ended(struct modemline_line *line, u32 origin, u32 reason,
 	if (line->active)
 		put = modemline_call_input(line->active, MODEMLINE_IN_END,
 					   origin, reason, 0, result);
-	spin_unlock(&line->lock);
+	modemline_line_unlock(line);
 	if (put)
 		modemline_call_put(put);
 }
@@ -331,7 +378,7 @@ void modemline_line_offer_end(struct modemline_line *line)
 		put = modemline_call_input(line->active, MODEMLINE_IN_END,
 					   MODEMLINE_ORIGIN_REMOTE,
 					   MODEMLINE_REASON_REJECTED, 0, NULL);
-	spin_unlock(&line->lock);
+	modemline_line_unlock(line);
 	if (put)
 		modemline_call_put(put);
 }
@@ -374,21 +421,26 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_line_fill_info);
 
 int modemline_subscribe(struct modemline_client *client, u32 line_id)
 {
-	struct modemline_line *line;
 	struct modemline_sub *sub, *cur;
+	int err = 0;
 
-	if (line_id) {
-		line = modemline_line_get_by_id(line_id);
-		if (!line)
-			return -ENOENT;
-		modemline_line_put(line);
-	}
 	sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
 	if (!sub)
 		return -ENOMEM;
 	sub->line_id = line_id;
 
 	spin_lock(&modemline_subs_lock);
+	/*
+	 * Looked up under the lock that LINE_REMOVED is sent under, after
+	 * modemline_line_remove() unregistered the line: a line still
+	 * registered here sends its LINE_REMOVED to this subscription too,
+	 * and one already unregistered is refused. (xa_load() takes only
+	 * RCU, not the registry's xa_lock, which comes before this one.)
+	 */
+	if (line_id && !xa_load(&modemline_lines, line_id)) {
+		err = -ENOENT;
+		goto out;
+	}
 	if (list_empty(&client->sub_node))
 		list_add_tail(&client->sub_node, &modemline_clients);
 	if (!line_id) {
@@ -404,7 +456,7 @@ int modemline_subscribe(struct modemline_client *client, u32 line_id)
 out:
 	spin_unlock(&modemline_subs_lock);
 	kfree(sub);
-	return 0;
+	return err;
 }
 
 int modemline_unsubscribe(struct modemline_client *client, u32 line_id)

@@ -28,14 +28,19 @@ struct modemline_line;
  * @answer: answer the offered call; outcome as for @dial.
  * @hangup: end the current call from this side. The transport reports
  *          completion with modemline_line_ended(); if it never does, the
- *          core gives up after hangup_timeout_ms.
+ *          core gives up after the budget the transport set with
+ *          modemline_line_set_hangup_ms() and a margin, or after the
+ *          hangup_timeout_ms module parameter if that is longer.
  * @write:  send up to @len data bytes of the connected call. Returns how
  *          many were taken, 0 if none fit now (the transport then calls
  *          modemline_line_tx_ready() once it can take more), or -EPIPE
  *          if the modem has left data mode.
  * @rx_resume: the connected call has room again for received bytes after
  *          modemline_line_rx_room() or modemline_line_data() found too
- *          little, or it stopped needing it (local drop): take them again.
+ *          little, or it stopped needing it (whatever ended it): take them
+ *          again. Also called from inside the notifications that end a
+ *          call (modemline_line_ended(), modemline_line_offer_end()), so
+ *          it must not take a lock the transport holds while it reports.
  *
  * Called in process context without core spinlocks held; they may sleep
  * but should not block for long.
@@ -60,6 +65,7 @@ u32 modemline_line_id(struct modemline_line *line);
 void modemline_line_set_dial_timeout(struct modemline_line *line,
 				     unsigned int ms);
 unsigned int modemline_line_get_dial_timeout(struct modemline_line *line);
+void modemline_line_set_hangup_ms(struct modemline_line *line, unsigned int ms);
 
 void modemline_line_connected(struct modemline_line *line, u32 rate,
 			      const char *result);

@@ -10,6 +10,15 @@
  *   line->lock                a line and the records of its calls
  *   modemline_subs_lock       the subscription list
  *   evq->lock                 a file's event queue
+ *
+ * The end of a connected call: whatever ends it (local drop, a result or
+ * carrier loss reported by the transport, line removal, a timeout), the
+ * call leaves CONNECTED in modemline_call_input() and nowhere else, and
+ * there modemline_data_call_left() returns the line's receive and
+ * transmit sides to idle: a transport that was refused room is owed an
+ * rx_resume (line->rx_resume), and no writer waits for room any more.
+ * Every caller of modemline_call_input() drops line->lock with
+ * modemline_line_unlock(), which pays that debt outside the lock.
  */
 #ifndef _MODEMLINE_H
 #define _MODEMLINE_H
@@ -51,6 +60,8 @@ struct modemline_line {
 	 */
 	spinlock_t lock;
 	bool dead;
+	/* The transport is owed an rx_resume, see modemline_line_unlock(). */
+	bool rx_resume;
 	struct modemline_call *active;	/* not yet ended; holds a reference */
 	bool offering;
 	u32 rings;
@@ -59,6 +70,7 @@ struct modemline_line {
 	u64 calls_connected;
 	u64 calls_failed;
 	unsigned int dial_timeout_ms;	/* 0: the module parameter */
+	unsigned int hangup_ms;		/* the transport's hang-up budget, 0: none */
 	struct modemline_deadline timeout; /* dial/answer timeout, hangup guard */
 };
 
@@ -148,6 +160,13 @@ enum modemline_call_input {
 extern unsigned int modemline_dial_timeout_ms;
 extern unsigned int modemline_hangup_timeout_ms;
 
+/*
+ * What the core adds to a transport's own hang-up budget before it ends
+ * the call itself: the transport's timers run late under load, and its
+ * own end, which leaves the line ready for the next call, must come first.
+ */
+#define MODEMLINE_HANGUP_MARGIN_MS	2000
+
 /* call.c */
 u32 modemline_call_next_state(u32 state, enum modemline_call_input in);
 struct modemline_call *modemline_call_alloc(struct modemline_line *line,
@@ -169,8 +188,10 @@ void modemline_calls_exit(void);
 
 /* line.c */
 struct modemline_line *modemline_line_get_by_id(u32 id);
+void modemline_line_unlock(struct modemline_line *line);
 void modemline_line_arm_timeout_locked(struct modemline_line *line,
 				       unsigned int ms);
+unsigned int modemline_line_hangup_timeout(struct modemline_line *line);
 u32 modemline_line_list(u32 *ids, u32 max);
 void modemline_line_fill_info(struct modemline_line *line,
 			      struct modemline_line_info *info);
@@ -192,6 +213,7 @@ void modemline_client_event(struct modemline_client *client,
 /* data.c */
 long modemline_ioc_call_data(struct modemline_client *client,
 			     void __user *argp);
+void modemline_data_call_left(struct modemline_call *call);
 void modemline_data_call_ended(struct modemline_call *call);
 void modemline_data_call_changed(struct modemline_call *call);
 

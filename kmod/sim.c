@@ -32,39 +32,14 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 #include <linux/modemline.h>
+#include <kunit/visibility.h>
 
 #include "line.h"
+#include "sim.h"
 
 #define SIM_CMD_MAX	80
 
 /* What the simulated modem does with the next dial or answer. */
-struct sim_outcome {
-	u32 origin;		/* 0: connect; else how the attempt fails */
-	u32 reason;
-	const char *result;	/* result text of a failure */
-	bool silent;		/* never answers: the dial timeout fires */
-	u32 delay_ms;
-	u32 rate;
-};
-
-struct sim_line {
-	struct list_head node;		/* in sim_lines, under sim_lock */
-	struct modemline_line *line;
-	struct dentry *dir;
-	u32 id;
-	char name[MODEMLINE_NAME_LEN];
-	bool gone;			/* "remove" done; under sim_lock */
-	/* Protects the script below and @pending. */
-	spinlock_t lock;
-	struct sim_outcome dial;
-	struct sim_outcome answer;
-	struct sim_outcome pending;	/* the attempt in progress */
-	u32 hangup_delay_ms;
-	bool echo;			/* data written comes back */
-	struct delayed_work outcome;	/* delivers @pending */
-	struct delayed_work hangup_done;	/* completes a local hang-up */
-	struct work_struct remove;	/* "remove" cannot free its own file */
-};
 
 static struct workqueue_struct *sim_wq;	/* runs removals */
 static struct dentry *sim_root;
@@ -84,6 +59,9 @@ static void sim_outcome_work(struct work_struct *work)
 	spin_lock(&sim->lock);
 	o = sim->pending;
 	spin_unlock(&sim->lock);
+	/* A silent modem never answers, whoever queued this. */
+	if (o.silent)
+		return;
 	if (o.origin) {
 		modemline_line_ended(sim->line, o.origin, o.reason, o.result);
 		return;
@@ -109,8 +87,13 @@ static void sim_start(struct sim_line *sim, bool answer)
 {
 	struct sim_outcome o;
 
-	/* A hang-up still completing belongs to the previous call. */
+	/*
+	 * A hang-up still completing, or an outcome still pending (the
+	 * remote side ended that attempt first), belongs to the previous
+	 * call and must not reach this one.
+	 */
 	cancel_delayed_work_sync(&sim->hangup_done);
+	cancel_delayed_work_sync(&sim->outcome);
 	spin_lock(&sim->lock);
 	o = answer ? sim->answer : sim->dial;
 	sim->pending = o;
@@ -229,18 +212,25 @@ static void sim_remove_work(struct work_struct *work)
 	kfree(sim);
 }
 
+/* End @sim's line: afterwards nothing of it runs, op or work. */
+static void sim_stop(struct sim_line *sim, u32 reason)
+{
+	modemline_line_remove(sim->line, reason);
+	/* No op runs any more, and no command (see sim_command): nothing re-queues these. */
+	cancel_delayed_work_sync(&sim->outcome);
+	cancel_delayed_work_sync(&sim->hangup_done);
+}
+
 /* Take @sim off the list and end its line; the caller frees it. */
 static void sim_unplug(struct sim_line *sim, u32 reason)
 {
 	lockdep_assert_held(&sim_lock);
 	list_del(&sim->node);
-	modemline_line_remove(sim->line, reason);
-	/* No op runs any more: nothing re-queues these. */
-	cancel_delayed_work_sync(&sim->outcome);
-	cancel_delayed_work_sync(&sim->hangup_done);
+	sim_stop(sim, reason);
 }
 
-static int sim_command(struct sim_line *sim, char *cmd)
+/* One control command; the commands are listed at the top of this file. */
+int sim_command(struct sim_line *sim, char *cmd)
 {
 	struct sim_outcome o;
 	char *word = strsep(&cmd, " ");
@@ -287,12 +277,15 @@ static int sim_command(struct sim_line *sim, char *cmd)
 	}
 	if (cmd)
 		return -EINVAL;
-	if (!strcmp(word, "hangup")) {
-		modemline_line_ended(sim->line, MODEMLINE_ORIGIN_REMOTE,
-				     MODEMLINE_REASON_NORMAL, "NO CARRIER");
-	} else if (!strcmp(word, "carrier_lost")) {
-		modemline_line_ended(sim->line, MODEMLINE_ORIGIN_REMOTE,
-				     MODEMLINE_REASON_CARRIER_LOST, NULL);
+	if (!strcmp(word, "hangup") || !strcmp(word, "carrier_lost")) {
+		/* The attempt this ends must not connect after all. */
+		cancel_delayed_work_sync(&sim->outcome);
+		if (word[0] == 'h')
+			modemline_line_ended(sim->line, MODEMLINE_ORIGIN_REMOTE,
+					     MODEMLINE_REASON_NORMAL, "NO CARRIER");
+		else
+			modemline_line_ended(sim->line, MODEMLINE_ORIGIN_REMOTE,
+					     MODEMLINE_REASON_CARRIER_LOST, NULL);
 	} else if (!strcmp(word, "ring_stop")) {
 		modemline_line_offer_end(sim->line);
 	} else if (!strcmp(word, "remove")) {
@@ -302,7 +295,8 @@ static int sim_command(struct sim_line *sim, char *cmd)
 			mutex_unlock(&sim_lock);
 			return -ENODEV;
 		}
-		sim->gone = true;
+		/* Read without sim_lock by sim_command(). */
+		WRITE_ONCE(sim->gone, true);
 		sim_unplug(sim, MODEMLINE_REASON_LINE_REMOVED);
 		mutex_unlock(&sim_lock);
 		/* Removing our own debugfs file waits for this write. */
@@ -312,6 +306,8 @@ static int sim_command(struct sim_line *sim, char *cmd)
 	}
 	return 0;
 }
+
+EXPORT_SYMBOL_IF_KUNIT(sim_command);
 
 /* Copy a one-line command from userspace, without its newline. */
 static int sim_read_cmd(char *buf, const char __user *ubuf, size_t len)
@@ -361,17 +357,23 @@ static bool sim_name_valid(const char *name)
 	return true;
 }
 
-static int sim_create(const char *name)
+/**
+ * sim_line_create - a new simulated line, registered, with its files
+ * @name: the line's name and directory under lines/
+ *
+ * Return: the line, or an ERR_PTR: -EINVAL (bad name), -EEXIST, -ENOMEM.
+ */
+struct sim_line *sim_line_create(const char *name)
 {
 	struct sim_line *sim, *cur;
 	struct dentry *ctl, *id;
 	int err;
 
 	if (!sim_name_valid(name))
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
 	if (!sim)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	strscpy(sim->name, name, sizeof(sim->name));
 	spin_lock_init(&sim->lock);
 	sim->dial = sim_connect;
@@ -383,7 +385,7 @@ static int sim_create(const char *name)
 					  name, sim);
 	if (!sim->line) {
 		kfree(sim);
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	}
 
 	mutex_lock(&sim_lock);
@@ -408,33 +410,71 @@ static int sim_create(const char *name)
 	ctl = debugfs_create_file("control", 0200, sim->dir, sim, &sim_control_fops);
 	id = debugfs_lookup("id", sim->dir);
 	dput(id);
-	/* Without its files the line could be neither found nor removed. */
+	/*
+	 * Without its files the line could be neither found nor removed.
+	 * It was visible meanwhile: a call may have queued work on it.
+	 */
 	if (IS_ERR(ctl) || !id) {
-		modemline_line_remove(sim->line, MODEMLINE_REASON_LINE_REMOVED);
 		debugfs_remove_recursive(sim->dir);
+		sim_stop(sim, MODEMLINE_REASON_LINE_REMOVED);
 		err = -ENOMEM;
 		goto fail;
 	}
 	list_add_tail(&sim->node, &sim_lines);
 	mutex_unlock(&sim_lock);
-	return 0;
+	return sim;
 fail:
 	mutex_unlock(&sim_lock);
 	modemline_line_put(sim->line);
 	kfree(sim);
-	return err;
+	return ERR_PTR(err);
 }
+EXPORT_SYMBOL_IF_KUNIT(sim_line_create);
+
+/*
+ * What "remove" does, at once, for callers that do not run in the line's
+ * own file. A line already removed by command is freed by its work.
+ */
+void sim_line_destroy(struct sim_line *sim)
+{
+	mutex_lock(&sim_lock);
+	if (sim->gone) {
+		mutex_unlock(&sim_lock);
+		return;
+	}
+	WRITE_ONCE(sim->gone, true);
+	sim_unplug(sim, MODEMLINE_REASON_LINE_REMOVED);
+	mutex_unlock(&sim_lock);
+	sim_remove_work(&sim->remove);
+}
+EXPORT_SYMBOL_IF_KUNIT(sim_line_destroy);
+
+struct modemline_line *sim_line_line(struct sim_line *sim)
+{
+	return sim->line;
+}
+EXPORT_SYMBOL_IF_KUNIT(sim_line_line);
+
+/* Run the pending outcome now, as if its delay had passed. */
+void sim_line_flush_outcome(struct sim_line *sim)
+{
+	flush_delayed_work(&sim->outcome);
+}
+EXPORT_SYMBOL_IF_KUNIT(sim_line_flush_outcome);
 
 static ssize_t sim_new_line_write(struct file *file, const char __user *ubuf,
 				  size_t len, loff_t *ppos)
 {
 	char buf[SIM_CMD_MAX];
+
+	struct sim_line *sim;
 	int err;
 
 	err = sim_read_cmd(buf, ubuf, len);
-	if (!err)
-		err = sim_create(buf);
-	return err ? err : len;
+	if (err)
+		return err;
+	sim = sim_line_create(buf);
+	return IS_ERR(sim) ? PTR_ERR(sim) : len;
 }
 
 static const struct file_operations sim_new_line_fops = {
@@ -463,8 +503,14 @@ static void __exit sim_exit(void)
 {
 	struct sim_line *sim, *next;
 
-	/* No file is open (they pin the module): finish pending removals. */
+	/*
+	 * No new_line or control file is open (they pin the module), so no
+	 * command runs and no removal is queued any more: finish those
+	 * pending. The id files do not pin the module; removing the tree
+	 * waits for their readers, and only then is a line freed.
+	 */
 	destroy_workqueue(sim_wq);
+	debugfs_remove_recursive(sim_root);
 	mutex_lock(&sim_lock);
 	list_for_each_entry_safe(sim, next, &sim_lines, node) {
 		sim_unplug(sim, MODEMLINE_REASON_SHUTDOWN);
@@ -472,7 +518,6 @@ static void __exit sim_exit(void)
 		kfree(sim);
 	}
 	mutex_unlock(&sim_lock);
-	debugfs_remove_recursive(sim_root);
 }
 module_exit(sim_exit);
 

@@ -114,6 +114,60 @@ static void data_drop_without_stall_does_not_resume_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 0U);
 }
 
+/* Issue 20.1: a remote end or carrier loss must not leave the line wedged. */
+static void data_remote_end_resumes_a_stalled_transport_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial_connected(test);
+
+	modemline_line_data(f->line, data_bytes, sizeof(data_bytes));
+	KUNIT_ASSERT_TRUE(test, call->rx_stalled);
+	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
+			     MODEMLINE_REASON_NO_CARRIER, "NO CARRIER");
+	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 1U);
+	KUNIT_EXPECT_FALSE(test, call->rx_stalled);
+	KUNIT_EXPECT_EQ(test, modemline_line_rx_room(f->line, 1), SIZE_MAX);
+}
+
+static void data_carrier_loss_resumes_a_stalled_transport_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial_connected(test);
+
+	modemline_line_data(f->line, data_bytes, sizeof(data_bytes));
+	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
+			     MODEMLINE_REASON_CARRIER_LOST, NULL);
+	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 1U);
+	KUNIT_EXPECT_FALSE(test, call->rx_stalled);
+}
+
+/* A removed line's transport is going away: it is owed nothing. */
+static void data_removal_clears_the_stall_without_resume_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial_connected(test);
+
+	modemline_line_data(f->line, data_bytes, sizeof(data_bytes));
+	rec_remove_line(test, MODEMLINE_REASON_LINE_REMOVED);
+	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 0U);
+	KUNIT_EXPECT_FALSE(test, call->rx_stalled);
+	KUNIT_EXPECT_FALSE(test, f->line->rx_resume);
+}
+
+static void data_end_unblocks_a_blocked_writer_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial_connected(test);
+
+	spin_lock(&f->line->lock);
+	call->tx_blocked = true;
+	spin_unlock(&f->line->lock);
+	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
+			     MODEMLINE_REASON_NORMAL, "NO CARRIER");
+	KUNIT_EXPECT_FALSE(test, call->tx_blocked);
+	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 0U);
+}
+
 static void data_ring_given_back_at_an_empty_end_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
@@ -209,6 +263,10 @@ static struct kunit_case data_stream_test_cases[] = {
 	KUNIT_CASE(data_room_below_need_stalls_test),
 	KUNIT_CASE(data_drop_resumes_a_stalled_transport_test),
 	KUNIT_CASE(data_drop_without_stall_does_not_resume_test),
+	KUNIT_CASE(data_remote_end_resumes_a_stalled_transport_test),
+	KUNIT_CASE(data_carrier_loss_resumes_a_stalled_transport_test),
+	KUNIT_CASE(data_removal_clears_the_stall_without_resume_test),
+	KUNIT_CASE(data_end_unblocks_a_blocked_writer_test),
 	KUNIT_CASE(data_ring_given_back_at_an_empty_end_test),
 	KUNIT_CASE(data_ring_kept_with_unread_bytes_test),
 	KUNIT_CASE(data_ring_kept_while_a_file_is_open_test),

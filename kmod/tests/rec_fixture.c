@@ -134,12 +134,21 @@ int rec_start(struct kunit *test, u32 direction, u32 timeout_ms,
 	      struct modemline_call **out)
 {
 	struct rec_fixture *f = test->priv;
+
+	return rec_start_on(test, f->line, direction, timeout_ms, out);
+}
+
+/* rec_start() on another transport's @line, still owned by the fixture's client. */
+int rec_start_on(struct kunit *test, struct modemline_line *line, u32 direction,
+		 u32 timeout_ms, struct modemline_call **out)
+{
+	struct rec_fixture *f = test->priv;
 	struct modemline_call *call;
 	u32 handle;
 	int err;
 
 	*out = NULL;
-	call = modemline_call_alloc(f->line, direction,
+	call = modemline_call_alloc(line, direction,
 				    direction == MODEMLINE_DIR_OUTGOING ? REC_NUMBER : "");
 	KUNIT_ASSERT_NOT_NULL(test, call);
 	err = modemline_client_reserve(f->client, &handle);

@@ -46,6 +46,8 @@ int rec_init(struct kunit *test);
 void rec_remove_line(struct kunit *test, u32 reason);
 int rec_start(struct kunit *test, u32 direction, u32 timeout_ms,
 	      struct modemline_call **out);
+int rec_start_on(struct kunit *test, struct modemline_line *line, u32 direction,
+		 u32 timeout_ms, struct modemline_call **out);
 struct modemline_call *rec_dial(struct kunit *test);
 struct modemline_call *rec_dial_connected(struct kunit *test);
 void rec_info(struct modemline_call *call, struct modemline_call_info *info);
