@@ -306,7 +306,6 @@ int sim_command(struct sim_line *sim, char *cmd)
 	}
 	return 0;
 }
-
 EXPORT_SYMBOL_IF_KUNIT(sim_command);
 
 /* Copy a one-line command from userspace, without its newline. */

@@ -361,6 +361,41 @@ TEST_F(sim, local_drop_wakes_a_blocked_writer)
 	check_hung_up(_metadata, self->dfd);
 }
 
+/* Issue 20.4: O_NONBLOCK never waits behind a blocked reader or writer. */
+TEST_F(sim, nonblocking_read_beside_a_blocked_reader_is_eagain)
+{
+	struct io_thread waiter, try;
+	int ret;
+
+	self->dfd = reopen_blocking(_metadata, self->ml, self->call, self->dfd);
+	SIM_CTL(&self->line, "data sink");
+	ASSERT_EQ(0, io_thread_start(&waiter, self->dfd, false, 1));
+	ret = try_nonblock_beside(_metadata, self->dfd, false, 1, &waiter, &try);
+	ASSERT_EQ(0, ml_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
+	io_thread_join(&waiter);
+	io_thread_join(&try);
+	EXPECT_PROMPT_EAGAIN(ret, try);
+	EXPECT_EQ(0, waiter.ret);
+}
+
+TEST_F(sim, nonblocking_write_beside_a_blocked_writer_is_eagain)
+{
+	struct io_thread waiter, try;
+	int ret;
+
+	/* Echo that nobody reads: the ring fills, then writes wait. */
+	ASSERT_EQ(RING_SIZE, write_until_full(self->dfd, 0));
+	self->dfd = reopen_blocking(_metadata, self->ml, self->call, self->dfd);
+	ASSERT_EQ(0, io_thread_start(&waiter, self->dfd, true, 1));
+	ret = try_nonblock_beside(_metadata, self->dfd, true, 1, &waiter, &try);
+	ASSERT_EQ(0, ml_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
+	io_thread_join(&waiter);
+	io_thread_join(&try);
+	EXPECT_PROMPT_EAGAIN(ret, try);
+	EXPECT_EQ(-1, waiter.ret);
+	EXPECT_EQ(EPIPE, waiter.err);
+}
+
 TEST_F(sim, deallocate_while_the_descriptor_is_open)
 {
 	struct modemline_call_info ci;

@@ -192,6 +192,23 @@ TEST_F(ev, blocking_read_waits_for_event)
 			 0, CALLER_ID);
 }
 
+/* Issue 20.4: a waiting reader does not make a non-blocking one wait. */
+TEST_F(ev, nonblocking_read_beside_a_blocked_reader_is_eagain)
+{
+	struct io_thread waiter, try;
+	int ret;
+
+	ASSERT_EQ(0, ml_subscribe(self->fd, L0.id));
+	ASSERT_EQ(0, io_thread_start(&waiter, self->fd, false, REC));
+	ret = try_nonblock_beside(_metadata, self->fd, false, REC, &waiter, &try);
+	/* An event for the waiter, which lets a stuck try go too. */
+	ASSERT_EQ(0, sim_ctl(&L0, "ring " CALLER_ID));
+	io_thread_join(&waiter);
+	io_thread_join(&try);
+	EXPECT_PROMPT_EAGAIN(ret, try);
+	EXPECT_EQ((ssize_t)REC, waiter.ret);
+}
+
 /* -- poll() --------------------------------------------------------- */
 
 TEST_F(ev, poll_empty_queue_is_not_readable)

@@ -266,4 +266,41 @@ static inline void wait_line_gone(struct __test_metadata *_metadata, int fd,
 	ASSERT_EQ(-ENOENT, ret) TH_LOG("line %u still known", line_id);
 }
 
+/*
+ * Issue 20.4: while @waiter is blocked in a read() or write() of @len on
+ * @fd's file, the same call made non-blocking (O_NONBLOCK on the file)
+ * is tried in *@try; returns 0 if it returned within
+ * NONBLOCK_LIMIT_MS (the bound is generous: a correct module answers at
+ * once, a wrong one only when the waiter is done). O_NONBLOCK is cleared
+ * again. The caller then unblocks the waiter, joins both and checks.
+ */
+#define NONBLOCK_LIMIT_MS	2000
+
+static inline int try_nonblock_beside(struct __test_metadata *_metadata,
+				      int fd, bool write, size_t len,
+				      struct io_thread *waiter,
+				      struct io_thread *try)
+{
+	int ret;
+
+	ASSERT_EQ(-ETIMEDOUT, io_thread_wait(waiter, 200))
+		TH_LOG("the waiter did not block (ret %zd, errno %d)",
+		       waiter->ret, waiter->err);
+	ASSERT_EQ(0, ml_set_nonblock(fd, true));
+	ASSERT_EQ(0, io_thread_start(try, fd, write, len));
+	ret = io_thread_wait(try, NONBLOCK_LIMIT_MS);
+	ASSERT_EQ(0, ml_set_nonblock(fd, false));
+	return ret;
+}
+
+/* What try_nonblock_beside() tried came back at once, with EAGAIN. */
+#define EXPECT_PROMPT_EAGAIN(ret, try) do { \
+	EXPECT_EQ(0, (ret)) TH_LOG("the non-blocking call waited for the blocked one (%ld ms)", \
+				   (try).ms); \
+	EXPECT_EQ(-1, (try).ret); \
+	EXPECT_EQ(EAGAIN, (try).err); \
+	TH_LOG("non-blocking call beside a blocked one: errno %d after %ld ms", \
+	       (try).err, (try).ms); \
+} while (0)
+
 #endif /* MODEMLINE_ML_TEST_H */

@@ -831,6 +831,87 @@ TEST_F_TIMEOUT(race, subscribe_races_line_removal, 300)
 	}
 }
 
+/*
+ * Issue 20.3: SUBSCRIBE racing the line's removal. A subscription that
+ * SUBSCRIBE accepted must hear LINE_REMOVED (which also spends it); one
+ * made after the removal must be refused with -ENOENT. Eight files, one
+ * SUBSCRIBE each, released together against one removal, many rounds.
+ */
+#define SUB_THREADS	8
+#define SUB_ROUNDS	50
+
+struct sub_once {
+	pthread_t thread;
+	pthread_barrier_t *start;
+	int fd;
+	__u32 line;
+	int ret;
+};
+
+static void *sub_once_fn(void *arg)
+{
+	struct sub_once *s = arg;
+
+	pthread_barrier_wait(s->start);
+	s->ret = ml_subscribe(s->fd, s->line);
+	return NULL;
+}
+
+/* Did @fd get LINE_REMOVED for @line (other events are skipped)? */
+static bool heard_removal(int fd, __u32 line)
+{
+	struct modemline_event ev;
+
+	while (ml_read_event(fd, &ev, 0) == 0) {
+		if (ev.type == MODEMLINE_EVENT_LINE_REMOVED && ev.line_id == line)
+			return true;
+	}
+	return false;
+}
+
+TEST_F_TIMEOUT(race, every_accepted_subscription_hears_the_removal, 300)
+{
+	struct sub_once s[SUB_THREADS];
+	pthread_barrier_t start;
+	int round, i, accepted = 0, refused = 0;
+
+	for (i = 0; i < SUB_THREADS; i++)
+		ML_OPEN(s[i].fd, O_NONBLOCK);
+	for (round = 0; round < SUB_ROUNDS; round++) {
+		ASSERT_EQ(0, sim_line_create(&self->extra));
+		ASSERT_EQ(0, pthread_barrier_init(&start, NULL, SUB_THREADS + 1));
+		for (i = 0; i < SUB_THREADS; i++) {
+			s[i].start = &start;
+			s[i].line = self->extra.id;
+			ASSERT_EQ(0, pthread_create(&s[i].thread, NULL,
+						    sub_once_fn, &s[i]));
+		}
+		pthread_barrier_wait(&start);
+		/* Spread the removal over the subscribers' window. */
+		usleep(round % 10 * 20);
+		ASSERT_EQ(0, sim_line_remove(&self->extra));
+		for (i = 0; i < SUB_THREADS; i++)
+			pthread_join(s[i].thread, NULL);
+		pthread_barrier_destroy(&start);
+		for (i = 0; i < SUB_THREADS; i++) {
+			if (s[i].ret == -ENOENT) {
+				refused++;
+				continue;
+			}
+			ASSERT_EQ(0, s[i].ret) TH_LOG("SUBSCRIBE: %s", strerror(-s[i].ret));
+			accepted++;
+			/* The removal was sent before sim_line_remove() returned. */
+			ASSERT_TRUE(heard_removal(s[i].fd, s[i].line))
+				TH_LOG("round %d file %d: SUBSCRIBE succeeded, no LINE_REMOVED", round, i);
+			ASSERT_EQ(-ENOENT, ml_unsubscribe(s[i].fd, s[i].line))
+				TH_LOG("round %d file %d: the subscription outlived its line", round, i);
+		}
+	}
+	TH_LOG("%d subscriptions accepted, %d refused", accepted, refused);
+	for (i = 0; i < SUB_THREADS; i++)
+		close(s[i].fd);
+}
+
 TEST_F_TIMEOUT(race, answer_races_caller_giving_up, 300)
 {
 	struct hangup_arg h = { .line = &self->line[0], .cmd = "ring_stop" };

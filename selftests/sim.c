@@ -626,3 +626,64 @@ bool ml_all_zero(const void *p, size_t len)
 			return false;
 	return true;
 }
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void *io_thread_fn(void *arg)
+{
+	struct io_thread *t = arg;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t->ret = t->write ? write(t->fd, t->buf, t->len) : read(t->fd, t->buf, t->len);
+	t->err = t->ret < 0 ? errno : 0;
+	t->ms = ms_since(&t0);
+	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+int io_thread_start(struct io_thread *t, int fd, bool write, size_t len)
+{
+	memset(t, 0, sizeof(*t));
+	if (len > sizeof(t->buf))
+		return -EINVAL;
+	t->fd = fd;
+	t->write = write;
+	t->len = len;
+	memset(t->buf, 'w', len);
+	return -pthread_create(&t->thread, NULL, io_thread_fn, t);
+}
+
+int io_thread_wait(struct io_thread *t, int timeout_ms)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE)) {
+		if (ms_since(&t0) >= timeout_ms)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	return 0;
+}
+
+void io_thread_join(struct io_thread *t)
+{
+	pthread_join(t->thread, NULL);
+}
+
+int ml_set_nonblock(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return -errno;
+	fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+	return fcntl(fd, F_SETFL, fl) ? -errno : 0;
+}

@@ -11,8 +11,10 @@
 #ifndef MODEMLINE_SELFTEST_SIM_H
 #define MODEMLINE_SELFTEST_SIM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <linux/types.h>
 #include <linux/modemline.h>
 
@@ -173,5 +175,29 @@ size_t ml_page_size(void);
 bool ml_str_tail_zero(const char *s, size_t len);
 /* true if every byte of @p[0..len) is 0. */
 bool ml_all_zero(const void *p, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* One read() or write() in a thread of its own                        */
+
+struct io_thread {
+	pthread_t thread;
+	int fd;
+	bool write;
+	size_t len;			/* at most sizeof(buf) */
+	unsigned char buf[sizeof(struct modemline_event)];
+	ssize_t ret;
+	int err;			/* errno when ret < 0 */
+	int done;			/* set (atomically) once the call returned */
+	long ms;			/* how long it took */
+};
+
+/* Start read(@fd, @len) or write(@fd, @len bytes) in a new thread. */
+int io_thread_start(struct io_thread *t, int fd, bool write, size_t len);
+/* Wait up to @timeout_ms for the call to return: 0 or -ETIMEDOUT. */
+int io_thread_wait(struct io_thread *t, int timeout_ms);
+/* Wait for the call to return, however long, and reap the thread. */
+void io_thread_join(struct io_thread *t);
+/* Set or clear O_NONBLOCK on @fd's open file: 0 or -errno. */
+int ml_set_nonblock(int fd, bool on);
 
 #endif /* MODEMLINE_SELFTEST_SIM_H */
