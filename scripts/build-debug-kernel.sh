@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build (or reuse) a debug kernel: Debian's linux-source-SERIES with
-# scripts/debug-kernel.config merged by 'make olddefconfig'.
+# scripts/debug-kernel.config merged by 'make olddefconfig'; FLAVOUR kcsan
+# applies scripts/kcsan-kernel.config over it (KCSAN instead of KASAN).
 #
-#   build-debug-kernel.sh [6.12|7.3]     default 6.12
+#   build-debug-kernel.sh [6.12|7.3] [debug|kcsan]     default 6.12 debug
 #
 # The tree is cached under ~/.cache/modemline/kernel/, keyed by the source
 # package version and the fragment, and doubles as KDIR for our modules.
@@ -10,7 +11,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 series=${1:-6.12}
-ML_STAGE=kernel-$series
+flavour=${2:-debug}
+ML_STAGE=kernel-$series${flavour#debug}
 pkg=$(ml_debug_src_pkg "$series")
 tarball=/usr/src/$pkg.tar.xz
 case "$series" in
@@ -19,7 +21,8 @@ case "$series" in
 *) ml_die "unknown series $series (6.12 or 7.3)" ;;
 esac
 
-dir=$(ml_debug_kernel_dir "$series")
+dir=$(ml_debug_kernel_dir "$series" "$flavour")
+fragment=$(ml_debug_fragment "$flavour")
 if [ -f "$dir/.complete" ]; then
 	ml_log "debug kernel cached: $dir"
 	echo "$dir"
@@ -34,7 +37,7 @@ ml_log "extracting $tarball"
 tar -C "$dir.tmp" --strip-components=1 -xJf "$tarball"
 
 cd "$dir.tmp"
-cp "$ML_TOP/scripts/debug-kernel.config" .config
+printf '%s\n' "$fragment" >.config
 make -s olddefconfig >/dev/null
 
 # A fragment line that olddefconfig silently dropped (bad dependency, typo)
@@ -53,7 +56,7 @@ while IFS= read -r line; do
 			missing=1
 		fi ;;
 	esac
-done < "$ML_TOP/scripts/debug-kernel.config"
+done <<<"$fragment"
 [ "$missing" = 0 ] || ml_die "config fragment not fully applied"
 
 jobs=$(nproc)

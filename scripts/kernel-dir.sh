@@ -4,17 +4,19 @@
 #   kernel-dir.sh KERNEL kdir|image|release|modules
 #
 # KERNEL is debug (our debug build of 6.12), debug-7.3 (the same of the
-# newest kernel), stock-6.1, stock-6.12, or compat-7.3 (a compile-only
-# tree of the newest kernel: kdir only).
+# newest kernel), kcsan-6.12 (6.12 with KCSAN instead of KASAN),
+# stock-6.1, stock-6.12, or compat-7.3 (a compile-only tree of the newest
+# kernel: kdir only).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kernel=${1:?usage: kernel-dir.sh KERNEL what}
 what=${2:?usage: kernel-dir.sh KERNEL what}
 
 case "$kernel" in
-debug | debug-7.3)
-	series=${kernel#debug}
-	tree=$("$ML_TOP/scripts/build-debug-kernel.sh" "${series#-}")
+debug | debug-7.3 | kcsan-6.12)
+	series=${kernel#*-}
+	[ "$series" != debug ] || series=6.12
+	tree=$("$ML_TOP/scripts/build-debug-kernel.sh" "$series" "${kernel%%-*}")
 	case "$what" in
 	kdir) echo "$tree" ;;
 	image) echo "$tree/arch/x86/boot/bzImage" ;;
@@ -36,5 +38,5 @@ stock-*)
 compat-7.3)
 	[ "$what" = kdir ] || ml_die "compat-7.3 is compile-only: no $what"
 	"$ML_TOP/scripts/build-compat-tree.sh" ;;
-*) ml_die "unknown kernel '$kernel' (debug, debug-7.3, stock-6.1, stock-6.12, compat-7.3)" ;;
+*) ml_die "unknown kernel '$kernel' (debug, debug-7.3, kcsan-6.12, stock-6.1, stock-6.12, compat-7.3)" ;;
 esac

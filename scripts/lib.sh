@@ -15,6 +15,19 @@ ml_die() { ml_log "error: $*"; exit 1; }
 # ml_elapsed START: seconds since START (from date +%s).
 ml_elapsed() { echo $(( $(date +%s) - $1 )); }
 
+# The config fragment of a debug kernel FLAVOUR (debug, or kcsan: KCSAN
+# instead of KASAN): debug-kernel.config with the flavour's overlay, the
+# overlay's line winning for an option both set. One line per option.
+ml_debug_fragment() {
+	local overlay=
+	[ "${1:-debug}" = debug ] || overlay=$ML_TOP/scripts/$1-kernel.config
+	[ -z "$overlay" ] || [ -f "$overlay" ] || ml_die "no fragment $overlay"
+	awk '/^CONFIG_/ { split($0, kv, "="); if (!(kv[1] in v)) order[++n] = kv[1]
+			  v[kv[1]] = $0 }
+	     END { for (i = 1; i <= n; i++) print v[order[i]] }' \
+		"$ML_TOP/scripts/debug-kernel.config" $overlay
+}
+
 # Key of a debug kernel build: source package version and config fragment.
 ml_debug_kernel_key() {
 	local pkg ver
@@ -24,11 +37,13 @@ ml_debug_kernel_key() {
 	{
 		echo "$ver"
 		cat "$ML_TOP/scripts/debug-kernel.config"
+		[ "${2:-debug}" = debug ] || ml_debug_fragment "$2"
 	} | sha256sum | cut -c1-12
 }
 
+# ml_debug_kernel_dir [SERIES [FLAVOUR]]
 ml_debug_kernel_dir() {
-	echo "$ML_CACHE/kernel/debug-${1:-6.12}-$(ml_debug_kernel_key "${1:-}")"
+	echo "$ML_CACHE/kernel/${2:-debug}-${1:-6.12}-$(ml_debug_kernel_key "${1:-}" "${2:-}")"
 }
 
 # Install a linux-source package from trixie-backports, the suite pinned
