@@ -9,6 +9,7 @@
 #
 # Steps: clear the kmemleak report of boot-time objects, load modemline
 # (and modemline_sim), run the KUnit module, run each selftest binary,
+# unload modemline_sim while its debugfs files are read and load it again,
 # unload everything, let kmemleak scan twice and save its report.
 # With --canary MODE (check-harness.sh) the tests are replaced by loading
 # tests/canary/modemline_canary.ko mode=MODE; MODE none loads nothing.
@@ -103,6 +104,25 @@ selftests() {
 	done
 }
 
+# modemline_sim's teardown once freed its lines before their debugfs
+# files (a use-after-free in debugfs_u32_get): unload it while readers
+# loop over every id file. The checkers and the log scan judge it.
+sim_unload_under_readers() {
+	local dir=/sys/kernel/debug/modemline_sim f i out rc=0 pids=()
+	loaded modemline_sim || return 0
+	for i in 1 2 3 4; do echo "unload_rd$i" >"$dir/new_line"; done
+	for f in "$dir"/lines/*/id; do
+		(while :; do read -r _ <"$f"; done) 2>/dev/null &
+		pids+=($!)
+	done
+	sleep 1
+	out=$(timeout 60 rmmod modemline_sim 2>&1) || rc=$?
+	kill "${pids[@]}" 2>/dev/null
+	wait "${pids[@]}" 2>/dev/null || true
+	tap "$res/unload.tap" "$rc" "rmmod modemline_sim while its debugfs files are read" "$out"
+	[ "$rc" != 0 ] || load modemline_sim "$kmod/modemline_sim.ko"
+}
+
 if [ -e "$kmemleak" ]; then
 	step
 	# Only what this run leaks is of interest, not the boot's leftovers.
@@ -128,6 +148,7 @@ else
 	selftests
 	step_done selftests
 	step
+	[ ! -f "$kmod/modemline_sim.ko" ] || sim_unload_under_readers
 	unload modemline_sim
 	unload modemline
 	step_done unload

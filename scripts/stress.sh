@@ -8,7 +8,9 @@
 #      for ~15% with failslab injecting into modemline_call meanwhile;
 #   3. the race loops (storm_test) and the CVE-class tests (cve_test),
 #      repeated with HARD_SCALE=4 until the time is up;
-#   4. unload/reload cycles of modemline_sim with lines present;
+#   4. unload/reload cycles of modemline_sim with lines present, readers
+#      looping over its debugfs files and a client holding /dev/modemline
+#      open (which must keep modemline itself loaded);
 #
 # then checks that our slab cache is back to its baseline, unloads the
 # modules and asks kmemleak (two scans). Afterwards, in the same VM and
@@ -90,16 +92,32 @@ if [ "${1:-}" = --guest ]; then
 		log "tests $t $(cat "$res"/$t.*.out | grep -c '^ok') ok $(cat "$res"/$t.*.out | grep -c '^not ok') failed ($round rounds)"
 	done
 
-	# 4. modemline_sim unloaded under lines, and reloaded
+	# 4. modemline_sim unloaded under lines, debugfs readers and a client
+	#    holding /dev/modemline, and reloaded
+	sleep 100000 8<>/dev/modemline &
+	holder=$!
 	cycles=0
 	for i in 1 2 3 4 5; do
 		echo "st_cycle$i" >/sys/kernel/debug/modemline_sim/new_line
 		echo "st_cycleb$i" >/sys/kernel/debug/modemline_sim/new_line
+		readers=()
+		for f in /sys/kernel/debug/modemline_sim/lines/*/id; do
+			(while :; do read -r _ <"$f"; done) 2>/dev/null &
+			readers+=($!)
+		done
+		sleep 0.5
 		rmmod modemline_sim && insmod "$kmod/modemline_sim.ko" && cycles=$((cycles + 1))
+		kill "${readers[@]}"
+		wait "${readers[@]}" 2>/dev/null
+		# In use: must refuse
+		if rmmod modemline 2>/dev/null; then log "rmmod-modemline-in-use UNEXPECTEDLY succeeded"; insmod "$kmod/modemline.ko"; insmod "$kmod/modemline_sim.ko"; fi
 	done
 	log "sim-unload-reload-cycles $cycles of 5"
-	# In use: must refuse
-	if rmmod modemline 2>/dev/null; then log "rmmod-modemline-in-use UNEXPECTEDLY succeeded"; insmod "$kmod/modemline.ko"; else log "rmmod-modemline-in-use refused"; fi
+	kill "$holder"
+	wait "$holder" 2>/dev/null
+	# The holder gone, modemline unloads and loads again under readers.
+	rmmod modemline_sim && rmmod modemline && insmod "$kmod/modemline.ko" &&
+		insmod "$kmod/modemline_sim.ko" && log "modemline-unload-reload ok" || log "modemline-unload-reload FAILED"
 
 	sleep 2
 	log "slab-after $(slab)"
@@ -194,6 +212,10 @@ fail=${fail_usb:-0}
 [ "$scan" = 0 ] || fail=1
 awk '$2 == "tests" && $3 != "fail_function" && $6 != 0 { f = 1 } END { exit !f }' \
 	"$res/summary" && fail=1
+grep -qE '^stress: (sim-unload-reload-cycles 5 of 5)$' "$res/summary" || fail=1
+grep -qE '^stress: rmmod-modemline-in-use UNEXPECTEDLY|^stress: modemline-unload-reload FAILED' \
+	"$res/summary" && fail=1
+grep -qE '^stress: modemline-unload-reload ok$' "$res/summary" || fail=1
 before=$(sed -n 's/^stress: slab-before //p' "$res/summary")
 after=$(sed -n 's/^stress: slab-after //p' "$res/summary")
 [ -n "$before" ] && [ "$before" = "$after" ] || fail=1
