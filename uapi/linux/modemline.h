@@ -392,6 +392,12 @@ struct modemline_event {
  * at once; the end arrives as a CALL_STATE DISCONNECTED event. With
  * MODEMLINE_DROP_WAIT it returns once the call is DISCONNECTED. Dropping
  * a call that already ended succeeds and changes nothing.
+ * A call is DISCONNECTED only once its line can place the next call: on
+ * a tty line, once the modem answered the hang-up (DTR, or the escape and
+ * ATH) or the engine gave up waiting for it, however long the guard time
+ * and whether or not the modem obeys DTR. A DIAL right after a DROP with
+ * MODEMLINE_DROP_WAIT is therefore not refused with -EBUSY, unless the
+ * tty itself stopped taking bytes (see TCOFLUSH in modemline(4)).
  *   -ENOENT  not a handle of this file;  -EINVAL  unknown flag
  *   -EINTR / restart  a signal arrived while waiting (the drop goes on)
  *   -EFAULT
