@@ -1584,7 +1584,48 @@ static void at_hangup_dialing_connect_race_test(struct kunit *test)
 			      "modem left online: log %s", f->log);
 }
 
+/*
+ * Issue 20.7: the worst hang-up, each step waiting out its whole timer: a
+ * dial being aborted connects after all, then nothing answers DTR, the
+ * escape or ATH. What the engine takes is the sum of its timers, and
+ * modemline_at_hangup_ms(), from which the core sets its backstop, must
+ * be exactly that.
+ */
+static void at_hangup_budget_case(struct kunit *test, bool has_dtr)
+{
+	struct at_fake *f = at_fake_new(test);
+	unsigned int total, steps = 0;
+
+	f->at.guard_ms = AT_GUARD_MS;
+	f->at.has_dtr = has_dtr;
+	at_to_dialing(test, f);
+	modemline_at_hangup(&f->at);
+	total = f->timer_ms;
+	/* At the very end of the abort's wait. */
+	at_feed(f, "\r\nCONNECT 2400\r\n");
+	while (!f->ends && steps++ < 10) {
+		KUNIT_ASSERT_NE(test, f->timer_ms, 0U);
+		total += f->timer_ms;
+		at_timeout(f);
+	}
+	KUNIT_EXPECT_EQ(test, f->ends, 1U);
+	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_IDLE);
+	KUNIT_EXPECT_EQ(test, total, modemline_at_hangup_ms(&f->at));
+}
+
+static void at_hangup_budget_with_dtr_test(struct kunit *test)
+{
+	at_hangup_budget_case(test, true);
+}
+
+static void at_hangup_budget_without_dtr_test(struct kunit *test)
+{
+	at_hangup_budget_case(test, false);
+}
+
 static struct kunit_case at_hangup_test_cases[] = {
+	KUNIT_CASE(at_hangup_budget_with_dtr_test),
+	KUNIT_CASE(at_hangup_budget_without_dtr_test),
 	KUNIT_CASE(at_hangup_dtr_drops_dtr_test),
 	KUNIT_CASE(at_hangup_dtr_raised_after_drop_test),
 	KUNIT_CASE_PARAM(at_hangup_dtr_reply_ends_test, at_hangup_reply_gen_params),

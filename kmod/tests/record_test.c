@@ -237,6 +237,43 @@ static void rec_hangup_guard_ends_drop_as_local_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->fake.hangups, 1U);
 }
 
+/*
+ * Issue 20.7: the hang-up guard outlasts the transport's own worst case
+ * (its budget and a margin), so the transport's end, which leaves the
+ * line ready for the next call, comes first.
+ */
+#define REC_HANGUP_BUDGET_MS	60000
+
+static void rec_hangup_guard_outlasts_the_transport_budget_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial_connected(test);
+	unsigned long before;
+
+	modemline_line_set_hangup_ms(f->line, REC_HANGUP_BUDGET_MS);
+	KUNIT_EXPECT_EQ(test, modemline_line_hangup_timeout(f->line),
+			REC_HANGUP_BUDGET_MS + MODEMLINE_HANGUP_MARGIN_MS);
+	before = jiffies;
+	modemline_call_drop(call);
+	spin_lock(&f->line->lock);
+	KUNIT_EXPECT_TRUE(test, f->line->timeout.armed);
+	KUNIT_EXPECT_TRUE(test, time_after_eq(f->line->timeout.expires, before +
+			  msecs_to_jiffies(REC_HANGUP_BUDGET_MS + MODEMLINE_HANGUP_MARGIN_MS)));
+	spin_unlock(&f->line->lock);
+}
+
+/* Without a budget from the transport, the module parameter alone applies. */
+static void rec_hangup_guard_without_a_budget_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	unsigned int param = modemline_line_hangup_timeout(f->line);
+
+	modemline_line_set_hangup_ms(f->line, REC_HANGUP_BUDGET_MS);
+	modemline_line_set_hangup_ms(f->line, 0);
+	KUNIT_EXPECT_EQ(test, modemline_line_hangup_timeout(f->line), param);
+	KUNIT_EXPECT_LT(test, param, REC_HANGUP_BUDGET_MS);
+}
+
 /* A connect that races with our hang-up changes nothing but the text. */
 static void rec_late_connect_while_disconnecting_ignored_test(struct kunit *test)
 {
@@ -511,6 +548,8 @@ static struct kunit_case rec_test_cases[] = {
 	KUNIT_CASE(rec_drop_twice_hangs_up_once_test),
 	KUNIT_CASE(rec_drop_after_end_changes_nothing_test),
 	KUNIT_CASE(rec_hangup_guard_ends_drop_as_local_test),
+	KUNIT_CASE(rec_hangup_guard_outlasts_the_transport_budget_test),
+	KUNIT_CASE(rec_hangup_guard_without_a_budget_test),
 	KUNIT_CASE(rec_late_connect_while_disconnecting_ignored_test),
 	KUNIT_CASE_PARAM(rec_transport_end_record_test, rec_end_gen_params),
 	KUNIT_CASE(rec_carrier_lost_keeps_last_result_test),
