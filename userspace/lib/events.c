@@ -168,6 +168,8 @@ static int64_t deadline_of(int timeout_ms)
 
 int ml_next_event(int fd, struct modemline_event *ev, int timeout_ms)
 {
+	if (!ev)
+		return -EINVAL;
 	if (ml_queue_pop(fd, ev))
 		return 0;
 	return read_event(fd, ev, deadline_of(timeout_ms));
@@ -186,6 +188,8 @@ int ml_wait_state(int fd, uint32_t call, uint32_t state, int timeout_ms,
 	struct modemline_event ev;
 	int ret;
 
+	if (state < MODEMLINE_STATE_DIALING || state > MODEMLINE_STATE_DISCONNECTED)
+		return -EINVAL;
 	ret = ml_call_info(fd, call, &info);
 	if (ret)
 		return ret;
