@@ -18,8 +18,20 @@
  * macros that pass sizeof), so that the structs can grow: see
  * ml_call_info_sz().
  *
- * Thread safety: the functions are as safe as the ioctls they wrap; the
- * per-descriptor event queue of ml_wait_state() is protected by a mutex.
+ * Threads: every function may be called from any thread, on one
+ * descriptor or several, with these exceptions:
+ *   - ml_close() (or close()) of a descriptor must not race with another
+ *     thread's call on it, as for any descriptor;
+ *   - ml_open() reads MODEMLINE_DEV with getenv(): not while another
+ *     thread changes the environment;
+ *   - a descriptor whose events the library reads must not be read()
+ *     by the program itself at the same time (poll() is fine).
+ * Several threads may wait on one descriptor with ml_wait_state() and
+ * ml_next_event() at once: each event read from the kernel goes to every
+ * ml_wait_state() it ends, else to the descriptor's queue, whose oldest
+ * event the next ml_next_event() returns; none is lost or returned
+ * twice. One thread at a time reads the kernel; the others sleep until
+ * it hands out an event or stops, none past its own deadline.
  */
 #ifndef LIBMODEMLINE_H
 #define LIBMODEMLINE_H
@@ -92,11 +104,13 @@ int ml_deallocate(int fd, uint32_t call, bool drop);
 int ml_call_data(int fd, uint32_t call, bool nonblock);
 
 /*
- * The next event: first one queued by ml_wait_state() on this descriptor,
- * else one read from the kernel. @timeout_ms negative waits forever, 0
- * only looks. Returns 0, -ETIMEDOUT when none came in time, -EINTR when a
- * signal arrived (never restarted, so a SIGINT handler can end the
- * wait), or another -errno.
+ * The next event: the oldest queued on this descriptor (by ml_wait_state()
+ * or another thread), else one read from the kernel. @timeout_ms
+ * negative waits forever, 0 only looks. Returns 0, -ETIMEDOUT when none
+ * came in time, -EINTR when a signal interrupted this thread's wait for
+ * the kernel (never restarted, so a SIGINT handler can end the wait; a
+ * thread waiting while another reads the kernel sleeps on until its
+ * deadline or an event), or another -errno.
  */
 int ml_next_event(int fd, struct modemline_event *ev, int timeout_ms);
 
