@@ -107,7 +107,6 @@ install: modules userspace
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(abspath $(DESTDIR))) modules_install
 	depmod -a $(if $(DESTDIR),-b $(abspath $(DESTDIR))) $(KREL)
 	install -D -m 0644 udev/60-modemline.rules $(DESTDIR)$(UDEVDIR)/60-modemline.rules
-	install -D -m 0644 uapi/linux/modemline.h $(DESTDIR)$(PREFIX)/include/linux/modemline.h
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
 	$(if $(DESTDIR),,-udevadm control --reload-rules 2>/dev/null)
 
@@ -116,7 +115,6 @@ uninstall:
 	-rmdir $(MODDIR)/kmod $(MODDIR) 2>/dev/null
 	depmod -a $(if $(DESTDIR),-b $(abspath $(DESTDIR))) $(KREL)
 	rm -f $(DESTDIR)$(UDEVDIR)/60-modemline.rules
-	rm -f $(DESTDIR)$(PREFIX)/include/linux/modemline.h
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
 
 # The module sources and dkms.conf in /usr/src/modemline-VERSION, for
