@@ -133,6 +133,11 @@ dkms-source:
 install-check: deps userspace
 	scripts/install-check.sh $(if $(filter command line,$(origin KERNEL)),$(KERNEL),stock-6.12)
 
+# libmodemline.so.0's exported symbols against the committed list, its
+# header and man page, on the host; TAP output (part of make check).
+abi-check: userspace
+	scripts/abi-check.sh
+
 # dkms add/build/install against KDIR into private trees under build/dkms
 # (nothing of the host's dkms or /lib/modules is touched); see README.
 dkms-check:
@@ -146,4 +151,4 @@ clean:
 
 .PHONY: all modules kdir modules-vm sparse userspace selftests deps check \
 	compat check-harness vm demo bench install uninstall dkms-source dkms-check \
-	install-check demo-check clean stress
+	install-check abi-check demo-check clean stress
