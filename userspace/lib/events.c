@@ -73,12 +73,13 @@ static int read_kernel(int fd, struct modemline_event *ev, int64_t deadline)
 }
 
 /*
- * One step of a wait, with ml_fdq_lock held (dropped meanwhile): read one
- * record and hand it out if no other thread is reading, else sleep until
- * that thread has handed one out or stopped. 0: look again; -ETIMEDOUT
- * at @deadline; -EINTR when a signal interrupted this thread's poll().
+ * One step of a wait, with @q->lock held (dropped meanwhile): read one
+ * record and hand it out (to @mine, see ml_fdq_route()) if no other
+ * thread is reading, else sleep until that thread has handed one out or
+ * stopped. 1: @mine got it; 0: look again; -ETIMEDOUT at @deadline;
+ * -EINTR when a signal interrupted this thread's poll().
  */
-static int wait_step(struct ml_fdq *q, int64_t deadline)
+static int wait_step(struct ml_fdq *q, int64_t deadline, struct modemline_event *mine)
 {
 	struct modemline_event ev;
 	struct timespec ts;
@@ -86,21 +87,21 @@ static int wait_step(struct ml_fdq *q, int64_t deadline)
 
 	if (!q->reading) {
 		q->reading = true;
-		pthread_mutex_unlock(&ml_fdq_lock);
+		pthread_mutex_unlock(&q->lock);
 		ret = read_kernel(q->fd, &ev, deadline);
-		pthread_mutex_lock(&ml_fdq_lock);
+		pthread_mutex_lock(&q->lock);
 		q->reading = false;
-		if (!ret)
-			ml_fdq_route(q, &ev);
+		if (!ret && ml_fdq_route(q, &ev, mine))
+			ret = 1;
 		/* Whether it read or gave up, another thread may go on. */
 		pthread_cond_broadcast(&q->changed);
 		return ret;
 	}
 	if (deadline < 0)
-		return -pthread_cond_wait(&q->changed, &ml_fdq_lock);
+		return -pthread_cond_wait(&q->changed, &q->lock);
 	ts.tv_sec = deadline / NS;
 	ts.tv_nsec = deadline % NS;
-	return -pthread_cond_timedwait(&q->changed, &ml_fdq_lock, &ts);
+	return -pthread_cond_timedwait(&q->changed, &q->lock, &ts);
 }
 
 int ml_next_event(int fd, struct modemline_event *ev, int timeout_ms)
@@ -111,22 +112,18 @@ int ml_next_event(int fd, struct modemline_event *ev, int timeout_ms)
 
 	if (!ev)
 		return -EINVAL;
-	pthread_mutex_lock(&ml_fdq_lock);
 	q = ml_fdq_get(fd);
-	if (!q) {
-		pthread_mutex_unlock(&ml_fdq_lock);
+	if (!q)
 		return -ENOMEM;
-	}
 	do {
 		if (ml_fdq_pop(q, ev)) {
-			ret = 0;
+			ret = 1;
 			break;
 		}
-		ret = wait_step(q, deadline);
+		ret = wait_step(q, deadline, ev);
 	} while (!ret);
 	ml_fdq_put(q);
-	pthread_mutex_unlock(&ml_fdq_lock);
-	return ret;
+	return ret < 0 ? ret : 0;
 }
 
 /* The record's word on the call's state, as the event that said it. */
@@ -147,18 +144,18 @@ static void from_record(struct modemline_event *last, uint32_t call,
 }
 
 /*
- * CALL_INFO, without ml_fdq_lock (no place to hold it): if @w's call is
+ * CALL_INFO, without @q->lock (no place to hold it): if @w's call is
  * there already, its wait ends with an event made from the record (seq
  * 0), and the real one, still to be read, goes to ml_next_event().
  */
-static int check_record(int fd, struct ml_waiter *w)
+static int check_record(struct ml_fdq *q, struct ml_waiter *w)
 {
 	struct modemline_call_info info;
 	int ret;
 
-	pthread_mutex_unlock(&ml_fdq_lock);
-	ret = ml_call_info_sz(fd, w->call, &info, sizeof(info));
-	pthread_mutex_lock(&ml_fdq_lock);
+	pthread_mutex_unlock(&q->lock);
+	ret = ml_call_info_sz(q->fd, w->call, &info, sizeof(info));
+	pthread_mutex_lock(&q->lock);
 	if (ret)
 		return ret;
 	if (!w->got && (info.state == w->state || info.state == MODEMLINE_STATE_DISCONNECTED)) {
@@ -188,12 +185,9 @@ int ml_wait_state(int fd, uint32_t call, uint32_t state, int timeout_ms,
 
 	if (state < MODEMLINE_STATE_DIALING || state > MODEMLINE_STATE_DISCONNECTED)
 		return -EINVAL;
-	pthread_mutex_lock(&ml_fdq_lock);
 	q = ml_fdq_get(fd);
-	if (!q) {
-		pthread_mutex_unlock(&ml_fdq_lock);
+	if (!q)
 		return -ENOMEM;
-	}
 	/*
 	 * Listed before the record is read: an event read from now on comes
 	 * here, one read before is in the queue or shows in the record.
@@ -202,18 +196,17 @@ int ml_wait_state(int fd, uint32_t call, uint32_t state, int timeout_ms,
 	q->waiters = &w;
 	ml_fdq_take(q, &w);
 	overflows = q->overflows;
-	ret = w.got ? 0 : check_record(fd, &w);
+	ret = w.got ? 0 : check_record(q, &w);
 	while (!ret && !w.got) {
-		ret = wait_step(q, deadline);
+		ret = wait_step(q, deadline, NULL);
 		/* Lost events may include this one: the record knows. */
 		if (!ret && !w.got && q->overflows != overflows) {
 			overflows = q->overflows;
-			ret = check_record(fd, &w);
+			ret = check_record(q, &w);
 		}
 	}
 	unlink_waiter(q, &w);
 	ml_fdq_put(q);
-	pthread_mutex_unlock(&ml_fdq_lock);
 	/* Got is got, even if the deadline passed while the lock was taken back. */
 	if (!w.got)
 		return ret;

@@ -62,7 +62,11 @@ const char *ml_version(void);
 int ml_open_path(const char *path, int flags);
 /* ml_open_path() of $MODEMLINE_DEV if set and not empty, else of ML_DEVICE. */
 int ml_open(int flags);
-/* Close a descriptor of ml_open() and forget its queued events. */
+/*
+ * Close a descriptor of ml_open() and free what the library keeps for it
+ * (its queued events; close() alone leaves that until ml_open() returns
+ * the same number again).
+ */
 int ml_close(int fd);
 
 /*
