@@ -107,7 +107,6 @@ install: modules userspace
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(abspath $(DESTDIR))) modules_install
 	depmod -a $(if $(DESTDIR),-b $(abspath $(DESTDIR))) $(KREL)
 	install -D -m 0644 udev/60-modemline.rules $(DESTDIR)$(UDEVDIR)/60-modemline.rules
-	install -D -m 0644 uapi/linux/modemline.h $(DESTDIR)$(PREFIX)/include/linux/modemline.h
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
 	$(if $(DESTDIR),,-udevadm control --reload-rules 2>/dev/null)
 
@@ -116,7 +115,6 @@ uninstall:
 	-rmdir $(MODDIR)/kmod $(MODDIR) 2>/dev/null
 	depmod -a $(if $(DESTDIR),-b $(abspath $(DESTDIR))) $(KREL)
 	rm -f $(DESTDIR)$(UDEVDIR)/60-modemline.rules
-	rm -f $(DESTDIR)$(PREFIX)/include/linux/modemline.h
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
 
 # The module sources and dkms.conf in /usr/src/modemline-VERSION, for
@@ -135,6 +133,11 @@ dkms-source:
 install-check: deps userspace
 	scripts/install-check.sh $(if $(filter command line,$(origin KERNEL)),$(KERNEL),stock-6.12)
 
+# libmodemline.so.0's exported symbols against the committed list, its
+# header and man page, on the host; TAP output (part of make check).
+abi-check: userspace
+	scripts/abi-check.sh
+
 # dkms add/build/install against KDIR into private trees under build/dkms
 # (nothing of the host's dkms or /lib/modules is touched); see README.
 dkms-check:
@@ -148,4 +151,4 @@ clean:
 
 .PHONY: all modules kdir modules-vm sparse userspace selftests deps check \
 	compat check-harness vm demo bench install uninstall dkms-source dkms-check \
-	install-check demo-check clean stress
+	install-check abi-check demo-check clean stress

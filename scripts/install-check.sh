@@ -3,6 +3,9 @@
 # every file lands where README and mlinectl(8) say, depmod indexes the
 # module, the pkg-config file builds a program against the staged
 # library (static and shared), and uninstall leaves no file behind.
+# Then 'make -C userspace install' alone (README's DKMS path) with
+# another PREFIX than the build's: the uapi header comes along, and
+# modemline.pc follows PREFIX.
 #
 #   install-check.sh [KERNEL]     default stock-6.12 (its header tree is KDIR)
 #
@@ -27,7 +30,7 @@ ok() { # OK? NAME
 # The tree is built with the host's compiler against the staged kernel tree.
 mk() { make -C "$ML_TOP" KDIR="$kdir" DESTDIR="$stage" PREFIX=$prefix "$@" >>"$log" 2>&1; }
 
-echo "1..12"
+echo "1..20"
 mk install; ok $? "make install DESTDIR=$stage"
 files=(
 	"lib/modules/$krel/extra/kmod/modemline.ko"
@@ -42,6 +45,7 @@ files=(
 	"$prefix/lib/pkgconfig/modemline.pc"
 	"$prefix/share/man/man8/mlinectl.8"
 	"$prefix/share/man/man4/modemline.4"
+	"$prefix/share/man/man3/libmodemline.3"
 )
 missing=
 for f in "${files[@]}"; do
@@ -70,17 +74,23 @@ int main(void)
 	int fd = ml_open(0);
 	printf("%s|%s\n", ml_state_name(MODEMLINE_STATE_CONNECTED),
 	       fd < 0 ? ml_strerror(ML_OP_OPEN, fd) : "opened");
+	/* Symbols of version 0.2 resolve too. */
+	printf("%s|%d\n", ml_version(), ml_speed(115200) == B115200);
 	return 0;
 }
 EOT
-pc() { PKG_CONFIG_SYSROOT_DIR=$stage PKG_CONFIG_LIBDIR=$stage/$prefix/lib/pkgconfig pkg-config "$@"; }
+# pkg-config as it would run against the root ROOT with PREFIX: pc ROOT PREFIX ARGS...
+pcr() { PKG_CONFIG_SYSROOT_DIR=$1 PKG_CONFIG_LIBDIR=$1/$2/lib/pkgconfig pkg-config "${@:3}"; }
+pc() { pcr "$stage" "$prefix" "$@"; }
+version=$(sed -n 's/^VERSION := //p' "$ML_TOP/userspace/Makefile")
 command -v pkg-config >/dev/null || echo "# pkg-config not found"
 # shellcheck disable=SC2046
 cc -Wall -Wextra -Werror -o "$prog-shared" "$prog.c" $(pc --cflags --libs modemline) >>"$log" 2>&1
 ok $? "pkg-config --cflags --libs modemline builds against the shared library"
 out=$(MODEMLINE_DEV=/nonexistent LD_LIBRARY_PATH=$stage/$prefix/lib "$prog-shared" 2>&1)
-[ "$out" = "connected|the device file does not exist: is the modemline module loaded? (modprobe modemline)" ]
-ok $? "the shared build runs: ${out:-no output}"
+[ "$out" = "connected|the device file does not exist: is the modemline module loaded? (modprobe modemline)
+$version|1" ]
+ok $? "the shared build runs: ${out//$'\n'/; }"
 # shellcheck disable=SC2046
 cc -Wall -Wextra -Werror -static -o "$prog-static" "$prog.c" $(pc --cflags --libs --static modemline) >>"$log" 2>&1
 ok $? "pkg-config --static builds against libmodemline.a"
@@ -90,9 +100,36 @@ ok $? "the static build runs"
 MANPATH=$stage/$prefix/share/man man -w mlinectl >/dev/null 2>&1 ||
 	man -l "$stage/$prefix/share/man/man8/mlinectl.8" >/dev/null 2>&1
 ok $? "man mlinectl renders"
+MANPATH=$stage/$prefix/share/man man -w 3 libmodemline >/dev/null 2>&1
+ok $? "man 3 libmodemline finds the installed page"
 
 mk uninstall; ok $? "make uninstall DESTDIR=$stage"
 left=$(find "$stage" -type f -not -path "*/lib/modules/$krel/modules.*" | sed "s|^$stage||")
 [ -z "$left" ] || printf '# left behind: %s\n' $left
 ok "$([ -z "$left" ]; echo $?)" "uninstall leaves only depmod's index files"
+
+# The userspace half alone, built for the default PREFIX (/usr/local)
+# and installed for /usr, as 'make userspace; make -C userspace install
+# PREFIX=/usr' does.
+stage2=$ML_BUILD/stage-userspace
+rm -rf "$stage2"
+mku() { make -C "$ML_TOP/userspace" O="$ML_BUILD/userspace" DESTDIR="$stage2" PREFIX=/usr "$@" >>"$log" 2>&1; }
+make -C "$ML_TOP" userspace >>"$log" 2>&1 && mku install
+ok $? "make userspace; make -C userspace install PREFIX=/usr DESTDIR=$stage2"
+[ -f "$stage2/usr/include/linux/modemline.h" ]
+ok $? "make -C userspace install puts <linux/modemline.h> beside libmodemline.h"
+grep -qx 'prefix=/usr' "$stage2/usr/lib/pkgconfig/modemline.pc" 2>/dev/null
+ok $? "modemline.pc says prefix=/usr, not the build's /usr/local"
+[ "$(pcr "$stage2" /usr --modversion modemline 2>/dev/null)" = "$version" ]
+ok $? "pkg-config --modversion modemline is the library's version ($version)"
+# shellcheck disable=SC2046
+cc -Wall -Wextra -Werror -o "$prog-usr" "$prog.c" $(pcr "$stage2" /usr --cflags --libs modemline) >>"$log" 2>&1
+ok $? "pkg-config --cflags --libs modemline builds a program against that install"
+out=$(MODEMLINE_DEV=/nonexistent LD_LIBRARY_PATH=$stage2/usr/lib "$prog-usr" 2>&1 | tail -n 1)
+[ "$out" = "$version|1" ]
+ok $? "it runs against the installed libmodemline.so.0: ml_version() $out"
+mku uninstall
+left=$(find "$stage2" -type f | sed "s|^$stage2||")
+[ -z "$left" ] || printf '# left behind: %s\n' $left
+ok "$([ -z "$left" ]; echo $?)" "make -C userspace uninstall leaves no file behind"
 [ "$failed" = 0 ]

@@ -22,6 +22,7 @@
 #include "libmodemline.h"
 
 #define MAX_ROUNDS	64
+#define NUMBER		"5551234"	/* what every benchmark dials */
 #define MAX_ABS		8
 
 /* One absolute quantity a figure is computed from (per round). */
@@ -83,24 +84,25 @@ int param_get(const char *name, long *val);
 int param_set(const char *name, long val);
 
 /*
- * What event @ev means to a wait for CALL_STATE @state of @call: 1 the
- * call reached @state, -ECONNRESET it ended first, 0 read on. Inline: the
- * cycle of figure 2 takes it for every event it reads.
+ * The call cycle (cycle.c): DIAL, CONNECTED, DROP, DISCONNECTED,
+ * DEALLOCATE on @line, waiting with ml_wait_state() (or bare read()s),
+ * counting the system calls made.
  */
-static inline int call_state_reached(const struct modemline_event *ev,
-				     uint32_t call, uint32_t state)
-{
-	if (ev->type != MODEMLINE_EVENT_CALL_STATE || ev->call != call)
-		return 0;
-	if (ev->state == state)
-		return 1;
-	return ev->state == MODEMLINE_STATE_DISCONNECTED ? -ECONNRESET : 0;
-}
-/*
- * Read events until CALL_STATE @state of @call, each read waiting up to
- * @timeout_ms (-1: without limit); -errno or 0.
- */
-int wait_call_state(int fd, uint32_t call, uint32_t state, int timeout_ms);
+struct cycle {
+	int fd;
+	uint32_t line;
+	int timeout_ms;		/* of each wait; -1: none */
+	int busy_ms;		/* retry DIAL's -EBUSY this long (tty lines) */
+	bool bare;		/* wait by bare blocking read()s, the ABI's minimum */
+	long syscalls;		/* made so far */
+};
+/* DIAL, retrying -EBUSY for up to busy_ms. */
+int cycle_dial(struct cycle *c, uint32_t *call);
+/* Until @call is @state: 0, -ECONNRESET if it ended first, or -errno. */
+int cycle_wait(struct cycle *c, uint32_t call, uint32_t state);
+/* One whole cycle; a call that failed is released all the same. */
+int cycle_run(struct cycle *c);
+
 /* Read (without blocking) and drop every queued event. */
 int drain_events(int fd);
 

@@ -201,7 +201,7 @@ static int fill(int fd, struct filler *fl, uint32_t *h, long n)
 
 	while (done < n) {
 		for (k = 0; k < fl->n && done + k < n; k++) {
-			ret = ml_dial(fd, fl->id[k], "5551234", 0, &h[done + k]);
+			ret = ml_dial(fd, fl->id[k], NUMBER, 0, &h[done + k]);
 			if (ret)
 				return ret;
 		}

@@ -19,72 +19,21 @@
 #define WAIT_MS		20000	/* setup waits; timing loops block */
 #define LOOP_MS		100	/* one timed run */
 
-/* Syscalls the cycles made (reads of events included), for figure 2. */
-static __thread long cycle_syscalls;
-
-/*
- * Read events until @call reaches @state, blocking, counting syscalls:
- * libmodemline's ml_next_event() is poll() then read() (lib/events.c);
- * @raw reads with a bare blocking read(), the ABI's minimum.
- */
-static int cycle_wait(int fd, uint32_t call, uint32_t state, bool raw)
-{
-	struct modemline_event ev;
-	ssize_t n;
-	int ret;
-
-	for (;;) {
-		if (raw) {
-			cycle_syscalls++;
-			n = read(fd, &ev, sizeof(ev));
-			if (n != (ssize_t)sizeof(ev))
-				return n < 0 ? -errno : -EPROTO;
-		} else {
-			cycle_syscalls += 2;
-			ret = ml_next_event(fd, &ev, -1);
-			if (ret)
-				return ret;
-		}
-		ret = call_state_reached(&ev, call, state);
-		if (ret)
-			return ret < 0 ? ret : 0;
-	}
-}
-
 struct cycle_ctx {
-	int fd;
-	bool raw;		/* events by bare read() instead of the library */
-	uint32_t line;
+	struct cycle c;
 	int err;
 	long iters;
 	pthread_barrier_t *start;
 	uint64_t ns;
 };
 
-/* The cycle: dial, CONNECTED, drop, DISCONNECTED, deallocate. */
 static int cycle_loop(void *p, long iters)
 {
 	struct cycle_ctx *c = p;
-	uint32_t call;
 	int ret;
 
 	for (long i = 0; i < iters; i++) {
-		cycle_syscalls++;
-		ret = ml_dial(c->fd, c->line, "5551234", 0, &call);
-		if (ret)
-			return ret;
-		ret = cycle_wait(c->fd, call, MODEMLINE_STATE_CONNECTED, c->raw);
-		if (ret)
-			return ret;
-		cycle_syscalls++;
-		ret = ml_drop(c->fd, call, false);
-		if (ret)
-			return ret;
-		ret = cycle_wait(c->fd, call, MODEMLINE_STATE_DISCONNECTED, c->raw);
-		if (ret)
-			return ret;
-		cycle_syscalls++;
-		ret = ml_deallocate(c->fd, call, false);
+		ret = cycle_run(&c->c);
 		if (ret)
 			return ret;
 	}
@@ -97,12 +46,13 @@ static int cycle_setup(struct cycle_ctx *c, const char *name)
 	int ret;
 
 	memset(c, 0, sizeof(*c));
-	c->fd = ml_open(0);
-	if (c->fd < 0)
-		return c->fd;
-	ret = sim_new_line(name, &c->line);
+	c->c.timeout_ms = -1;
+	c->c.fd = ml_open(0);
+	if (c->c.fd < 0)
+		return c->c.fd;
+	ret = sim_new_line(name, &c->c.line);
 	if (ret) {
-		ml_close(c->fd);
+		ml_close(c->c.fd);
 		return ret;
 	}
 	return 0;
@@ -110,7 +60,7 @@ static int cycle_setup(struct cycle_ctx *c, const char *name)
 
 static void cycle_teardown(struct cycle_ctx *c, const char *name)
 {
-	ml_close(c->fd);
+	ml_close(c->c.fd);
 	sim_remove_line(name);
 }
 
@@ -141,17 +91,20 @@ static int probe_loop(void *p, long iters)
 	return 0;
 }
 
-/* A DISCONNECTED call on @line, kept: a retained record. */
-static int retained_call(int fd, uint32_t line, uint32_t *call)
+/* A DISCONNECTED call, kept: a retained record. */
+static int retained_call(struct cycle *c, uint32_t *call)
 {
-	int ret = ml_dial(fd, line, "5551234", 0, call);
+	struct cycle setup = *c;
+	int ret;
 
+	setup.timeout_ms = WAIT_MS;
+	ret = cycle_dial(&setup, call);
 	if (!ret)
-		ret = wait_call_state(fd, *call, MODEMLINE_STATE_CONNECTED, WAIT_MS);
+		ret = cycle_wait(&setup, *call, MODEMLINE_STATE_CONNECTED);
 	if (!ret)
-		ret = ml_drop(fd, *call, true);
+		ret = ml_drop(c->fd, *call, true);
 	if (!ret)
-		ret = wait_call_state(fd, *call, MODEMLINE_STATE_DISCONNECTED, WAIT_MS);
+		ret = cycle_wait(&setup, *call, MODEMLINE_STATE_DISCONNECTED);
 	return ret;
 }
 
@@ -169,23 +122,23 @@ void fig_info_vs_null(struct figure *f)
 		fig_fail(f, "setup: %s", strerror(-ret));
 		return;
 	}
-	ret = retained_call(c.fd, c.line, &call);
+	ret = retained_call(&c.c, &call);
 	if (ret) {
 		fig_fail(f, "retained call: %s", strerror(-ret));
 		goto out;
 	}
-	ic.fd = c.fd;
+	ic.fd = c.c.fd;
 	ic.handles = &call;
 	ic.nhandles = 1;
 	/* Warm-up, which also calibrates both loops. */
-	time_loop(null_loop, &c.fd, &nn, LOOP_MS, &err);
+	time_loop(null_loop, &c.c.fd, &nn, LOOP_MS, &err);
 	time_loop(info_loop, &ic, &ni, LOOP_MS, &err);
 	for (int r = 0; r < 15 && !err; r++) {
 		if (r % 2) {
 			b = time_loop(info_loop, &ic, &ni, LOOP_MS, &err);
-			a = time_loop(null_loop, &c.fd, &nn, LOOP_MS, &err);
+			a = time_loop(null_loop, &c.c.fd, &nn, LOOP_MS, &err);
 		} else {
-			a = time_loop(null_loop, &c.fd, &nn, LOOP_MS, &err);
+			a = time_loop(null_loop, &c.c.fd, &nn, LOOP_MS, &err);
 			b = time_loop(info_loop, &ic, &ni, LOOP_MS, &err);
 		}
 		fig_abs(f, "call_info", "ns", b);
@@ -195,8 +148,8 @@ void fig_info_vs_null(struct figure *f)
 	if (err)
 		fig_fail(f, "timing loop: %s", strerror(-err));
 	for (int r = 0; r < 5 && !err; r++) {
-		struct probe_ctx einval = { c.fd, call, 1, EINVAL };
-		struct probe_ctx enoent = { c.fd, 0x7fffffff, 0, ENOENT };
+		struct probe_ctx einval = { c.c.fd, call, 1, EINVAL };
+		struct probe_ctx enoent = { c.c.fd, 0x7fffffff, 0, ENOENT };
 
 		fig_abs(f, "probe_einval_copy_in", "ns",
 			time_loop(probe_loop, &einval, &nn, LOOP_MS, &err));
@@ -268,28 +221,29 @@ void fig_sim_cycle(struct figure *f)
 		cycle_teardown(&c[0], "bench_cyc0");
 		return;
 	}
-	time_loop(null_loop, &c[0].fd, &nn, LOOP_MS, &err);
+	time_loop(null_loop, &c[0].c.fd, &nn, LOOP_MS, &err);
 	time_loop(cycle_loop, &c[0], &nc, LOOP_MS, &err);
-	fig_extra(f, ", \"cycle\": \"ml_dial, ml_next_event until CONNECTED, ml_drop, "
-		  "ml_next_event until DISCONNECTED, ml_deallocate; divisor: as many null "
-		  "ioctls as the cycle made syscalls (ml_next_event = poll + read)\"");
+	fig_extra(f, ", \"cycle\": \"ml_dial, ml_wait_state until CONNECTED, ml_drop, "
+		  "ml_wait_state until DISCONNECTED, ml_deallocate, ml_next_event for the "
+		  "events left; divisor: as many null ioctls as the cycle made syscalls "
+		  "(ml_wait_state = CALL_INFO + poll and read per event read)\"");
 	for (int r = 0; r < 11 && !err; r++) {
-		a = time_loop(null_loop, &c[0].fd, &nn, LOOP_MS, &err);
+		a = time_loop(null_loop, &c[0].c.fd, &nn, LOOP_MS, &err);
 		if (err)
 			break;
-		sys0 = cycle_syscalls;
+		sys0 = c[0].c.syscalls;
 		b = time_loop(cycle_loop, &c[0], &nc, LOOP_MS, &err);
-		per = (double)(cycle_syscalls - sys0) / (double)nc;
-		sys += cycle_syscalls - sys0;
+		per = (double)(c[0].c.syscalls - sys0) / (double)nc;
+		sys += c[0].c.syscalls - sys0;
 		cycles += nc;
 		if (err)
 			break;
 		/* The same cycle with bare read()s, for reference. */
-		c[0].raw = true;
-		sys0 = cycle_syscalls;
+		c[0].c.bare = true;
+		sys0 = c[0].c.syscalls;
 		braw = time_loop(cycle_loop, &c[0], &nc, LOOP_MS, &err);
-		perraw = (double)(cycle_syscalls - sys0) / (double)nc;
-		c[0].raw = false;
+		perraw = (double)(c[0].c.syscalls - sys0) / (double)nc;
+		c[0].c.bare = false;
 		fig_abs(f, "cycle", "ns", b);
 		fig_abs(f, "null_ioctl", "ns", a);
 		fig_abs(f, "syscalls_per_cycle", "", per);
@@ -345,7 +299,7 @@ static int bank_up(int fd)
 			snprintf(name, sizeof(name), "bench_bank%d", b + j);
 			ret = sim_new_line(name, &id);
 			if (!ret)
-				ret = ml_dial(fd, id, "5551234", 0, &call);
+				ret = ml_dial(fd, id, NUMBER, 0, &call);
 			if (ret)
 				return ret;
 		}

@@ -40,7 +40,6 @@
 
 #define GUARD_MS	100
 #define INIT		"ATE0V1Q0X4&C1&D2S0=0"
-#define NUMBER		"5551234"
 #define WAIT_MS		20000
 #define VLOG(...) do { if (verbose) blog(__VA_ARGS__); } while (0)
 
@@ -130,49 +129,19 @@ static int attach_line(int tty, uint32_t *line)
 	return ret;
 }
 
-/* DIAL, retrying while the modem still finishes the last hang-up. */
-static int dial_retry(int fd, uint32_t line, uint32_t *call)
-{
-	int ret;
-
-	for (int i = 0; i < 5000; i++) {
-		ret = ml_dial(fd, line, NUMBER, 0, call);
-		if (ret != -EBUSY)
-			return ret;
-		usleep(1000);
-	}
-	return ret;
-}
+/* DIAL again while the modem still finishes the last hang-up, this long. */
+#define BUSY_MS		5000
 
 /* ------------------------------------------------------------------ */
 /* figure 3                                                            */
 
-struct kcycle {
-	int fd;
-	uint32_t line;
-};
-
 static int kernel_cycle(void *p, long iters)
 {
-	struct kcycle *k = p;
-	uint32_t call;
 	int ret;
 
 	for (long i = 0; i < iters; i++) {
-		ret = dial_retry(k->fd, k->line, &call);
-		VLOG("kernel cycle: dial %d", ret);
-		if (!ret)
-			ret = wait_call_state(k->fd, call, MODEMLINE_STATE_CONNECTED, -1);
-		VLOG("kernel cycle: connected %d", ret);
-		if (!ret)
-			ret = ml_drop(k->fd, call, false);
-		if (!ret)
-			ret = wait_call_state(k->fd, call, MODEMLINE_STATE_DISCONNECTED, -1);
-		VLOG("kernel cycle: disconnected %d", ret);
-		if (!ret)
-			ret = ml_deallocate(k->fd, call, false);
-		else if (ret == -ECONNRESET)
-			ml_deallocate(k->fd, call, true);
+		ret = cycle_run(p);
+		VLOG("kernel cycle: %d", ret);
 		if (ret)
 			return ret;
 	}
@@ -301,7 +270,7 @@ static int user_cycle(void *p, long iters)
 void fig_pty_cycle(struct figure *f)
 {
 	struct msim mk, mu;
-	struct kcycle k = { .fd = -1 };
+	struct cycle k = { .fd = -1, .timeout_ms = -1, .busy_ms = BUSY_MS };
 	struct ucycle u = { .tty = -1 };
 	int tty = -1, ret, err = 0, retries = 0;
 	long n = 3;
@@ -466,7 +435,8 @@ static int modem_command(int master)
 /* Dial on @line and play the modem until CONNECTED. */
 static int modem_connect(int fd, uint32_t line, int master, uint32_t *call)
 {
-	int ret = dial_retry(fd, line, call);
+	struct cycle c = { .fd = fd, .line = line, .timeout_ms = -1, .busy_ms = BUSY_MS };
+	int ret = cycle_dial(&c, call);
 
 	if (!ret)
 		ret = modem_command(master);		/* the init string */
@@ -477,22 +447,24 @@ static int modem_connect(int fd, uint32_t line, int master, uint32_t *call)
 	if (!ret)
 		ret = uwrite(master, "\r\nCONNECT 33600\r\n");
 	if (!ret)
-		ret = wait_call_state(fd, *call, MODEMLINE_STATE_CONNECTED, -1);
+		ret = cycle_wait(&c, *call, MODEMLINE_STATE_CONNECTED);
 	return ret;
 }
 
 /*
  * The remote hang-up, after the guard time of silence; *@latency is the
  * time from the write() of its last byte until the event was read (with
- * libmodemline, or by a bare blocking read() when @bare).
+ * ml_wait_state(), or by a bare blocking read() when @bare).
  */
 static int modem_hangup_how(int fd, int master, uint32_t call, uint64_t *latency,
 			    bool bare)
 {
-	struct modemline_event ev;
+	struct cycle c = { .fd = fd, .timeout_ms = -1, .bare = bare };
 	uint64_t t0;
 	int ret;
 
+	/* Nothing stale to read first once the clock runs (CONNECTED, say). */
+	drain_events(fd);
 	sleep_ms(GUARD_MS + 30);
 	ret = uwrite(master, "\r\nNO CARRIER\r");
 	if (ret)
@@ -500,17 +472,8 @@ static int modem_hangup_how(int fd, int master, uint32_t call, uint64_t *latency
 	sleep_ms(5);
 	t0 = now_ns();
 	ret = uwrite(master, "\n");
-	if (!ret && bare) {
-		while (!ret) {
-			if (read(fd, &ev, sizeof(ev)) != (ssize_t)sizeof(ev))
-				ret = -EIO;
-			else if (ev.type == MODEMLINE_EVENT_CALL_STATE && ev.call == call &&
-				 ev.state == MODEMLINE_STATE_DISCONNECTED)
-				break;
-		}
-	} else if (!ret) {
-		ret = wait_call_state(fd, call, MODEMLINE_STATE_DISCONNECTED, -1);
-	}
+	if (!ret)
+		ret = cycle_wait(&c, call, MODEMLINE_STATE_DISCONNECTED);
 	if (latency)
 		*latency = now_ns() - t0;
 	return ret;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* modemline_sim's debugfs, module parameters and event helpers. */
+/* modemline_sim's debugfs, module parameters, and emptying an event queue. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -116,21 +116,6 @@ int param_set(const char *name, long val)
 	snprintf(path, sizeof(path), ML_PARAMS "/%s", name);
 	snprintf(buf, sizeof(buf), "%ld", val);
 	return write_file(path, buf, strlen(buf));
-}
-
-int wait_call_state(int fd, uint32_t call, uint32_t state, int timeout_ms)
-{
-	struct modemline_event ev;
-	int ret;
-
-	for (;;) {
-		ret = ml_next_event(fd, &ev, timeout_ms);
-		if (ret)
-			return ret;
-		ret = call_state_reached(&ev, call, state);
-		if (ret)
-			return ret < 0 ? ret : 0;
-	}
 }
 
 int drain_events(int fd)

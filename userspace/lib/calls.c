@@ -5,49 +5,25 @@
  * and turn errno into a negative return value.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "libmodemline.h"
-#include "queue.h"
+#include "sized.h"
 
 static int do_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
 }
 
-int ml_open(int flags)
-{
-	const char *path = getenv("MODEMLINE_DEV");
-	int fd;
-
-	if (!path || !*path)
-		path = ML_DEVICE;
-	fd = open(path, O_RDWR | O_CLOEXEC | flags);
-	if (fd < 0)
-		return -errno;
-	/* A number reused after a plain close() must not inherit old events. */
-	ml_queue_forget(fd);
-	return fd;
-}
-
-int ml_close(int fd)
-{
-	ml_queue_forget(fd);
-	return close(fd) < 0 ? -errno : 0;
-}
-
 static int id_list(int fd, unsigned long cmd, uint32_t *ids, uint32_t max)
 {
-	struct modemline_id_list l = {
-		.count = ids ? max : 0,
-		.ids = (uintptr_t)ids,
-	};
-	int ret = do_ioctl(fd, cmd, &l);
+	struct modemline_id_list l = { .count = max, .ids = (uintptr_t)ids };
+	int ret;
 
+	if (!ids && max)
+		return -EINVAL;
+	ret = do_ioctl(fd, cmd, &l);
 	return ret ? ret : (int)l.count;
 }
 
@@ -61,13 +37,21 @@ int ml_call_list(int fd, uint32_t *ids, uint32_t max)
 	return id_list(fd, MODEMLINE_IOC_CALL_LIST, ids, max);
 }
 
-int ml_line_info(int fd, uint32_t line_id, struct modemline_line_info *out)
+/*
+ * The *_sz calls: the ioctl's struct is the one this library was built
+ * with (its size is part of the command number); the caller gets as much
+ * of it as its own struct holds. A library built with a larger struct
+ * would try its ioctl first and fall back to the older one on -ENOTTY.
+ */
+int ml_line_info_sz(int fd, uint32_t line_id, struct modemline_line_info *out, size_t size)
 {
 	struct modemline_line_info i = { .line_id = line_id };
-	int ret = do_ioctl(fd, MODEMLINE_IOC_LINE_INFO, &i);
+	int ret = ml_sized_check(out, size, ML_LINE_INFO_SIZE_0_1);
 
 	if (!ret)
-		*out = i;
+		ret = do_ioctl(fd, MODEMLINE_IOC_LINE_INFO, &i);
+	if (!ret)
+		ml_copy_out(out, size, &i, sizeof(i));
 	return ret;
 }
 
@@ -92,7 +76,7 @@ int ml_dial(int fd, uint32_t line_id, const char *number, uint32_t timeout_ms,
 	int ret;
 
 	/* The kernel checks the characters; the length must fit here. */
-	if (strlen(number) >= sizeof(d.number))
+	if (!number || !call || strlen(number) >= sizeof(d.number))
 		return -EINVAL;
 	strcpy(d.number, number);
 	ret = do_ioctl(fd, MODEMLINE_IOC_DIAL, &d);
@@ -104,8 +88,11 @@ int ml_dial(int fd, uint32_t line_id, const char *number, uint32_t timeout_ms,
 int ml_answer(int fd, uint32_t line_id, uint32_t *call)
 {
 	struct modemline_answer a = { .line_id = line_id };
-	int ret = do_ioctl(fd, MODEMLINE_IOC_ANSWER, &a);
+	int ret;
 
+	if (!call)
+		return -EINVAL;
+	ret = do_ioctl(fd, MODEMLINE_IOC_ANSWER, &a);
 	if (!ret)
 		*call = a.call;
 	return ret;
@@ -131,13 +118,15 @@ int ml_deallocate(int fd, uint32_t call, bool drop)
 	return do_ioctl(fd, MODEMLINE_IOC_DEALLOCATE, &op);
 }
 
-int ml_call_info(int fd, uint32_t call, struct modemline_call_info *out)
+int ml_call_info_sz(int fd, uint32_t call, struct modemline_call_info *out, size_t size)
 {
 	struct modemline_call_info i = { .call = call };
-	int ret = do_ioctl(fd, MODEMLINE_IOC_CALL_INFO, &i);
+	int ret = ml_sized_check(out, size, ML_CALL_INFO_SIZE_0_1);
 
 	if (!ret)
-		*out = i;
+		ret = do_ioctl(fd, MODEMLINE_IOC_CALL_INFO, &i);
+	if (!ret)
+		ml_copy_out(out, size, &i, sizeof(i));
 	return ret;
 }
 

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Events: reading them with a timeout, waiting for a call's state, and
- * the queue that keeps the events such a wait reads past, so that a
- * caller of ml_wait_state() loses nothing (see libmodemline.h).
+ * Events: reading them with a deadline, and waiting for a call's state,
+ * from any number of threads on one descriptor (queue.h says how the
+ * events are shared out; libmodemline.h what a caller may rely on).
  */
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,217 +13,204 @@
 #include "libmodemline.h"
 #include "queue.h"
 
-/* One descriptor's queue: a ring of ML_QUEUE_MAX events. */
-struct queue {
-	struct queue *next;
-	int fd;
-	unsigned int head, count;
-	uint32_t lost;		/* dropped because the ring was full */
-	struct modemline_event ev[ML_QUEUE_MAX];
-};
+#define NS	1000000000LL
 
-/* Few descriptors wait at once: a list, under one lock. */
-static struct queue *queues;
-static pthread_mutex_t queues_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static struct queue **find(int fd)
-{
-	struct queue **q;
-
-	for (q = &queues; *q && (*q)->fd != fd; q = &(*q)->next)
-		;
-	return q;
-}
-
-int ml_queue_push(int fd, const struct modemline_event *ev)
-{
-	struct queue **q, *n;
-	int ret = 0;
-
-	pthread_mutex_lock(&queues_lock);
-	q = find(fd);
-	if (!*q) {
-		n = calloc(1, sizeof(*n));
-		if (!n) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		n->fd = fd;
-		*q = n;
-	}
-	n = *q;
-	if (n->count == ML_QUEUE_MAX)
-		n->lost++;
-	else
-		n->ev[(n->head + n->count++) % ML_QUEUE_MAX] = *ev;
-out:
-	pthread_mutex_unlock(&queues_lock);
-	return ret;
-}
-
-bool ml_queue_pop(int fd, struct modemline_event *ev)
-{
-	struct queue **q, *n;
-	bool got = false;
-
-	pthread_mutex_lock(&queues_lock);
-	q = find(fd);
-	n = *q;
-	if (!n)
-		goto out;
-	got = true;
-	if (n->count) {
-		*ev = n->ev[n->head];
-		n->head = (n->head + 1) % ML_QUEUE_MAX;
-		n->count--;
-	} else {
-		/* Only the overflow marker is left (a queue is never empty otherwise). */
-		memset(ev, 0, sizeof(*ev));
-		ev->type = MODEMLINE_EVENT_OVERFLOW;
-		ev->lost = n->lost;
-		n->lost = 0;
-	}
-	if (!n->count && !n->lost) {
-		*q = n->next;
-		free(n);
-	}
-out:
-	pthread_mutex_unlock(&queues_lock);
-	return got;
-}
-
-void ml_queue_forget(int fd)
-{
-	struct queue **q, *n;
-
-	pthread_mutex_lock(&queues_lock);
-	q = find(fd);
-	n = *q;
-	if (n) {
-		*q = n->next;
-		free(n);
-	}
-	pthread_mutex_unlock(&queues_lock);
-}
-
-int ml_pending(int fd)
-{
-	struct queue **q;
-	int n = 0;
-
-	pthread_mutex_lock(&queues_lock);
-	q = find(fd);
-	if (*q)
-		n = (int)(*q)->count + ((*q)->lost ? 1 : 0);
-	pthread_mutex_unlock(&queues_lock);
-	return n;
-}
-
-static int64_t now_ms(void)
+static int64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
 }
 
-/* Read one record from the kernel until @deadline (ms, -1: none). */
-static int read_event(int fd, struct modemline_event *ev, int64_t deadline)
+/* -1: none (a negative timeout waits forever, as poll() does). */
+static int64_t deadline_of(int timeout_ms)
+{
+	return timeout_ms < 0 ? -1 : now_ns() + (int64_t)timeout_ms * 1000000;
+}
+
+/* poll()'s timeout for @deadline, rounded up so as not to wake early. */
+static int poll_ms(int64_t deadline)
+{
+	int64_t left;
+
+	if (deadline < 0)
+		return -1;
+	left = deadline - now_ns();
+	return left > 0 ? (int)((left + 999999) / 1000000) : 0;
+}
+
+/*
+ * Read one record from the kernel by @deadline. Only the thread that set
+ * @reading gets here, so poll() reporting a record means read() finds it
+ * and a blocking descriptor cannot leave read() asleep past the deadline.
+ */
+static int read_kernel(int fd, struct modemline_event *ev, int64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int left, ret;
 	ssize_t n;
+	int ret;
 
 	for (;;) {
-		left = -1;
-		if (deadline >= 0) {
-			int64_t d = deadline - now_ms();
-
-			left = d > 0 ? (int)d : 0;
-		}
-		ret = poll(&p, 1, left);
+		ret = poll(&p, 1, poll_ms(deadline));
 		if (ret < 0)
 			return -errno;
 		if (ret == 0)
 			return -ETIMEDOUT;
-		if (p.revents & (POLLERR | POLLNVAL))
-			return p.revents & POLLNVAL ? -EBADF : -EIO;
+		if (p.revents & POLLNVAL)
+			return -EBADF;
+		if (p.revents & POLLERR)
+			return -EIO;
 		n = read(fd, ev, sizeof(*ev));
 		if (n == (ssize_t)sizeof(*ev))
 			return 0;
 		if (n >= 0)
 			return -EIO;	/* the ABI promises whole records */
-		/* Another reader of a shared descriptor was faster. */
+		/* A reader outside the library took it (O_NONBLOCK descriptor). */
 		if (errno != EAGAIN)
 			return -errno;
 	}
 }
 
-static int64_t deadline_of(int timeout_ms)
+/*
+ * One step of a wait, with @q->lock held (dropped meanwhile): read one
+ * record and hand it out (to @mine, see ml_fdq_route()) if no other
+ * thread is reading, else sleep until that thread has handed one out or
+ * stopped. 1: @mine got it; 0: look again; -ETIMEDOUT at @deadline;
+ * -EINTR when a signal interrupted this thread's poll().
+ */
+static int wait_step(struct ml_fdq *q, int64_t deadline, struct modemline_event *mine)
 {
-	return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	struct modemline_event ev;
+	struct timespec ts;
+	int ret;
+
+	if (!q->reading) {
+		q->reading = true;
+		pthread_mutex_unlock(&q->lock);
+		ret = read_kernel(q->fd, &ev, deadline);
+		pthread_mutex_lock(&q->lock);
+		q->reading = false;
+		if (!ret && ml_fdq_route(q, &ev, mine))
+			ret = 1;
+		/* Whether it read or gave up, another thread may go on. */
+		pthread_cond_broadcast(&q->changed);
+		return ret;
+	}
+	if (deadline < 0)
+		return -pthread_cond_wait(&q->changed, &q->lock);
+	ts.tv_sec = deadline / NS;
+	ts.tv_nsec = deadline % NS;
+	return -pthread_cond_timedwait(&q->changed, &q->lock, &ts);
 }
 
 int ml_next_event(int fd, struct modemline_event *ev, int timeout_ms)
 {
-	if (ml_queue_pop(fd, ev))
-		return 0;
-	return read_event(fd, ev, deadline_of(timeout_ms));
+	int64_t deadline = deadline_of(timeout_ms);
+	struct ml_fdq *q;
+	int ret;
+
+	if (!ev)
+		return -EINVAL;
+	q = ml_fdq_get(fd);
+	if (!q)
+		return -ENOMEM;
+	do {
+		if (ml_fdq_pop(q, ev)) {
+			ret = 1;
+			break;
+		}
+		ret = wait_step(q, deadline, ev);
+	} while (!ret);
+	ml_fdq_put(q);
+	return ret < 0 ? ret : 0;
 }
 
-static bool reached(uint32_t now, uint32_t want)
+/* The record's word on the call's state, as the event that said it. */
+static void from_record(struct modemline_event *last, uint32_t call,
+			const struct modemline_call_info *info)
 {
-	return now == want || now == MODEMLINE_STATE_DISCONNECTED;
+	memset(last, 0, sizeof(*last));
+	last->type = MODEMLINE_EVENT_CALL_STATE;
+	last->line_id = info->line_id;
+	last->call = call;
+	last->state = info->state;
+	last->origin = info->origin;
+	last->reason = info->reason;
+	last->rate = info->rate;
+	last->timestamp_ns = info->state == MODEMLINE_STATE_DISCONNECTED ? info->disconnected_ns :
+			     info->state == MODEMLINE_STATE_CONNECTED ? info->connected_ns :
+			     info->created_ns;
+}
+
+/*
+ * CALL_INFO, without @q->lock (no place to hold it): if @w's call is
+ * there already, its wait ends with an event made from the record (seq
+ * 0), and the real one, still to be read, goes to ml_next_event().
+ */
+static int check_record(struct ml_fdq *q, struct ml_waiter *w)
+{
+	struct modemline_call_info info;
+	int ret;
+
+	pthread_mutex_unlock(&q->lock);
+	ret = ml_call_info_sz(q->fd, w->call, &info, sizeof(info));
+	pthread_mutex_lock(&q->lock);
+	if (ret)
+		return ret;
+	if (!w->got && (info.state == w->state || info.state == MODEMLINE_STATE_DISCONNECTED)) {
+		from_record(&w->ev, w->call, &info);
+		w->got = true;
+	}
+	return 0;
+}
+
+static void unlink_waiter(struct ml_fdq *q, struct ml_waiter *w)
+{
+	struct ml_waiter **p;
+
+	for (p = &q->waiters; *p != w; p = &(*p)->next)
+		;
+	*p = w->next;
 }
 
 int ml_wait_state(int fd, uint32_t call, uint32_t state, int timeout_ms,
 		  struct modemline_event *last)
 {
 	int64_t deadline = deadline_of(timeout_ms);
-	struct modemline_call_info info;
-	struct modemline_event ev;
+	struct ml_waiter w = { .call = call, .state = state };
+	unsigned int overflows;
+	struct ml_fdq *q;
 	int ret;
 
-	ret = ml_call_info(fd, call, &info);
-	if (ret)
+	if (state < MODEMLINE_STATE_DIALING || state > MODEMLINE_STATE_DISCONNECTED)
+		return -EINVAL;
+	q = ml_fdq_get(fd);
+	if (!q)
+		return -ENOMEM;
+	/*
+	 * Listed before the record is read: an event read from now on comes
+	 * here, one read before is in the queue or shows in the record.
+	 */
+	w.next = q->waiters;
+	q->waiters = &w;
+	ml_fdq_take(q, &w);
+	overflows = q->overflows;
+	ret = w.got ? 0 : check_record(q, &w);
+	while (!ret && !w.got) {
+		ret = wait_step(q, deadline, NULL);
+		/* Lost events may include this one: the record knows. */
+		if (!ret && !w.got && q->overflows != overflows) {
+			overflows = q->overflows;
+			ret = check_record(q, &w);
+		}
+	}
+	unlink_waiter(q, &w);
+	ml_fdq_put(q);
+	/* Got is got, even if the deadline passed while the lock was taken back. */
+	if (!w.got)
 		return ret;
-	if (reached(info.state, state)) {
-		if (last) {
-			memset(last, 0, sizeof(*last));
-			last->type = MODEMLINE_EVENT_CALL_STATE;
-			last->line_id = info.line_id;
-			last->call = call;
-			last->state = info.state;
-			last->origin = info.origin;
-			last->reason = info.reason;
-			last->rate = info.rate;
-			last->timestamp_ns = info.state == MODEMLINE_STATE_DISCONNECTED ?
-					     info.disconnected_ns : info.state == MODEMLINE_STATE_CONNECTED ?
-					     info.connected_ns : info.created_ns;
-		}
-		return (int)info.state;
-	}
-	for (;;) {
-		/* Only new events: the queued ones were read before the check. */
-		ret = read_event(fd, &ev, deadline);
-		if (ret)
-			return ret;
-		if (ev.type == MODEMLINE_EVENT_CALL_STATE && ev.call == call &&
-		    reached(ev.state, state)) {
-			if (last)
-				*last = ev;
-			return (int)ev.state;
-		}
-		ret = ml_queue_push(fd, &ev);
-		if (ret)
-			return ret;
-		/* The kernel dropped events: the one we wait for may be among them. */
-		if (ev.type == MODEMLINE_EVENT_OVERFLOW) {
-			ret = ml_call_info(fd, call, &info);
-			if (ret)
-				return ret;
-			if (reached(info.state, state))
-				return ml_wait_state(fd, call, state, 0, last);
-		}
-	}
+	if (last)
+		*last = w.ev;
+	return (int)w.ev.state;
 }

@@ -1,21 +1,43 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libmodemline: a thin C layer over the /dev/modemline ioctls
- * (<linux/modemline.h>, modemline(4)).
+ * (<linux/modemline.h>, modemline(4)); the manual is libmodemline(3).
  *
  * Every function that can fail returns a value >= 0 on success and a
  * negative errno on failure (-ENOENT, -EBUSY, ...); errno itself is not
- * part of the interface. The kernel's documented meaning of each errno,
- * per operation, is available from ml_strerror(). Link with
+ * part of the interface. A NULL pointer where an object is wanted, or a
+ * value outside what the function takes, is -EINVAL before anything is
+ * done. The kernel's documented meaning of each errno, per operation, is
+ * available from ml_strerror(). Link with
  * `pkg-config --cflags --libs modemline`.
  *
- * Thread safety: the functions are as safe as the ioctls they wrap; the
- * per-descriptor event queue of ml_wait_state() is protected by a mutex.
+ * ABI: the shared library's symbols are versioned (MODEMLINE_0.1 for the
+ * first interface, MODEMLINE_0.2 for what came after), so a program
+ * runs with any later libmodemline.so.0. Functions that copy a struct of
+ * <linux/modemline.h> take its size (the *_sz forms; the plain names are
+ * macros that pass sizeof), so that the structs can grow: see
+ * ml_call_info_sz().
+ *
+ * Threads: every function may be called from any thread, on one
+ * descriptor or several, with these exceptions:
+ *   - ml_close() (or close()) of a descriptor must not race with another
+ *     thread's call on it, as for any descriptor;
+ *   - ml_open() reads MODEMLINE_DEV with getenv(): not while another
+ *     thread changes the environment;
+ *   - a descriptor whose events the library reads must not be read()
+ *     by the program itself at the same time (poll() is fine).
+ * Several threads may wait on one descriptor with ml_wait_state() and
+ * ml_next_event() at once: each event read from the kernel goes to every
+ * ml_wait_state() it ends, else to the descriptor's queue, whose oldest
+ * event the next ml_next_event() returns; none is lost or returned
+ * twice. One thread at a time reads the kernel; the others sleep until
+ * it hands out an event or stops, none past its own deadline.
  */
 #ifndef LIBMODEMLINE_H
 #define LIBMODEMLINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <termios.h>
 #include <linux/modemline.h>
@@ -27,20 +49,49 @@ extern "C" {
 /* The device, unless the environment variable MODEMLINE_DEV names another. */
 #define ML_DEVICE	"/dev/modemline"
 
-/* open(ML_DEVICE, O_RDWR | O_CLOEXEC | flags): the descriptor or -errno. */
+/*
+ * The library's version, "MAJOR.MINOR.PATCH", the same as
+ * `pkg-config --modversion modemline` of its installation. (0.2)
+ */
+const char *ml_version(void);
+
+/*
+ * open(@path, O_RDWR | O_CLOEXEC | @flags): the descriptor or -errno.
+ * @flags may hold O_NONBLOCK and O_CLOEXEC, nothing else (-EINVAL). (0.2)
+ */
+int ml_open_path(const char *path, int flags);
+/* ml_open_path() of $MODEMLINE_DEV if set and not empty, else of ML_DEVICE. */
 int ml_open(int flags);
-/* Close a descriptor of ml_open() and forget its queued events. */
+/*
+ * Close a descriptor of ml_open() and free what the library keeps for it
+ * (its queued events; close() alone leaves that until ml_open() returns
+ * the same number again).
+ */
 int ml_close(int fd);
 
 /*
  * LINE_LIST / CALL_LIST: writes up to @max ids (ascending) to @ids, which
- * may be NULL when @max is 0, and returns how many exist; a result above
- * @max means the array was too small.
+ * may be NULL only when @max is 0, and returns how many exist; a result
+ * above @max means the array was too small.
  */
 int ml_line_list(int fd, uint32_t *ids, uint32_t max);
 int ml_call_list(int fd, uint32_t *ids, uint32_t max);
 
+/*
+ * LINE_INFO and CALL_INFO into @out, a struct of @size bytes (pass
+ * sizeof). The library fills what it and the kernel know and zeroes the
+ * rest, so a program built with a newer, larger struct works with an
+ * older library, and one built with an older struct gets its part.
+ * @size smaller than the struct of version 0.1 is -EINVAL. (0.2)
+ */
+int ml_line_info_sz(int fd, uint32_t line_id, struct modemline_line_info *out, size_t size);
+int ml_call_info_sz(int fd, uint32_t call, struct modemline_call_info *out, size_t size);
+/* The 0.1 forms, for the struct of version 0.1; the macros pass sizeof. */
 int ml_line_info(int fd, uint32_t line_id, struct modemline_line_info *out);
+int ml_call_info(int fd, uint32_t call, struct modemline_call_info *out);
+#define ml_line_info(fd, line_id, out) ml_line_info_sz((fd), (line_id), (out), sizeof(*(out)))
+#define ml_call_info(fd, call, out) ml_call_info_sz((fd), (call), (out), sizeof(*(out)))
+
 /* @line_id 0: every line, present and future (see SUBSCRIBE). */
 int ml_subscribe(int fd, uint32_t line_id);
 int ml_unsubscribe(int fd, uint32_t line_id);
@@ -53,30 +104,33 @@ int ml_answer(int fd, uint32_t line_id, uint32_t *call);
 int ml_drop(int fd, uint32_t call, bool wait);
 /* DEALLOCATE; @drop: end the call first if it has not ended (else -EBUSY). */
 int ml_deallocate(int fd, uint32_t call, bool drop);
-int ml_call_info(int fd, uint32_t call, struct modemline_call_info *out);
 /* CALL_DATA: a new descriptor of the call's data stream, or -errno. */
 int ml_call_data(int fd, uint32_t call, bool nonblock);
 
 /*
- * The next event: first one queued by ml_wait_state() on this descriptor,
- * else one read from the kernel. @timeout_ms -1 waits forever, 0 only
- * looks. Returns 0, -ETIMEDOUT when none came in time, -EINTR when a
- * signal arrived (never restarted, so a SIGINT handler can end the
- * wait), or another -errno.
+ * The next event: the oldest queued on this descriptor (by ml_wait_state()
+ * or another thread), else one read from the kernel. @timeout_ms
+ * negative waits forever, 0 only looks. Returns 0, -ETIMEDOUT when none
+ * came in time, -EINTR when a signal interrupted this thread's wait for
+ * the kernel (never restarted, so a SIGINT handler can end the wait; a
+ * thread waiting while another reads the kernel sleeps on until its
+ * deadline or an event), or another -errno.
  */
 int ml_next_event(int fd, struct modemline_event *ev, int timeout_ms);
 
 /*
- * Read events until call @call reaches @state or ends (DISCONNECTED).
- * Returns the state reached (@state or MODEMLINE_STATE_DISCONNECTED),
- * -ETIMEDOUT, -EINTR or -errno. The event that ended the wait goes to
- * *@last (may be NULL); if CALL_INFO shows the call already there, no
- * event is read and *@last is made from the record (seq 0, the timestamp
- * of the state's record field).
+ * Wait until call @call reaches @state (MODEMLINE_STATE_*) or ends
+ * (DISCONNECTED). Returns the state reached (@state or
+ * MODEMLINE_STATE_DISCONNECTED), -ETIMEDOUT, -EINTR (as for
+ * ml_next_event()), or -errno. The event that ended the wait goes to
+ * *@last (may be NULL) and to no ml_next_event(); if CALL_INFO shows the
+ * call already there, *@last is made from the record (seq 0, the
+ * timestamp of the state's record field) and the event, when it is read,
+ * is queued as any other.
  *
  * Nothing is lost: every other event read meanwhile (other calls, offers,
- * lines, this call's intermediate states) is kept in a queue of this
- * descriptor that ml_next_event() returns first, in order. A caller that
+ * lines, this call's intermediate states) is kept in the descriptor's
+ * queue, which ml_next_event() returns first, in order. A caller that
  * poll()s the descriptor must check ml_pending() before it sleeps. If
  * more than ML_QUEUE_MAX events pile up, the newest are dropped and an
  * OVERFLOW event (seq 0, @lost = how many) follows the queued ones.
@@ -84,7 +138,7 @@ int ml_next_event(int fd, struct modemline_event *ev, int timeout_ms);
 #define ML_QUEUE_MAX	256
 int ml_wait_state(int fd, uint32_t call, uint32_t state, int timeout_ms,
 		  struct modemline_event *last);
-/* Events ml_wait_state() queued for ml_next_event() on @fd. */
+/* Events queued on @fd for ml_next_event(). */
 int ml_pending(int fd);
 
 /*
@@ -129,20 +183,35 @@ enum ml_op {
 const char *ml_strerror(int op, int err);
 
 /*
+ * A rate in bit/s as the termios speed (B9600, B115200, ...) for
+ * ml_tty_open() or cfsetspeed(), or -EINVAL if termios has none for it
+ * (0 included). (0.2)
+ */
+int ml_speed(unsigned long bps);
+
+/*
  * The line discipline on a modem's tty (needs CAP_NET_ADMIN to attach).
  *
  * ml_tty_open: open(@path) without waiting for carrier, raw 8N1 with
- * CLOCAL, @speed a B* constant or 0 to keep the tty's speed; fd or -errno.
+ * CLOCAL, @speed a B* constant (see ml_speed()) or 0 to keep the tty's
+ * speed; fd or -errno.
  * ml_tty_attach: set the discipline and read the line id. The line lives
  * as long as the discipline stays attached, so keep the fd open.
  * ml_tty_detach: back to N_TTY, which removes the line.
+ * ml_tty_get_config_sz / ml_tty_set_config_sz: the line's AT settings,
+ * in a struct of @size bytes as for ml_call_info_sz(); on setting, bytes
+ * past what the library knows must be 0, else -E2BIG. (0.2)
  */
 int ml_tty_open(const char *path, speed_t speed);
 int ml_tty_attach(int tty_fd, uint32_t *line_id);
 int ml_tty_detach(int tty_fd);
 int ml_tty_line_id(int tty_fd, uint32_t *line_id);
+int ml_tty_get_config_sz(int tty_fd, struct modemline_tty_config *cfg, size_t size);
+int ml_tty_set_config_sz(int tty_fd, const struct modemline_tty_config *cfg, size_t size);
 int ml_tty_get_config(int tty_fd, struct modemline_tty_config *cfg);
 int ml_tty_set_config(int tty_fd, const struct modemline_tty_config *cfg);
+#define ml_tty_get_config(fd, cfg) ml_tty_get_config_sz((fd), (cfg), sizeof(*(cfg)))
+#define ml_tty_set_config(fd, cfg) ml_tty_set_config_sz((fd), (cfg), sizeof(*(cfg)))
 
 #ifdef __cplusplus
 }
