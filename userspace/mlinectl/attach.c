@@ -229,11 +229,12 @@ int cmd_attach(struct ctx *c, const struct args *a)
 	}
 	if (!ret)
 		ret = tty = bring_up(c, &at, &line);
+	/* Optional: for the line's name and to hear of its removal. */
+	if (ret >= 0)
+		c->fd = ml_open(0);
 	if (ret >= 0 && at.daemon && chdir("/"))
 		ret = fail_msg(c, errno, "--daemon: chdir /: %s", strerror(errno));
 	if (ret >= 0) {
-		/* Optional: for the line's name and to hear of its removal. */
-		c->fd = ml_open(0);
 		print_attached(c, &at, line);
 		ret = 0;
 	}
