@@ -92,8 +92,9 @@ static int from_stdin(struct session *s)
 		s->stdin_open = false;
 		return drop(s, "end of input");
 	}
+	/* Without a data stream input only ends the call. */
 	s->tx.off = 0;
-	s->tx.len = (size_t)n;
+	s->tx.len = s->data >= 0 ? (size_t)n : 0;
 	return 0;
 }
 

@@ -17,8 +17,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "mlinectl.h"
 
@@ -73,48 +71,25 @@ static const struct option main_opts[] = {
 
 int run_line(struct ctx *c, int argc, char **argv)
 {
-	const char *devpath = NULL;
-	char err[128] = "";
-	bool help = false, version = false, json = c->json;
-	int o, ret;
+	bool json = c->json;
+	struct scan sc;
+	int i, ret;
 
-	optind = 0;	/* glibc: start afresh (a batch parses many lines) */
-	opterr = 0;
 	/* '+': the options end at the command, whose own options follow it. */
-	while ((o = getopt_long(argc, argv, "+:jhV", main_opts, NULL)) != -1) {
-		switch (o) {
-		case 'j':
-			c->json = true;
-			break;
-		case 'h':
-			help = true;
-			break;
-		case 'V':
-			version = true;
-			break;
-		case OPT_DEV:
-			devpath = optarg;
-			break;
-		default:
-			if (!*err)
-				opt_error(err, sizeof(err), o, argv, main_opts);
-		}
-	}
-	if (*err) {
-		ret = report_usage(c, NULL, err);
-	} else if (help) {
+	i = scan_opts(c, argc, argv, "+:jhV", main_opts, &sc);
+	if (*sc.err) {
+		ret = report_usage(c, NULL, sc.err);
+	} else if (sc.help) {
 		print_usage(stdout);
 		ret = 0;
-	} else if (version) {
+	} else if (sc.version) {
 		ret = print_version(c);
-	} else if (devpath && c->batch) {
-		ret = fail_msg(c, EINVAL, "--dev: not inside a batch");
-	} else if (optind == argc) {
+	} else if (sc.dev && use_dev(c, sc.dev)) {
+		ret = -EINVAL;
+	} else if (i == argc) {
 		ret = report_usage(c, NULL, "no command given");
 	} else {
-		if (devpath)
-			setenv("MODEMLINE_DEV", devpath, 1);
-		ret = run_cmd(c, argc - optind, argv + optind);
+		ret = run_cmd(c, argc - i, argv + i);
 	}
 	c->json = json;
 	return ret;

@@ -84,15 +84,26 @@ int run_line(struct ctx *c, int argc, char **argv);
 void print_usage(FILE *f);
 
 /* opts.c */
-/* getopt_long() value of --dev, which has no short form. */
+/* getopt_long() values of --dev (no short form) and of a command's options (+ index). */
 #define OPT_DEV	1
+#define OPT_CMD	256
 struct option;
+/* What scan_opts() found besides -j/--json, which it applies at once. */
+struct scan {
+	bool help, version;
+	const char *dev;
+	const char *val[MAX_OPTS];	/* a command's options, by index */
+	char err[128];			/* the first bad option: what was wrong */
+};
 /*
- * The message for getopt_long()'s @o ':' (a value missing) or '?' (an
- * unknown or ambiguous option, or a value given to a flag), with opterr 0
- * and the long options @lo.
+ * getopt_long() over @argv with @shortopts (a subset of "+:jhV") and @lo.
+ * Goes on after a bad option so that a --json further right still decides
+ * how the error is reported. Returns the index of the first argument.
  */
-void opt_error(char *msg, size_t len, int o, char **argv, const struct option *lo);
+int scan_opts(struct ctx *c, int argc, char **argv, const char *shortopts,
+	      const struct option *lo, struct scan *sc);
+/* --dev PATH: refused inside a batch. 0 or -EINVAL (reported). */
+int use_dev(struct ctx *c, const char *path);
 int parse_args(struct ctx *c, const struct cmd *cmd, int argc, char **argv,
 	       struct args *a);
 /* The value of option @name (NULL: not given); a flag's is non-NULL. */

@@ -19,9 +19,6 @@
 
 #include "mlinectl.h"
 
-/* getopt_long() value of a command's option: OPT_CMD + its index. */
-enum { OPT_CMD = 256 };
-
 static const struct option global_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "dev", required_argument, NULL, OPT_DEV },
@@ -40,34 +37,81 @@ static const char *long_name(const struct option *lo, int val)
 	return NULL;
 }
 
-void opt_error(char *msg, size_t len, int o, char **argv, const struct option *lo)
+/*
+ * The message for getopt_long()'s @o ':' (a value missing) or '?' (an
+ * unknown or ambiguous option, or a value given to a flag).
+ */
+static void opt_error(char *msg, size_t len, int o, char **argv, const struct option *lo)
 {
-	/* Long options have advanced optind; a refused short one is in optopt. */
-	const char *arg = argv[optind - 1], *name = arg + 2, *known = long_name(lo, optopt);
-	size_t n = strcspn(name, "="), i, matches = 0;
+	const char *known = long_name(lo, optopt), *name;
+	size_t n, i, matches = 0;
 
-	if (o == ':')
+	if (o == ':') {
 		snprintf(msg, len, "--%s needs a value", known);
-	else if (optopt && !known)
+	} else if (optopt && !known) {
 		snprintf(msg, len, "unknown option -%c", optopt);
-	else if (optopt)
+	} else if (optopt) {
 		snprintf(msg, len, "--%s takes no value", known);
-	else {
+	} else {
+		/* An unknown long option: getopt_long() has moved optind past it. */
+		name = argv[optind - 1] + 2;
+		n = strcspn(name, "=");
 		for (i = 0; lo[i].name; i++)
 			matches += !strncmp(lo[i].name, name, n);
-		snprintf(msg, len, "%s option --%.*s", matches > 1 ? "ambiguous" : "unknown",
+		snprintf(msg, len, "%s option --%.*s", n && matches > 1 ? "ambiguous" : "unknown",
 			 (int)n, name);
 	}
+}
+
+int scan_opts(struct ctx *c, int argc, char **argv, const char *shortopts,
+	      const struct option *lo, struct scan *sc)
+{
+	int o;
+
+	memset(sc, 0, sizeof(*sc));
+	optind = 0;	/* glibc: start afresh (a batch parses many lines) */
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+		switch (o) {
+		case 'j':
+			c->json = true;
+			break;
+		case 'h':
+			sc->help = true;
+			break;
+		case 'V':
+			sc->version = true;
+			break;
+		case OPT_DEV:
+			sc->dev = optarg;
+			break;
+		case ':':
+		case '?':
+			if (!*sc->err)
+				opt_error(sc->err, sizeof(sc->err), o, argv, lo);
+			break;
+		default:
+			sc->val[o - OPT_CMD] = optarg ? optarg : lo[o - OPT_CMD].name;
+		}
+	}
+	return optind;
+}
+
+int use_dev(struct ctx *c, const char *path)
+{
+	/* The batch's commands share its one open device: a line cannot switch it. */
+	if (c->batch)
+		return fail_msg(c, EINVAL, "--dev: not inside a batch");
+	setenv("MODEMLINE_DEV", path, 1);
+	return 0;
 }
 
 int parse_args(struct ctx *c, const struct cmd *cmd, int argc, char **argv,
 	       struct args *a)
 {
 	struct option lo[MAX_OPTS + N_GLOBAL + 1];
-	const char *devpath = NULL;
-	char err[128] = "";
-	bool help = false;
-	int i, n = 0, o;
+	struct scan sc;
+	int i, n = 0;
 
 	memset(a, 0, sizeof(*a));
 	a->cmd = cmd;
@@ -89,43 +133,19 @@ int parse_args(struct ctx *c, const struct cmd *cmd, int argc, char **argv,
 		lo[n++] = global_opts[i];
 	lo[n] = (struct option){ NULL, 0, NULL, 0 };
 
-	optind = 0;	/* glibc: start afresh (a batch parses many lines) */
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":jh", lo, NULL)) != -1) {
-		switch (o) {
-		case 'j':
-			c->json = true;
-			break;
-		case 'h':
-			help = true;
-			break;
-		case OPT_DEV:
-			devpath = optarg;
-			break;
-		case ':':
-		case '?':
-			if (!*err)
-				opt_error(err, sizeof(err), o, argv, lo);
-			break;
-		default:
-			a->val[o - OPT_CMD] = optarg ? optarg : lo[o - OPT_CMD].name;
-		}
-	}
+	n = scan_opts(c, argc, argv, ":jh", lo, &sc);
 	/* A bad option is an error even next to --help. */
-	if (*err)
-		return usage_error(c, cmd, "%s", err);
-	if (help) {
+	if (*sc.err)
+		return usage_error(c, cmd, "%s", sc.err);
+	if (sc.help) {
 		print_cmd_help(cmd, stdout);
 		return 1;
 	}
-	if (devpath) {
-		/* The batch's commands share its one open device: a line cannot switch it. */
-		if (c->batch)
-			return fail_msg(c, EINVAL, "--dev: not inside a batch");
-		setenv("MODEMLINE_DEV", devpath, 1);
-	}
-	a->n = argc - optind;
-	a->pos = argv + optind;
+	if (sc.dev && use_dev(c, sc.dev))
+		return -EINVAL;
+	memcpy(a->val, sc.val, sizeof(a->val));
+	a->n = argc - n;
+	a->pos = argv + n;
 	return 0;
 }
 
