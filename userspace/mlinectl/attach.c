@@ -3,17 +3,33 @@
  * attach and detach: like ldattach, mlinectl keeps the tty open for as
  * long as the line should exist, because the line discipline (and so the
  * line) goes away when the last descriptor of the tty is closed.
+ *
+ * Every argument of attach is checked before anything is attached: a bad
+ * --guard or --init must not make a line appear and vanish (watchers see
+ * both events) nor leave half a set-up behind.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <strings.h>
 #include <unistd.h>
 
-#include "mlinectl.h"
+#include "daemon.h"
+
+/* The kernel's bounds of the escape guard time (MODEMLINE_TIOCSCONFIG). */
+#define GUARD_MAX_MS	10000
+
+struct attach {
+	const char *tty;
+	speed_t speed;			/* 0: keep the tty's */
+	int guard_ms;			/* 0: unchanged */
+	const char *init;		/* NULL: unchanged */
+	char pidfile[PATH_MAX];		/* "": none */
+	bool daemon;
+};
 
 static speed_t baud(uint32_t b)
 {
@@ -31,196 +47,231 @@ static speed_t baud(uint32_t b)
 	return 0;
 }
 
-static int configure(struct ctx *c, int tty, const char *guard, const char *init)
+/* The init string as the kernel takes it: "AT...", printable, fits. */
+static bool init_ok(const char *s)
 {
-	struct modemline_tty_config cfg;
-	uint32_t g;
+	size_t len = strlen(s), i;
+
+	if (len < 2 || len >= sizeof(((struct modemline_tty_config *)0)->init) ||
+	    strncasecmp(s, "AT", 2))
+		return false;
+	for (i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static int attach_args(struct ctx *c, const struct args *a, struct attach *at)
+{
+	const char *speed = opt(a, "speed"), *guard = opt(a, "guard"), *pidfile = opt(a, "pidfile");
+	uint32_t b;
 	int ret;
 
-	if (!guard && !init)
+	if (a->n != 1)
+		return usage_error(c, a->cmd, "wants TTY");
+	at->tty = a->pos[0];
+	at->daemon = opt(a, "daemon");
+	at->init = opt(a, "init");
+	if (speed && (parse_u32(c, "--speed", speed, &b) || !(at->speed = baud(b))))
+		return fail_msg(c, EINVAL, "--speed: unsupported rate '%s' (1200 to 921600)",
+				speed);
+	if (guard && parse_ms(c, "--guard", guard, &at->guard_ms))
+		return -EINVAL;
+	if (guard && (at->guard_ms < 1 || at->guard_ms > GUARD_MAX_MS))
+		return fail_msg(c, EINVAL, "--guard: '%s' is not 1ms to 10s", guard);
+	if (at->init && !init_ok(at->init))
+		return fail_msg(c, EINVAL, "--init: '%s' is not an AT command line of 2 to %zu"
+				" printable characters", at->init,
+				sizeof(((struct modemline_tty_config *)0)->init) - 1);
+	if (pidfile) {
+		ret = pidfile_path(c, pidfile, at->pidfile, sizeof(at->pidfile));
+		if (ret)
+			return ret;
+	}
+	if (c->batch)
+		return fail_msg(c, EINVAL, "attach keeps running: not inside a batch");
+	return 0;
+}
+
+static int configure(struct ctx *c, int tty, const struct attach *at)
+{
+	struct modemline_tty_config cfg;
+	int ret;
+
+	if (!at->guard_ms && !at->init)
 		return 0;
 	ret = ml_tty_get_config(tty, &cfg);
 	if (ret)
 		return fail(c, ML_OP_TTY_CONFIG, ret, "read the line's settings");
-	if (guard) {
-		if (parse_u32("--guard", guard, &g))
-			return -EINVAL;
-		cfg.guard_ms = g;
-	}
-	if (init) {
-		if (strlen(init) >= sizeof(cfg.init))
-			return fail_msg(c, EINVAL, "--init: longer than %zu characters",
-					sizeof(cfg.init) - 1);
+	if (at->guard_ms)
+		cfg.guard_ms = (uint32_t)at->guard_ms;
+	if (at->init) {
 		memset(cfg.init, 0, sizeof(cfg.init));
-		strcpy(cfg.init, init);
+		strcpy(cfg.init, at->init);
 	}
 	ret = ml_tty_set_config(tty, &cfg);
 	return ret ? fail(c, ML_OP_TTY_CONFIG, ret, "change the line's settings") : 0;
 }
 
-/* Detach the discipline and leave the process: the background child's way out. */
-static int wait_removed(struct ctx *c, int tty, uint32_t line)
+/* Open TTY and make it a line: the tty fd (to keep open) or -errno (reported). */
+static int bring_up(struct ctx *c, const struct attach *at, uint32_t *line)
+{
+	int tty, ret;
+
+	tty = ml_tty_open(at->tty, at->speed);
+	if (tty < 0)
+		return fail(c, ML_OP_TTY_OPEN, tty, "open %s", at->tty);
+	ret = ml_tty_attach(tty, line);
+	if (ret) {
+		close(tty);
+		return fail(c, ML_OP_TTY_ATTACH, ret, "attach line discipline %d to %s",
+			    MODEMLINE_LDISC, at->tty);
+	}
+	ret = configure(c, tty, at);
+	if (ret) {
+		ml_tty_detach(tty);
+		close(tty);
+		return ret;
+	}
+	return tty;
+}
+
+static void print_attached(struct ctx *c, const struct attach *at, uint32_t line)
+{
+	struct modemline_line_info info;
+	char name[MODEMLINE_NAME_LEN + 1];
+
+	/* The line's own name, if /dev/modemline is there to say it. */
+	if (c->fd >= 0 && !ml_line_info(c->fd, line, &info))
+		snprintf(name, sizeof(name), "%s", info.name);
+	else
+		snprintf(name, sizeof(name), "%s", at->tty);
+	if (c->json) {
+		j_begin(out, "attach");
+		j_u64("line", line);
+		j_str("tty", at->tty);
+		j_str("name", name);
+		j_u64("pid", (uint64_t)getpid());
+		j_end();
+	} else if (at->daemon) {
+		fprintf(out, "line %u on %s (%s), in the background (pid %d)\n", line, at->tty,
+			name, (int)getpid());
+	} else {
+		fprintf(out, "line %u on %s (%s); Ctrl-C detaches\n", line, at->tty, name);
+	}
+	fflush(out);
+}
+
+/*
+ * Until the line goes away (0) or a signal: then detach it, and end
+ * cleanly (0) for SIGTERM and SIGHUP, as interrupted for SIGINT.
+ */
+static int wait_removed(struct ctx *c, int tty, const char *path, uint32_t line)
 {
 	struct modemline_event ev;
+	struct pollfd p;
 	int ret;
 
-	catch_signals();
-	/* Without /dev/modemline only a signal ends the wait. */
+	/* Without /dev/modemline nothing tells of the removal: only a signal ends the wait. */
 	if (c->fd < 0 || ml_subscribe(c->fd, line)) {
-		while (!got_signal)
-			pause();
+		while (!caught_signal)
+			wait_signal();
 	}
-	while (!got_signal) {
-		ret = ml_next_event(c->fd, &ev, -1);
-		if (ret == -EINTR)
+	while (!caught_signal) {
+		if (!ml_pending(c->fd)) {
+			p = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+			ret = wait_ready(&p, 1, -1);
+			if (ret == -EINTR)
+				continue;
+			if (ret < 0)
+				return fail(c, ML_OP_EVENT, ret, "waiting for the line");
+		}
+		ret = ml_next_event(c->fd, &ev, 0);
+		if (ret == -ETIMEDOUT)
 			continue;
 		if (ret)
 			return fail(c, ML_OP_EVENT, ret, "waiting for the line");
 		if (ev.type == MODEMLINE_EVENT_LINE_REMOVED && ev.line_id == line) {
-			note(c, "line %u went away (%s)", line, ml_reason_name(ev.reason));
-			if (c->json) {
-				j_begin();
-				j_u64("line", line);
-				j_str("removed", ml_reason_name(ev.reason));
-				j_end();
-			}
+			print_event(c, &ev);
 			return 0;
 		}
 	}
 	ml_tty_detach(tty);
-	note(c, "line %u detached", line);
 	if (c->json) {
-		j_begin();
+		j_begin(out, "detach");
 		j_u64("line", line);
-		j_bool("detached", true);
-		j_end();
-	}
-	return 0;
-}
-
-static int daemonize(const char *pidfile)
-{
-	FILE *f;
-	int fd;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -errno;
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	if (pidfile) {
-		f = fopen(pidfile, "w");
-		if (f) {
-			fprintf(f, "%d\n", getpid());
-			fclose(f);
-		}
-	}
-	return 0;
-}
-
-int cmd_attach(struct ctx *c, int argc, char **argv)
-{
-	const struct cmd *cmd = find_cmd(argv[0]);
-	const char *speed_s = NULL, *pidfile = NULL, *guard = NULL, *init = NULL;
-	bool daemon = false;
-	const struct opt opts[] = {
-		{ "--speed", &speed_s, NULL }, { "--daemon", NULL, &daemon },
-		{ "--pidfile", &pidfile, NULL }, { "--guard", &guard, NULL },
-		{ "--init", &init, NULL }, { NULL, NULL, NULL }
-	};
-	struct modemline_line_info info;
-	uint32_t line, b = 0;
-	speed_t speed = 0;
-	int n, tty, ret;
-	char what[300];
-
-	n = parse_opts(c, cmd, argc, argv, opts);
-	if (n < 0)
-		return n;
-	if (n != 1)
-		return usage_error(cmd, "wants TTY");
-	if (speed_s && (parse_u32("--speed", speed_s, &b) || !(speed = baud(b))))
-		return fail_msg(c, EINVAL, "--speed: unsupported rate '%s'", speed_s);
-	if (c->batch)
-		return fail_msg(c, EINVAL, "attach keeps running: not inside a batch");
-	tty = ml_tty_open(argv[1], speed);
-	if (tty < 0)
-		return fail(c, ML_OP_TTY_OPEN, tty, "open %s", argv[1]);
-	ret = ml_tty_attach(tty, &line);
-	if (ret) {
-		close(tty);
-		return fail(c, ML_OP_TTY_ATTACH, ret, "attach line discipline %d to %s",
-			    MODEMLINE_LDISC, argv[1]);
-	}
-	ret = configure(c, tty, guard, init);
-	if (ret) {
-		ml_tty_detach(tty);
-		return ret;
-	}
-	/* For the name and to hear of the line's removal; optional. */
-	c->fd = ml_open(0);
-	if (c->fd >= 0 && !ml_line_info(c->fd, line, &info))
-		snprintf(what, sizeof(what), "%s", info.name);
-	else
-		snprintf(what, sizeof(what), "%s", argv[1]);
-	if (c->json) {
-		j_begin();
-		j_u64("line", line);
-		j_str("tty", argv[1]);
-		j_str("name", what);
+		j_str("tty", path);
 		j_end();
 	} else {
-		fprintf(out, "line %u on %s (%s)%s\n", line, argv[1], what,
-			daemon ? ", in the background" : "; Ctrl-C detaches");
-		fflush(out);
+		note(c, "line %u on %s detached", line, path);
 	}
-	if (daemon) {
-		ret = daemonize(pidfile);
-		if (ret) {
-			ml_tty_detach(tty);
-			return fail_msg(c, -ret, "--daemon: fork failed: %s", strerror(-ret));
-		}
-	}
-	return wait_removed(c, tty, line);
+	return signal_is_stop() ? 0 : -EINTR;
 }
 
-int cmd_detach(struct ctx *c, int argc, char **argv)
+int cmd_attach(struct ctx *c, const struct args *a)
 {
-	const struct cmd *cmd = find_cmd(argv[0]);
+	struct attach at = { 0 };
+	int report = -1, tty = -1, ret, status;
+	bool pidfile = false;
 	uint32_t line;
-	int n, tty, ret;
 
-	n = parse_opts(c, cmd, argc, argv, NULL);
-	if (n < 0)
-		return n;
-	if (n != 1)
-		return usage_error(cmd, "wants TTY");
-	tty = open(argv[1], O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	ret = attach_args(c, a, &at);
+	if (ret)
+		return ret;
+	if (at.daemon) {
+		ret = daemon_start(c, &report, &status);
+		if (ret)
+			return ret > 0 ? status : ret;
+	}
+	if (*at.pidfile) {
+		ret = pidfile_write(c, at.pidfile);
+		pidfile = !ret;
+	}
+	if (!ret)
+		ret = tty = bring_up(c, &at, &line);
+	/* Optional: for the line's name and to hear of its removal. */
+	if (ret >= 0)
+		c->fd = ml_open(0);
+	if (ret >= 0 && at.daemon && chdir("/"))
+		ret = fail_msg(c, errno, "--daemon: chdir /: %s", strerror(errno));
+	if (ret >= 0) {
+		print_attached(c, &at, line);
+		ret = 0;
+	}
+	if (at.daemon)
+		daemon_ready(report, ret);
+	if (!ret)
+		ret = wait_removed(c, tty, at.tty, line);
+	if (tty >= 0)
+		close(tty);
+	if (pidfile)
+		unlink(at.pidfile);
+	return ret;
+}
+
+int cmd_detach(struct ctx *c, const struct args *a)
+{
+	uint32_t line;
+	int tty, ret;
+
+	if (a->n != 1)
+		return usage_error(c, a->cmd, "wants TTY");
+	tty = open(a->pos[0], O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (tty < 0)
-		return fail(c, ML_OP_TTY_OPEN, -errno, "open %s", argv[1]);
+		return fail(c, ML_OP_TTY_OPEN, -errno, "open %s", a->pos[0]);
 	ret = ml_tty_line_id(tty, &line);
 	if (!ret)
 		ret = ml_tty_detach(tty);
 	close(tty);
 	if (ret)
-		return fail(c, ML_OP_TTY_LINE, ret, "%s", argv[1]);
+		return fail(c, ML_OP_TTY_LINE, ret, "%s", a->pos[0]);
 	if (c->json) {
-		j_begin();
+		j_begin(out, "detach");
 		j_u64("line", line);
-		j_str("tty", argv[1]);
-		j_bool("detached", true);
+		j_str("tty", a->pos[0]);
 		j_end();
 	} else {
-		note(c, "line %u on %s detached", line, argv[1]);
+		note(c, "line %u on %s detached", line, a->pos[0]);
 	}
 	return 0;
 }

@@ -51,28 +51,38 @@ static int split(char *line, char **argv)
 	}
 }
 
-int cmd_batch(struct ctx *c, int argc, char **argv)
+/*
+ * A '-' before a command ignores its failure: "-dial ...". A word that
+ * starts with '-' and is not one of that form is an option ("--json",
+ * "-j"): no command is named like a short option.
+ */
+static bool ignore_marker(const char *word)
 {
-	const struct cmd *cmd = find_cmd(argv[0]);
-	bool shell = !strcmp(argv[0], "shell"), keep_going = shell;
-	const struct opt opts[] = { { "--keep-going", NULL, &keep_going }, { NULL, NULL, NULL } };
+	return word[0] == '-' && find_cmd(word + 1);
+}
+
+int cmd_batch(struct ctx *c, const struct args *a)
+{
+	bool shell = !strcmp(a->cmd->name, "shell"), keep_going = shell || opt(a, "keep-going");
+	const char *name = shell ? "input" : NULL;
 	bool prompt, ignore;
-	char *line = NULL, *args[MAX_ARGS];
+	/* args[0] stands for the program name, as argv[0] does for run_line(). */
+	static char argv0[] = "mlinectl";
+	char *line = NULL, *args[MAX_ARGS + 2] = { argv0 }, **w = args + 1;
 	size_t cap = 0;
 	unsigned int lineno = 0;
-	int n, ret, last = 0;
+	int n, i, ret, last = 0;
 	FILE *in;
 
-	n = parse_opts(c, cmd, argc, argv, opts);
-	if (n < 0)
-		return n;
-	if (n != (shell ? 0 : 1))
-		return usage_error(cmd, shell ? "takes no arguments" : "wants FILE or -");
+	if (a->n != (shell ? 0 : 1))
+		return usage_error(c, a->cmd, shell ? "takes no arguments" : "wants FILE or -");
 	if (c->batch)
-		return fail_msg(c, EINVAL, "%s: not inside a batch", argv[0]);
-	in = shell || !strcmp(argv[1], "-") ? stdin : fopen(argv[1], "r");
+		return fail_msg(c, EINVAL, "%s: not inside a batch", a->cmd->name);
+	if (!shell)
+		name = a->pos[0];
+	in = shell || !strcmp(name, "-") ? stdin : fopen(name, "r");
 	if (!in)
-		return fail_msg(c, errno, "%s: %s", argv[1], strerror(errno));
+		return fail_msg(c, errno, "%s: %s", name, strerror(errno));
 	c->batch = true;
 	prompt = shell && isatty(0);
 	for (;;) {
@@ -83,34 +93,40 @@ int cmd_batch(struct ctx *c, int argc, char **argv)
 		if (getline(&line, &cap, in) < 0)
 			break;
 		lineno++;
-		n = split(line, args);
+		n = split(line, w);
 		if (n == 0)
 			continue;
-		ret = n < 0 ? -EINVAL : 0;
-		if (n < 0)
-			fprintf(stderr, "mlinectl: line %u: %s\n", lineno,
-				n == -E2BIG ? "too many words" : "unterminated quote");
-		ignore = n > 0 && args[0][0] == '-' && args[0][1];
-		if (ignore)
-			args[0]++;
-		/* Show each command before its output; 'echo' lines are narration. */
-		if (n > 0 && !c->json && !prompt && strcmp(args[0], "echo")) {
-			int i;
-
-			fputs("> ", out);
-			for (i = 0; i < n; i++)
-				fprintf(out, "%s%s", i ? " " : "", args[i]);
-			fputc('\n', out);
-			fflush(out);
+		if (n < 0) {
+			ret = fail_msg(c, EINVAL, "line %u: %s", lineno,
+				       n == -E2BIG ? "too many words" : "unterminated quote");
+			ignore = false;
+		} else {
+			ignore = ignore_marker(w[0]);
+			if (ignore)
+				w[0]++;
+			/* Show each command before its output; 'echo' lines are narration. */
+			if (!c->json && !prompt && strcmp(w[0], "echo")) {
+				fputs(">", out);
+				for (i = 0; i < n; i++)
+					fprintf(out, " %s", w[i]);
+				fputc('\n', out);
+				fflush(out);
+			}
+			w[n] = NULL;
+			ret = run_line(c, n + 1, args);
 		}
-		if (!ret)
-			ret = run_cmd(c, n, args);
+		/* A signal ends the batch after the command it ended, whatever -/--keep-going say. */
+		if (caught_signal) {
+			last = ret;
+			break;
+		}
 		if (!ret || ignore)
 			continue;
 		last = ret;
 		if (!keep_going) {
-			fprintf(stderr, "mlinectl: stopped at line %u of %s\n", lineno,
-				shell ? "input" : argv[1]);
+			/* Narration: under --json the failure's own error object says it. */
+			if (!c->json)
+				fprintf(stderr, "mlinectl: stopped at line %u of %s\n", lineno, name);
 			break;
 		}
 	}

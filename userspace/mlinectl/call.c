@@ -3,26 +3,42 @@
  * call: one call in the foreground, the shape DESIGN §3a gives the CLI
  * because a handle cannot outlive its process. stdin and stdout are the
  * data stream, so narration, events and the record go to stderr.
+ *
+ * One ppoll() loop moves the bytes through two buffers, stdin to the call
+ * and the call to stdout, and never blocks anywhere else: a slow reader
+ * of stdout or a full call only hold their own direction back, and the
+ * first Ctrl-C is acted on at once (drop, then the record, then the
+ * release, then exit 130) however stuck either side is. A second Ctrl-C
+ * leaves at once; closing the file ends the call.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "mlinectl.h"
 
+struct buf {
+	char b[4096];
+	size_t off, len;
+};
+
 struct session {
 	struct ctx *c;
 	uint32_t call;
-	int data;		/* data descriptor, -1 until connected */
-	bool connected, ended, stdin_open, dropped;
+	int data;		/* data descriptor, -1 until connected and after its end */
+	bool connected, ended, dropped, stdin_open, stdout_open;
+	int signals;		/* caught signals acted on */
+	struct buf tx;		/* stdin -> call */
+	struct buf rx;		/* call -> stdout */
 };
 
 static int drop(struct session *s, const char *why)
 {
 	int ret;
 
+	/* Nothing more goes to the call: a modem hangs up only after a silence. */
+	s->tx.len = 0;
 	if (s->dropped || s->ended)
 		return 0;
 	note(s->c, "%s: dropping call %u", why, s->call);
@@ -31,152 +47,228 @@ static int drop(struct session *s, const char *why)
 	return ret ? fail(s->c, ML_OP_DROP, ret, "drop") : 0;
 }
 
-static int on_event(struct session *s, const struct modemline_event *ev)
+static void on_event(struct session *s, const struct modemline_event *ev)
 {
 	int fd;
 
 	print_event(s->c, ev);
 	if (ev->type != MODEMLINE_EVENT_CALL_STATE || ev->call != s->call)
-		return 0;
+		return;
 	if (ev->state == MODEMLINE_STATE_DISCONNECTED)
 		s->ended = true;
 	if (ev->state != MODEMLINE_STATE_CONNECTED)
-		return 0;
+		return;
 	s->connected = true;
 	fd = ml_call_data(s->c->fd, s->call, true);
 	if (fd < 0) {
 		/* The call goes on without data; end of input still drops it. */
 		fail(s->c, ML_OP_CALL_DATA, fd, "data stream");
-		return 0;
+		return;
 	}
 	s->data = fd;
 	note(s->c, "connected: stdin goes to the call, the call comes to stdout");
+}
+
+static int events(struct session *s)
+{
+	struct modemline_event ev;
+	int ret = ml_next_event(s->c->fd, &ev, 0);
+
+	if (ret == -ETIMEDOUT)
+		return 0;
+	if (ret)
+		return fail(s->c, ML_OP_EVENT, ret, "events");
+	on_event(s, &ev);
 	return 0;
 }
 
-/* Copy stdin to the data stream; end of input drops the call. */
 static int from_stdin(struct session *s)
 {
-	char buf[4096];
-	ssize_t n = read(0, buf, sizeof(buf)), w, off;
+	ssize_t n = read(0, s->tx.b, sizeof(s->tx.b));
 
 	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
+		return errno == EAGAIN ? 0 : fail_msg(s->c, errno, "stdin: %s", strerror(errno));
 	if (n == 0) {
 		s->stdin_open = false;
 		return drop(s, "end of input");
 	}
-	for (off = 0; off < n && s->data >= 0; off += w) {
-		w = write(s->data, buf + off, (size_t)(n - off));
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd p = { .fd = s->data, .events = POLLOUT };
-
-			poll(&p, 1, 1000);
-			w = 0;
-		} else if (w < 0) {
-			/* The call ended under us: the event follows. */
-			return errno == EPIPE ? 0 : fail(s->c, ML_OP_DATA_WRITE, -errno, "send");
-		}
-	}
+	/* Without a data stream input only ends the call. */
+	s->tx.off = 0;
+	s->tx.len = s->data >= 0 ? (size_t)n : 0;
 	return 0;
 }
 
-static int to_stdout(struct session *s)
+static int to_call(struct session *s)
 {
-	char buf[4096];
-	ssize_t n = read(s->data, buf, sizeof(buf));
+	ssize_t n = write(s->data, s->tx.b + s->tx.off, s->tx.len);
+
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	if (n < 0) {
+		s->tx.len = 0;
+		/* The call ended under us: its event follows. */
+		return errno == EPIPE ? 0 : fail(s->c, ML_OP_DATA_WRITE, -errno, "send");
+	}
+	s->tx.off += (size_t)n;
+	s->tx.len -= (size_t)n;
+	return 0;
+}
+
+static int from_call(struct session *s)
+{
+	ssize_t n = read(s->data, s->rx.b, sizeof(s->rx.b));
 
 	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : fail(s->c, ML_OP_DATA_READ, -errno, "receive");
+		return errno == EAGAIN ? 0 : fail(s->c, ML_OP_DATA_READ, -errno, "receive");
 	if (n == 0) {
 		close(s->data);
 		s->data = -1;
 		return 0;
 	}
-	if (write(1, buf, (size_t)n) != n)
-		return -errno;
+	/* With stdout gone the call's bytes have nowhere to go. */
+	s->rx.off = 0;
+	s->rx.len = s->stdout_open ? (size_t)n : 0;
 	return 0;
 }
 
-static void keep(struct session *s)
+static int to_stdout(struct session *s)
 {
-	char ch;
+	ssize_t n = write(1, s->rx.b + s->rx.off, s->rx.len);
 
-	note(s->c, "--keep: call %u kept; Enter or Ctrl-C releases it", s->call);
-	while (!got_signal && read(0, &ch, 1) == 1 && ch != '\n')
-		;
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	if (n < 0) {
+		s->rx.len = 0;
+		s->stdout_open = false;
+		if (errno != EPIPE)
+			fail_msg(s->c, errno, "stdout: %s", strerror(errno));
+		return drop(s, "output closed");
+	}
+	s->rx.off += (size_t)n;
+	s->rx.len -= (size_t)n;
+	return 0;
 }
 
-int cmd_call(struct ctx *c, int argc, char **argv)
-{
-	bool keep_opt = false;
-	struct session s = { .c = c, .data = -1, .stdin_open = true };
-	struct modemline_call_info info;
-	struct modemline_event ev;
-	struct pollfd p[3];
-	uint32_t line;
-	int n, ms, ret, signals = 0;
+enum { P_DEV, P_DATA, P_IN, P_OUT, P_N };
 
-	ret = dial_args(c, argc, argv, "--keep", &keep_opt, &line, &ms);
-	if (ret)
-		return ret;
-	out = stderr;
-	catch_signals();
-	ret = ml_dial(c->fd, line, argv[2], (uint32_t)ms, &s.call);
-	if (ret)
-		return fail(c, ML_OP_DIAL, ret, "dial %s on line %u", argv[2], line);
-	note(c, "dialing %s on line %u: call %u", argv[2], line, s.call);
-	while (!s.ended || s.data >= 0) {
-		if (got_signal) {
-			/* A second signal leaves at once: closing the file ends the call. */
-			if (++signals > 1)
+/* Until the call has ended and everything it sent is on stdout. */
+static int run(struct session *s)
+{
+	struct pollfd p[P_N];
+	int n, ret;
+
+	while (!s->ended || s->data >= 0 || s->rx.len) {
+		if (caught_count > s->signals) {
+			if (s->signals++)
 				return -EINTR;
-			got_signal = 0;
-			ret = drop(&s, "interrupted");
+			ret = drop(s, "interrupted");
 			if (ret)
 				return ret;
 		}
-		p[0] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = s.data, .events = POLLIN };
+		p[P_DEV] = (struct pollfd){ .fd = s->c->fd, .events = POLLIN };
+		/* Read the call only when its bytes have somewhere to go. */
+		p[P_DATA] = (struct pollfd){
+			.fd = s->data,
+			.events = (s->rx.len ? 0 : POLLIN) | (s->tx.len ? POLLOUT : 0),
+		};
+		if (!p[P_DATA].events)
+			p[P_DATA].fd = -1;
 		/* Input waits for the connection (without a data stream it only ends the call). */
-		p[2] = (struct pollfd){ .fd = s.stdin_open && s.connected && !s.ended ? 0 : -1,
-					.events = POLLIN };
+		p[P_IN] = (struct pollfd){
+			.fd = s->stdin_open && s->connected && !s->dropped && !s->ended &&
+			      !s->tx.len ? 0 : -1,
+			.events = POLLIN,
+		};
+		p[P_OUT] = (struct pollfd){ .fd = s->rx.len ? 1 : -1, .events = POLLOUT };
 		/* Events ml_wait_state() set aside are not visible to poll(). */
-		if (ml_pending(c->fd)) {
-			n = 1;
-			p[0].revents = POLLIN;
-			p[1].revents = p[2].revents = 0;
-		} else {
-			n = poll(p, 3, -1);
-		}
-		if (n < 0 && errno == EINTR)
+		n = wait_ready(p, P_N, ml_pending(s->c->fd) ? 0 : -1);
+		if (n == -EINTR)
 			continue;
 		if (n < 0)
-			return -errno;
-		if (p[0].revents & POLLIN) {
-			ret = ml_next_event(c->fd, &ev, 0);
-			if (ret && ret != -ETIMEDOUT && ret != -EINTR)
-				return fail(c, ML_OP_EVENT, ret, "events");
-			if (!ret)
-				on_event(&s, &ev);
-		}
-		if (p[1].revents & (POLLIN | POLLHUP))
-			ret = to_stdout(&s);
-		if (!ret && p[2].revents & (POLLIN | POLLHUP))
-			ret = from_stdin(&s);
+			return fail_msg(s->c, -n, "poll: %s", strerror(-n));
+		ret = 0;
+		if (p[P_DEV].revents || ml_pending(s->c->fd))
+			ret = events(s);
+		if (!ret && s->tx.len && p[P_DATA].revents & (POLLOUT | POLLHUP | POLLERR))
+			ret = to_call(s);
+		if (!ret && !s->rx.len && p[P_DATA].revents & (POLLIN | POLLHUP | POLLERR))
+			ret = from_call(s);
+		if (!ret && p[P_IN].revents)
+			ret = from_stdin(s);
+		if (!ret && p[P_OUT].revents)
+			ret = to_stdout(s);
 		if (ret)
 			return ret;
 	}
-	ret = ml_call_info(c->fd, s.call, &info);
+	return 0;
+}
+
+/* --keep: until Enter, end of input or a signal. */
+static void keep(struct session *s)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	char ch = 0;
+
+	note(s->c, "--keep: call %u kept; Enter or Ctrl-C releases it", s->call);
+	while (caught_count == s->signals && ch != '\n') {
+		if (wait_ready(&p, 1, -1) == 1 && read(0, &ch, 1) != 1)
+			break;
+	}
+}
+
+/* Dial, run the call, print its record, release it. */
+static int session(struct session *s, uint32_t line, const char *number, int ms, bool keep_opt)
+{
+	struct modemline_call_info info;
+	struct ctx *c = s->c;
+	int ret;
+
+	ret = ml_dial(c->fd, line, number, (uint32_t)ms, &s->call);
+	if (ret)
+		return fail(c, ML_OP_DIAL, ret, "dial %s on line %u", number, line);
+	note(c, "dialing %s on line %u: call %u", number, line, s->call);
+	ret = run(s);
+	if (s->data >= 0)
+		close(s->data);
+	if (ret)
+		return ret;
+	ret = ml_call_info(c->fd, s->call, &info);
 	if (ret)
 		return fail(c, ML_OP_CALL_INFO, ret, "record");
-	note(c, "call %u ended; its record:", s.call);
+	note(c, "call %u ended; its record:", s->call);
 	print_call(c, &info);
 	if (keep_opt)
-		keep(&s);
-	ret = ml_deallocate(c->fd, s.call, false);
+		keep(s);
+	ret = ml_deallocate(c->fd, s->call, false);
 	if (ret)
 		return fail(c, ML_OP_DEALLOCATE, ret, "release");
-	note(c, "call %u released", s.call);
-	return s.connected ? 0 : -ECONNREFUSED;
+	note(c, "call %u released", s->call);
+	if (s->signals || caught_count)
+		return -EINTR;
+	return s->connected ? 0 : -ECONNREFUSED;
+}
+
+int cmd_call(struct ctx *c, const struct args *a)
+{
+	struct session s = { .c = c, .data = -1, .stdin_open = true, .stdout_open = true };
+	struct sigaction ign = { .sa_handler = SIG_IGN }, pipe_old;
+	FILE *saved = out;
+	uint32_t line;
+	int ms, ret;
+
+	if (a->n != 2)
+		return usage_error(c, a->cmd, "wants LINE and NUMBER");
+	if (parse_u32(c, "LINE", a->pos[0], &line) || timeout_opt(c, a, 0, &ms))
+		return -EINVAL;
+	ret = dev(c);
+	if (ret < 0)
+		return ret;
+	/* stdout closed by its reader is EPIPE, which drops the call, not SIGPIPE. */
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &pipe_old);
+	out = stderr;
+	ret = session(&s, line, a->pos[1], ms, opt(a, "keep"));
+	out = saved;
+	sigaction(SIGPIPE, &pipe_old, NULL);
+	return ret;
 }

@@ -2,76 +2,107 @@
 /*
  * mlinectl: control modem lines and calls of /dev/modemline.
  *
- *   mlinectl [--json] [--dev PATH] COMMAND [ARGS]     see mlinectl(8)
+ *   mlinectl [-j|--json] [--dev PATH] COMMAND [ARGS]     see mlinectl(8)
+ *   mlinectl -h|--help | -V|--version | help [COMMAND]
  *
- * The global options may also follow the command, among its own options
- * (parse_opts() takes them there), for that command alone.
+ * The global options may also follow the command, among its own options,
+ * for that command alone. A line of a batch has the same shape as the
+ * command line, so run_line() serves both.
  *
  * The exit status is 0, or the errno of the failure (EINVAL for bad
  * usage), so that scripts can tell "no such line" (ENOENT) from "line
- * busy" (EBUSY) without parsing messages.
+ * busy" (EBUSY) without parsing messages; after a signal it is the
+ * shell's 128 + signal (signals.c).
  */
+#define _GNU_SOURCE
 #include <errno.h>
-#include <string.h>
-#include <unistd.h>
+#include <getopt.h>
 
 #include "mlinectl.h"
 
-#define VERSION "0.1.0"
-
-static void usage(FILE *f)
+void print_usage(FILE *f)
 {
 	const struct cmd *cmd;
 
-	fprintf(f, "usage: mlinectl [--json] [--dev PATH] COMMAND [ARGS...]\n"
-		"       mlinectl COMMAND [ARGS...] [--json] [--dev PATH]\n\n"
-		"Commands (mlinectl COMMAND --help for each):\n");
+	fprintf(f, "usage: mlinectl [OPTIONS] COMMAND [ARGS...]\n"
+		"       mlinectl COMMAND [ARGS...] [OPTIONS]\n"
+		"       mlinectl help [COMMAND]\n\n"
+		"Commands (mlinectl help COMMAND, or COMMAND --help, for each):\n");
 	for (cmd = commands; cmd->name; cmd++)
-		fprintf(f, "  %-11s %s%s\n", cmd->name, cmd->usage,
-			cmd->oneshot_pointless ? "   (batch)" : "");
+		fprintf(f, "  %-*s%s%s\n", *cmd->usage ? 12 : 0, cmd->name, cmd->usage,
+			cmd->flags & CMD_BATCH ? "   (batch)" : "");
 	fprintf(f, "\nA call handle belongs to the open /dev/modemline that made it and is\n"
 		"released when mlinectl exits: 'call' runs a whole call in the foreground,\n"
 		"'batch' and 'shell' run several commands on one open file. Commands\n"
 		"marked (batch) are for those.\n\n"
-		"  --json       one JSON object per line on stdout, errors included\n"
-		"  --dev PATH   the device (default /dev/modemline, or $MODEMLINE_DEV)\n"
-		"They also work after the command, among its options ('mlinectl lines --json'),\n"
-		"but not after '--' nor in the words of echo and sleep. On a line of a batch\n"
-		"they are for that line alone, and --dev is refused (a batch has one device).\n\n"
-		"Exit status: 0, or the errno of what failed (e.g. 2 ENOENT, 16 EBUSY).\n");
+		"Options:\n"
+		"  -j, --json     results as JSON Lines on stdout, each object with a \"type\";\n"
+		"                 errors as JSON objects on stderr\n"
+		"  --dev PATH     the device (default /dev/modemline, or $MODEMLINE_DEV)\n"
+		"  -h, --help     this text\n"
+		"  -V, --version  mlinectl's version\n"
+		"-j, --json and --dev also work after the command, for it alone (not after\n"
+		"'--', nor among the words of echo); --dev not inside a batch. Every option\n"
+		"takes --opt=value or --opt value. A DURATION is seconds (30, 1.5) or has a\n"
+		"unit (1.5s, 500ms).\n\n"
+		"Exit status: 0, or the errno of what failed (e.g. 2 ENOENT, 16 EBUSY,\n"
+		"22 EINVAL); 130 after Ctrl-C. See mlinectl(8).\n");
+}
+
+static int print_version(struct ctx *c)
+{
+	if (c->json) {
+		j_begin(stdout, "version");
+		j_str("version", MLINECTL_VERSION);
+		j_end();
+	} else {
+		puts("mlinectl " MLINECTL_VERSION);
+	}
+	return 0;
+}
+
+static const struct option main_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "dev", required_argument, NULL, OPT_DEV },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int run_line(struct ctx *c, int argc, char **argv)
+{
+	bool json = c->json;
+	struct scan sc;
+	int i, ret;
+
+	/* '+': the options end at the command, whose own options follow it. */
+	i = scan_opts(c, argc, argv, "+:jhV", main_opts, &sc);
+	if (*sc.err) {
+		ret = report_usage(c, NULL, sc.err);
+	} else if (sc.help) {
+		print_usage(stdout);
+		ret = 0;
+	} else if (sc.version) {
+		ret = print_version(c);
+	} else if (sc.dev && use_dev(c, sc.dev)) {
+		ret = -EINVAL;
+	} else if (i == argc) {
+		ret = report_usage(c, NULL, "no command given");
+	} else {
+		ret = run_cmd(c, argc - i, argv + i);
+	}
+	c->json = json;
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
 	struct ctx c = { .fd = -1 };
-	int i = 1, ret;
+	int ret;
 
 	out = stdout;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		ret = global_opt(&c, argc, argv, &i);
-		if (ret < 0)
-			return EINVAL;
-		if (ret)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--version")) {
-			puts("mlinectl " VERSION);
-			return 0;
-		} else {
-			fprintf(stderr, "mlinectl: unknown option %s\n", argv[i]);
-			usage(stderr);
-			return EINVAL;
-		}
-	}
-	if (i == argc) {
-		usage(stderr);
-		return EINVAL;
-	}
-	ret = run_cmd(&c, argc - i, argv + i);
+	ret = run_line(&c, argc, argv);
 	if (c.fd >= 0)
 		ml_close(c.fd);
-	ret = -ret;
-	return ret > 0 && ret < 256 ? ret : ret ? 1 : 0;
+	return exit_status(ret);
 }

@@ -6,113 +6,182 @@
 #ifndef MLINECTL_H
 #define MLINECTL_H
 
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "libmodemline.h"
 
-#define MAX_DATA_FDS	16
+#define MLINECTL_VERSION	"0.1.0"
+
+/* Data streams a batch keeps open at once, and what recv can hold of each. */
+#define MAX_STREAMS	16
+#define STREAM_BUF	4096
+
+/*
+ * A call's data stream, opened once by send/recv and kept until the call
+ * is released (CALL_DATA gives one descriptor per call at a time). Bytes
+ * read past what a recv asked for wait here for the next recv.
+ */
+struct stream {
+	uint32_t call;		/* 0: slot free */
+	int fd;			/* non-blocking */
+	bool eof;		/* read() returned 0: the call's data ended */
+	size_t len;		/* received, not yet handed out */
+	char buf[STREAM_BUF];
+};
 
 /* What the commands of one process (or one batch) share. */
 struct ctx {
 	int fd;			/* /dev/modemline, opened on first use; -1 */
-	int fd_err;		/* why opening it failed (-errno) */
-	bool json;		/* --json: one JSON object per line on stdout */
+	bool json;		/* --json: JSON Lines on stdout, errors on stderr */
 	bool batch;		/* in batch/shell: calls outlive one command */
 	uint32_t last_call;	/* default CALL of batch commands; 0: none */
-	struct { uint32_t call; int fd; } data[MAX_DATA_FDS];
+	struct stream streams[MAX_STREAMS];
+};
+
+/* An option of a command: --NAME, --NAME=VALUE or --NAME VALUE. */
+struct optdef {
+	const char *name;
+	bool arg;		/* takes a value */
+};
+
+#define MAX_OPTS	8
+
+/* What the option parser hands a command. */
+struct args {
+	const struct cmd *cmd;
+	int n;			/* positional arguments, in pos[0..n) */
+	char **pos;
+	const char *val[MAX_OPTS];	/* by index in cmd->opts; NULL: absent */
+};
+
+enum {
+	CMD_BATCH = 1,		/* needs a handle: only useful in batch/shell */
+	CMD_SIGNALS = 2,	/* catches SIGINT/SIGTERM/SIGHUP to clean up */
+	CMD_WORDS = 4,		/* echo: every word is text, none an option */
 };
 
 struct cmd {
 	const char *name;
 	const char *usage;	/* arguments, after the name */
-	const char *help;	/* what it does, one paragraph */
-	int (*run)(struct ctx *c, int argc, char **argv);
-	bool oneshot_pointless;	/* needs a handle: only useful in batch */
+	const char *help;	/* what it does */
+	const struct optdef *opts;	/* {NULL}-terminated; NULL: none */
+	int (*run)(struct ctx *c, const struct args *a);
+	unsigned int flags;
 };
 
-/* The command table (commands.c); NULL-terminated. */
+/* commands.c: the table ({NULL}-terminated) and running one command. */
 extern const struct cmd commands[];
 const struct cmd *find_cmd(const char *name);
-/* Run one command line (argv[0] is the command); returns 0 or -errno. */
+/* argv[0] is the command; returns 0 or -errno (reported). */
 int run_cmd(struct ctx *c, int argc, char **argv);
 
-/* /dev/modemline, opened once per ctx; -errno reported already. */
-int dev(struct ctx *c);
+/* main.c: global options, then a command; main and batch lines alike. */
+int run_line(struct ctx *c, int argc, char **argv);
+void print_usage(FILE *f);
 
-/*
- * Options of one command: fills the values of the options in @opts
- * (NULL-terminated by name), applies the global options found among them
- * and moves the positional arguments to the front of argv; returns their
- * count, or -EINVAL (reported).
- */
-struct opt {
-	const char *name;	/* "--wait" */
-	const char **arg;	/* option takes a value; else NULL */
-	bool *set;		/* set to true when present; may be NULL */
+/* opts.c */
+/* getopt_long() values of --dev (no short form) and of a command's options (+ index). */
+#define OPT_DEV	1
+#define OPT_CMD	256
+struct option;
+/* What scan_opts() found besides -j/--json, which it applies at once. */
+struct scan {
+	bool help, version;
+	const char *dev;
+	const char *val[MAX_OPTS];	/* a command's options, by index */
+	char err[128];			/* the first bad option: what was wrong */
 };
-int parse_opts(struct ctx *c, const struct cmd *cmd, int argc, char **argv,
-	       const struct opt *opts);
 /*
- * The global options (--json, --dev PATH), before the command or among its
- * options: 1 if argv[*i] is one (applied; *i moves past its value), 0 if
- * not, -EINVAL (reported) for --dev without a value or inside a batch.
+ * getopt_long() over @argv with @shortopts (a subset of "+:jhV") and @lo.
+ * Goes on after a bad option so that a --json further right still decides
+ * how the error is reported. Returns the index of the first argument.
  */
-int global_opt(struct ctx *c, int argc, char **argv, int *i);
-int usage_error(const struct cmd *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int scan_opts(struct ctx *c, int argc, char **argv, const char *shortopts,
+	      const struct option *lo, struct scan *sc);
+/* --dev PATH: refused inside a batch. 0 or -EINVAL (reported). */
+int use_dev(struct ctx *c, const char *path);
+int parse_args(struct ctx *c, const struct cmd *cmd, int argc, char **argv,
+	       struct args *a);
+/* The value of option @name (NULL: not given); a flag's is non-NULL. */
+const char *opt(const struct args *a, const char *name);
+int usage_error(struct ctx *c, const struct cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void print_cmd_help(const struct cmd *cmd, FILE *f);
-
-/* Parsers; each reports its own error and returns -EINVAL. */
-int parse_u32(const char *what, const char *s, uint32_t *v);
-/* "30" (seconds), "1.5s", "500ms" into milliseconds. */
-int parse_ms(const char *what, const char *s, int *ms);
-/* CALL argument, or the last call of the batch when @s is NULL. */
+/* Parsers: 0, or -EINVAL with the error reported. */
+int parse_u32(struct ctx *c, const char *what, const char *s, uint32_t *v);
+/* A duration: "30" (seconds), "1.5s", "500ms", into milliseconds. */
+int parse_ms(struct ctx *c, const char *what, const char *s, int *ms);
+/* --timeout if given (else @dflt) */
+int timeout_opt(struct ctx *c, const struct args *a, int dflt, int *ms);
+/* CALL: @s, or the last call of the batch when @s is NULL. */
 int parse_call(struct ctx *c, const char *s, uint32_t *call);
-/*
- * LINE NUMBER [@flag] [--timeout DURATION], what dial and call take: fills
- * @line, @ms (0: the line's dial timeout) and @set, and opens the device.
- * NUMBER is argv[2]. Returns 0 or -errno (reported).
- */
-int dial_args(struct ctx *c, int argc, char **argv, const char *flag, bool *set,
-	      uint32_t *line, int *ms);
 
-/*
- * Report a failure of @op: "mlinectl: WHAT: meaning (ENAME)" on stderr,
- * or {"error": ...} on stdout with --json; WHAT is formatted from @fmt.
- * Returns @err (negative).
- */
+/* report.c: failures, each reported where found; returns -errno. */
 int fail(struct ctx *c, int op, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* The same for failures that are the user's (message given). */
 int fail_msg(struct ctx *c, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The usage error of @cmd (NULL: of mlinectl itself). */
+int report_usage(struct ctx *c, const struct cmd *cmd, const char *msg);
+/* /dev/modemline, opened once per ctx: the fd or -errno (reported). */
+int dev(struct ctx *c);
 
-/* Output (output.c), to @out: stdout unless a command sets it. */
+/* output.c: results and narration go to @out (stdout unless in 'call'). */
 extern FILE *out;
 void print_call(struct ctx *c, const struct modemline_call_info *i);
 void print_line(struct ctx *c, const struct modemline_line_info *i);
 void print_event(struct ctx *c, const struct modemline_event *e);
-/* Narration of what a command did ("dialing 555 on line 3: call 1"). */
+/* Narration for humans; nothing with --json. */
 void note(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Minimal JSON writer: one object per line. */
-void j_begin(void);
+/* A JSON Lines writer: one object per line, "type" first. */
+void j_begin(FILE *f, const char *type);
 void j_str(const char *key, const char *val);
 void j_strn(const char *key, const char *val, size_t len);
 void j_u64(const char *key, uint64_t val);
 void j_bool(const char *key, bool val);
 void j_end(void);
-
-/* The data stream of @call, opened once and kept (data.c). */
-int data_fd(struct ctx *c, uint32_t call);
-void data_forget(struct ctx *c, uint32_t call);
-/* Escaped text for humans: "ab\r\n" -> ab\r\n. */
+/* Bytes for humans: "ab\r\n" -> ab\r\n. */
 void print_escaped(FILE *f, const char *buf, size_t len);
 
-/* Set by SIGINT/SIGTERM/SIGHUP when a command catches them. */
-extern volatile int got_signal;
-void catch_signals(void);
+/* data.c */
+void stream_forget(struct ctx *c, uint32_t call);
+
+/* signals.c; see there. */
+extern volatile sig_atomic_t caught_signal, caught_count;
+struct sigsave {
+	struct sigaction old[3];
+	sigset_t mask;
+};
+void signals_catch(struct sigsave *s);
+void signals_restore(const struct sigsave *s);
+int wait_ready(struct pollfd *p, nfds_t n, int timeout_ms);
+void wait_signal(void);
+/* The caught signal asks for a clean stop (SIGTERM, SIGHUP), not an interrupt. */
+bool signal_is_stop(void);
+/* Exit status for -errno @ret; ends the process by the signal that interrupted it. */
+int exit_status(int ret);
+
+/* The command functions of the table, in their files. */
+int cmd_lines(struct ctx *c, const struct args *a);
+int cmd_dial(struct ctx *c, const struct args *a);
+int cmd_answer(struct ctx *c, const struct args *a);
+int cmd_drop(struct ctx *c, const struct args *a);
+int cmd_release(struct ctx *c, const struct args *a);
+int cmd_info(struct ctx *c, const struct args *a);
+int cmd_list(struct ctx *c, const struct args *a);
+int cmd_wait(struct ctx *c, const struct args *a);
+int cmd_subscribe(struct ctx *c, const struct args *a);
+int cmd_watch(struct ctx *c, const struct args *a);
+int cmd_wait_event(struct ctx *c, const struct args *a);
+int cmd_send(struct ctx *c, const struct args *a);
+int cmd_recv(struct ctx *c, const struct args *a);
+int cmd_attach(struct ctx *c, const struct args *a);
+int cmd_detach(struct ctx *c, const struct args *a);
+int cmd_call(struct ctx *c, const struct args *a);
+int cmd_batch(struct ctx *c, const struct args *a);
 
 #endif

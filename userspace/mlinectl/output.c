@@ -2,7 +2,8 @@
 /*
  * What mlinectl prints: human-readable lines by default, and with --json
  * one JSON object per line (JSON Lines), so that a script can parse each
- * line on its own as it arrives.
+ * line on its own as it arrives. Every object starts with "type", which
+ * says what it is (mlinectl(8), JSON OUTPUT).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -13,38 +14,41 @@
 /* Where records and events go: stdout, or stderr when stdout carries data. */
 FILE *out;
 
-static bool j_first;
+/* The object being written: to stdout for results, stderr for errors. */
+static FILE *jf;
 
-void j_begin(void)
+void j_begin(FILE *f, const char *type)
 {
-	fputc('{', out);
-	j_first = true;
+	jf = f;
+	fputs("{\"type\":", jf);
+	j_strn(NULL, type, strlen(type));
 }
 
 static void j_key(const char *key)
 {
-	fprintf(out, "%s\"%s\":", j_first ? "" : ",", key);
-	j_first = false;
+	fprintf(jf, ",\"%s\":", key);
 }
 
+/* @key NULL: the value alone (of "type"). */
 void j_strn(const char *key, const char *val, size_t len)
 {
 	size_t i;
 
-	j_key(key);
-	fputc('"', out);
+	if (key)
+		j_key(key);
+	fputc('"', jf);
 	for (i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)val[i];
 
 		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
+			fprintf(jf, "\\%c", ch);
 		else if (ch < 0x20 || ch >= 0x7f)
 			/* Bytes, not text: each becomes one code point (Latin-1). */
-			fprintf(out, "\\u%04x", ch);
+			fprintf(jf, "\\u%04x", ch);
 		else
-			fputc(ch, out);
+			fputc(ch, jf);
 	}
-	fputc('"', out);
+	fputc('"', jf);
 }
 
 void j_str(const char *key, const char *val)
@@ -55,19 +59,19 @@ void j_str(const char *key, const char *val)
 void j_u64(const char *key, uint64_t val)
 {
 	j_key(key);
-	fprintf(out, "%" PRIu64, val);
+	fprintf(jf, "%" PRIu64, val);
 }
 
 void j_bool(const char *key, bool val)
 {
 	j_key(key);
-	fputs(val ? "true" : "false", out);
+	fputs(val ? "true" : "false", jf);
 }
 
 void j_end(void)
 {
-	fputs("}\n", out);
-	fflush(out);
+	fputs("}\n", jf);
+	fflush(jf);
 }
 
 void print_escaped(FILE *f, const char *buf, size_t len)
@@ -107,7 +111,7 @@ void note(struct ctx *c, const char *fmt, ...)
 void print_call(struct ctx *c, const struct modemline_call_info *i)
 {
 	if (c->json) {
-		j_begin();
+		j_begin(out, "call");
 		j_u64("call", i->call);
 		j_u64("line", i->line_id);
 		j_str("direction", ml_direction_name(i->direction));
@@ -144,7 +148,7 @@ void print_call(struct ctx *c, const struct modemline_call_info *i)
 void print_line(struct ctx *c, const struct modemline_line_info *i)
 {
 	if (c->json) {
-		j_begin();
+		j_begin(out, "line");
 		j_u64("line", i->line_id);
 		j_str("name", i->name);
 		j_str("transport", ml_transport_name(i->transport));
@@ -174,7 +178,7 @@ void print_event(struct ctx *c, const struct modemline_event *e)
 		     e->state == MODEMLINE_STATE_DISCONNECTED;
 
 	if (c->json) {
-		j_begin();
+		j_begin(out, "event");
 		j_str("event", ml_event_name(e->type));
 		j_u64("seq", e->seq);
 		j_u64("timestamp_ns", e->timestamp_ns);

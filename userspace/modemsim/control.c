@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "modemsim.h"
+#include "unescape.h"
 
 #define CTL_CLIENTS 16
 #define CTL_LINE 1024
@@ -59,46 +60,6 @@ static bool parse_bool(const char *s, int *v)
 		return false;
 	*v = l;
 	return true;
-}
-
-/* \r \n \t \\ \xHH */
-static size_t unescape(const char *s, char *out)
-{
-	size_t n = 0;
-
-	while (*s) {
-		if (*s != '\\' || !s[1]) {
-			out[n++] = *s++;
-			continue;
-		}
-		s++;
-		switch (*s) {
-		case 'r':
-			out[n++] = '\r';
-			break;
-		case 'n':
-			out[n++] = '\n';
-			break;
-		case 't':
-			out[n++] = '\t';
-			break;
-		case 'x': {
-			char hex[3] = { 0 };
-
-			if (s[1] && s[2]) {
-				hex[0] = s[1];
-				hex[1] = s[2];
-				out[n++] = (char)strtol(hex, NULL, 16);
-				s += 2;
-			}
-			break;
-		}
-		default:
-			out[n++] = *s;
-		}
-		s++;
-	}
-	return n;
 }
 
 static void garbage(long n)
@@ -279,17 +240,16 @@ int control_exec(char *line, char *reply, size_t len)
 			modem_send_data(rest, strlen(rest));
 		modem_send_data("\r\n", 2);
 	} else if (!strcmp(cmd, "sendraw")) {
-		char *buf;
-		size_t n;
+		const char *bad;
+		long n;
 
 		if (!rest)
-			ERR("usage: sendraw TEXT (escapes: \\r \\n \\t \\xHH \\\\)");
-		buf = malloc(strlen(rest) + 1);
-		if (!buf)
-			ERR("out of memory");
-		n = unescape(rest, buf);
-		modem_send_data(buf, n);
-		free(buf);
+			ERR("usage: sendraw TEXT (escapes: " UNESCAPE_KNOWN ")");
+		/* Decoded in place: nothing of a bad TEXT is sent. */
+		n = unescape(rest, rest, &bad);
+		if (n < 0)
+			ERR("bad escape '%.4s' (escapes: " UNESCAPE_KNOWN ")", bad);
+		modem_send_data(rest, (size_t)n);
 	} else if (!strcmp(cmd, "echo") || !strcmp(cmd, "verbose") ||
 		   !strcmp(cmd, "quiet") || !strcmp(cmd, "cid") ||
 		   !strcmp(cmd, "clip")) {

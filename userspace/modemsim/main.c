@@ -7,7 +7,7 @@
  *
  * This file: options, the transports, the output buffer and the single
  * poll() loop with its timers. See usage() for the interface and
- * README.md next to this file for the control protocol.
+ * modemsim(1) or README.md next to this file for the control protocol.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -405,7 +405,7 @@ static void usage(FILE *f)
 "  --pty                 serve a new pty; prints \"PTY /dev/pts/N\" first\n"
 "  --unix PATH           listen on a unix stream socket, one DTE at a time\n"
 "  --stdio               stdin/stdout\n"
-"  --control PATH        control socket (line commands, see README.md)\n"
+"  --control PATH        control socket (line commands, see modemsim(1))\n"
 "\n"
 "Scripted behaviour (also control commands of the same name):\n"
 "  --result R            connect|busy|noanswer|nocarrier|nodialtone|error|silent\n"
@@ -429,7 +429,11 @@ static void usage(FILE *f)
 "\n"
 "  --seed N              random seed for 'garbage'\n"
 "  -v                    log every byte and event to stderr\n"
-"  -h, --help            this text\n", f);
+"  -h, --help            this text\n"
+"  -V, --version         modemsim's version\n"
+"\n"
+"Exit status: 0; 1 when a system call fails (transport, control socket);\n"
+"2 for bad usage or a bad value. See modemsim(1).\n", f);
 }
 
 enum {
@@ -461,6 +465,7 @@ static const struct option long_opts[] = {
 	{ "guard", required_argument, NULL, O_GUARD },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -644,7 +649,7 @@ int main(int argc, char **argv)
 	int kind = -1, opt;
 
 	defaults();
-	while ((opt = getopt_long(argc, argv, "vh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "vhV", long_opts, NULL)) != -1) {
 		int k = -1;
 
 		switch (opt) {
@@ -724,6 +729,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			puts("modemsim " MODEMSIM_VERSION);
 			return 0;
 		default:
 			usage(stderr);

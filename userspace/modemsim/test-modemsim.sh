@@ -24,11 +24,12 @@ fi
 tmp=$(mktemp -d /tmp/modemsim-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-python3 - "$MODEMSIM" "$tmp" "${1:-}" <<'PYTHON'
+python3 - "$MODEMSIM" "$tmp" "${1:-}" "$here" <<'PYTHON'
 import atexit, os, random, re, select, signal, socket, subprocess, sys, time
 import tty
 
 MODEMSIM, TMP, VERBOSE = sys.argv[1], sys.argv[2], sys.argv[3] == "-v"
+MODEMSIM_SRC = sys.argv[4]              # userspace/modemsim
 GUARD = 0.1                 # --guard 100
 n_tests = 0
 failed = 0
@@ -531,6 +532,22 @@ def _():
     d().expect(b"", b"\r\nCONN\x00")
 
 
+@test("sendraw: the escapes mlinectl's send decodes, the same way")
+def _():
+    sim.ctl(r"sendraw \x4a\x4B\\\t\xff\\x41")
+    d().expect(b"", b"JK\\\t\xff\\x41")
+
+
+@test("sendraw: a bad escape is an error and sends nothing")
+def _():
+    for text, bad in ((r"a\xZZb", r"\xZZ"), (r"a\x4", r"\x4"), (r"a\qb", r"\qb"),
+                      ("a\\", "\\")):
+        r = sim.ctl("sendraw " + text, ok=False)
+        check(r.startswith("error: bad escape '%s'" % bad) and r"\xHH" in r,
+              "sendraw %s: %r" % (text, r))
+    d().quiet(0.2, "nothing sent")
+
+
 @test("garbage to the DTE, in command and data mode")
 def _():
     sim.ctl("garbage 5000")
@@ -609,6 +626,31 @@ def _():
         s.dte.expect(b"ATD1\r", v(b"BUSY"))
     finally:
         s.stop()
+
+
+@test("-V, --version; --help lists them and the exit statuses")
+def _():
+    for opt in ("-V", "--version"):
+        r = subprocess.run([MODEMSIM, opt], capture_output=True, timeout=5)
+        check(r.returncode == 0 and re.match(rb"modemsim \d+\.\d+\n$", r.stdout),
+              "%s: %d %r" % (opt, r.returncode, r.stdout))
+    r = subprocess.run([MODEMSIM, "--help"], capture_output=True, timeout=5)
+    check(b"-V, --version" in r.stdout and b"Exit status" in r.stdout,
+          "--help: %r" % r.stdout)
+    r = subprocess.run([MODEMSIM, "--bogus"], capture_output=True, timeout=5)
+    check(r.returncode == 2, "bad usage: exit %d" % r.returncode)
+
+
+@test("modemsim(1): no warnings from groff -ww and man --warnings")
+def _():
+    page = os.path.join(os.path.dirname(MODEMSIM_SRC), "man", "modemsim.1")
+    check(os.path.exists(page), "no " + page)
+    for cmd in (["groff", "-ww", "-man", "-z", page],
+                ["man", "--warnings", "-l", page]):
+        r = subprocess.run(cmd, capture_output=True, timeout=30,
+                           env=dict(os.environ, MANWIDTH="80"))
+        check(r.returncode == 0 and not r.stderr,
+              "%s: %d %s" % (" ".join(cmd), r.returncode, r.stderr.decode()))
 
 
 # -------------------------------------------------------------- over --stdio
