@@ -111,13 +111,14 @@ sim_unload_under_readers() {
 	local dir=/sys/kernel/debug/modemline_sim f i out rc=0 pids=()
 	loaded modemline_sim || return 0
 	for i in 1 2 3 4; do echo "unload_rd$i" >"$dir/new_line"; done
+	# A reader stops once its file is gone, so kill may find it exited.
 	for f in "$dir"/lines/*/id; do
-		(while :; do read -r _ <"$f"; done) 2>/dev/null &
+		(while read -r _ <"$f"; do :; done) 2>/dev/null &
 		pids+=($!)
 	done
 	sleep 1
 	out=$(timeout 60 rmmod modemline_sim 2>&1) || rc=$?
-	kill "${pids[@]}" 2>/dev/null
+	kill "${pids[@]}" 2>/dev/null || true
 	wait "${pids[@]}" 2>/dev/null || true
 	tap "$res/unload.tap" "$rc" "rmmod modemline_sim while its debugfs files are read" "$out"
 	[ "$rc" != 0 ] || load modemline_sim "$kmod/modemline_sim.ko"

@@ -102,12 +102,12 @@ if [ "${1:-}" = --guest ]; then
 		echo "st_cycleb$i" >/sys/kernel/debug/modemline_sim/new_line
 		readers=()
 		for f in /sys/kernel/debug/modemline_sim/lines/*/id; do
-			(while :; do read -r _ <"$f"; done) 2>/dev/null &
+			(while read -r _ <"$f"; do :; done) 2>/dev/null &
 			readers+=($!)
 		done
 		sleep 0.5
 		rmmod modemline_sim && insmod "$kmod/modemline_sim.ko" && cycles=$((cycles + 1))
-		kill "${readers[@]}"
+		kill "${readers[@]}" 2>/dev/null || true
 		wait "${readers[@]}" 2>/dev/null
 		# In use: must refuse
 		if rmmod modemline 2>/dev/null; then log "rmmod-modemline-in-use UNEXPECTEDLY succeeded"; insmod "$kmod/modemline.ko"; insmod "$kmod/modemline_sim.ko"; fi
