@@ -31,7 +31,7 @@ expect() {
 }
 
 step "Attach the modemline line discipline to $tty; mlinectl keeps the tty open in the background"
-show mlinectl attach "$tty" --speed 115200 ${guard:+--guard "$guard"} --daemon \
+show mlinectl attach "$tty" --speed 115200 ${guard:+--guard "${guard}ms"} --daemon \
 	--pidfile "$work/attach.pid"
 expect "a line id" '^line [0-9]+ on '
 line=$(sed -n 's/^line \([0-9]*\) on .*/\1/p' <<<"$got")

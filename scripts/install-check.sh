@@ -39,6 +39,7 @@ files=(
 	"$prefix/include/linux/modemline.h"
 	"$prefix/include/libmodemline.h"
 	"$prefix/bin/mlinectl"
+	"$prefix/bin/modemsim"
 	"$prefix/lib/libmodemline.a"
 	"$prefix/lib/libmodemline.so.0"
 	"$prefix/lib/libmodemline.so"
@@ -46,6 +47,7 @@ files=(
 	"$prefix/share/man/man8/mlinectl.8"
 	"$prefix/share/man/man4/modemline.4"
 	"$prefix/share/man/man3/libmodemline.3"
+	"$prefix/share/man/man1/modemsim.1"
 )
 missing=
 for f in "${files[@]}"; do

@@ -31,22 +31,6 @@ struct attach {
 	bool daemon;
 };
 
-static speed_t baud(uint32_t b)
-{
-	static const struct { uint32_t b; speed_t s; } t[] = {
-		{ 1200, B1200 }, { 2400, B2400 }, { 4800, B4800 }, { 9600, B9600 },
-		{ 19200, B19200 }, { 38400, B38400 }, { 57600, B57600 },
-		{ 115200, B115200 }, { 230400, B230400 }, { 460800, B460800 },
-		{ 921600, B921600 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].b == b)
-			return t[i].s;
-	return 0;
-}
-
 /* The init string as the kernel takes it: "AT...", printable, fits. */
 static bool init_ok(const char *s)
 {
@@ -72,9 +56,17 @@ static int attach_args(struct ctx *c, const struct args *a, struct attach *at)
 	at->tty = a->pos[0];
 	at->daemon = opt(a, "daemon");
 	at->init = opt(a, "init");
-	if (speed && (parse_u32(c, "--speed", speed, &b) || !(at->speed = baud(b))))
-		return fail_msg(c, EINVAL, "--speed: unsupported rate '%s' (1200 to 921600)",
-				speed);
+	if (speed) {
+		ret = parse_u32(c, "--speed", speed, &b);
+		if (ret)
+			return ret;
+		ret = ml_speed(b);
+		if (ret < 0)
+			return fail_msg(c, EINVAL,
+					"--speed: %s bit/s is no termios rate (50 to 4000000)",
+					speed);
+		at->speed = (speed_t)ret;
+	}
 	if (guard && parse_ms(c, "--guard", guard, &at->guard_ms))
 		return -EINVAL;
 	if (guard && (at->guard_ms < 1 || at->guard_ms > GUARD_MAX_MS))
@@ -231,7 +223,7 @@ int cmd_attach(struct ctx *c, const struct args *a)
 		ret = tty = bring_up(c, &at, &line);
 	/* Optional: for the line's name and to hear of its removal. */
 	if (ret >= 0)
-		c->fd = ml_open(0);
+		c->fd = dev_open(c);
 	if (ret >= 0 && at.daemon && chdir("/"))
 		ret = fail_msg(c, errno, "--daemon: chdir /: %s", strerror(errno));
 	if (ret >= 0) {

@@ -36,6 +36,7 @@ struct stream {
 /* What the commands of one process (or one batch) share. */
 struct ctx {
 	int fd;			/* /dev/modemline, opened on first use; -1 */
+	const char *dev;	/* --dev PATH; NULL: ml_open()'s choice */
 	bool json;		/* --json: JSON Lines on stdout, errors on stderr */
 	bool batch;		/* in batch/shell: calls outlive one command */
 	uint32_t last_call;	/* default CALL of batch commands; 0: none */
@@ -127,6 +128,8 @@ int fail_msg(struct ctx *c, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The usage error of @cmd (NULL: of mlinectl itself). */
 int report_usage(struct ctx *c, const struct cmd *cmd, const char *msg);
+/* --dev's path, else ml_open()'s ($MODEMLINE_DEV or ML_DEVICE): fd or -errno. */
+int dev_open(const struct ctx *c);
 /* /dev/modemline, opened once per ctx: the fd or -errno (reported). */
 int dev(struct ctx *c);
 

@@ -102,7 +102,7 @@ int use_dev(struct ctx *c, const char *path)
 	/* The batch's commands share its one open device: a line cannot switch it. */
 	if (c->batch)
 		return fail_msg(c, EINVAL, "--dev: not inside a batch");
-	setenv("MODEMLINE_DEV", path, 1);
+	c->dev = path;
 	return 0;
 }
 

@@ -95,6 +95,11 @@ int report_usage(struct ctx *c, const struct cmd *cmd, const char *msg)
 	return report(c, EINVAL, NULL, msg, NULL, cmd, true);
 }
 
+int dev_open(const struct ctx *c)
+{
+	return c->dev ? ml_open_path(c->dev, 0) : ml_open(0);
+}
+
 int dev(struct ctx *c)
 {
 	const char *p;
@@ -102,9 +107,9 @@ int dev(struct ctx *c)
 
 	if (c->fd >= 0)
 		return c->fd;
-	fd = ml_open(0);
+	fd = dev_open(c);
 	if (fd < 0) {
-		p = getenv("MODEMLINE_DEV");
+		p = c->dev ? c->dev : getenv("MODEMLINE_DEV");
 		return fail(c, ML_OP_OPEN, fd, "%s", p && *p ? p : ML_DEVICE);
 	}
 	c->fd = fd;
