@@ -83,7 +83,7 @@ static void prepare(struct __test_metadata *_metadata, int fd,
 	*call = dial_wait(_metadata, fd, line[1].id, NUMBER,
 			  MODEMLINE_STATE_CONNECTED, &ev);
 	ring_offer(_metadata, fd, &line[2], CALLER_ID, &ev);
-	ASSERT_LE(0, ml_drain_events(fd));
+	ASSERT_LE(0, mls_drain_events(fd));
 }
 
 #define PREPARE() prepare(_metadata, self->fd, self->line, &self->call)
@@ -104,15 +104,15 @@ static void take_snap(struct __test_metadata *_metadata, int fd,
 	struct modemline_line_info li;
 
 	memset(s, 0, sizeof(*s));
-	s->ncalls = ml_call_count(fd);
+	s->ncalls = mls_call_count(fd);
 	ASSERT_LE(0, s->ncalls);
-	ASSERT_EQ(0, ml_call_info(fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(fd, call, &ci));
 	s->call_state = ci.state;
 	s->call_origin = ci.origin;
-	ASSERT_EQ(0, ml_line_info(fd, line[0].id, &li));
+	ASSERT_EQ(0, mls_line_info(fd, line[0].id, &li));
 	s->l0_flags = li.flags;
 	s->l0_calls = li.calls;
-	ASSERT_EQ(0, ml_line_info(fd, line[2].id, &li));
+	ASSERT_EQ(0, mls_line_info(fd, line[2].id, &li));
 	s->l2_flags = li.flags;
 	s->l2_calls = li.calls;
 }
@@ -132,7 +132,7 @@ static void check_unchanged(struct __test_metadata *_metadata, int fd,
 	ASSERT_EQ(before->l0_calls, now.l0_calls);
 	ASSERT_EQ(before->l2_flags, now.l2_flags) TH_LOG("the offer changed");
 	ASSERT_EQ(before->l2_calls, now.l2_calls);
-	ASSERT_EQ(-ETIMEDOUT, ml_read_event(fd, &ev, 0))
+	ASSERT_EQ(-ETIMEDOUT, mls_read_event(fd, &ev, 0))
 		TH_LOG("an event was queued (type %u)", ev.type);
 }
 
@@ -255,7 +255,7 @@ TEST_F(ioc, wrong_size_is_enotty)
 		FILL(variant->which, buf);
 		cmd = _IOC(_IOC_DIR(variant->cmd), _IOC_TYPE(variant->cmd),
 			   _IOC_NR(variant->cmd), sizes[i]);
-		ASSERT_EQ(-ENOTTY, ml_ioctl(self->fd, cmd, buf))
+		ASSERT_EQ(-ENOTTY, mls_ioctl(self->fd, cmd, buf))
 			TH_LOG("size %u instead of %u", sizes[i], size);
 	}
 	UNCHANGED(&snap);
@@ -280,7 +280,7 @@ TEST_F(ioc, wrong_direction_is_enotty)
 		FILL(variant->which, buf);
 		cmd = _IOC(dirs[i], _IOC_TYPE(variant->cmd),
 			   _IOC_NR(variant->cmd), _IOC_SIZE(variant->cmd));
-		ASSERT_EQ(-ENOTTY, ml_ioctl(self->fd, cmd, buf))
+		ASSERT_EQ(-ENOTTY, mls_ioctl(self->fd, cmd, buf))
 			TH_LOG("direction %u instead of %u", dirs[i],
 			       (unsigned int)_IOC_DIR(variant->cmd));
 	}
@@ -293,7 +293,7 @@ TEST_F(ioc, null_arg_is_efault)
 
 	PREPARE();
 	SNAP(&snap);
-	ASSERT_EQ(-EFAULT, ml_ioctl(self->fd, variant->cmd, NULL));
+	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, variant->cmd, NULL));
 	UNCHANGED(&snap);
 }
 
@@ -303,10 +303,10 @@ TEST_F(ioc, unmapped_arg_is_efault)
 	void *p;
 
 	PREPARE();
-	p = ml_unmapped_addr();
+	p = mls_unmapped_addr();
 	ASSERT_NE(NULL, p);
 	SNAP(&snap);
-	ASSERT_EQ(-EFAULT, ml_ioctl(self->fd, variant->cmd, p));
+	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, variant->cmd, p));
 	UNCHANGED(&snap);
 }
 
@@ -316,12 +316,12 @@ TEST_F(ioc, prot_none_arg_is_efault)
 	void *p;
 
 	PREPARE();
-	p = ml_prot_none_page();
+	p = mls_prot_none_page();
 	ASSERT_NE(NULL, p);
 	SNAP(&snap);
-	ASSERT_EQ(-EFAULT, ml_ioctl(self->fd, variant->cmd, p));
+	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, variant->cmd, p));
 	UNCHANGED(&snap);
-	ml_pages_free(p, 1);
+	mls_pages_free(p, 1);
 }
 
 TEST_F(ioc, kernel_address_arg_is_efault)
@@ -330,44 +330,44 @@ TEST_F(ioc, kernel_address_arg_is_efault)
 
 	PREPARE();
 	SNAP(&snap);
-	ASSERT_EQ(-EFAULT, ml_ioctl(self->fd, variant->cmd, KERNEL_ADDR));
+	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, variant->cmd, KERNEL_ADDR));
 	UNCHANGED(&snap);
 }
 
 /* A valid argument whose last byte lies in a PROT_NONE page. */
 TEST_F(ioc, arg_crossing_into_prot_none_is_efault)
 {
-	size_t size = _IOC_SIZE(variant->cmd), ps = ml_page_size();
+	size_t size = _IOC_SIZE(variant->cmd), ps = mls_page_size();
 	char valid[4096];
 	struct snap snap;
 	char *pages, *arg;
 
 	PREPARE();
-	pages = ml_guarded_pages(PROT_READ | PROT_WRITE);
+	pages = mls_guarded_pages(PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, pages);
 	memset(valid, 0, sizeof(valid));
 	FILL(variant->which, valid);
 	arg = pages + ps - size + 1;
 	memcpy(arg, valid, size - 1);
 	SNAP(&snap);
-	ASSERT_EQ(-EFAULT, ml_ioctl(self->fd, variant->cmd, arg));
+	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, variant->cmd, arg));
 	UNCHANGED(&snap);
-	ml_pages_free(pages, 2);
+	mls_pages_free(pages, 2);
 }
 
 /* The same valid argument at the very end of the page works. */
 TEST_F(ioc, arg_at_page_end_is_accepted)
 {
-	size_t size = _IOC_SIZE(variant->cmd), ps = ml_page_size();
+	size_t size = _IOC_SIZE(variant->cmd), ps = mls_page_size();
 	char *pages, *arg;
 
 	PREPARE();
-	pages = ml_guarded_pages(PROT_READ | PROT_WRITE);
+	pages = mls_guarded_pages(PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, pages);
 	arg = pages + ps - size;
 	FILL(variant->which, arg);
-	ASSERT_EQ(0, ml_ioctl(self->fd, variant->cmd, arg));
-	ml_pages_free(pages, 2);
+	ASSERT_EQ(0, mls_ioctl(self->fd, variant->cmd, arg));
+	mls_pages_free(pages, 2);
 }
 
 /*
@@ -378,29 +378,29 @@ TEST_F(ioc, arg_at_page_end_is_accepted)
  */
 TEST_F(ioc, readonly_arg)
 {
-	size_t ps = ml_page_size();
+	size_t ps = mls_page_size();
 	struct snap snap;
 	char *pages;
 	int ret;
 
 	PREPARE();
-	pages = ml_guarded_pages(PROT_READ | PROT_WRITE);
+	pages = mls_guarded_pages(PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, pages);
 	FILL(variant->which, pages);
 	ASSERT_EQ(0, mprotect(pages, ps, PROT_READ));
 	SNAP(&snap);
-	ret = ml_ioctl(self->fd, variant->cmd, pages);
+	ret = mls_ioctl(self->fd, variant->cmd, pages);
 	if (!(_IOC_DIR(variant->cmd) & _IOC_READ)) {
 		ASSERT_EQ(0, ret) TH_LOG("an input-only argument was written");
 	} else if (variant->which == IOC_DIAL || variant->which == IOC_ANSWER) {
 		ASSERT_EQ(-EFAULT, ret);
-		ASSERT_EQ(snap.ncalls, ml_call_count(self->fd))
+		ASSERT_EQ(snap.ncalls, mls_call_count(self->fd))
 			TH_LOG("the new call was kept");
 	} else {
 		ASSERT_EQ(-EFAULT, ret);
 		UNCHANGED(&snap);
 	}
-	ml_pages_free(pages, 2);
+	mls_pages_free(pages, 2);
 }
 
 /* ------------------------------------------------------------------ */
@@ -434,7 +434,7 @@ TEST_F(bad, unknown_commands_are_enotty)
 	SNAP(&snap);
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		memset(buf, 0, sizeof(buf));
-		ASSERT_EQ(-ENOTTY, ml_ioctl(self->fd, cmds[i], buf))
+		ASSERT_EQ(-ENOTTY, mls_ioctl(self->fd, cmds[i], buf))
 			TH_LOG("cmd %#lx", cmds[i]);
 	}
 	UNCHANGED(&snap);
@@ -455,7 +455,7 @@ TEST_F(bad, dial_nonzero_flags_is_einval)
 	for (i = 0; i < 4; i++) {
 		FILL(IOC_DIAL, &d);
 		d.flags = bad_flags[i];
-		ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_DIAL, &d))
+		ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_DIAL, &d))
 			TH_LOG("flags %#x", bad_flags[i]);
 	}
 	UNCHANGED(&snap);
@@ -473,7 +473,7 @@ TEST_F(bad, dial_nonzero_reserved_is_einval)
 	for (i = 0; i < 3; i++) {
 		FILL(IOC_DIAL, &d);
 		d.reserved = bad[i];
-		ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_DIAL, &d))
+		ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_DIAL, &d))
 			TH_LOG("reserved %#llx", (unsigned long long)bad[i]);
 	}
 	UNCHANGED(&snap);
@@ -488,9 +488,9 @@ TEST_F(bad, answer_nonzero_flags_is_einval)
 	SNAP(&snap);
 	FILL(IOC_ANSWER, &a);
 	a.flags = 1;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_ANSWER, &a));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_ANSWER, &a));
 	a.flags = 1U << 31;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_ANSWER, &a));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_ANSWER, &a));
 	UNCHANGED(&snap);
 }
 
@@ -503,9 +503,9 @@ TEST_F(bad, answer_nonzero_reserved_is_einval)
 	SNAP(&snap);
 	FILL(IOC_ANSWER, &a);
 	a.reserved = 1;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_ANSWER, &a));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_ANSWER, &a));
 	a.reserved = 1U << 31;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_ANSWER, &a));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_ANSWER, &a));
 	UNCHANGED(&snap);
 }
 
@@ -518,7 +518,7 @@ TEST_F(bad, drop_unknown_flags_is_einval)
 	PREPARE();
 	SNAP(&snap);
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(-EINVAL, ml_drop(self->fd, self->call, bad_flags[i]))
+		ASSERT_EQ(-EINVAL, mls_drop(self->fd, self->call, bad_flags[i]))
 			TH_LOG("flags %#x", bad_flags[i]);
 	}
 	UNCHANGED(&snap);
@@ -533,7 +533,7 @@ TEST_F(bad, deallocate_unknown_flags_is_einval)
 	PREPARE();
 	SNAP(&snap);
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(-EINVAL, ml_deallocate(self->fd, self->call,
+		ASSERT_EQ(-EINVAL, mls_deallocate(self->fd, self->call,
 						 bad_flags[i]))
 			TH_LOG("flags %#x", bad_flags[i]);
 	}
@@ -548,9 +548,9 @@ TEST_F(bad, call_info_nonzero_flags_is_einval)
 	memset(&ci, 0, sizeof(ci));
 	ci.call = self->call;
 	ci.flags = 1;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_CALL_INFO, &ci));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_CALL_INFO, &ci));
 	ci.flags = 1U << 31;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_CALL_INFO, &ci));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_CALL_INFO, &ci));
 }
 
 TEST_F(bad, line_info_nonzero_reserved_is_einval)
@@ -560,19 +560,19 @@ TEST_F(bad, line_info_nonzero_reserved_is_einval)
 	memset(&li, 0, sizeof(li));
 	li.line_id = L0.id;
 	li.reserved[0] = 1;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_LINE_INFO, &li));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_LINE_INFO, &li));
 	li.reserved[0] = 0;
 	li.reserved[1] = 1ULL << 63;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_LINE_INFO, &li));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_LINE_INFO, &li));
 }
 
 TEST_F(bad, line_list_nonzero_flags_is_einval)
 {
 	struct modemline_id_list l = { .count = 0, .flags = 1, .ids = 0 };
 
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_LINE_LIST, &l));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_LINE_LIST, &l));
 	l.flags = 1U << 31;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_LINE_LIST, &l));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_LINE_LIST, &l));
 	ASSERT_EQ(0U, l.count) TH_LOG("count written on failure");
 }
 
@@ -581,9 +581,9 @@ TEST_F(bad, call_list_nonzero_flags_is_einval)
 	struct modemline_id_list l = { .count = 0, .flags = 1, .ids = 0 };
 
 	PREPARE();
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_CALL_LIST, &l));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_CALL_LIST, &l));
 	l.flags = 1U << 31;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_CALL_LIST, &l));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_CALL_LIST, &l));
 	ASSERT_EQ(0U, l.count) TH_LOG("count written on failure");
 }
 
@@ -592,26 +592,26 @@ TEST_F(bad, subscribe_nonzero_flags_is_einval)
 	struct modemline_subscribe s = { .line_id = L0.id, .flags = 1 };
 	struct modemline_event ev;
 
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_SUBSCRIBE, &s));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_SUBSCRIBE, &s));
 	s.flags = 1U << 31;
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_SUBSCRIBE, &s));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_SUBSCRIBE, &s));
 	/* Not subscribed: unsubscribing fails, a ring gives no event. */
-	ASSERT_EQ(-ENOENT, ml_unsubscribe(self->fd, L0.id));
+	ASSERT_EQ(-ENOENT, mls_unsubscribe(self->fd, L0.id));
 	SIM_CTL(&L0, "ring");
 	ASSERT_EQ(0, sim_ctl(&L1, "dial busy 0"));
 	dial_wait(_metadata, self->fd, L1.id, NUMBER,
 		  MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(-ETIMEDOUT, ml_read_event(self->fd, &ev, 0));
+	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->fd, &ev, 0));
 }
 
 TEST_F(bad, unsubscribe_nonzero_flags_is_einval)
 {
 	struct modemline_subscribe s = { .line_id = L0.id, .flags = 1 };
 
-	ASSERT_EQ(0, ml_subscribe(self->fd, L0.id));
-	ASSERT_EQ(-EINVAL, ml_ioctl(self->fd, MODEMLINE_IOC_UNSUBSCRIBE, &s));
+	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
+	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_UNSUBSCRIBE, &s));
 	/* Still subscribed. */
-	ASSERT_EQ(0, ml_unsubscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_unsubscribe(self->fd, L0.id));
 }
 
 /* ------------------------------------------------------------------ */
@@ -636,7 +636,7 @@ TEST_F(bad, dial_unknown_line_is_enoent)
 	lines[2] = removed_line_id(_metadata, self->fd, &self->extra);
 	SNAP(&snap);
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(-ENOENT, ml_dial(self->fd, lines[i], NUMBER, 0, &call))
+		ASSERT_EQ(-ENOENT, mls_dial(self->fd, lines[i], NUMBER, 0, &call))
 			TH_LOG("line %u", lines[i]);
 	}
 	UNCHANGED(&snap);
@@ -652,7 +652,7 @@ TEST_F(bad, answer_unknown_line_is_enoent)
 	lines[2] = removed_line_id(_metadata, self->fd, &self->extra);
 	SNAP(&snap);
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(-ENOENT, ml_answer(self->fd, lines[i], &call))
+		ASSERT_EQ(-ENOENT, mls_answer(self->fd, lines[i], &call))
 			TH_LOG("line %u", lines[i]);
 	}
 	UNCHANGED(&snap);
@@ -666,7 +666,7 @@ TEST_F(bad, line_info_unknown_line_is_enoent)
 
 	lines[2] = removed_line_id(_metadata, self->fd, &self->extra);
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(-ENOENT, ml_line_info(self->fd, lines[i], &li))
+		ASSERT_EQ(-ENOENT, mls_line_info(self->fd, lines[i], &li))
 			TH_LOG("line %u", lines[i]);
 	}
 }
@@ -678,9 +678,9 @@ TEST_F(bad, subscribe_unknown_line_is_enoent)
 
 	lines[1] = removed_line_id(_metadata, self->fd, &self->extra);
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(-ENOENT, ml_subscribe(self->fd, lines[i]))
+		ASSERT_EQ(-ENOENT, mls_subscribe(self->fd, lines[i]))
 			TH_LOG("line %u", lines[i]);
-		ASSERT_EQ(-ENOENT, ml_unsubscribe(self->fd, lines[i]))
+		ASSERT_EQ(-ENOENT, mls_unsubscribe(self->fd, lines[i]))
 			TH_LOG("line %u", lines[i]);
 	}
 }
@@ -690,38 +690,38 @@ TEST_F(bad, subscribe_unknown_line_is_enoent)
 
 TEST_F(bad, dial_readonly_arg_is_efault_and_creates_no_call)
 {
-	size_t ps = ml_page_size();
+	size_t ps = mls_page_size();
 	__u32 call;
 	char *page;
 
 	PREPARE();
-	page = ml_guarded_pages(PROT_READ | PROT_WRITE);
+	page = mls_guarded_pages(PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, page);
 	FILL(IOC_DIAL, page);
 	ASSERT_EQ(0, mprotect(page, ps, PROT_READ));
-	ASSERT_EQ(-EFAULT, ml_ioctl(self->fd, MODEMLINE_IOC_DIAL, page));
-	ASSERT_EQ(1, ml_call_count(self->fd)) TH_LOG("the call was kept");
+	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, MODEMLINE_IOC_DIAL, page));
+	ASSERT_EQ(1, mls_call_count(self->fd)) TH_LOG("the call was kept");
 	/* The released call frees the line again. */
-	ASSERT_EQ(0, ml_wait_line_idle(self->fd, L0.id, ML_WAIT_MS));
-	ASSERT_EQ(0, ml_dial_retry(self->fd, L0.id, NUMBER, 0, &call,
+	ASSERT_EQ(0, mls_wait_line_idle(self->fd, L0.id, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_dial_retry(self->fd, L0.id, NUMBER, 0, &call,
 				   ML_WAIT_MS));
-	ml_pages_free(page, 2);
+	mls_pages_free(page, 2);
 }
 
 TEST_F(bad, answer_readonly_arg_is_efault_and_creates_no_call)
 {
-	size_t ps = ml_page_size();
+	size_t ps = mls_page_size();
 	char *page;
 
 	PREPARE();
-	page = ml_guarded_pages(PROT_READ | PROT_WRITE);
+	page = mls_guarded_pages(PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, page);
 	FILL(IOC_ANSWER, page);
 	ASSERT_EQ(0, mprotect(page, ps, PROT_READ));
-	ASSERT_EQ(-EFAULT, ml_ioctl(self->fd, MODEMLINE_IOC_ANSWER, page));
-	ASSERT_EQ(1, ml_call_count(self->fd)) TH_LOG("the call was kept");
-	ASSERT_EQ(0, ml_wait_line_idle(self->fd, L2.id, ML_WAIT_MS));
-	ml_pages_free(page, 2);
+	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, MODEMLINE_IOC_ANSWER, page));
+	ASSERT_EQ(1, mls_call_count(self->fd)) TH_LOG("the call was kept");
+	ASSERT_EQ(0, mls_wait_line_idle(self->fd, L2.id, ML_WAIT_MS));
+	mls_pages_free(page, 2);
 }
 
 /* ------------------------------------------------------------------ */
@@ -741,8 +741,8 @@ TEST_F(bad, call_info_fills_every_byte)
 
 	PREPARE();
 	e.line_id = L1.id;
-	/* ml_call_info() fills everything but call and flags with 0xAA. */
-	ASSERT_EQ(0, ml_call_info(self->fd, self->call, &ci));
+	/* mls_call_info() fills everything but call and flags with 0xAA. */
+	ASSERT_EQ(0, mls_call_info(self->fd, self->call, &ci));
 	check_record(_metadata, &ci, self->call, &e);
 }
 
@@ -751,7 +751,7 @@ TEST_F(bad, line_info_fills_every_byte)
 	struct modemline_line_info li;
 
 	PREPARE();
-	ASSERT_EQ(0, ml_line_info(self->fd, L2.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, L2.id, &li));
 	ASSERT_EQ(L2.id, li.line_id);
 	ASSERT_EQ(U32(MODEMLINE_LINE_OFFERING), li.flags);
 	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_SIM), li.transport);
@@ -764,10 +764,10 @@ TEST_F(bad, line_info_fills_every_byte)
 	ASSERT_EQ(0ULL, li.reserved[0]);
 	ASSERT_EQ(0ULL, li.reserved[1]);
 
-	ASSERT_EQ(0, ml_line_info(self->fd, L1.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, L1.id, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
 	ASSERT_EQ(0U, li.rings);
-	ASSERT_TRUE(ml_all_zero(li.offered_number, sizeof(li.offered_number)));
+	ASSERT_TRUE(mls_all_zero(li.offered_number, sizeof(li.offered_number)));
 	ASSERT_STR_FIELD(L1.name, li.name);
 	ASSERT_EQ(1ULL, li.calls);
 	ASSERT_EQ(1ULL, li.calls_connected);
@@ -780,7 +780,7 @@ TEST_F(bad, dial_writes_only_the_handle)
 	FILL(IOC_DIAL, &d);
 	d.call = 0xAAAAAAAAU;
 	want = d;
-	ASSERT_EQ(0, ml_ioctl(self->fd, MODEMLINE_IOC_DIAL, &d));
+	ASSERT_EQ(0, mls_ioctl(self->fd, MODEMLINE_IOC_DIAL, &d));
 	ASSERT_NE(0U, d.call);
 	ASSERT_NE(0xAAAAAAAAU, d.call);
 	want.call = d.call;
@@ -794,7 +794,7 @@ TEST_F(bad, id_list_writes_no_slot_past_count)
 
 	PREPARE();
 	memset(ids, ML_POISON, sizeof(ids));
-	ASSERT_EQ(0, ml_call_list(self->fd, ids, 16, &count));
+	ASSERT_EQ(0, mls_call_list(self->fd, ids, 16, &count));
 	ASSERT_EQ(1U, count);
 	ASSERT_EQ(self->call, ids[0]);
 	ASSERT_EQ(0xAAAAAAAAU, ids[1]);
@@ -845,7 +845,7 @@ static void handle_prepare(struct __test_metadata *_metadata,
 	SIM_CTL(&self->line, "dial busy 0");
 	self->released = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
 				   MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, ml_deallocate(self->fd, self->released, 0));
+	ASSERT_EQ(0, mls_deallocate(self->fd, self->released, 0));
 	SIM_CTL(&self->line, "dial connect 0 33600");
 	self->call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
 			       MODEMLINE_STATE_CONNECTED, &ev);
@@ -858,11 +858,11 @@ static int handle_op(FIXTURE_DATA(handle) *self,
 
 	switch (variant->op) {
 	case 0:
-		return ml_drop(self->fd, call, variant->flags);
+		return mls_drop(self->fd, call, variant->flags);
 	case 1:
-		return ml_deallocate(self->fd, call, variant->flags);
+		return mls_deallocate(self->fd, call, variant->flags);
 	default:
-		return ml_call_info(self->fd, call, &ci);
+		return mls_call_info(self->fd, call, &ci);
 	}
 }
 
@@ -875,9 +875,9 @@ static void handle_check(struct __test_metadata *_metadata,
 	ASSERT_EQ(-ENOENT, handle_op(self, variant, call))
 		TH_LOG("handle %#x", call);
 	/* The file's real call is untouched. */
-	ASSERT_EQ(0, ml_call_info(self->fd, self->call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, self->call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
-	ASSERT_EQ(1, ml_call_count(self->fd));
+	ASSERT_EQ(1, mls_call_count(self->fd));
 }
 
 TEST_F(handle, handle_zero_is_enoent)
@@ -945,7 +945,7 @@ static __u64 bad_ids(struct __test_metadata *_metadata,
 		     FIXTURE_DATA(ids) *self,
 		     const FIXTURE_VARIANT(ids) *variant)
 {
-	size_t ps = ml_page_size();
+	size_t ps = mls_page_size();
 	void *p = NULL;
 
 	switch (variant->kind) {
@@ -953,15 +953,15 @@ static __u64 bad_ids(struct __test_metadata *_metadata,
 		p = NULL;
 		break;
 	case IDS_UNMAPPED:
-		p = ml_unmapped_addr();
+		p = mls_unmapped_addr();
 		ASSERT_NE(NULL, p);
 		break;
 	case IDS_PROT_NONE:
-		p = ml_prot_none_page();
+		p = mls_prot_none_page();
 		ASSERT_NE(NULL, p);
 		break;
 	case IDS_READONLY:
-		self->pages = ml_guarded_pages(PROT_READ);
+		self->pages = mls_guarded_pages(PROT_READ);
 		ASSERT_NE(NULL, self->pages);
 		p = self->pages;
 		break;
@@ -969,7 +969,7 @@ static __u64 bad_ids(struct __test_metadata *_metadata,
 		p = KERNEL_ADDR;
 		break;
 	case IDS_CROSSING:
-		self->pages = ml_guarded_pages(PROT_READ | PROT_WRITE);
+		self->pages = mls_guarded_pages(PROT_READ | PROT_WRITE);
 		ASSERT_NE(NULL, self->pages);
 		p = self->pages + ps - sizeof(__u32);
 		break;
@@ -986,7 +986,7 @@ static void ids_check(struct __test_metadata *_metadata,
 	memset(&l, 0, sizeof(l));
 	l.count = 4;
 	l.ids = bad_ids(_metadata, self, variant);
-	ASSERT_EQ(-EFAULT, ml_ioctl(self->fd, cmd, &l));
+	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, cmd, &l));
 	ASSERT_EQ(4U, l.count) TH_LOG("count written on failure");
 	ASSERT_EQ(0U, l.flags);
 }
@@ -1008,9 +1008,9 @@ TEST_F(ids, call_list_bad_ids_is_efault)
 		       MODEMLINE_STATE_CONNECTED, &ev);
 	ids_check(_metadata, self, variant, MODEMLINE_IOC_CALL_LIST);
 	/* Nothing happened to them. */
-	ASSERT_EQ(2, ml_call_count(self->fd));
-	ASSERT_EQ(1, ml_call_listed(self->fd, c0));
-	ASSERT_EQ(1, ml_call_listed(self->fd, c1));
+	ASSERT_EQ(2, mls_call_count(self->fd));
+	ASSERT_EQ(1, mls_call_listed(self->fd, c0));
+	ASSERT_EQ(1, mls_call_listed(self->fd, c1));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1076,17 +1076,17 @@ TEST_F(number, dial_checks_number)
 	} else {
 		memset(d.number, '1', sizeof(d.number));
 	}
-	ret = ml_ioctl(self->fd, MODEMLINE_IOC_DIAL, &d);
+	ret = mls_ioctl(self->fd, MODEMLINE_IOC_DIAL, &d);
 	if (!variant->valid) {
 		ASSERT_EQ(-EINVAL, ret);
-		ASSERT_EQ(0, ml_call_count(self->fd));
-		ASSERT_EQ(0, ml_line_info(self->fd, self->line.id, &li));
+		ASSERT_EQ(0, mls_call_count(self->fd));
+		ASSERT_EQ(0, mls_line_info(self->fd, self->line.id, &li));
 		ASSERT_EQ(0ULL, li.calls);
 		ASSERT_EQ(0U, li.flags);
 		return;
 	}
 	ASSERT_EQ(0, ret);
-	ASSERT_EQ(0, ml_call_info(self->fd, d.call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, d.call, &ci));
 	ASSERT_STR_FIELD(variant->number, ci.number);
 }
 

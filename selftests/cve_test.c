@@ -37,16 +37,16 @@ static void conn_up(struct __test_metadata *_metadata, struct conn *c, bool nonb
 {
 	struct modemline_call_info ci;
 
-	c->ml = ml_open(0);
+	c->ml = mls_open(0);
 	ASSERT_LE(0, c->ml);
 	ASSERT_EQ(0, ptyline_open(&c->p));
 	ASSERT_EQ(0, ptyline_guard(&c->p, 20));
 	ASSERT_EQ(0, modem_start(&c->m, &c->p));
-	ASSERT_EQ(0, ml_dial(c->ml, c->p.line, "5551234", 5000, &c->call));
-	ASSERT_EQ(0, ml_wait_info_state(c->ml, c->call, MODEMLINE_STATE_CONNECTED, &ci,
+	ASSERT_EQ(0, mls_dial(c->ml, c->p.line, "5551234", 5000, &c->call));
+	ASSERT_EQ(0, mls_wait_info_state(c->ml, c->call, MODEMLINE_STATE_CONNECTED, &ci,
 					ML_WAIT_MS));
 	ASSERT_EQ(9600U, ci.rate);
-	c->data = ml_call_data(c->ml, c->call, nonblock ? MODEMLINE_DATA_NONBLOCK : 0);
+	c->data = mls_call_data(c->ml, c->call, nonblock ? MODEMLINE_DATA_NONBLOCK : 0);
 	ASSERT_LE(0, c->data);
 }
 
@@ -56,7 +56,7 @@ static void conn_check_removed(struct __test_metadata *_metadata, struct conn *c
 {
 	struct modemline_call_info ci;
 
-	ASSERT_EQ(0, ml_wait_info_state(c->ml, c->call, MODEMLINE_STATE_DISCONNECTED,
+	ASSERT_EQ(0, mls_wait_info_state(c->ml, c->call, MODEMLINE_STATE_DISCONNECTED,
 					&ci, ML_WAIT_MS));
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_SYSTEM), ci.origin);
 	ASSERT_EQ(U32(MODEMLINE_REASON_LINE_REMOVED), ci.reason);
@@ -126,7 +126,7 @@ HARD_TEST(n_hdlc_double_free_cve_2017_2636)
 		/* The descriptor reads end of file and refuses writes. */
 		ASSERT_EQ(-1, write(c.data, "x", 1));
 		ASSERT_EQ(EPIPE, errno);
-		ASSERT_EQ(0, ml_deallocate(c.ml, c.call, 0));
+		ASSERT_EQ(0, mls_deallocate(c.ml, c.call, 0));
 		conn_down(&c);
 	}
 	ASSERT_LT(0L, moved);
@@ -162,7 +162,7 @@ static void *config_ioctls(void *arg)
 		}
 		memset(&cfg, 0xAA, sizeof(cfg));
 		if (!ioctl(r->fd, MODEMLINE_TIOCGCONFIG, &cfg)) {
-			if (strncasecmp(cfg.init, "AT", 2) || !ml_str_tail_zero(cfg.init, sizeof(cfg.init)) ||
+			if (strncasecmp(cfg.init, "AT", 2) || !mls_str_tail_zero(cfg.init, sizeof(cfg.init)) ||
 			    !cfg.guard_ms || cfg.guard_ms > 10000 || cfg.reserved) {
 				r->bad++;
 				strcpy(r->what, "TIOCGCONFIG: malformed config");
@@ -229,7 +229,7 @@ HARD_TEST(n_gsm_reconfig_midframe_cve_2024_36016)
 	struct modem m;
 	__u32 call, len;
 
-	ml = ml_open(0);
+	ml = mls_open(0);
 	ASSERT_LE(0, ml);
 	memset(junk, 'J', sizeof(junk));
 	junk[sizeof(junk) - 1] = 0;
@@ -271,8 +271,8 @@ HARD_TEST(n_gsm_reconfig_midframe_cve_2024_36016)
 		ptyline_drain(&p);
 		/* The engine parses the next call cleanly, with the new settings. */
 		ASSERT_EQ(0, modem_start(&m, &p));
-		ASSERT_EQ(0, ml_dial(ml, p.line, "5551234", 5000, &call));
-		ASSERT_EQ(0, ml_wait_info_state(ml, call, MODEMLINE_STATE_CONNECTED, &ci,
+		ASSERT_EQ(0, mls_dial(ml, p.line, "5551234", 5000, &call));
+		ASSERT_EQ(0, mls_wait_info_state(ml, call, MODEMLINE_STATE_CONNECTED, &ci,
 						ML_WAIT_MS))
 			TH_LOG("round %d: state %u result '%s'", i, ci.state, ci.result);
 		ASSERT_EQ(9600U, ci.rate);
@@ -284,10 +284,10 @@ HARD_TEST(n_gsm_reconfig_midframe_cve_2024_36016)
 		ASSERT_NE(NULL, strstr(m.cmds, junk)) TH_LOG("modem got '%s', want '%s'",
 							  m.cmds, want);
 		ptyline_close(&p);
-		ASSERT_EQ(0, ml_wait_info_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ci,
+		ASSERT_EQ(0, mls_wait_info_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ci,
 						ML_WAIT_MS));
 		ASSERT_EQ(U32(MODEMLINE_REASON_LINE_REMOVED), ci.reason);
-		ASSERT_EQ(0, ml_deallocate(ml, call, 0));
+		ASSERT_EQ(0, mls_deallocate(ml, call, 0));
 	}
 	close(ml);
 	report("n_gsm_reconfig_midframe_cve_2024_36016", i);
@@ -322,7 +322,7 @@ HARD_TEST(slip_wakeup_after_free_cve_2020_14416)
 		conn_check_removed(_metadata, &c, &w);
 		modem_stop(&c.m);
 		ptyline_close(&c.p);
-		ASSERT_EQ(0, ml_deallocate(c.ml, c.call, 0));
+		ASSERT_EQ(0, mls_deallocate(c.ml, c.call, 0));
 		conn_down(&c);
 	}
 	HARD_CASE_END("slip_wakeup_after_free_cve_2020_14416", i, mark);
@@ -347,10 +347,10 @@ static void *line_watcher(void *arg)
 	int ret;
 
 	while (!atomic_load(&w->stop)) {
-		if (ml_line_list(w->ml, ids, 64, &n))
+		if (mls_line_list(w->ml, ids, 64, &n))
 			continue;
 		for (k = 0; k < n && k < 64; k++) {
-			ret = ml_line_info(w->ml, ids[k], &li);
+			ret = mls_line_info(w->ml, ids[k], &li);
 			if (ret == -ENOENT)
 				continue;
 			w->seen++;
@@ -361,7 +361,7 @@ static void *line_watcher(void *arg)
 					 ret, li.name, li.transport);
 				continue;
 			}
-			ret = ml_dial(w->ml, ids[k], "5551234", 200, &call);
+			ret = mls_dial(w->ml, ids[k], "5551234", 200, &call);
 			if (ret && ret != -ENOENT && ret != -EBUSY) {
 				w->bad++;
 				snprintf(w->what, sizeof(w->what), "DIAL %u: %s", ids[k],
@@ -369,7 +369,7 @@ static void *line_watcher(void *arg)
 			}
 			if (!ret) {
 				w->dials++;
-				ml_deallocate(w->ml, call, MODEMLINE_DEALLOCATE_DROP);
+				mls_deallocate(w->ml, call, MODEMLINE_DEALLOCATE_DROP);
 			}
 		}
 	}
@@ -385,10 +385,10 @@ static void *handle_watcher(void *arg)
 	int ret;
 
 	while (!atomic_load(&w->stop)) {
-		if (ml_call_list(w->ml, ids, 64, &n))
+		if (mls_call_list(w->ml, ids, 64, &n))
 			continue;
 		for (k = 0; k < n && k < 64; k++) {
-			ret = ml_call_info(w->ml, ids[k], &ci);
+			ret = mls_call_info(w->ml, ids[k], &ci);
 			if (ret == -ENOENT)
 				continue;	/* released meanwhile */
 			w->seen++;
@@ -413,9 +413,9 @@ HARD_TEST(hci_uart_published_before_init_cve_2023_31083)
 	struct ptyline p;
 	__u32 call, id;
 
-	ml = ml_open(O_NONBLOCK);
+	ml = mls_open(O_NONBLOCK);
 	ASSERT_LE(0, ml);
-	lw.ml = ml_open(O_NONBLOCK);
+	lw.ml = mls_open(O_NONBLOCK);
 	ASSERT_LE(0, lw.ml);
 	hw.ml = ml;
 	ASSERT_EQ(0, pthread_create(&lw.thread, NULL, line_watcher, &lw));
@@ -429,8 +429,8 @@ HARD_TEST(hci_uart_published_before_init_cve_2023_31083)
 		ASSERT_EQ(0, sim_line_create(&line));
 		ASSERT_EQ(0, sim_ctl(&line, "dial silent"));
 		/* Handles appear under the other watcher's ioctls. */
-		if (ml_dial(ml, line.id, "5551234", 0, &call) == 0)
-			ASSERT_EQ(0, ml_deallocate(ml, call, MODEMLINE_DEALLOCATE_DROP));
+		if (mls_dial(ml, line.id, "5551234", 0, &call) == 0)
+			ASSERT_EQ(0, mls_deallocate(ml, call, MODEMLINE_DEALLOCATE_DROP));
 		ptyline_drain(&p);
 		ptyline_close(&p);
 		ASSERT_EQ(0, sim_line_remove(&line));

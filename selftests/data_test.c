@@ -83,7 +83,7 @@ static size_t read_pattern(int dfd, size_t pos, size_t want, long *bad)
 
 /* Open the call's data descriptor or fail. */
 #define DATA_OPEN(dfd, ml, call, flags) do { \
-	(dfd) = ml_call_data((ml), (call), (flags)); \
+	(dfd) = mls_call_data((ml), (call), (flags)); \
 	ASSERT_LE(0, (dfd)) TH_LOG("CALL_DATA on call %u: %s", (call), \
 				   strerror(-(dfd))); \
 } while (0)
@@ -94,7 +94,7 @@ static void check_bytes(struct __test_metadata *_metadata, int ml, __u32 call,
 {
 	struct modemline_call_info ci;
 
-	ASSERT_EQ(0, ml_call_info(ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(ml, call, &ci));
 	EXPECT_EQ(rx, ci.rx_bytes);
 	EXPECT_EQ(tx, ci.tx_bytes);
 }
@@ -169,26 +169,26 @@ TEST_F(sim, bad_arguments_change_nothing)
 	memset(&d, 0, sizeof(d));
 	d.call = self->call;
 	d.flags = 2;
-	EXPECT_EQ(-EINVAL, ml_ioctl(self->ml, MODEMLINE_IOC_CALL_DATA, &d));
+	EXPECT_EQ(-EINVAL, mls_ioctl(self->ml, MODEMLINE_IOC_CALL_DATA, &d));
 	d.flags = 0;
 	d.reserved = 1;
-	EXPECT_EQ(-EINVAL, ml_ioctl(self->ml, MODEMLINE_IOC_CALL_DATA, &d));
-	EXPECT_EQ(-ENOENT, ml_call_data(self->ml, 0, 0));
-	EXPECT_EQ(-ENOENT, ml_call_data(self->ml, self->call + 1000, 0));
+	EXPECT_EQ(-EINVAL, mls_ioctl(self->ml, MODEMLINE_IOC_CALL_DATA, &d));
+	EXPECT_EQ(-ENOENT, mls_call_data(self->ml, 0, 0));
+	EXPECT_EQ(-ENOENT, mls_call_data(self->ml, self->call + 1000, 0));
 	/* One data descriptor per call at a time. */
-	EXPECT_EQ(-EBUSY, ml_call_data(self->ml, self->call, 0));
+	EXPECT_EQ(-EBUSY, mls_call_data(self->ml, self->call, 0));
 	/* A bad pointer creates no descriptor and keeps none busy. */
 	close(self->dfd);
 	self->dfd = -1;
 	before = dup(0);
 	close(before);
-	EXPECT_EQ(-EFAULT, ml_ioctl(self->ml, MODEMLINE_IOC_CALL_DATA, NULL));
-	EXPECT_EQ(-EFAULT, ml_ioctl(self->ml, MODEMLINE_IOC_CALL_DATA,
+	EXPECT_EQ(-EFAULT, mls_ioctl(self->ml, MODEMLINE_IOC_CALL_DATA, NULL));
+	EXPECT_EQ(-EFAULT, mls_ioctl(self->ml, MODEMLINE_IOC_CALL_DATA,
 				    (void *)1));
 	after = dup(0);
 	close(after);
 	EXPECT_EQ(before, after);
-	fd = ml_call_data(self->ml, self->call, 0);
+	fd = mls_call_data(self->ml, self->call, 0);
 	EXPECT_LE(0, fd);
 	self->dfd = fd;
 }
@@ -254,17 +254,17 @@ TEST_F(sim, writes_wait_for_connect_and_fail_after_the_end)
 	char c = 'x';
 	int dfd;
 
-	ASSERT_EQ(0, ml_deallocate(self->ml, self->call, MODEMLINE_DEALLOCATE_DROP));
-	ASSERT_EQ(0, ml_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_deallocate(self->ml, self->call, MODEMLINE_DEALLOCATE_DROP));
+	ASSERT_EQ(0, mls_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
 	SIM_CTL(&self->line, "dial silent");
-	ASSERT_EQ(0, ml_dial(self->ml, self->line.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(self->ml, self->line.id, NUMBER, 0, &call));
 	DATA_OPEN(dfd, self->ml, call, MODEMLINE_DATA_NONBLOCK);
 	EXPECT_EQ(-1, read(dfd, &c, 1));
 	EXPECT_EQ(EAGAIN, errno);
 	EXPECT_EQ(-1, write(dfd, &c, 1));
 	EXPECT_EQ(EAGAIN, errno);
 	EXPECT_EQ(0, poll_one(dfd, POLLIN | POLLOUT, 100));
-	ASSERT_EQ(0, ml_drop(self->ml, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_drop(self->ml, call, MODEMLINE_DROP_WAIT));
 	EXPECT_EQ(0, read(dfd, &c, 1));
 	check_hung_up(_metadata, dfd);
 	check_bytes(_metadata, self->ml, call, 0, 0);
@@ -276,8 +276,8 @@ TEST_F(sim, ended_call_without_unread_bytes_has_no_stream)
 {
 	close(self->dfd);
 	self->dfd = -1;
-	ASSERT_EQ(0, ml_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
-	EXPECT_EQ(-ENOTCONN, ml_call_data(self->ml, self->call, 0));
+	ASSERT_EQ(0, mls_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
+	EXPECT_EQ(-ENOTCONN, mls_call_data(self->ml, self->call, 0));
 }
 
 TEST_F(sim, remote_hangup_drains_then_end_of_file)
@@ -287,7 +287,7 @@ TEST_F(sim, remote_hangup_drains_then_end_of_file)
 
 	ASSERT_EQ(RING_SIZE, write_until_full(self->dfd, 0));
 	SIM_CTL(&self->line, "hangup");
-	ASSERT_EQ(0, ml_wait_state(self->ml, self->call,
+	ASSERT_EQ(0, mls_wait_state(self->ml, self->call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev, ML_WAIT_MS));
 	EXPECT_EQ(U32(MODEMLINE_ORIGIN_REMOTE), ev.origin);
 	/* The ring filled before the hang-up is all still there. */
@@ -306,7 +306,7 @@ TEST_F(sim, unread_bytes_of_an_ended_call_wait_for_a_new_descriptor)
 	close(self->dfd);
 	self->dfd = -1;
 	SIM_CTL(&self->line, "hangup");
-	ASSERT_EQ(0, ml_wait_state(self->ml, self->call,
+	ASSERT_EQ(0, mls_wait_state(self->ml, self->call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev, ML_WAIT_MS));
 	DATA_OPEN(self->dfd, self->ml, self->call, MODEMLINE_DATA_NONBLOCK);
 	EXPECT_EQ(RING_SIZE, read_pattern(self->dfd, 0, 2 * RING_SIZE, &bad));
@@ -319,7 +319,7 @@ static int reopen_blocking(struct __test_metadata *_metadata, int ml,
 			   __u32 call, int dfd)
 {
 	close(dfd);
-	dfd = ml_call_data(ml, call, 0);
+	dfd = mls_call_data(ml, call, 0);
 	EXPECT_LE(0, dfd);
 	return dfd;
 }
@@ -334,7 +334,7 @@ TEST_F(sim, local_drop_wakes_a_blocked_reader)
 	STREAM_START(&rd, self->dfd, 0, false);
 	STREAM_START(&wr, self->dfd, 0, true);
 	usleep(200000);
-	ASSERT_EQ(0, ml_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
 	STREAM_JOIN(&wr);
 	STREAM_JOIN(&rd);
 	EXPECT_EQ(EPIPE, wr.err);
@@ -353,7 +353,7 @@ TEST_F(sim, local_drop_wakes_a_blocked_writer)
 	/* Echo that nobody reads: the writer blocks once the ring is full. */
 	STREAM_START(&wr, self->dfd, 0, true);
 	usleep(200000);
-	ASSERT_EQ(0, ml_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
 	STREAM_JOIN(&wr);
 	EXPECT_EQ(EPIPE, wr.err);
 	EXPECT_EQ(RING_SIZE, wr.done);
@@ -371,7 +371,7 @@ TEST_F(sim, nonblocking_read_beside_a_blocked_reader_is_eagain)
 	SIM_CTL(&self->line, "data sink");
 	ASSERT_EQ(0, io_thread_start(&waiter, self->dfd, false, 1));
 	ret = try_nonblock_beside(_metadata, self->dfd, false, 1, &waiter, &try);
-	ASSERT_EQ(0, ml_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
 	io_thread_join(&waiter);
 	io_thread_join(&try);
 	EXPECT_PROMPT_EAGAIN(ret, try);
@@ -388,7 +388,7 @@ TEST_F(sim, nonblocking_write_beside_a_blocked_writer_is_eagain)
 	self->dfd = reopen_blocking(_metadata, self->ml, self->call, self->dfd);
 	ASSERT_EQ(0, io_thread_start(&waiter, self->dfd, true, 1));
 	ret = try_nonblock_beside(_metadata, self->dfd, true, 1, &waiter, &try);
-	ASSERT_EQ(0, ml_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_drop(self->ml, self->call, MODEMLINE_DROP_WAIT));
 	io_thread_join(&waiter);
 	io_thread_join(&try);
 	EXPECT_PROMPT_EAGAIN(ret, try);
@@ -404,13 +404,13 @@ TEST_F(sim, deallocate_while_the_descriptor_is_open)
 
 	n = write_until_full(self->dfd, 0);
 	ASSERT_EQ(RING_SIZE, n);
-	ASSERT_EQ(0, ml_deallocate(self->ml, self->call,
+	ASSERT_EQ(0, mls_deallocate(self->ml, self->call,
 				   MODEMLINE_DEALLOCATE_DROP));
-	EXPECT_EQ(-ENOENT, ml_call_info(self->ml, self->call, &ci));
+	EXPECT_EQ(-ENOENT, mls_call_info(self->ml, self->call, &ci));
 	EXPECT_EQ(RING_SIZE, read_pattern(self->dfd, 0, 2 * RING_SIZE, &bad));
 	EXPECT_EQ(-1, bad);
 	check_hung_up(_metadata, self->dfd);
-	EXPECT_EQ(0, ml_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
+	EXPECT_EQ(0, mls_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
 }
 
 TEST_F(sim, closing_the_device_first_leaves_the_descriptor_working)
@@ -423,7 +423,7 @@ TEST_F(sim, closing_the_device_first_leaves_the_descriptor_working)
 	EXPECT_EQ(-1, bad);
 	check_hung_up(_metadata, self->dfd);
 	ML_OPEN(self->ml, 0);
-	EXPECT_EQ(0, ml_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
+	EXPECT_EQ(0, mls_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
 }
 
 TEST_F(sim, closing_the_descriptor_first_then_the_device)
@@ -433,7 +433,7 @@ TEST_F(sim, closing_the_descriptor_first_then_the_device)
 	self->dfd = -1;
 	close(self->ml);
 	ML_OPEN(self->ml, 0);
-	EXPECT_EQ(0, ml_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
+	EXPECT_EQ(0, mls_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
 }
 
 TEST_F(sim, line_removal_ends_the_stream)
@@ -445,7 +445,7 @@ TEST_F(sim, line_removal_ends_the_stream)
 	SIM_REMOVE(&self->line);
 	EXPECT_EQ(RING_SIZE, read_pattern(self->dfd, 0, 2 * RING_SIZE, &bad));
 	check_hung_up(_metadata, self->dfd);
-	ASSERT_EQ(0, ml_call_info(self->ml, self->call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->ml, self->call, &ci));
 	EXPECT_EQ(U32(MODEMLINE_ORIGIN_SYSTEM), ci.origin);
 	EXPECT_EQ(U32(MODEMLINE_REASON_LINE_REMOVED), ci.reason);
 }
@@ -466,7 +466,7 @@ TEST_F(sim, epoll_reports_input_output_and_hangup)
 	EXPECT_TRUE(!!(ev.events & EPOLLIN));
 	ASSERT_EQ(5, read(self->dfd, buf, sizeof(buf)));
 	SIM_CTL(&self->line, "hangup");
-	ASSERT_EQ(0, ml_wait_info_state(self->ml, self->call,
+	ASSERT_EQ(0, mls_wait_info_state(self->ml, self->call,
 					MODEMLINE_STATE_DISCONNECTED, &ci,
 					ML_WAIT_MS));
 	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, ML_WAIT_MS));
@@ -615,7 +615,7 @@ TEST_F(pty, remote_hangup_in_the_middle)
 	STREAM_START(&wr, self->dfd, 0, true);
 	usleep(500000);
 	MSIM(&self->t, "hangup");
-	ASSERT_EQ(0, ml_wait_info_state(self->t.ml, self->call,
+	ASSERT_EQ(0, mls_wait_info_state(self->t.ml, self->call,
 					MODEMLINE_STATE_DISCONNECTED, &ci,
 					ML_WAIT_MS));
 	STREAM_JOIN(&wr);
@@ -637,7 +637,7 @@ TEST_F(pty, local_drop_in_the_middle)
 	if (echo)
 		STREAM_START(&rd, self->dfd, 0, false);
 	usleep(500000);
-	ASSERT_EQ(0, ml_drop(self->t.ml, self->call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_drop(self->t.ml, self->call, MODEMLINE_DROP_WAIT));
 	STREAM_JOIN(&wr);
 	EXPECT_EQ(EPIPE, wr.err);
 	EXPECT_LT(0U, wr.done);
@@ -672,9 +672,9 @@ static void close_in_flight(struct __test_metadata *_metadata,
 	if (t->ml >= 0)
 		close(t->ml);
 	ML_OPEN(t->ml, 0);
-	ASSERT_EQ(0, ml_wait_line_idle(t->ml, t->line, ML_WAIT_MS));
-	ASSERT_EQ(0, ml_dial_retry(t->ml, t->line, NUMBER, 0, &call, ML_WAIT_MS));
-	ASSERT_EQ(0, ml_wait_state(t->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+	ASSERT_EQ(0, mls_wait_line_idle(t->ml, t->line, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_dial_retry(t->ml, t->line, NUMBER, 0, &call, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_wait_state(t->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
 				   ML_WAIT_MS));
 }
 
@@ -709,9 +709,9 @@ TEST_F(pty, deallocate_while_the_descriptor_is_open)
 	ASSERT_EQ(0, fcntl(self->dfd, F_SETFL, fl | O_NONBLOCK));
 	n = write_until_full(self->dfd, 0);
 	ASSERT_LT(0U, n);
-	ASSERT_EQ(0, ml_deallocate(self->t.ml, self->call,
+	ASSERT_EQ(0, mls_deallocate(self->t.ml, self->call,
 				   MODEMLINE_DEALLOCATE_DROP));
-	EXPECT_EQ(-ENOENT, ml_call_info(self->t.ml, self->call, &ci));
+	EXPECT_EQ(-ENOENT, mls_call_info(self->t.ml, self->call, &ci));
 	/* What had arrived can still be read; then end of file. */
 	do {
 		r = read(self->dfd, buf, sizeof(buf));
@@ -719,7 +719,7 @@ TEST_F(pty, deallocate_while_the_descriptor_is_open)
 			   poll_one(self->dfd, POLLIN, ML_WAIT_MS) > 0));
 	EXPECT_EQ(0, r);
 	check_hung_up(_metadata, self->dfd);
-	EXPECT_EQ(0, ml_wait_line_idle(self->t.ml, self->t.line, ML_WAIT_MS));
+	EXPECT_EQ(0, mls_wait_line_idle(self->t.ml, self->t.line, ML_WAIT_MS));
 }
 
 TEST_HARNESS_MAIN

@@ -48,9 +48,9 @@ static __u32 one_event(struct __test_metadata *_metadata, int fd,
 	int ret;
 
 	ASSERT_EQ(0, sim_ctl(line, "dial busy 0"));
-	ret = ml_dial(fd, line->id, NUMBER, 0, &call);
+	ret = mls_dial(fd, line->id, NUMBER, 0, &call);
 	ASSERT_EQ(0, ret) TH_LOG("DIAL: %s", strerror(-ret));
-	ret = ml_wait_info_state(fd, call, MODEMLINE_STATE_DISCONNECTED, &ci,
+	ret = mls_wait_info_state(fd, call, MODEMLINE_STATE_DISCONNECTED, &ci,
 				 ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("call %u never ended: %s", call,
 				 strerror(-ret));
@@ -99,13 +99,13 @@ TEST_F(ev, read_smaller_than_a_record_is_einval)
 	__u32 call;
 
 	call = one_event(_metadata, self->fd, &L0);
-	ASSERT_EQ(1, ml_poll_in(self->fd, ML_WAIT_MS));
+	ASSERT_EQ(1, mls_poll_in(self->fd, ML_WAIT_MS));
 	ASSERT_EQ(-1, read(self->fd, &ev, REC - 1));
 	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(-1, read(self->fd, &ev, 1));
 	ASSERT_EQ(EINVAL, errno);
 	/* The record is still there, whole. */
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, 0));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, 0));
 	check_busy_event(_metadata, &ev, L0.id, call);
 	ASSERT_EQ(1ULL, ev.seq);
 }
@@ -182,7 +182,7 @@ TEST_F(ev, blocking_read_waits_for_event)
 	struct modemline_event ev;
 	pthread_t th;
 
-	ASSERT_EQ(0, ml_subscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
 	ASSERT_EQ(0, pthread_create(&th, NULL, ring_later, &t));
 	memset(&ev, ML_POISON, sizeof(ev));
 	ASSERT_EQ((ssize_t)REC, read(self->fd, &ev, sizeof(ev)));
@@ -198,7 +198,7 @@ TEST_F(ev, nonblocking_read_beside_a_blocked_reader_is_eagain)
 	struct io_thread waiter, try;
 	int ret;
 
-	ASSERT_EQ(0, ml_subscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
 	ASSERT_EQ(0, io_thread_start(&waiter, self->fd, false, REC));
 	ret = try_nonblock_beside(_metadata, self->fd, false, REC, &waiter, &try);
 	/* An event for the waiter, which lets a stuck try go too. */
@@ -229,9 +229,9 @@ TEST_F(ev, poll_readable_while_records_queued)
 	ASSERT_EQ(1, poll(&p, 1, 0));
 	ASSERT_TRUE(p.revents & POLLIN);
 	ASSERT_FALSE(p.revents & (POLLERR | POLLHUP | POLLNVAL));
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, 0));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, 0));
 	ASSERT_EQ(1, poll(&p, 1, 0)) TH_LOG("one record left");
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, 0));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, 0));
 	ASSERT_EQ(0, poll(&p, 1, 0)) TH_LOG("queue empty");
 }
 
@@ -242,7 +242,7 @@ TEST_F(ev, poll_wakes_when_event_arrives)
 	pthread_t th;
 	int ret;
 
-	ASSERT_EQ(0, ml_subscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
 	ASSERT_EQ(0, pthread_create(&th, NULL, ring_later, &t));
 	ret = poll(&p, 1, ML_WAIT_MS);
 	pthread_join(th, NULL);
@@ -262,7 +262,7 @@ TEST_F(ev, epoll_wakes_when_event_arrives)
 	ASSERT_LE(0, ep);
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ee));
 	ASSERT_EQ(0, epoll_wait(ep, &out, 1, 0));
-	ASSERT_EQ(0, ml_subscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
 	ASSERT_EQ(0, pthread_create(&th, NULL, ring_later, &t));
 	ret = epoll_wait(ep, &out, 1, ML_WAIT_MS);
 	pthread_join(th, NULL);
@@ -300,14 +300,14 @@ TEST_F(ev, seq_starts_at_one_without_gaps)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	ASSERT_EQ(1ULL, ev.seq);
-	ASSERT_EQ(0, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	ASSERT_EQ(2ULL, ev.seq);
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	ASSERT_EQ(3ULL, ev.seq);
 	for (i = 0; i < 5; i++) {
 		one_event(_metadata, self->fd, &L1);
-		ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 		ASSERT_EQ((__u64)i + 4, ev.seq);
 	}
 }
@@ -319,13 +319,13 @@ TEST_F(ev, timestamps_are_boottime_and_ordered)
 	__u32 call;
 	int i;
 
-	before = ml_now_ns();
+	before = mls_now_ns();
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev[0]);
-	ASSERT_EQ(0, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev[1], ML_WAIT_MS));
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev[2], ML_WAIT_MS));
-	after = ml_now_ns();
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev[1], ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev[2], ML_WAIT_MS));
+	after = mls_now_ns();
 	for (i = 0; i < 3; i++) {
 		ASSERT_LE(before, ev[i].timestamp_ns);
 		ASSERT_LE(ev[i].timestamp_ns, after);
@@ -341,8 +341,8 @@ TEST_F(ev, first_event_of_a_call_is_its_first_transition)
 	__u32 call = 0;
 
 	/* DIALING is where a call starts, not an event. */
-	ASSERT_EQ(0, ml_dial(self->fd, L0.id, NUMBER, 0, &call));
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, 33600);
 }
@@ -353,8 +353,8 @@ TEST_F(ev, no_answering_event)
 	__u32 call = 0;
 
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	ASSERT_EQ(0, ml_answer(self->fd, L0.id, &call));
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, 33600);
 }
@@ -363,7 +363,7 @@ TEST_F(ev, call_offered_fills_every_byte)
 {
 	struct modemline_event ev;
 
-	/* ml_read_event() fills the record with 0xAA first. */
+	/* mls_read_event() fills the record with 0xAA first. */
 	ring_offer(_metadata, self->fd, &L0, "12", &ev);
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, L0.id,
 			 0, "12");
@@ -375,7 +375,7 @@ static __u32 marker(struct __test_metadata *_metadata, FIXTURE_DATA(ev) *self)
 	__u32 call = 0;
 
 	ASSERT_EQ(0, sim_ctl(&L1, "dial busy 0"));
-	ASSERT_EQ(0, ml_dial(self->fd, L1.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(self->fd, L1.id, NUMBER, 0, &call));
 	return call;
 }
 
@@ -388,13 +388,13 @@ TEST_F(ev, call_offered_again_when_caller_id_known)
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, L0.id,
 			 0, "");
 	SIM_CTL(&L0, "ring %s", CALLER_ID);
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, L0.id,
 			 0, CALLER_ID);
 	/* Further rings with the same caller id add nothing. */
 	SIM_CTL(&L0, "ring %s", CALLER_ID);
 	call = marker(_metadata, self);
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_busy_event(_metadata, &ev, L1.id, call);
 }
 
@@ -407,7 +407,7 @@ TEST_F(ev, further_rings_add_no_event)
 	SIM_CTL(&L0, "ring %s", CALLER_ID);
 	SIM_CTL(&L0, "ring %s", CALLER_ID);
 	call = marker(_metadata, self);
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_busy_event(_metadata, &ev, L1.id, call);
 }
 
@@ -418,7 +418,7 @@ TEST_F(ev, new_offer_after_ring_stop_is_reported)
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "ring_stop");
 	SIM_CTL(&L0, "ring 999");
-	ASSERT_EQ(0, ml_wait_event(self->fd, MODEMLINE_EVENT_CALL_OFFERED,
+	ASSERT_EQ(0, mls_wait_event(self->fd, MODEMLINE_EVENT_CALL_OFFERED,
 				   L0.id, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, L0.id,
 			 0, "999");
@@ -431,7 +431,7 @@ TEST_F(ev, no_line_events_without_subscription)
 
 	SIM_CTL(&L0, "ring %s", CALLER_ID);
 	call = marker(_metadata, self);
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_busy_event(_metadata, &ev, L1.id, call);
 }
 
@@ -456,7 +456,7 @@ TEST_F(ev, own_call_events_without_subscription)
 FIXTURE(ovf) {
 	int fd;
 	struct sim_line line;
-	struct ml_param_save max_events;
+	struct mls_param_save max_events;
 	__u32 calls[64];
 };
 
@@ -470,14 +470,14 @@ FIXTURE_VARIANT_ADD(ovf, max16) { .max = 16, .extra = 9 };
 
 FIXTURE_SETUP(ovf)
 {
-	ASSERT_EQ(0, ml_param_save(&self->max_events, "max_events"));
+	ASSERT_EQ(0, mls_param_save(&self->max_events, "max_events"));
 	SIM_CREATE_LINES(&self->line, 1);
 }
 
 FIXTURE_TEARDOWN_PARENT(ovf)
 {
 	sim_line_remove(&self->line);
-	EXPECT_EQ(0, ml_param_restore(&self->max_events));
+	EXPECT_EQ(0, mls_param_restore(&self->max_events));
 }
 
 /* Open the file with max_events = variant->max, then queue @n events. */
@@ -486,7 +486,7 @@ static void ovf_fill(struct __test_metadata *_metadata, FIXTURE_DATA(ovf) *self,
 {
 	int i;
 
-	ASSERT_EQ(0, ml_param_set("max_events", variant->max));
+	ASSERT_EQ(0, mls_param_set("max_events", variant->max));
 	ML_OPEN(self->fd, 0);
 	ASSERT_GE(64, n);
 	for (i = 0; i < n; i++)
@@ -507,7 +507,7 @@ static void check_overflow(struct __test_metadata *_metadata,
 	ASSERT_EQ(0U, ev->origin);
 	ASSERT_EQ(0U, ev->reason);
 	ASSERT_EQ(0U, ev->rate);
-	ASSERT_TRUE(ml_all_zero(ev->number, sizeof(ev->number)));
+	ASSERT_TRUE(mls_all_zero(ev->number, sizeof(ev->number)));
 }
 
 TEST_F(ovf, full_queue_keeps_oldest_events)
@@ -517,7 +517,7 @@ TEST_F(ovf, full_queue_keeps_oldest_events)
 
 	ovf_fill(_metadata, self, variant, variant->max + variant->extra);
 	for (i = 0; i < variant->max; i++) {
-		ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 		check_busy_event(_metadata, &ev, self->line.id,
 				 self->calls[i]);
 		ASSERT_EQ((__u64)i + 1, ev.seq);
@@ -531,13 +531,13 @@ TEST_F(ovf, overflow_record_counts_lost_events)
 
 	ovf_fill(_metadata, self, variant, variant->max + variant->extra);
 	for (i = 0; i < variant->max; i++) {
-		ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	}
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS))
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS))
 		TH_LOG("no OVERFLOW record");
 	check_overflow(_metadata, &ev, (__u64)variant->max + 1,
 		       (__u32)variant->extra);
-	ASSERT_EQ(-ETIMEDOUT, ml_read_event(self->fd, &ev, 0))
+	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->fd, &ev, 0))
 		TH_LOG("more than one OVERFLOW record (type %u)", ev.type);
 }
 
@@ -549,19 +549,19 @@ TEST_F(ovf, newer_events_follow_overflow_record)
 
 	ovf_fill(_metadata, self, variant, variant->max + variant->extra);
 	/* Make room for the OVERFLOW record and one new event. */
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	call = one_event(_metadata, self->fd, &self->line);
 	for (i = 2; i < variant->max; i++) {
-		ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 		check_busy_event(_metadata, &ev, self->line.id,
 				 self->calls[i]);
 		ASSERT_EQ((__u64)i + 1, ev.seq);
 	}
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_overflow(_metadata, &ev, (__u64)variant->max + 1,
 		       (__u32)variant->extra);
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_busy_event(_metadata, &ev, self->line.id, call);
 	ASSERT_EQ((__u64)variant->max + 2, ev.seq);
 }
@@ -573,7 +573,7 @@ TEST_F(ovf, lost_count_restarts_after_overflow_record)
 
 	ovf_fill(_metadata, self, variant, variant->max + variant->extra);
 	for (i = 0; i <= variant->max; i++) {
-		ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	}
 	check_overflow(_metadata, &ev, (__u64)variant->max + 1,
 		       (__u32)variant->extra);
@@ -581,12 +581,12 @@ TEST_F(ovf, lost_count_restarts_after_overflow_record)
 	for (i = 0; i < variant->max + 3; i++)
 		self->calls[i] = one_event(_metadata, self->fd, &self->line);
 	for (i = 0; i < variant->max; i++) {
-		ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 		check_busy_event(_metadata, &ev, self->line.id,
 				 self->calls[i]);
 		ASSERT_EQ((__u64)variant->max + 2 + i, ev.seq);
 	}
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_overflow(_metadata, &ev, 2ULL * variant->max + 2, 3);
 }
 
@@ -598,12 +598,12 @@ TEST_F(ovf, exactly_full_queue_has_no_overflow_record)
 
 	ovf_fill(_metadata, self, variant, variant->max);
 	for (i = 0; i < variant->max; i++) {
-		ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	}
-	ASSERT_EQ(-ETIMEDOUT, ml_read_event(self->fd, &ev, 0))
+	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->fd, &ev, 0))
 		TH_LOG("unexpected record of type %u", ev.type);
 	call = one_event(_metadata, self->fd, &self->line);
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_busy_event(_metadata, &ev, self->line.id, call);
 	ASSERT_EQ((__u64)variant->max + 1, ev.seq);
 }

@@ -42,7 +42,7 @@ FIXTURE(fault) {
 	int ml;
 	int nth;
 	struct sim_line line;
-	struct ml_param_save events;
+	struct mls_param_save events;
 	long slab_before;
 };
 
@@ -59,10 +59,10 @@ FIXTURE_SETUP(fault)
 	 * bookkeeping (a kvmalloc fallback) prints a "vmalloc error" stack
 	 * trace that the log scan would count. The open path stays swept.
 	 */
-	ASSERT_EQ(0, ml_param_save(&self->events, "max_events"));
-	ASSERT_EQ(0, ml_param_set("max_events", 16));
+	ASSERT_EQ(0, mls_param_save(&self->events, "max_events"));
+	ASSERT_EQ(0, mls_param_set("max_events", 16));
 	self->slab_before = slab_live(CALL_CACHE);
-	self->ml = ml_open(O_NONBLOCK);
+	self->ml = mls_open(O_NONBLOCK);
 	ASSERT_LE(0, self->ml);
 	ASSERT_EQ(0, sim_line_create(&self->line));
 	self->nth = fail_nth_open();
@@ -76,7 +76,7 @@ FIXTURE_TEARDOWN(fault)
 	if (self->ml >= 0)
 		close(self->ml);
 	sim_line_remove(&self->line);
-	ml_param_restore(&self->events);
+	mls_param_restore(&self->events);
 	if (fail_nth_available())
 		failslab_reset();
 }
@@ -93,14 +93,14 @@ static int line_count(int ml)
 {
 	__u32 n = 0;
 
-	return ml_line_list(ml, NULL, 0, &n) ? -1 : (int)n;
+	return mls_line_list(ml, NULL, 0, &n) ? -1 : (int)n;
 }
 
 static bool line_busy(int ml, __u32 id)
 {
 	struct modemline_line_info li;
 
-	return !ml_line_info(ml, id, &li) && (li.flags & MODEMLINE_LINE_BUSY);
+	return !mls_line_info(ml, id, &li) && (li.flags & MODEMLINE_LINE_BUSY);
 }
 
 /* Set up what @p works on, without a fault armed. */
@@ -121,21 +121,21 @@ static void prepare(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self
 	case P_CALL_INFO:
 	case P_CALL_DATA:
 		ASSERT_EQ(0, sim_ctl(&self->line, "dial silent"));
-		ASSERT_EQ(0, ml_dial_retry(self->ml, self->line.id, "5551234", 0,
+		ASSERT_EQ(0, mls_dial_retry(self->ml, self->line.id, "5551234", 0,
 					   &st->call, ML_WAIT_MS));
 		if (p == P_DEALLOCATE) {
-			ASSERT_EQ(0, ml_drop(self->ml, st->call, MODEMLINE_DROP_WAIT));
+			ASSERT_EQ(0, mls_drop(self->ml, st->call, MODEMLINE_DROP_WAIT));
 		}
 		break;
 	case P_UNSUBSCRIBE:
-		ASSERT_EQ(0, ml_subscribe(self->ml, self->line.id));
+		ASSERT_EQ(0, mls_subscribe(self->ml, self->line.id));
 		break;
 	case P_CLOSE:
-		st->fd = ml_open(0);
+		st->fd = mls_open(0);
 		ASSERT_LE(0, st->fd);
-		ASSERT_EQ(0, ml_subscribe(st->fd, 0));
+		ASSERT_EQ(0, mls_subscribe(st->fd, 0));
 		ASSERT_EQ(0, sim_ctl(&self->line, "dial silent"));
-		ASSERT_EQ(0, ml_dial_retry(st->fd, self->line.id, "5551234", 0,
+		ASSERT_EQ(0, mls_dial_retry(st->fd, self->line.id, "5551234", 0,
 					   &st->call, ML_WAIT_MS));
 		break;
 	case P_TTY_ATTACH:
@@ -154,7 +154,7 @@ static void prepare(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self
 	default:
 		break;
 	}
-	st->ncalls = ml_call_count(self->ml);
+	st->ncalls = mls_call_count(self->ml);
 	st->nlines = line_count(self->ml);
 }
 
@@ -265,11 +265,11 @@ static void verify(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
 	case P_DIAL:
 	case P_ANSWER:
 		if (ret) {
-			ASSERT_EQ(st->ncalls, ml_call_count(self->ml));
+			ASSERT_EQ(st->ncalls, mls_call_count(self->ml));
 			ASSERT_FALSE(line_busy(self->ml, self->line.id));
 		} else {
-			ASSERT_EQ(st->ncalls + 1, ml_call_count(self->ml));
-			ASSERT_EQ(1, ml_call_listed(self->ml, st->call));
+			ASSERT_EQ(st->ncalls + 1, mls_call_count(self->ml));
+			ASSERT_EQ(1, mls_call_listed(self->ml, st->call));
 		}
 		break;
 	case P_CALL_DATA:
@@ -281,12 +281,12 @@ static void verify(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
 			st->fd = -1;
 		}
 		/* Claimed only by a descriptor that exists: claim it again. */
-		st->fd = ml_call_data(self->ml, st->call, MODEMLINE_DATA_NONBLOCK);
+		st->fd = mls_call_data(self->ml, st->call, MODEMLINE_DATA_NONBLOCK);
 		ASSERT_LE(0, st->fd) TH_LOG("CALL_DATA after a fault: %s", strerror(-st->fd));
 		break;
 	case P_OPEN:
 		if (!ret) {
-			ASSERT_EQ(0, ml_call_count(st->fd));
+			ASSERT_EQ(0, mls_call_count(st->fd));
 		}
 		break;
 	case P_TTY_ATTACH:
@@ -319,12 +319,12 @@ static void verify(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
 	if (st->fd >= 0)
 		close(st->fd);
 	if (st->call)
-		ml_deallocate(self->ml, st->call, MODEMLINE_DEALLOCATE_DROP);
+		mls_deallocate(self->ml, st->call, MODEMLINE_DEALLOCATE_DROP);
 	if (p == P_SUBSCRIBE && !ret)
-		ml_unsubscribe(self->ml, self->line.id);
+		mls_unsubscribe(self->ml, self->line.id);
 	ptyline_close(&st->pty);
-	ml_drain_events(self->ml);
-	ASSERT_EQ(0, ml_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
+	mls_drain_events(self->ml);
+	ASSERT_EQ(0, mls_wait_line_idle(self->ml, self->line.id, ML_WAIT_MS));
 	ASSERT_EQ(0, sim_ctl(&self->line, "dial connect 0 33600"));
 }
 
@@ -384,7 +384,7 @@ static void *dialer_main(void *arg)
 {
 	struct dialer *d = arg;
 	__u32 call;
-	int fd = ml_open(0), i, ret;
+	int fd = mls_open(0), i, ret;
 
 	if (fd < 0) {
 		d->other++;
@@ -392,7 +392,7 @@ static void *dialer_main(void *arg)
 		return NULL;
 	}
 	for (i = 0; i < d->rounds; i++) {
-		ret = ml_dial(fd, d->line->id, "5551234", 0, &call);
+		ret = mls_dial(fd, d->line->id, "5551234", 0, &call);
 		if (ret == -EBUSY) {
 			usleep(1000);
 			continue;
@@ -408,8 +408,8 @@ static void *dialer_main(void *arg)
 		}
 		d->ok++;
 		if (i & 1)
-			ml_drop(fd, call, MODEMLINE_DROP_WAIT);
-		ml_deallocate(fd, call, MODEMLINE_DEALLOCATE_DROP);
+			mls_drop(fd, call, MODEMLINE_DROP_WAIT);
+		mls_deallocate(fd, call, MODEMLINE_DEALLOCATE_DROP);
 	}
 	close(fd);
 	return NULL;
@@ -454,7 +454,7 @@ TEST_F(fault, failslab_cache)
 	ASSERT_LT(0, injected);
 	ASSERT_EQ(injected, d[0].enomem + d[1].enomem);
 	ASSERT_LT(0, d[0].ok + d[1].ok);
-	ASSERT_EQ(0, ml_call_count(self->ml));
+	ASSERT_EQ(0, mls_call_count(self->ml));
 	after = slab_wait(CALL_CACHE, self->slab_before, ML_WAIT_MS);
 	ASSERT_EQ(self->slab_before, after);
 }

@@ -48,10 +48,10 @@ static void a_call_intact(struct __test_metadata *_metadata,
 {
 	struct modemline_call_info ci;
 
-	ASSERT_EQ(0, ml_call_info(self->a, self->call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->a, self->call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
 	ASSERT_EQ(0U, ci.origin);
-	ASSERT_EQ(1, ml_call_listed(self->a, self->call));
+	ASSERT_EQ(1, mls_call_listed(self->a, self->call));
 }
 
 TEST_F(iso, other_file_call_info_is_enoent)
@@ -59,22 +59,22 @@ TEST_F(iso, other_file_call_info_is_enoent)
 	struct modemline_call_info ci;
 
 	a_connects(_metadata, self);
-	ASSERT_EQ(-ENOENT, ml_call_info(self->b, self->call, &ci));
+	ASSERT_EQ(-ENOENT, mls_call_info(self->b, self->call, &ci));
 }
 
 TEST_F(iso, other_file_drop_is_enoent)
 {
 	a_connects(_metadata, self);
-	ASSERT_EQ(-ENOENT, ml_drop(self->b, self->call, 0));
-	ASSERT_EQ(-ENOENT, ml_drop(self->b, self->call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(-ENOENT, mls_drop(self->b, self->call, 0));
+	ASSERT_EQ(-ENOENT, mls_drop(self->b, self->call, MODEMLINE_DROP_WAIT));
 	a_call_intact(_metadata, self);
 }
 
 TEST_F(iso, other_file_deallocate_is_enoent)
 {
 	a_connects(_metadata, self);
-	ASSERT_EQ(-ENOENT, ml_deallocate(self->b, self->call, 0));
-	ASSERT_EQ(-ENOENT, ml_deallocate(self->b, self->call,
+	ASSERT_EQ(-ENOENT, mls_deallocate(self->b, self->call, 0));
+	ASSERT_EQ(-ENOENT, mls_deallocate(self->b, self->call,
 					 MODEMLINE_DEALLOCATE_DROP));
 	a_call_intact(_metadata, self);
 }
@@ -88,8 +88,8 @@ TEST_F(iso, other_file_deallocate_of_ended_call_is_enoent)
 	SIM_CTL(&L0, "dial busy 0");
 	call = dial_wait(_metadata, self->a, L0.id, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(-ENOENT, ml_deallocate(self->b, call, 0));
-	ASSERT_EQ(0, ml_call_info(self->a, call, &ci));
+	ASSERT_EQ(-ENOENT, mls_deallocate(self->b, call, 0));
+	ASSERT_EQ(0, mls_call_info(self->a, call, &ci));
 }
 
 TEST_F(iso, other_file_call_list_is_empty)
@@ -98,7 +98,7 @@ TEST_F(iso, other_file_call_list_is_empty)
 
 	a_connects(_metadata, self);
 	memset(ids, ML_POISON, sizeof(ids));
-	ASSERT_EQ(0, ml_call_list(self->b, ids, 4, &count));
+	ASSERT_EQ(0, mls_call_list(self->b, ids, 4, &count));
 	ASSERT_EQ(0U, count);
 	ASSERT_EQ(0xAAAAAAAAU, ids[0]);
 }
@@ -109,12 +109,12 @@ TEST_F(iso, other_file_gets_no_call_events)
 	__u32 marker = 0;
 
 	/* Even subscribed to the line, B hears nothing of A's call. */
-	ASSERT_EQ(0, ml_subscribe(self->b, L0.id));
+	ASSERT_EQ(0, mls_subscribe(self->b, L0.id));
 	a_connects(_metadata, self);
-	ASSERT_EQ(0, ml_drop(self->a, self->call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_drop(self->a, self->call, MODEMLINE_DROP_WAIT));
 	SIM_CTL(&L1, "dial busy 0");
-	ASSERT_EQ(0, ml_dial(self->b, L1.id, NUMBER, 0, &marker));
-	ASSERT_EQ(0, ml_read_event(self->b, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_dial(self->b, L1.id, NUMBER, 0, &marker));
+	ASSERT_EQ(0, mls_read_event(self->b, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L1.id, marker,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_BUSY, 0);
@@ -125,8 +125,8 @@ TEST_F(iso, other_file_cannot_dial_busy_line)
 	__u32 call;
 
 	a_connects(_metadata, self);
-	ASSERT_EQ(-EBUSY, ml_dial(self->b, L0.id, NUMBER, 0, &call));
-	ASSERT_EQ(0, ml_call_count(self->b));
+	ASSERT_EQ(-EBUSY, mls_dial(self->b, L0.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_call_count(self->b));
 	a_call_intact(_metadata, self);
 }
 
@@ -140,13 +140,13 @@ TEST_F(iso, each_file_resolves_handles_in_its_own_table)
 	b_call = dial_wait(_metadata, self->b, L1.id, NUMBER,
 			   MODEMLINE_STATE_CONNECTED, &ev);
 	/* The values may well be equal; each names its own file's call. */
-	ASSERT_EQ(0, ml_call_info(self->a, self->call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->a, self->call, &ci));
 	ASSERT_EQ(L0.id, ci.line_id);
-	ASSERT_EQ(0, ml_call_info(self->b, b_call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->b, b_call, &ci));
 	ASSERT_EQ(L1.id, ci.line_id);
 	if (b_call != self->call) {
-		ASSERT_EQ(-ENOENT, ml_call_info(self->a, b_call, &ci));
-		ASSERT_EQ(-ENOENT, ml_call_info(self->b, self->call, &ci));
+		ASSERT_EQ(-ENOENT, mls_call_info(self->a, b_call, &ci));
+		ASSERT_EQ(-ENOENT, mls_call_info(self->b, self->call, &ci));
 	}
 }
 
@@ -159,7 +159,7 @@ TEST_F(iso, deallocate_in_one_file_leaves_other_files_call)
 	SIM_CTL(&L1, "dial busy 0");
 	b_call = dial_wait(_metadata, self->b, L1.id, NUMBER,
 			   MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, ml_deallocate(self->b, b_call, 0));
+	ASSERT_EQ(0, mls_deallocate(self->b, b_call, 0));
 	a_call_intact(_metadata, self);
 }
 
@@ -177,11 +177,11 @@ TEST_F(iso, both_files_see_all_lines)
 {
 	struct modemline_line_info li;
 
-	ASSERT_EQ(0, ml_line_info(self->a, L0.id, &li));
-	ASSERT_EQ(0, ml_line_info(self->b, L0.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->a, L0.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->b, L0.id, &li));
 	a_connects(_metadata, self);
 	/* Line state is global: B sees the line busy. */
-	ASSERT_EQ(0, ml_line_info(self->b, L0.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->b, L0.id, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
 }
 
@@ -192,8 +192,8 @@ TEST_F(iso, subscription_is_per_file)
 
 	ring_offer(_metadata, self->a, &L1, CALLER_ID, &ev);
 	SIM_CTL(&L0, "dial busy 0");
-	ASSERT_EQ(0, ml_dial(self->b, L0.id, NUMBER, 0, &marker));
-	ASSERT_EQ(0, ml_read_event(self->b, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_dial(self->b, L0.id, NUMBER, 0, &marker));
+	ASSERT_EQ(0, mls_read_event(self->b, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L0.id, marker,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_BUSY, 0);
@@ -203,9 +203,9 @@ TEST_F(iso, every_subscriber_gets_the_offer)
 {
 	struct modemline_event ev;
 
-	ASSERT_EQ(0, ml_subscribe(self->b, L1.id));
+	ASSERT_EQ(0, mls_subscribe(self->b, L1.id));
 	ring_offer(_metadata, self->a, &L1, CALLER_ID, &ev);
-	ASSERT_EQ(0, ml_wait_event(self->b, MODEMLINE_EVENT_CALL_OFFERED,
+	ASSERT_EQ(0, mls_wait_event(self->b, MODEMLINE_EVENT_CALL_OFFERED,
 				   L1.id, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, L1.id,
 			 0, CALLER_ID);
@@ -217,13 +217,13 @@ TEST_F(iso, offer_answered_once)
 	__u32 call;
 	int ret;
 
-	ASSERT_EQ(0, ml_subscribe(self->b, L1.id));
+	ASSERT_EQ(0, mls_subscribe(self->b, L1.id));
 	ring_offer(_metadata, self->a, &L1, CALLER_ID, &ev);
-	ASSERT_EQ(0, ml_answer(self->a, L1.id, &call));
+	ASSERT_EQ(0, mls_answer(self->a, L1.id, &call));
 	/* Taken: the line is busy, and it offers nothing any more. */
-	ret = ml_answer(self->b, L1.id, &call);
+	ret = mls_answer(self->b, L1.id, &call);
 	ASSERT_TRUE(ret == -EBUSY || ret == -ESRCH) TH_LOG("ANSWER: %d", ret);
-	ASSERT_EQ(0, ml_call_count(self->b));
+	ASSERT_EQ(0, mls_call_count(self->b));
 }
 
 TEST_F(iso, closing_one_file_leaves_other_files_calls)
@@ -236,12 +236,12 @@ TEST_F(iso, closing_one_file_leaves_other_files_calls)
 	b_call = dial_wait(_metadata, self->b, L1.id, NUMBER,
 			   MODEMLINE_STATE_CONNECTED, &ev);
 	ASSERT_EQ(0, close(self->a));
-	ASSERT_EQ(0, ml_wait_line_idle(self->b, L0.id, ML_WAIT_MS));
-	ASSERT_EQ(0, ml_call_info(self->b, b_call, &ci));
+	ASSERT_EQ(0, mls_wait_line_idle(self->b, L0.id, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_call_info(self->b, b_call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
-	ASSERT_EQ(1, ml_call_count(self->b));
+	ASSERT_EQ(1, mls_call_count(self->b));
 	/* And B gets no event about A's call going away. */
-	ASSERT_EQ(-ETIMEDOUT, ml_read_event(self->b, &ev, 0));
+	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->b, &ev, 0));
 }
 
 TEST_F(iso, forked_child_shares_the_file)
@@ -257,12 +257,12 @@ TEST_F(iso, forked_child_shares_the_file)
 		int fd;
 
 		/* Same open file: the handle works. */
-		if (ml_call_info(self->a, self->call, &ci) ||
+		if (mls_call_info(self->a, self->call, &ci) ||
 		    ci.state != MODEMLINE_STATE_CONNECTED)
 			_exit(1);
 		/* A file the child opens itself does not have it. */
-		fd = ml_open(0);
-		if (fd < 0 || ml_call_info(fd, self->call, &ci) != -ENOENT)
+		fd = mls_open(0);
+		if (fd < 0 || mls_call_info(fd, self->call, &ci) != -ENOENT)
 			_exit(2);
 		_exit(0);
 	}
@@ -281,7 +281,7 @@ TEST_F(iso, dup_shares_handles_and_close_of_dup_keeps_them)
 	a_connects(_metadata, self);
 	fd = dup(self->a);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ml_call_info(fd, self->call, &ci));
+	ASSERT_EQ(0, mls_call_info(fd, self->call, &ci));
 	ASSERT_EQ(0, close(fd));
 	a_call_intact(_metadata, self);
 }

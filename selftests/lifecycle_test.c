@@ -66,12 +66,12 @@ TEST_F(lc, line_list_includes_sim_lines_ascending)
 	__u32 ids[1024], count = 0, i;
 	int found = 0;
 
-	ASSERT_EQ(0, ml_line_list(self->fd, NULL, 0, &count));
+	ASSERT_EQ(0, mls_line_list(self->fd, NULL, 0, &count));
 	ASSERT_LE(2U, count);
 	ASSERT_GT(1024U, count);
 
 	memset(ids, ML_POISON, sizeof(ids));
-	ASSERT_EQ(0, ml_line_list(self->fd, ids, 1024, &count));
+	ASSERT_EQ(0, mls_line_list(self->fd, ids, 1024, &count));
 	for (i = 0; i < count; i++) {
 		ASSERT_NE(0U, ids[i]);
 		if (i) {
@@ -89,7 +89,7 @@ TEST_F(lc, line_list_short_array_gets_full_count)
 	__u32 ids[4], count = 0;
 
 	memset(ids, ML_POISON, sizeof(ids));
-	ASSERT_EQ(0, ml_line_list(self->fd, ids, 1, &count));
+	ASSERT_EQ(0, mls_line_list(self->fd, ids, 1, &count));
 	ASSERT_LE(2U, count);
 	ASSERT_NE(0xAAAAAAAAU, ids[0]);
 	ASSERT_LE(ids[0], L0.id < L1.id ? L0.id : L1.id);
@@ -100,7 +100,7 @@ TEST_F(lc, line_info_describes_sim_line)
 {
 	struct modemline_line_info li;
 
-	ASSERT_EQ(0, ml_line_info(self->fd, L0.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(L0.id, li.line_id);
 	ASSERT_EQ(0U, li.flags);
 	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_SIM), li.transport);
@@ -123,7 +123,7 @@ TEST_F(lc, line_counters_count_calls)
 	/* Connected then dropped, failed, answered then hung up remotely. */
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_drop(self->fd, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
 	SIM_CTL(&L0, "dial busy 0");
 	dial_wait(_metadata, self->fd, L0.id, NUMBER,
 		  MODEMLINE_STATE_DISCONNECTED, &ev);
@@ -131,16 +131,16 @@ TEST_F(lc, line_counters_count_calls)
 	call = answer_wait(_metadata, self->fd, L0.id,
 			   MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_CTL(&L0, "hangup");
-	ASSERT_EQ(0, ml_wait_state(self->fd, call, MODEMLINE_STATE_DISCONNECTED,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call, MODEMLINE_STATE_DISCONNECTED,
 				   &ev, ML_WAIT_MS));
 
-	ASSERT_EQ(0, ml_line_info(self->fd, L0.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(3ULL, li.calls);
 	ASSERT_EQ(2ULL, li.calls_connected);
 	ASSERT_EQ(1ULL, li.calls_failed);
 	ASSERT_EQ(0U, li.flags & MODEMLINE_LINE_BUSY);
 	/* The other line saw none of it. */
-	ASSERT_EQ(0, ml_line_info(self->fd, L1.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, L1.id, &li));
 	ASSERT_EQ(0ULL, li.calls);
 }
 
@@ -154,12 +154,12 @@ TEST_F(lc, dial_creates_call_in_dialing_state)
 	__u32 call = 0;
 
 	SIM_CTL(&L0, "dial silent");
-	before = ml_now_ns();
-	ASSERT_EQ(0, ml_dial(self->fd, L0.id, NUMBER, 0, &call));
-	after = ml_now_ns();
+	before = mls_now_ns();
+	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	after = mls_now_ns();
 	ASSERT_NE(0U, call);
 
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DIALING;
 	e.result = "";
 	check_record(_metadata, &ci, call, &e);
@@ -189,7 +189,7 @@ TEST_F(lc, connected_call_record)
 	SIM_CTL(&L0, "dial connect 0 33600");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_CONNECTED;
 	e.rate = 33600;
 	e.result = "CONNECT 33600";
@@ -209,7 +209,7 @@ TEST_F(lc, connect_without_rate_record)
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, 0);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_CONNECTED;
 	e.rate = 0;
 	e.result = "CONNECT";
@@ -227,7 +227,7 @@ TEST_F(lc, connect_delay_shows_in_timestamps)
 	SIM_CTL(&L0, "dial connect 500 9600");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_CONNECTED;
 	e.rate = 9600;
 	e.result = "CONNECT 9600";
@@ -243,11 +243,11 @@ TEST_F(lc, connected_call_marks_line_busy)
 	struct modemline_line_info li;
 	struct modemline_event ev;
 
-	ASSERT_EQ(0, ml_line_info(self->fd, L0.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(0U, li.flags & MODEMLINE_LINE_BUSY);
 	dial_wait(_metadata, self->fd, L0.id, NUMBER,
 		  MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_line_info(self->fd, L0.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
 	ASSERT_EQ(1ULL, li.calls);
 }
@@ -259,10 +259,10 @@ TEST_F(lc, dial_on_connected_line_is_ebusy)
 
 	dial_wait(_metadata, self->fd, L0.id, NUMBER,
 		  MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(-EBUSY, ml_dial(self->fd, L0.id, NUMBER, 0, &call2));
-	ASSERT_EQ(1, ml_call_count(self->fd));
+	ASSERT_EQ(-EBUSY, mls_dial(self->fd, L0.id, NUMBER, 0, &call2));
+	ASSERT_EQ(1, mls_call_count(self->fd));
 	/* The other line is free. */
-	ASSERT_EQ(0, ml_dial(self->fd, L1.id, NUMBER, 0, &call2));
+	ASSERT_EQ(0, mls_dial(self->fd, L1.id, NUMBER, 0, &call2));
 }
 
 TEST_F(lc, dial_on_dialing_line_is_ebusy)
@@ -270,9 +270,9 @@ TEST_F(lc, dial_on_dialing_line_is_ebusy)
 	__u32 call = 0, call2 = 0;
 
 	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, ml_dial(self->fd, L0.id, NUMBER, 0, &call));
-	ASSERT_EQ(-EBUSY, ml_dial(self->fd, L0.id, NUMBER, 0, &call2));
-	ASSERT_EQ(1, ml_call_count(self->fd));
+	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	ASSERT_EQ(-EBUSY, mls_dial(self->fd, L0.id, NUMBER, 0, &call2));
+	ASSERT_EQ(1, mls_call_count(self->fd));
 }
 
 TEST_F(lc, dial_after_call_ended_succeeds)
@@ -284,9 +284,9 @@ TEST_F(lc, dial_after_call_ended_succeeds)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
 	/* The ended call is retained, but the line is free. */
-	ASSERT_EQ(0, ml_dial(self->fd, L0.id, NUMBER, 0, &call2));
+	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call2));
 	ASSERT_NE(call, call2);
-	ASSERT_EQ(2, ml_call_count(self->fd));
+	ASSERT_EQ(2, mls_call_count(self->fd));
 }
 
 /* -- local: DROP ---------------------------------------------------- */
@@ -298,11 +298,11 @@ TEST_F(lc, local_drop_events_in_order)
 
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev2, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev2, ML_WAIT_MS));
 	check_state_event(_metadata, &ev2, L0.id, call,
 			  MODEMLINE_STATE_DISCONNECTING, 0, 0, 0);
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev3, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev3, ML_WAIT_MS));
 	check_state_event(_metadata, &ev3, L0.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, 0);
@@ -322,11 +322,11 @@ TEST_F(lc, local_drop_record)
 	SIM_CTL(&L0, "dial connect 0 33600");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_LOCAL;
 	e.reason = MODEMLINE_REASON_NORMAL;
@@ -347,10 +347,10 @@ TEST_F(lc, drop_wait_returns_when_disconnected)
 	SIM_CTL(&L0, "hangup_delay 300");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	before = ml_now_ns();
-	ASSERT_EQ(0, ml_drop(self->fd, call, MODEMLINE_DROP_WAIT));
+	before = mls_now_ns();
+	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
 	/* No waiting here: DROP_WAIT returned, so it is over. */
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_LOCAL;
 	e.reason = MODEMLINE_REASON_NORMAL;
@@ -371,11 +371,11 @@ TEST_F(lc, drop_returns_before_hangup_completes)
 	SIM_CTL(&L0, "hangup_delay 5000");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTING), ci.state);
 	ASSERT_EQ(0ULL, ci.disconnected_ns);
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   2 * ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L0.id, call,
@@ -390,9 +390,9 @@ TEST_F(lc, drop_of_dialing_call_record)
 	__u32 call = 0;
 
 	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, ml_dial(self->fd, L0.id, NUMBER, 0, &call));
-	ASSERT_EQ(0, ml_drop(self->fd, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_LOCAL;
 	e.reason = MODEMLINE_REASON_NORMAL;
@@ -409,12 +409,12 @@ TEST_F(lc, drop_of_ended_call_changes_nothing)
 	SIM_CTL(&L0, "dial busy 0");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
-	ASSERT_EQ(0, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(0, ml_drop(self->fd, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci2));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci2));
 	ASSERT_EQ(0, memcmp(&ci, &ci2, sizeof(ci))) TH_LOG("record changed");
-	ASSERT_EQ(-ETIMEDOUT, ml_read_event(self->fd, &ev, 0))
+	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->fd, &ev, 0))
 		TH_LOG("DROP of an ended call queued an event");
 }
 
@@ -430,13 +430,13 @@ TEST_F(lc, remote_hangup_record)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_CTL(&L0, "hangup");
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NORMAL, 0);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_REMOTE;
 	e.reason = MODEMLINE_REASON_NORMAL;
@@ -454,7 +454,7 @@ TEST_F(lc, remote_hangup_has_no_disconnecting_event)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_CTL(&L0, "hangup");
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev2, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev2, ML_WAIT_MS));
 	check_state_event(_metadata, &ev2, L0.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NORMAL, 0);
@@ -470,14 +470,14 @@ TEST_F(lc, carrier_lost_record)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_CTL(&L0, "carrier_lost");
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE,
 			  MODEMLINE_REASON_CARRIER_LOST, 0);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_REMOTE;
 	e.reason = MODEMLINE_REASON_CARRIER_LOST;
@@ -494,9 +494,9 @@ TEST_F(lc, remote_hangup_without_call_does_nothing)
 
 	SIM_CTL(&L0, "hangup");
 	SIM_CTL(&L0, "carrier_lost");
-	ASSERT_EQ(0, ml_line_info(self->fd, L0.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(0U, li.flags);
-	ASSERT_EQ(-ETIMEDOUT, ml_read_event(self->fd, &ev, 0));
+	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->fd, &ev, 0));
 	dial_wait(_metadata, self->fd, L0.id, NUMBER,
 		  MODEMLINE_STATE_CONNECTED, &ev);
 }
@@ -511,15 +511,15 @@ TEST_F(lc, dial_timeout_record)
 	__u32 call = 0;
 
 	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, ml_dial(self->fd, L0.id, NUMBER, 300, &call));
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 300, &call));
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_SYSTEM;
 	e.reason = MODEMLINE_REASON_DIAL_TIMEOUT;
@@ -540,7 +540,7 @@ TEST_F(lc, line_removed_while_connected_record)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_REMOVE(&L0);
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L0.id, call,
@@ -548,7 +548,7 @@ TEST_F(lc, line_removed_while_connected_record)
 			  MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_LINE_REMOVED, 0);
 	wait_line_gone(_metadata, self->fd, L0.id);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_SYSTEM;
 	e.reason = MODEMLINE_REASON_LINE_REMOVED;
@@ -556,7 +556,7 @@ TEST_F(lc, line_removed_while_connected_record)
 	e.result = NULL;
 	e.connected = e.ended = true;
 	check_record(_metadata, &ci, call, &e);
-	ASSERT_EQ(1, ml_call_listed(self->fd, call));
+	ASSERT_EQ(1, mls_call_listed(self->fd, call));
 }
 
 TEST_F(lc, line_removed_while_dialing_record)
@@ -567,12 +567,12 @@ TEST_F(lc, line_removed_while_dialing_record)
 	__u32 call = 0;
 
 	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, ml_dial(self->fd, L0.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
 	SIM_REMOVE(&L0);
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_SYSTEM;
 	e.reason = MODEMLINE_REASON_LINE_REMOVED;
@@ -588,13 +588,13 @@ TEST_F(lc, line_removed_event_for_subscriber)
 	__u32 call;
 	int ret;
 
-	ASSERT_EQ(0, ml_subscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_REMOVE(&L0);
 	/* Both arrive; their order is not specified. */
 	while (!got_state || !got_removed) {
-		ret = ml_read_event(self->fd, &ev, ML_WAIT_MS);
+		ret = mls_read_event(self->fd, &ev, ML_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("state event %d, LINE_REMOVED %d",
 					 got_state, got_removed);
 		if (ev.type == MODEMLINE_EVENT_LINE_REMOVED) {
@@ -621,15 +621,15 @@ TEST_F(lc, removed_line_is_unknown)
 	SIM_REMOVE(&L0);
 	wait_line_gone(_metadata, self->fd, L0.id);
 	ASSERT_FALSE(sim_line_exists(L0.name));
-	ASSERT_EQ(-ENOENT, ml_dial(self->fd, L0.id, NUMBER, 0, &call));
-	ASSERT_EQ(-ENOENT, ml_answer(self->fd, L0.id, &call));
-	ASSERT_EQ(-ENOENT, ml_subscribe(self->fd, L0.id));
-	ASSERT_EQ(0, ml_line_list(self->fd, ids, 1024, &count));
+	ASSERT_EQ(-ENOENT, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	ASSERT_EQ(-ENOENT, mls_answer(self->fd, L0.id, &call));
+	ASSERT_EQ(-ENOENT, mls_subscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_line_list(self->fd, ids, 1024, &count));
 	ASSERT_GT(1024U, count);
 	for (i = 0; i < count; i++) {
 		ASSERT_NE(L0.id, ids[i]);
 	}
-	ASSERT_EQ(0, ml_call_count(self->fd));
+	ASSERT_EQ(0, mls_call_count(self->fd));
 }
 
 TEST_F(lc, record_of_removed_line_can_be_deallocated)
@@ -641,13 +641,13 @@ TEST_F(lc, record_of_removed_line_can_be_deallocated)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_REMOVE(&L0);
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
 	wait_line_gone(_metadata, self->fd, L0.id);
-	ASSERT_EQ(0, ml_deallocate(self->fd, call, 0));
-	ASSERT_EQ(-ENOENT, ml_call_info(self->fd, call, &ci));
-	ASSERT_EQ(0, ml_call_count(self->fd));
+	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
+	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_count(self->fd));
 }
 
 /* -- ANSWER --------------------------------------------------------- */
@@ -660,7 +660,7 @@ TEST_F(lc, ring_marks_line_offering)
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, L0.id,
 			 0, CALLER_ID);
-	ASSERT_EQ(0, ml_line_info(self->fd, L0.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_OFFERING), li.flags);
 	ASSERT_EQ(1U, li.rings);
 	ASSERT_STR_FIELD(CALLER_ID, li.offered_number);
@@ -676,13 +676,13 @@ TEST_F(lc, rings_are_counted)
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "ring " CALLER_ID);
 	SIM_CTL(&L0, "ring " CALLER_ID);
-	deadline = ml_now_ns() + ML_WAIT_MS * MS;
+	deadline = mls_now_ns() + ML_WAIT_MS * MS;
 	do {
-		ASSERT_EQ(0, ml_line_info(self->fd, L0.id, &li));
+		ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 		if (li.rings >= 3)
 			break;
 		usleep(2000);
-	} while (ml_now_ns() < deadline);
+	} while (mls_now_ns() < deadline);
 	ASSERT_EQ(3U, li.rings);
 	ASSERT_EQ(U32(MODEMLINE_LINE_OFFERING), li.flags);
 }
@@ -710,7 +710,7 @@ TEST_F(lc, answered_call_record)
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	call = answer_wait(_metadata, self->fd, L0.id,
 			   MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_CONNECTED;
 	e.rate = 33600;
 	e.result = "CONNECT 33600";
@@ -730,7 +730,7 @@ TEST_F(lc, answer_without_caller_id_record)
 			 0, "");
 	call = answer_wait(_metadata, self->fd, L0.id,
 			   MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_CONNECTED;
 	e.rate = 33600;
 	e.result = "CONNECT 33600";
@@ -746,7 +746,7 @@ TEST_F(lc, answer_ends_offering)
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	answer_wait(_metadata, self->fd, L0.id, MODEMLINE_STATE_CONNECTED,
 		    &ev);
-	ASSERT_EQ(0, ml_line_info(self->fd, L0.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
 	ASSERT_EQ(1ULL, li.calls);
 }
@@ -761,8 +761,8 @@ TEST_F(lc, answered_call_local_drop_record)
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	call = answer_wait(_metadata, self->fd, L0.id,
 			   MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_drop(self->fd, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_LOCAL;
 	e.reason = MODEMLINE_REASON_NORMAL;
@@ -783,10 +783,10 @@ TEST_F(lc, answered_call_remote_hangup_record)
 	call = answer_wait(_metadata, self->fd, L0.id,
 			   MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_CTL(&L0, "hangup");
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_REMOTE;
 	e.reason = MODEMLINE_REASON_NORMAL;
@@ -811,7 +811,7 @@ TEST_F(lc, answer_nocarrier_record)
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NO_CARRIER,
 			  0);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_REMOTE;
 	e.reason = MODEMLINE_REASON_NO_CARRIER;
@@ -829,9 +829,9 @@ TEST_F(lc, answering_call_state)
 
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "answer silent");
-	ASSERT_EQ(0, ml_answer(self->fd, L0.id, &call));
+	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
 	ASSERT_NE(0U, call);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_ANSWERING;
 	e.result = NULL;
 	check_record(_metadata, &ci, call, &e);
@@ -846,16 +846,16 @@ TEST_F(lc, caller_gives_up_while_answering_record)
 
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "answer silent");
-	ASSERT_EQ(0, ml_answer(self->fd, L0.id, &call));
+	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
 	SIM_CTL(&L0, "ring_stop");
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_REJECTED,
 			  0);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_REMOTE;
 	e.reason = MODEMLINE_REASON_REJECTED;
@@ -873,24 +873,24 @@ TEST_F(lc, answer_after_caller_gave_up_is_esrch)
 
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "ring_stop");
-	deadline = ml_now_ns() + ML_WAIT_MS * MS;
+	deadline = mls_now_ns() + ML_WAIT_MS * MS;
 	do {
-		ASSERT_EQ(0, ml_line_info(self->fd, L0.id, &li));
+		ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 		if (!(li.flags & MODEMLINE_LINE_OFFERING))
 			break;
 		usleep(2000);
-	} while (ml_now_ns() < deadline);
+	} while (mls_now_ns() < deadline);
 	ASSERT_EQ(0U, li.flags);
-	ASSERT_EQ(-ESRCH, ml_answer(self->fd, L0.id, &call));
-	ASSERT_EQ(0, ml_call_count(self->fd));
+	ASSERT_EQ(-ESRCH, mls_answer(self->fd, L0.id, &call));
+	ASSERT_EQ(0, mls_call_count(self->fd));
 }
 
 TEST_F(lc, answer_without_offer_is_esrch)
 {
 	__u32 call = 0;
 
-	ASSERT_EQ(-ESRCH, ml_answer(self->fd, L0.id, &call));
-	ASSERT_EQ(0, ml_call_count(self->fd));
+	ASSERT_EQ(-ESRCH, mls_answer(self->fd, L0.id, &call));
+	ASSERT_EQ(0, mls_call_count(self->fd));
 }
 
 /* -- SUBSCRIBE / UNSUBSCRIBE --------------------------------------- */
@@ -902,7 +902,7 @@ static __u32 marker(struct __test_metadata *_metadata,
 	__u32 call = 0;
 
 	ASSERT_EQ(0, sim_ctl(&L1, "dial busy 0"));
-	ASSERT_EQ(0, ml_dial(self->fd, L1.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(self->fd, L1.id, NUMBER, 0, &call));
 	return call;
 }
 
@@ -911,10 +911,10 @@ TEST_F(lc, subscribe_twice_gives_one_event)
 	struct modemline_event ev;
 	__u32 call;
 
-	ASSERT_EQ(0, ml_subscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	call = marker(_metadata, self);
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L1.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_BUSY, 0);
@@ -925,11 +925,11 @@ TEST_F(lc, unsubscribe_stops_line_events)
 	struct modemline_event ev;
 	__u32 call;
 
-	ASSERT_EQ(0, ml_subscribe(self->fd, L0.id));
-	ASSERT_EQ(0, ml_unsubscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_unsubscribe(self->fd, L0.id));
 	SIM_CTL(&L0, "ring " CALLER_ID);
 	call = marker(_metadata, self);
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L1.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_BUSY, 0);
@@ -937,19 +937,19 @@ TEST_F(lc, unsubscribe_stops_line_events)
 
 TEST_F(lc, unsubscribe_not_subscribed_is_enoent)
 {
-	ASSERT_EQ(-ENOENT, ml_unsubscribe(self->fd, L0.id));
-	ASSERT_EQ(0, ml_subscribe(self->fd, L0.id));
-	ASSERT_EQ(0, ml_unsubscribe(self->fd, L0.id));
-	ASSERT_EQ(-ENOENT, ml_unsubscribe(self->fd, L0.id));
+	ASSERT_EQ(-ENOENT, mls_unsubscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
+	ASSERT_EQ(0, mls_unsubscribe(self->fd, L0.id));
+	ASSERT_EQ(-ENOENT, mls_unsubscribe(self->fd, L0.id));
 }
 
 TEST_F(lc, subscribe_all_reports_line_added)
 {
 	struct modemline_event ev;
 
-	ASSERT_EQ(0, ml_subscribe(self->fd, 0));
+	ASSERT_EQ(0, mls_subscribe(self->fd, 0));
 	ASSERT_EQ(0, sim_line_create(&self->extra));
-	ASSERT_EQ(0, ml_wait_event(self->fd, MODEMLINE_EVENT_LINE_ADDED,
+	ASSERT_EQ(0, mls_wait_event(self->fd, MODEMLINE_EVENT_LINE_ADDED,
 				   self->extra.id, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_ADDED,
 			 self->extra.id, 0, "");
@@ -959,9 +959,9 @@ TEST_F(lc, subscribe_all_reports_offered_calls)
 {
 	struct modemline_event ev;
 
-	ASSERT_EQ(0, ml_subscribe(self->fd, 0));
+	ASSERT_EQ(0, mls_subscribe(self->fd, 0));
 	SIM_CTL(&L1, "ring " CALLER_ID);
-	ASSERT_EQ(0, ml_wait_event(self->fd, MODEMLINE_EVENT_CALL_OFFERED,
+	ASSERT_EQ(0, mls_wait_event(self->fd, MODEMLINE_EVENT_CALL_OFFERED,
 				   L1.id, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, L1.id,
 			 0, CALLER_ID);
@@ -971,9 +971,9 @@ TEST_F(lc, subscribe_all_reports_line_removed)
 {
 	struct modemline_event ev;
 
-	ASSERT_EQ(0, ml_subscribe(self->fd, 0));
+	ASSERT_EQ(0, mls_subscribe(self->fd, 0));
 	SIM_REMOVE(&L1);
-	ASSERT_EQ(0, ml_wait_event(self->fd, MODEMLINE_EVENT_LINE_REMOVED,
+	ASSERT_EQ(0, mls_wait_event(self->fd, MODEMLINE_EVENT_LINE_REMOVED,
 				   L1.id, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, L1.id,
 			 MODEMLINE_REASON_LINE_REMOVED, "");
@@ -990,17 +990,17 @@ TEST_F(lc, released_handle_is_enoent_everywhere)
 	SIM_CTL(&L0, "dial busy 0");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(1, ml_call_listed(self->fd, call));
-	ASSERT_EQ(0, ml_deallocate(self->fd, call, 0));
+	ASSERT_EQ(1, mls_call_listed(self->fd, call));
+	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
 
-	ASSERT_EQ(-ENOENT, ml_call_info(self->fd, call, &ci));
-	ASSERT_EQ(-ENOENT, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(-ENOENT, ml_drop(self->fd, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(-ENOENT, ml_deallocate(self->fd, call, 0));
-	ASSERT_EQ(-ENOENT, ml_deallocate(self->fd, call,
+	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
+	ASSERT_EQ(-ENOENT, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(-ENOENT, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(-ENOENT, mls_deallocate(self->fd, call, 0));
+	ASSERT_EQ(-ENOENT, mls_deallocate(self->fd, call,
 					 MODEMLINE_DEALLOCATE_DROP));
-	ASSERT_EQ(0, ml_call_listed(self->fd, call));
-	ASSERT_EQ(0, ml_call_count(self->fd));
+	ASSERT_EQ(0, mls_call_listed(self->fd, call));
+	ASSERT_EQ(0, mls_call_count(self->fd));
 }
 
 TEST_F(lc, deallocate_connected_call_is_ebusy)
@@ -1011,11 +1011,11 @@ TEST_F(lc, deallocate_connected_call_is_ebusy)
 
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(-EBUSY, ml_deallocate(self->fd, call, 0));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(-EBUSY, mls_deallocate(self->fd, call, 0));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_NONE), ci.origin);
-	ASSERT_EQ(1, ml_call_listed(self->fd, call));
+	ASSERT_EQ(1, mls_call_listed(self->fd, call));
 }
 
 TEST_F(lc, deallocate_dialing_call_is_ebusy)
@@ -1024,9 +1024,9 @@ TEST_F(lc, deallocate_dialing_call_is_ebusy)
 	__u32 call = 0;
 
 	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, ml_dial(self->fd, L0.id, NUMBER, 0, &call));
-	ASSERT_EQ(-EBUSY, ml_deallocate(self->fd, call, 0));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	ASSERT_EQ(-EBUSY, mls_deallocate(self->fd, call, 0));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DIALING), ci.state);
 }
 
@@ -1039,9 +1039,9 @@ TEST_F(lc, deallocate_disconnecting_call_is_ebusy)
 	SIM_CTL(&L0, "hangup_delay 5000");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(-EBUSY, ml_deallocate(self->fd, call, 0));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(-EBUSY, mls_deallocate(self->fd, call, 0));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTING), ci.state);
 }
 
@@ -1054,11 +1054,11 @@ TEST_F(lc, deallocate_drop_releases_connected_call_at_once)
 	SIM_CTL(&L0, "hangup_delay 2000");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
-	ASSERT_EQ(-ENOENT, ml_call_info(self->fd, call, &ci));
-	ASSERT_EQ(-ENOENT, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(0, ml_call_listed(self->fd, call));
-	ASSERT_EQ(0, ml_call_count(self->fd));
+	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
+	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
+	ASSERT_EQ(-ENOENT, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(0, mls_call_listed(self->fd, call));
+	ASSERT_EQ(0, mls_call_count(self->fd));
 }
 
 TEST_F(lc, deallocate_drop_releases_dialing_call_at_once)
@@ -1067,10 +1067,10 @@ TEST_F(lc, deallocate_drop_releases_dialing_call_at_once)
 	__u32 call = 0;
 
 	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, ml_dial(self->fd, L0.id, NUMBER, 0, &call));
-	ASSERT_EQ(0, ml_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
-	ASSERT_EQ(-ENOENT, ml_call_info(self->fd, call, &ci));
-	ASSERT_EQ(0, ml_call_count(self->fd));
+	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
+	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_count(self->fd));
 }
 
 TEST_F(lc, deallocate_drop_releases_disconnecting_call)
@@ -1082,9 +1082,9 @@ TEST_F(lc, deallocate_drop_releases_disconnecting_call)
 	SIM_CTL(&L0, "hangup_delay 5000");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(0, ml_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
-	ASSERT_EQ(-ENOENT, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
+	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 }
 
 TEST_F(lc, deallocate_drop_frees_the_line)
@@ -1094,9 +1094,9 @@ TEST_F(lc, deallocate_drop_frees_the_line)
 
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
-	ASSERT_EQ(0, ml_wait_line_idle(self->fd, L0.id, ML_WAIT_MS));
-	ASSERT_EQ(0, ml_dial_retry(self->fd, L0.id, NUMBER, 0, &call,
+	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
+	ASSERT_EQ(0, mls_wait_line_idle(self->fd, L0.id, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_dial_retry(self->fd, L0.id, NUMBER, 0, &call,
 				   ML_WAIT_MS));
 }
 
@@ -1109,8 +1109,8 @@ TEST_F(lc, deallocate_drop_of_ended_call)
 	SIM_CTL(&L0, "dial busy 0");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, ml_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
-	ASSERT_EQ(-ENOENT, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
+	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 }
 
 TEST_F(lc, call_list_lists_handles_ascending)
@@ -1122,10 +1122,10 @@ TEST_F(lc, call_list_lists_handles_ascending)
 	for (i = 0; i < 3; i++)
 		calls[i] = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 				     MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, ml_call_list(self->fd, NULL, 0, &count));
+	ASSERT_EQ(0, mls_call_list(self->fd, NULL, 0, &count));
 	ASSERT_EQ(3U, count);
 	memset(ids, ML_POISON, sizeof(ids));
-	ASSERT_EQ(0, ml_call_list(self->fd, ids, 8, &count));
+	ASSERT_EQ(0, mls_call_list(self->fd, ids, 8, &count));
 	ASSERT_EQ(3U, count);
 	/* Handles of one file, made one after the other, ascend too. */
 	ASSERT_LT(calls[0], calls[1]);
@@ -1146,7 +1146,7 @@ TEST_F(lc, call_list_short_array_gets_full_count)
 		calls[i] = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 				     MODEMLINE_STATE_DISCONNECTED, &ev);
 	memset(ids, ML_POISON, sizeof(ids));
-	ASSERT_EQ(0, ml_call_list(self->fd, ids, 2, &count));
+	ASSERT_EQ(0, mls_call_list(self->fd, ids, 2, &count));
 	ASSERT_EQ(3U, count);
 	ASSERT_EQ(calls[0], ids[0]);
 	ASSERT_EQ(calls[1], ids[1]);
@@ -1161,7 +1161,7 @@ TEST_F(lc, released_handle_is_not_reused_at_once)
 	SIM_CTL(&L0, "dial busy 0");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, ml_deallocate(self->fd, call, 0));
+	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
 	call2 = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			  MODEMLINE_STATE_DISCONNECTED, &ev);
 	ASSERT_NE(call, call2);
@@ -1207,26 +1207,26 @@ TEST_F_TIMEOUT(closing, close_releases_100_calls, 300)
 		calls[n++] = dial_wait(_metadata, fd, self->line[i].id, NUMBER,
 				       MODEMLINE_STATE_CONNECTED, &ev);
 	}
-	ASSERT_EQ(100, ml_call_count(fd));
+	ASSERT_EQ(100, mls_call_count(fd));
 	ASSERT_EQ(0, close(fd));
 
 	ML_OPEN(fd2, 0);
-	ASSERT_EQ(0, ml_call_count(fd2));
+	ASSERT_EQ(0, mls_call_count(fd2));
 	for (i = 0; i < 100; i++) {
-		ASSERT_EQ(-ENOENT, ml_call_info(fd2, calls[i], &ci));
+		ASSERT_EQ(-ENOENT, mls_call_info(fd2, calls[i], &ci));
 	}
 	/* The live calls were terminated: every line is free again. */
 	for (i = 0; i < NLINES; i++) {
-		ASSERT_EQ(0, ml_wait_line_idle(fd2, self->line[i].id,
+		ASSERT_EQ(0, mls_wait_line_idle(fd2, self->line[i].id,
 					       ML_WAIT_MS));
-		ASSERT_EQ(0, ml_line_info(fd2, self->line[i].id, &li));
+		ASSERT_EQ(0, mls_line_info(fd2, self->line[i].id, &li));
 		ASSERT_EQ(25ULL, li.calls);
 		ASSERT_EQ(1ULL, li.calls_connected);
 		ASSERT_EQ(24ULL, li.calls_failed);
-		ASSERT_EQ(0, ml_dial_retry(fd2, self->line[i].id, NUMBER, 0,
+		ASSERT_EQ(0, mls_dial_retry(fd2, self->line[i].id, NUMBER, 0,
 					   &h, ML_WAIT_MS));
 	}
-	ASSERT_EQ(NLINES, ml_call_count(fd2));
+	ASSERT_EQ(NLINES, mls_call_count(fd2));
 }
 
 TEST_F(closing, close_with_calls_in_every_state)
@@ -1238,25 +1238,25 @@ TEST_F(closing, close_with_calls_in_every_state)
 	ML_OPEN(fd, 0);
 	/* dialing, answering, connected, disconnecting. */
 	SIM_CTL(&self->line[0], "dial silent");
-	ASSERT_EQ(0, ml_dial(fd, self->line[0].id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(fd, self->line[0].id, NUMBER, 0, &call));
 	ring_offer(_metadata, fd, &self->line[1], CALLER_ID, &ev);
 	SIM_CTL(&self->line[1], "answer silent");
-	ASSERT_EQ(0, ml_answer(fd, self->line[1].id, &call));
+	ASSERT_EQ(0, mls_answer(fd, self->line[1].id, &call));
 	dial_wait(_metadata, fd, self->line[2].id, NUMBER,
 		  MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_CTL(&self->line[3], "hangup_delay 5000");
 	call = dial_wait(_metadata, fd, self->line[3].id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, ml_drop(fd, call, 0));
+	ASSERT_EQ(0, mls_drop(fd, call, 0));
 	ASSERT_EQ(0, close(fd));
 
 	ML_OPEN(fd2, 0);
-	ASSERT_EQ(0, ml_call_count(fd2));
+	ASSERT_EQ(0, mls_call_count(fd2));
 	SIM_CTL(&self->line[0], "dial connect 0 33600");
 	for (i = 0; i < NLINES; i++) {
-		ASSERT_EQ(0, ml_wait_line_idle(fd2, self->line[i].id,
+		ASSERT_EQ(0, mls_wait_line_idle(fd2, self->line[i].id,
 					       2 * ML_WAIT_MS));
-		ASSERT_EQ(0, ml_dial_retry(fd2, self->line[i].id, NUMBER, 0,
+		ASSERT_EQ(0, mls_dial_retry(fd2, self->line[i].id, NUMBER, 0,
 					   &h, ML_WAIT_MS));
 	}
 }
@@ -1267,13 +1267,13 @@ TEST_F(closing, close_with_calls_in_every_state)
 FIXTURE(tmo) {
 	int fd;
 	struct sim_line line;
-	struct ml_param_save dial_timeout, hangup_timeout;
+	struct mls_param_save dial_timeout, hangup_timeout;
 };
 
 FIXTURE_SETUP(tmo)
 {
-	ASSERT_EQ(0, ml_param_save(&self->dial_timeout, "dial_timeout_ms"));
-	ASSERT_EQ(0, ml_param_save(&self->hangup_timeout,
+	ASSERT_EQ(0, mls_param_save(&self->dial_timeout, "dial_timeout_ms"));
+	ASSERT_EQ(0, mls_param_save(&self->hangup_timeout,
 				   "hangup_timeout_ms"));
 	ML_OPEN(self->fd, 0);
 	SIM_CREATE_LINES(&self->line, 1);
@@ -1282,8 +1282,8 @@ FIXTURE_SETUP(tmo)
 FIXTURE_TEARDOWN_PARENT(tmo)
 {
 	sim_line_remove(&self->line);
-	EXPECT_EQ(0, ml_param_restore(&self->dial_timeout));
-	EXPECT_EQ(0, ml_param_restore(&self->hangup_timeout));
+	EXPECT_EQ(0, mls_param_restore(&self->dial_timeout));
+	EXPECT_EQ(0, mls_param_restore(&self->hangup_timeout));
 }
 
 TEST_F(tmo, dial_timeout_zero_uses_module_default)
@@ -1292,17 +1292,17 @@ TEST_F(tmo, dial_timeout_zero_uses_module_default)
 	struct modemline_event ev;
 	__u32 call = 0;
 
-	ASSERT_EQ(0, ml_param_set("dial_timeout_ms", 300));
+	ASSERT_EQ(0, mls_param_set("dial_timeout_ms", 300));
 	SIM_CTL(&self->line, "dial silent");
-	ASSERT_EQ(0, ml_dial(self->fd, self->line.id, NUMBER, 0, &call));
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
 	check_state_event(_metadata, &ev, self->line.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_LE(ci.created_ns + 250 * MS, ci.disconnected_ns);
 }
 
@@ -1312,13 +1312,13 @@ TEST_F(tmo, dial_timeout_ms_overrides_module_default)
 	struct modemline_event ev;
 	__u32 call = 0;
 
-	ASSERT_EQ(0, ml_param_set("dial_timeout_ms", 120000));
+	ASSERT_EQ(0, mls_param_set("dial_timeout_ms", 120000));
 	SIM_CTL(&self->line, "dial silent");
-	ASSERT_EQ(0, ml_dial(self->fd, self->line.id, NUMBER, 300, &call));
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 300, &call));
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_REASON_DIAL_TIMEOUT), ci.reason);
 }
 
@@ -1329,7 +1329,7 @@ TEST_F(tmo, answer_silent_ends_by_dial_timeout)
 	struct modemline_event ev;
 	__u32 call;
 
-	ASSERT_EQ(0, ml_param_set("dial_timeout_ms", 300));
+	ASSERT_EQ(0, mls_param_set("dial_timeout_ms", 300));
 	ring_offer(_metadata, self->fd, &self->line, CALLER_ID, &ev);
 	SIM_CTL(&self->line, "answer silent");
 	call = answer_wait(_metadata, self->fd, self->line.id,
@@ -1338,7 +1338,7 @@ TEST_F(tmo, answer_silent_ends_by_dial_timeout)
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_SYSTEM;
 	e.reason = MODEMLINE_REASON_DIAL_TIMEOUT;
@@ -1355,19 +1355,19 @@ TEST_F(tmo, hangup_timeout_forces_disconnect)
 	__u64 before;
 	__u32 call;
 
-	ASSERT_EQ(0, ml_param_set("hangup_timeout_ms", 300));
+	ASSERT_EQ(0, mls_param_set("hangup_timeout_ms", 300));
 	SIM_CTL(&self->line, "hangup_delay 600000");
 	call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	before = ml_now_ns();
-	ASSERT_EQ(0, ml_drop(self->fd, call, 0));
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	before = mls_now_ns();
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
 	check_state_event(_metadata, &ev, self->line.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, 0);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
 	ASSERT_LE(before + 250 * MS, ci.disconnected_ns);
 }
@@ -1380,47 +1380,7 @@ FIXTURE(fail) {
 	struct sim_line line;
 };
 
-FIXTURE_VARIANT(fail) {
-	const char *mode;
-	__u32 origin;
-	__u32 reason;
-	const char *result;
-};
-
-FIXTURE_VARIANT_ADD(fail, busy) {
-	.mode = "busy",
-	.origin = MODEMLINE_ORIGIN_REMOTE,
-	.reason = MODEMLINE_REASON_BUSY,
-	.result = "BUSY",
-};
-
-FIXTURE_VARIANT_ADD(fail, no_answer) {
-	.mode = "noanswer",
-	.origin = MODEMLINE_ORIGIN_REMOTE,
-	.reason = MODEMLINE_REASON_NO_ANSWER,
-	.result = "NO ANSWER",
-};
-
-FIXTURE_VARIANT_ADD(fail, no_carrier) {
-	.mode = "nocarrier",
-	.origin = MODEMLINE_ORIGIN_REMOTE,
-	.reason = MODEMLINE_REASON_NO_CARRIER,
-	.result = "NO CARRIER",
-};
-
-FIXTURE_VARIANT_ADD(fail, no_dialtone) {
-	.mode = "nodialtone",
-	.origin = MODEMLINE_ORIGIN_REMOTE,
-	.reason = MODEMLINE_REASON_NO_DIALTONE,
-	.result = "NO DIALTONE",
-};
-
-FIXTURE_VARIANT_ADD(fail, modem_error) {
-	.mode = "error",
-	.origin = MODEMLINE_ORIGIN_SYSTEM,
-	.reason = MODEMLINE_REASON_MODEM_ERROR,
-	.result = "ERROR",
-};
+DIAL_FAILURE_VARIANTS(fail);
 
 FIXTURE_SETUP(fail)
 {
@@ -1439,9 +1399,9 @@ TEST_F(fail, failed_dial_event)
 	__u32 call = 0;
 
 	SIM_CTL(&self->line, "dial %s 0", variant->mode);
-	ASSERT_EQ(0, ml_dial(self->fd, self->line.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 0, &call));
 	/* The first event: DIALING is not one, and nothing else happens. */
-	ASSERT_EQ(0, ml_read_event(self->fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, self->line.id, call,
 			  MODEMLINE_STATE_DISCONNECTED, variant->origin,
 			  variant->reason, 0);
@@ -1457,7 +1417,7 @@ TEST_F(fail, failed_dial_record)
 	SIM_CTL(&self->line, "dial %s 0", variant->mode);
 	call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = variant->origin;
 	e.reason = variant->reason;
@@ -1473,13 +1433,13 @@ TEST_F(fail, failed_dial_after_delay)
 	__u32 call = 0;
 
 	SIM_CTL(&self->line, "dial %s 2000", variant->mode);
-	ASSERT_EQ(0, ml_dial(self->fd, self->line.id, NUMBER, 0, &call));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DIALING), ci.state);
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   2 * ML_WAIT_MS));
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(variant->reason, ci.reason);
 	ASSERT_LE(ci.created_ns + 1950 * MS, ci.disconnected_ns);
 }
@@ -1492,7 +1452,7 @@ TEST_F(fail, failed_dial_counts_on_line)
 	SIM_CTL(&self->line, "dial %s 0", variant->mode);
 	dial_wait(_metadata, self->fd, self->line.id, NUMBER,
 		  MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, ml_line_info(self->fd, self->line.id, &li));
+	ASSERT_EQ(0, mls_line_info(self->fd, self->line.id, &li));
 	ASSERT_EQ(0U, li.flags);
 	ASSERT_EQ(1ULL, li.calls);
 	ASSERT_EQ(0ULL, li.calls_connected);

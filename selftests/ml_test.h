@@ -51,7 +51,7 @@ static inline void check_str_field(struct __test_metadata *_metadata,
 				   const char *what, const char *want,
 				   const char *field, size_t len)
 {
-	ASSERT_TRUE(ml_str_tail_zero(field, len))
+	ASSERT_TRUE(mls_str_tail_zero(field, len))
 		TH_LOG("%s: no NUL, or non-zero bytes after it", what);
 	if (want) {
 		ASSERT_STREQ(want, field) TH_LOG("%s", what);
@@ -71,7 +71,7 @@ static inline void check_record(struct __test_metadata *_metadata,
 				const struct modemline_call_info *ci,
 				__u32 call, const struct rec_expect *e)
 {
-	__u64 now = ml_now_ns();
+	__u64 now = mls_now_ns();
 
 	ASSERT_EQ(call, ci->call);
 	ASSERT_EQ(0U, ci->flags);
@@ -126,7 +126,7 @@ static inline void check_state_event(struct __test_metadata *_metadata,
 	ASSERT_EQ(U32(MODEMLINE_EVENT_CALL_STATE), ev->type);
 	ASSERT_NE(0ULL, ev->seq);
 	ASSERT_NE(0ULL, ev->timestamp_ns);
-	ASSERT_LE(ev->timestamp_ns, ml_now_ns());
+	ASSERT_LE(ev->timestamp_ns, mls_now_ns());
 	ASSERT_EQ(line_id, ev->line_id);
 	ASSERT_EQ(call, ev->call);
 	ASSERT_EQ(state, ev->state);
@@ -134,7 +134,7 @@ static inline void check_state_event(struct __test_metadata *_metadata,
 	ASSERT_EQ(reason, ev->reason);
 	ASSERT_EQ(0U, ev->lost);
 	ASSERT_EQ(rate, ev->rate);
-	ASSERT_TRUE(ml_all_zero(ev->number, sizeof(ev->number)))
+	ASSERT_TRUE(mls_all_zero(ev->number, sizeof(ev->number)))
 		TH_LOG("CALL_STATE event with a non-zero number field");
 }
 
@@ -147,7 +147,7 @@ static inline void check_line_event(struct __test_metadata *_metadata,
 	ASSERT_EQ(type, ev->type);
 	ASSERT_NE(0ULL, ev->seq);
 	ASSERT_NE(0ULL, ev->timestamp_ns);
-	ASSERT_LE(ev->timestamp_ns, ml_now_ns());
+	ASSERT_LE(ev->timestamp_ns, mls_now_ns());
 	ASSERT_EQ(line_id, ev->line_id);
 	ASSERT_EQ(0U, ev->call);
 	ASSERT_EQ(0U, ev->state);
@@ -170,10 +170,10 @@ static inline __u32 dial_wait(struct __test_metadata *_metadata, int fd,
 	__u32 call = 0;
 	int ret;
 
-	ret = ml_dial(fd, line, number, 0, &call);
+	ret = mls_dial(fd, line, number, 0, &call);
 	ASSERT_EQ(0, ret) TH_LOG("DIAL on line %u: %s", line, strerror(-ret));
 	ASSERT_NE(0U, call);
-	ret = ml_wait_state(fd, call, state, ev, ML_WAIT_MS);
+	ret = mls_wait_state(fd, call, state, ev, ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("call %u never reached state %u: %s",
 				 call, state, strerror(-ret));
 	return call;
@@ -187,10 +187,10 @@ static inline __u32 answer_wait(struct __test_metadata *_metadata, int fd,
 	__u32 call = 0;
 	int ret;
 
-	ret = ml_answer(fd, line, &call);
+	ret = mls_answer(fd, line, &call);
 	ASSERT_EQ(0, ret) TH_LOG("ANSWER on line %u: %s", line, strerror(-ret));
 	ASSERT_NE(0U, call);
-	ret = ml_wait_state(fd, call, state, ev, ML_WAIT_MS);
+	ret = mls_wait_state(fd, call, state, ev, ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("call %u never reached state %u: %s",
 				 call, state, strerror(-ret));
 	return call;
@@ -215,7 +215,7 @@ static inline __u32 answer_wait(struct __test_metadata *_metadata, int fd,
 
 /* Open /dev/modemline or fail: a missing device is a failure, not a skip. */
 #define ML_OPEN(fdvar, flags) do { \
-	(fdvar) = ml_open(flags); \
+	(fdvar) = mls_open(flags); \
 	ASSERT_LE(0, (fdvar)) TH_LOG("open " ML_DEV ": %s", \
 				     strerror(-(fdvar))); \
 } while (0)
@@ -228,6 +228,34 @@ static inline __u32 answer_wait(struct __test_metadata *_metadata, int fd,
 } while (0)
 
 /*
+ * Every way a dial can fail, one row each, for the lifecycle (modemline_sim
+ * "dial MODE") and tty (modemsim --result MODE) selftests, whose simulators
+ * name the outcomes alike: DIAL_FAILURE_VARIANTS(f) declares fixture @f's
+ * variant (the mode, the record's origin, reason and result text) and adds
+ * the rows.
+ */
+#define DIAL_FAILURE_ROW(f, m, o, r, text) \
+	FIXTURE_VARIANT_ADD(f, m) { \
+		.mode = #m, \
+		.origin = MODEMLINE_ORIGIN_##o, \
+		.reason = MODEMLINE_REASON_##r, \
+		.result = text, \
+	}
+
+#define DIAL_FAILURE_VARIANTS(f) \
+	FIXTURE_VARIANT(f) { \
+		const char *mode; \
+		__u32 origin; \
+		__u32 reason; \
+		const char *result; \
+	}; \
+	DIAL_FAILURE_ROW(f, busy, REMOTE, BUSY, "BUSY"); \
+	DIAL_FAILURE_ROW(f, noanswer, REMOTE, NO_ANSWER, "NO ANSWER"); \
+	DIAL_FAILURE_ROW(f, nocarrier, REMOTE, NO_CARRIER, "NO CARRIER"); \
+	DIAL_FAILURE_ROW(f, nodialtone, REMOTE, NO_DIALTONE, "NO DIALTONE"); \
+	DIAL_FAILURE_ROW(f, error, SYSTEM, MODEM_ERROR, "ERROR")
+
+/*
  * Make @line ring once (with caller id @number, or none when NULL) and
  * wait until the file, which this subscribes to the line, gets the
  * CALL_OFFERED event. The event is left in @ev.
@@ -238,13 +266,13 @@ static inline void ring_offer(struct __test_metadata *_metadata, int fd,
 {
 	int ret;
 
-	ASSERT_EQ(0, ml_subscribe(fd, line->id));
+	ASSERT_EQ(0, mls_subscribe(fd, line->id));
 	if (number)
 		ret = sim_ctl(line, "ring %s", number);
 	else
 		ret = sim_ctl(line, "ring");
 	ASSERT_EQ(0, ret) TH_LOG("sim ring: %s", strerror(-ret));
-	ret = ml_wait_event(fd, MODEMLINE_EVENT_CALL_OFFERED, line->id, ev,
+	ret = mls_wait_event(fd, MODEMLINE_EVENT_CALL_OFFERED, line->id, ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED event: %s", strerror(-ret));
 }
@@ -254,12 +282,12 @@ static inline void wait_line_gone(struct __test_metadata *_metadata, int fd,
 				  __u32 line_id)
 {
 	struct modemline_line_info li;
-	__u64 deadline = ml_now_ns() + ML_WAIT_MS * 1000000ULL;
+	__u64 deadline = mls_now_ns() + ML_WAIT_MS * 1000000ULL;
 	int ret;
 
 	for (;;) {
-		ret = ml_line_info(fd, line_id, &li);
-		if (ret || ml_now_ns() >= deadline)
+		ret = mls_line_info(fd, line_id, &li);
+		if (ret || mls_now_ns() >= deadline)
 			break;
 		usleep(2000);
 	}
@@ -286,10 +314,10 @@ static inline int try_nonblock_beside(struct __test_metadata *_metadata,
 	ASSERT_EQ(-ETIMEDOUT, io_thread_wait(waiter, 200))
 		TH_LOG("the waiter did not block (ret %zd, errno %d)",
 		       waiter->ret, waiter->err);
-	ASSERT_EQ(0, ml_set_nonblock(fd, true));
+	ASSERT_EQ(0, mls_set_nonblock(fd, true));
 	ASSERT_EQ(0, io_thread_start(try, fd, write, len));
 	ret = io_thread_wait(try, NONBLOCK_LIMIT_MS);
-	ASSERT_EQ(0, ml_set_nonblock(fd, false));
+	ASSERT_EQ(0, mls_set_nonblock(fd, false));
 	return ret;
 }
 

@@ -87,7 +87,7 @@ TEST_F(mod, rmmod_refused_while_file_open)
 	ASSERT_TRUE(errno == EWOULDBLOCK || errno == EBUSY)
 		TH_LOG("delete_module: %s", strerror(errno));
 	/* Still working. */
-	ASSERT_EQ(0, ml_call_count(self->fd));
+	ASSERT_EQ(0, mls_call_count(self->fd));
 	ASSERT_EQ(0, access(ML_DEV, F_OK));
 }
 

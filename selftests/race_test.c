@@ -125,15 +125,15 @@ TEST_F_TIMEOUT(sig, drop_wait_without_sa_restart_is_eintr, 120)
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	ASSERT_EQ(0, install_handler(false));
 	ASSERT_EQ(0, pelter_start(&p));
-	ret = ml_drop(self->fd, call, MODEMLINE_DROP_WAIT);
+	ret = mls_drop(self->fd, call, MODEMLINE_DROP_WAIT);
 	pelter_stop(&p);
 	ASSERT_EQ(-EINTR, ret) TH_LOG("DROP_WAIT: %s", strerror(-ret));
 	ASSERT_LE(1, sig_count);
 	/* The drop goes on and completes. */
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_TRUE(ci.state == MODEMLINE_STATE_DISCONNECTING ||
 		    ci.state == MODEMLINE_STATE_DISCONNECTED);
-	ASSERT_EQ(0, ml_wait_state(self->fd, call,
+	ASSERT_EQ(0, mls_wait_state(self->fd, call,
 				   MODEMLINE_STATE_DISCONNECTED, &ev,
 				   3 * ML_WAIT_MS));
 	check_state_event(_metadata, &ev, self->line.id, call,
@@ -154,11 +154,11 @@ TEST_F_TIMEOUT(sig, drop_wait_with_sa_restart_completes, 120)
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	ASSERT_EQ(0, install_handler(true));
 	ASSERT_EQ(0, pelter_start(&p));
-	ret = ml_drop(self->fd, call, MODEMLINE_DROP_WAIT);
+	ret = mls_drop(self->fd, call, MODEMLINE_DROP_WAIT);
 	pelter_stop(&p);
 	ASSERT_EQ(0, ret) TH_LOG("DROP_WAIT: %s", strerror(-ret));
 	ASSERT_LE(1, sig_count);
-	ASSERT_EQ(0, ml_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
 	ASSERT_EQ(U32(MODEMLINE_REASON_NORMAL), ci.reason);
@@ -189,7 +189,7 @@ TEST_F(sig, blocked_read_with_sa_restart_completes)
 	int err;
 
 	p.ring_line = &self->line;
-	ASSERT_EQ(0, ml_subscribe(self->fd, self->line.id));
+	ASSERT_EQ(0, mls_subscribe(self->fd, self->line.id));
 	ASSERT_EQ(0, install_handler(true));
 	ASSERT_EQ(0, pelter_start(&p));
 	memset(&ev, ML_POISON, sizeof(ev));
@@ -253,7 +253,7 @@ static void dial_all(struct __test_metadata *_metadata, int fd,
 	int i, ret;
 
 	for (i = 0; i < NLINES; i++) {
-		ret = ml_dial_retry(fd, self->line[i].id, NUMBER,
+		ret = mls_dial_retry(fd, self->line[i].id, NUMBER,
 				    i == NLINES - 1 ? 30 : 0, &calls[i],
 				    ML_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("DIAL line %d: %s", i,
@@ -270,7 +270,7 @@ static void wait_all_idle(struct __test_metadata *_metadata,
 	for (i = 0; i < NLINES; i++) {
 		/* Withdraw offers the remote thread's rings left behind. */
 		SIM_CTL(&self->line[i], "ring_stop");
-		ret = ml_wait_line_idle(fd, self->line[i].id, 2 * ML_WAIT_MS);
+		ret = mls_wait_line_idle(fd, self->line[i].id, 2 * ML_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("line %d still busy: %s", i,
 					 strerror(-ret));
 	}
@@ -338,29 +338,29 @@ static void *worker_fn(void *arg)
 		op = (int)(rand_r(&w->seed) % 6);
 		switch (op) {
 		case 0:
-			ret = ml_drop(w->fd, h, 0);
+			ret = mls_drop(w->fd, h, 0);
 			ok = ret == -ENOENT || (!bogus && ret == 0);
 			break;
 		case 1:
-			ret = ml_drop(w->fd, h, MODEMLINE_DROP_WAIT);
+			ret = mls_drop(w->fd, h, MODEMLINE_DROP_WAIT);
 			ok = ret == -ENOENT || (!bogus && ret == 0);
 			break;
 		case 2:
-			ret = ml_deallocate(w->fd, h, 0);
+			ret = mls_deallocate(w->fd, h, 0);
 			ok = ret == -ENOENT ||
 			     (!bogus && (ret == 0 || ret == -EBUSY));
 			break;
 		case 3:
-			ret = ml_deallocate(w->fd, h, MODEMLINE_DEALLOCATE_DROP);
+			ret = mls_deallocate(w->fd, h, MODEMLINE_DEALLOCATE_DROP);
 			ok = ret == -ENOENT || (!bogus && ret == 0);
 			break;
 		case 4:
-			ret = ml_call_info(w->fd, h, &ci);
+			ret = mls_call_info(w->fd, h, &ci);
 			ok = ret == -ENOENT ||
 			     (!bogus && ret == 0 && state_consistent(&ci, h));
 			break;
 		default:
-			ret = ml_call_list(w->fd, NULL, 0, &count);
+			ret = mls_call_list(w->fd, NULL, 0, &count);
 			ok = ret == 0 && count <= (__u32)w->ncalls;
 			break;
 		}
@@ -542,18 +542,18 @@ TEST_F_TIMEOUT(race, line_removed_during_ops, 300)
 		EXPECT_EQ(0, w[i].bad) TH_LOG("thread %d: %s", i, w[i].msg);
 	}
 	/* What is left is a record of an ended call. */
-	ASSERT_EQ(0, ml_call_list(fd, ids, NLINES * 2, &count));
+	ASSERT_EQ(0, mls_call_list(fd, ids, NLINES * 2, &count));
 	ASSERT_GE((__u32)NLINES, count);
 	for (j = 0; j < count; j++) {
-		ret = ml_wait_info_state(fd, ids[j],
+		ret = mls_wait_info_state(fd, ids[j],
 					 MODEMLINE_STATE_DISCONNECTED, &ci,
 					 ML_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("call %u: %s", ids[j],
 					 strerror(-ret));
 		ASSERT_TRUE(state_consistent(&ci, ids[j]));
-		ASSERT_EQ(0, ml_deallocate(fd, ids[j], 0));
+		ASSERT_EQ(0, mls_deallocate(fd, ids[j], 0));
 	}
-	ASSERT_EQ(0, ml_call_count(fd));
+	ASSERT_EQ(0, mls_call_count(fd));
 }
 
 struct hangup_arg {
@@ -581,18 +581,18 @@ TEST_F_TIMEOUT(race, deallocate_drop_races_remote_hangup, 300)
 
 	ML_OPEN(fd, 0);
 	for (i = 0; i < 30; i++) {
-		ASSERT_EQ(0, ml_dial_retry(fd, h.line->id, NUMBER, 0, &call,
+		ASSERT_EQ(0, mls_dial_retry(fd, h.line->id, NUMBER, 0, &call,
 					   ML_WAIT_MS));
-		ASSERT_EQ(0, ml_wait_state(fd, call, MODEMLINE_STATE_CONNECTED,
+		ASSERT_EQ(0, mls_wait_state(fd, call, MODEMLINE_STATE_CONNECTED,
 					   &ev, ML_WAIT_MS));
 		h.cmd = i % 2 ? "hangup" : "carrier_lost";
 		ASSERT_EQ(0, pthread_create(&th, NULL, sim_cmd_fn, &h));
-		ASSERT_EQ(0, ml_deallocate(fd, call,
+		ASSERT_EQ(0, mls_deallocate(fd, call,
 					   MODEMLINE_DEALLOCATE_DROP));
 		pthread_join(th, NULL);
 		ASSERT_EQ(0, h.ret);
-		ASSERT_EQ(-ENOENT, ml_call_info(fd, call, &ci));
-		ASSERT_LE(0, ml_drain_events(fd));
+		ASSERT_EQ(-ENOENT, mls_call_info(fd, call, &ci));
+		ASSERT_LE(0, mls_drain_events(fd));
 	}
 }
 
@@ -606,7 +606,7 @@ static void *drop_wait_fn(void *arg)
 {
 	struct drop_arg *d = arg;
 
-	d->ret = ml_drop(d->fd, d->call, MODEMLINE_DROP_WAIT);
+	d->ret = mls_drop(d->fd, d->call, MODEMLINE_DROP_WAIT);
 	return NULL;
 }
 
@@ -623,20 +623,20 @@ TEST_F_TIMEOUT(race, deallocate_drop_while_drop_waits, 300)
 	for (i = 0; i < 20; i++) {
 		d.fd = fd;
 		d.ret = 1;
-		ASSERT_EQ(0, ml_dial_retry(fd, self->line[0].id, NUMBER, 0,
+		ASSERT_EQ(0, mls_dial_retry(fd, self->line[0].id, NUMBER, 0,
 					   &d.call, ML_WAIT_MS));
-		ASSERT_EQ(0, ml_wait_state(fd, d.call,
+		ASSERT_EQ(0, mls_wait_state(fd, d.call,
 					   MODEMLINE_STATE_CONNECTED, &ev,
 					   ML_WAIT_MS));
 		ASSERT_EQ(0, pthread_create(&th, NULL, drop_wait_fn, &d));
 		usleep(rand_r(&seed) % 2000);
-		ASSERT_EQ(0, ml_deallocate(fd, d.call,
+		ASSERT_EQ(0, mls_deallocate(fd, d.call,
 					   MODEMLINE_DEALLOCATE_DROP));
 		/* The waiter must come back, whatever the order. */
 		pthread_join(th, NULL);
 		ASSERT_TRUE(d.ret == 0 || d.ret == -ENOENT)
 			TH_LOG("DROP_WAIT: %d", d.ret);
-		ASSERT_LE(0, ml_drain_events(fd));
+		ASSERT_LE(0, mls_drain_events(fd));
 	}
 }
 
@@ -662,18 +662,18 @@ TEST_F_TIMEOUT(race, drop_wait_from_many_threads, 120)
 		pthread_join(th[i], NULL);
 		ASSERT_EQ(0, d[i].ret);
 	}
-	ASSERT_EQ(0, ml_call_info(fd, call, &ci));
+	ASSERT_EQ(0, mls_call_info(fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
 	/* One drop happened: one DISCONNECTING, one DISCONNECTED. */
-	ASSERT_EQ(0, ml_read_event(fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(fd, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, self->line[0].id, call,
 			  MODEMLINE_STATE_DISCONNECTING, 0, 0, 0);
-	ASSERT_EQ(0, ml_read_event(fd, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(fd, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, self->line[0].id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, 0);
-	ASSERT_EQ(-ETIMEDOUT, ml_read_event(fd, &ev, 0));
+	ASSERT_EQ(-ETIMEDOUT, mls_read_event(fd, &ev, 0));
 }
 
 struct dial_arg {
@@ -689,7 +689,7 @@ static void *dial_fn(void *arg)
 	struct dial_arg *d = arg;
 
 	pthread_barrier_wait(d->start);
-	d->ret = ml_dial(d->fd, d->line, NUMBER, 0, &d->call);
+	d->ret = mls_dial(d->fd, d->line, NUMBER, 0, &d->call);
 	return NULL;
 }
 
@@ -726,11 +726,11 @@ TEST_F_TIMEOUT(race, concurrent_dials_on_one_line, 300)
 		ASSERT_EQ(1, winners);
 		for (i = 0; i < 8; i++) {
 			if (d[i].ret == 0) {
-				ASSERT_EQ(0, ml_deallocate(d[i].fd, d[i].call,
+				ASSERT_EQ(0, mls_deallocate(d[i].fd, d[i].call,
 						MODEMLINE_DEALLOCATE_DROP));
 			}
 		}
-		ASSERT_EQ(0, ml_wait_line_idle(fd, self->line[0].id,
+		ASSERT_EQ(0, mls_wait_line_idle(fd, self->line[0].id,
 					       ML_WAIT_MS));
 	}
 }
@@ -764,8 +764,8 @@ TEST_F_TIMEOUT(race, close_races_with_line_events, 300)
 
 	for (round = 0; round < 10; round++) {
 		ML_OPEN(fd, 0);
-		ASSERT_EQ(0, ml_subscribe(fd, self->line[0].id));
-		ASSERT_EQ(0, ml_subscribe(fd, 0));
+		ASSERT_EQ(0, mls_subscribe(fd, self->line[0].id));
+		ASSERT_EQ(0, mls_subscribe(fd, 0));
 		dial_wait(_metadata, fd, self->line[1].id, NUMBER,
 			  MODEMLINE_STATE_CONNECTED, &ev);
 		ASSERT_EQ(0, pthread_create(&th, NULL, ring_loop_fn, &r));
@@ -774,7 +774,7 @@ TEST_F_TIMEOUT(race, close_races_with_line_events, 300)
 		pthread_join(th, NULL);
 		ASSERT_EQ(0, r.bad);
 		ML_OPEN(fd, 0);
-		ASSERT_EQ(0, ml_wait_line_idle(fd, self->line[1].id,
+		ASSERT_EQ(0, mls_wait_line_idle(fd, self->line[1].id,
 					       ML_WAIT_MS));
 		close(fd);
 	}
@@ -794,12 +794,12 @@ static void *sub_loop_fn(void *arg)
 	int ret;
 
 	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
-		ret = ml_subscribe(s->fd, s->line);
+		ret = mls_subscribe(s->fd, s->line);
 		if (ret && ret != -ENOENT) {
 			s->bad++;
 			s->last = ret;
 		}
-		ret = ml_unsubscribe(s->fd, s->line);
+		ret = mls_unsubscribe(s->fd, s->line);
 		if (ret && ret != -ENOENT) {
 			s->bad++;
 			s->last = ret;
@@ -827,7 +827,7 @@ TEST_F_TIMEOUT(race, subscribe_races_line_removal, 300)
 		__atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
 		pthread_join(th, NULL);
 		ASSERT_EQ(0, s.bad) TH_LOG("last error %d", s.last);
-		ASSERT_EQ(-ENOENT, ml_subscribe(fd, s.line));
+		ASSERT_EQ(-ENOENT, mls_subscribe(fd, s.line));
 	}
 }
 
@@ -855,7 +855,7 @@ static void *sub_until_fn(void *arg)
 	struct sub_until *s = arg;
 
 	pthread_barrier_wait(s->start);
-	while ((s->ret = ml_subscribe(s->fd, s->line)) == 0)
+	while ((s->ret = mls_subscribe(s->fd, s->line)) == 0)
 		s->accepted++;
 	return NULL;
 }
@@ -865,7 +865,7 @@ static bool heard_removal(int fd, __u32 line)
 {
 	struct modemline_event ev;
 
-	while (ml_read_event(fd, &ev, 0) == 0) {
+	while (mls_read_event(fd, &ev, 0) == 0) {
 		if (ev.type == MODEMLINE_EVENT_LINE_REMOVED && ev.line_id == line)
 			return true;
 	}
@@ -905,7 +905,7 @@ TEST_F_TIMEOUT(race, every_accepted_subscription_hears_the_removal, 300)
 			/* The removal was sent before sim_line_remove() returned. */
 			ASSERT_TRUE(heard_removal(s[i].fd, s[i].line))
 				TH_LOG("round %d file %d: SUBSCRIBE succeeded, no LINE_REMOVED", round, i);
-			ASSERT_EQ(-ENOENT, ml_unsubscribe(s[i].fd, s[i].line))
+			ASSERT_EQ(-ENOENT, mls_unsubscribe(s[i].fd, s[i].line))
 				TH_LOG("round %d file %d: a subscription outlived its line", round, i);
 		}
 	}
@@ -924,19 +924,19 @@ TEST_F_TIMEOUT(race, answer_races_caller_giving_up, 300)
 
 	ML_OPEN(fd, 0);
 	for (i = 0; i < 30; i++) {
-		ASSERT_EQ(0, ml_wait_line_idle(fd, h.line->id, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_wait_line_idle(fd, h.line->id, ML_WAIT_MS));
 		SIM_CTL(h.line, "answer connect %d 33600", i % 3);
 		ring_offer(_metadata, fd, h.line, CALLER_ID, &ev);
 		ASSERT_EQ(0, pthread_create(&th, NULL, sim_cmd_fn, &h));
-		ret = ml_answer(fd, h.line->id, &call);
+		ret = mls_answer(fd, h.line->id, &call);
 		pthread_join(th, NULL);
 		ASSERT_EQ(0, h.ret);
 		ASSERT_TRUE(ret == 0 || ret == -ESRCH) TH_LOG("ANSWER: %d", ret);
 		if (ret == 0) {
-			ASSERT_EQ(0, ml_deallocate(fd, call,
+			ASSERT_EQ(0, mls_deallocate(fd, call,
 						   MODEMLINE_DEALLOCATE_DROP));
 		}
-		ASSERT_LE(0, ml_drain_events(fd));
+		ASSERT_LE(0, mls_drain_events(fd));
 	}
 }
 

@@ -26,7 +26,7 @@
 /* ------------------------------------------------------------------ */
 /* time                                                                */
 
-__u64 ml_now_ns(void)
+__u64 mls_now_ns(void)
 {
 	struct timespec ts;
 
@@ -36,13 +36,13 @@ __u64 ml_now_ns(void)
 
 static __u64 deadline_after(int timeout_ms)
 {
-	return ml_now_ns() + (__u64)timeout_ms * 1000000ULL;
+	return mls_now_ns() + (__u64)timeout_ms * 1000000ULL;
 }
 
 /* Milliseconds left until @deadline, at least 0. */
 static int ms_left(__u64 deadline)
 {
-	__u64 now = ml_now_ns();
+	__u64 now = mls_now_ns();
 
 	if (now >= deadline)
 		return 0;
@@ -52,19 +52,19 @@ static int ms_left(__u64 deadline)
 /* ------------------------------------------------------------------ */
 /* /dev/modemline                                                      */
 
-int ml_open(int flags)
+int mls_open(int flags)
 {
 	int fd = open(ML_DEV, O_RDWR | O_CLOEXEC | flags);
 
 	return fd < 0 ? -errno : fd;
 }
 
-int ml_ioctl(int fd, unsigned long cmd, void *arg)
+int mls_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
 }
 
-int ml_dial(int fd, __u32 line_id, const char *number, __u32 timeout_ms,
+int mls_dial(int fd, __u32 line_id, const char *number, __u32 timeout_ms,
 	    __u32 *call)
 {
 	struct modemline_dial d;
@@ -76,75 +76,75 @@ int ml_dial(int fd, __u32 line_id, const char *number, __u32 timeout_ms,
 	if (strlen(number) >= sizeof(d.number))
 		return -E2BIG;
 	strcpy(d.number, number);
-	ret = ml_ioctl(fd, MODEMLINE_IOC_DIAL, &d);
+	ret = mls_ioctl(fd, MODEMLINE_IOC_DIAL, &d);
 	if (!ret && call)
 		*call = d.call;
 	return ret;
 }
 
-int ml_dial_retry(int fd, __u32 line_id, const char *number,
+int mls_dial_retry(int fd, __u32 line_id, const char *number,
 		  __u32 timeout_ms, __u32 *call, int wait_ms)
 {
 	__u64 deadline = deadline_after(wait_ms);
 	int ret;
 
 	for (;;) {
-		ret = ml_dial(fd, line_id, number, timeout_ms, call);
-		if (ret != -EBUSY || ml_now_ns() >= deadline)
+		ret = mls_dial(fd, line_id, number, timeout_ms, call);
+		if (ret != -EBUSY || mls_now_ns() >= deadline)
 			return ret;
 		usleep(ML_POLL_US);
 	}
 }
 
-int ml_answer(int fd, __u32 line_id, __u32 *call)
+int mls_answer(int fd, __u32 line_id, __u32 *call)
 {
 	struct modemline_answer a;
 	int ret;
 
 	memset(&a, 0, sizeof(a));
 	a.line_id = line_id;
-	ret = ml_ioctl(fd, MODEMLINE_IOC_ANSWER, &a);
+	ret = mls_ioctl(fd, MODEMLINE_IOC_ANSWER, &a);
 	if (!ret && call)
 		*call = a.call;
 	return ret;
 }
 
-int ml_drop(int fd, __u32 call, __u32 flags)
+int mls_drop(int fd, __u32 call, __u32 flags)
 {
 	struct modemline_call_op op = { .call = call, .flags = flags };
 
-	return ml_ioctl(fd, MODEMLINE_IOC_DROP, &op);
+	return mls_ioctl(fd, MODEMLINE_IOC_DROP, &op);
 }
 
-int ml_call_data(int fd, __u32 call, __u32 flags)
+int mls_call_data(int fd, __u32 call, __u32 flags)
 {
 	struct modemline_call_data d = { .call = call, .flags = flags };
-	int ret = ml_ioctl(fd, MODEMLINE_IOC_CALL_DATA, &d);
+	int ret = mls_ioctl(fd, MODEMLINE_IOC_CALL_DATA, &d);
 
 	return ret ? ret : d.fd;
 }
 
-int ml_deallocate(int fd, __u32 call, __u32 flags)
+int mls_deallocate(int fd, __u32 call, __u32 flags)
 {
 	struct modemline_call_op op = { .call = call, .flags = flags };
 
-	return ml_ioctl(fd, MODEMLINE_IOC_DEALLOCATE, &op);
+	return mls_ioctl(fd, MODEMLINE_IOC_DEALLOCATE, &op);
 }
 
-int ml_call_info(int fd, __u32 call, struct modemline_call_info *info)
+int mls_call_info(int fd, __u32 call, struct modemline_call_info *info)
 {
 	memset(info, ML_POISON, sizeof(*info));
 	info->call = call;
 	info->flags = 0;
-	return ml_ioctl(fd, MODEMLINE_IOC_CALL_INFO, info);
+	return mls_ioctl(fd, MODEMLINE_IOC_CALL_INFO, info);
 }
 
-int ml_line_info(int fd, __u32 line_id, struct modemline_line_info *info)
+int mls_line_info(int fd, __u32 line_id, struct modemline_line_info *info)
 {
 	memset(info, ML_POISON, sizeof(*info));
 	info->line_id = line_id;
 	memset(info->reserved, 0, sizeof(info->reserved));
-	return ml_ioctl(fd, MODEMLINE_IOC_LINE_INFO, info);
+	return mls_ioctl(fd, MODEMLINE_IOC_LINE_INFO, info);
 }
 
 static int id_list(int fd, unsigned long cmd, __u32 *ids, __u32 n,
@@ -156,42 +156,42 @@ static int id_list(int fd, unsigned long cmd, __u32 *ids, __u32 n,
 	memset(&l, 0, sizeof(l));
 	l.count = n;
 	l.ids = (__u64)(unsigned long)ids;
-	ret = ml_ioctl(fd, cmd, &l);
+	ret = mls_ioctl(fd, cmd, &l);
 	if (!ret && count)
 		*count = l.count;
 	return ret;
 }
 
-int ml_call_list(int fd, __u32 *ids, __u32 n, __u32 *count)
+int mls_call_list(int fd, __u32 *ids, __u32 n, __u32 *count)
 {
 	return id_list(fd, MODEMLINE_IOC_CALL_LIST, ids, n, count);
 }
 
-int ml_line_list(int fd, __u32 *ids, __u32 n, __u32 *count)
+int mls_line_list(int fd, __u32 *ids, __u32 n, __u32 *count)
 {
 	return id_list(fd, MODEMLINE_IOC_LINE_LIST, ids, n, count);
 }
 
-int ml_call_count(int fd)
+int mls_call_count(int fd)
 {
 	__u32 count;
-	int ret = ml_call_list(fd, NULL, 0, &count);
+	int ret = mls_call_list(fd, NULL, 0, &count);
 
 	return ret ? ret : (int)count;
 }
 
-int ml_call_listed(int fd, __u32 call)
+int mls_call_listed(int fd, __u32 call)
 {
 	__u32 *ids, count, i;
 	int ret, n;
 
-	n = ml_call_count(fd);
+	n = mls_call_count(fd);
 	if (n < 0)
 		return n;
 	ids = calloc((size_t)n + 1, sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;
-	ret = ml_call_list(fd, ids, (__u32)n + 1, &count);
+	ret = mls_call_list(fd, ids, (__u32)n + 1, &count);
 	if (!ret) {
 		if (count > (__u32)n + 1)
 			count = (__u32)n + 1;
@@ -203,24 +203,24 @@ int ml_call_listed(int fd, __u32 call)
 	return ret;
 }
 
-int ml_subscribe(int fd, __u32 line_id)
+int mls_subscribe(int fd, __u32 line_id)
 {
 	struct modemline_subscribe s = { .line_id = line_id };
 
-	return ml_ioctl(fd, MODEMLINE_IOC_SUBSCRIBE, &s);
+	return mls_ioctl(fd, MODEMLINE_IOC_SUBSCRIBE, &s);
 }
 
-int ml_unsubscribe(int fd, __u32 line_id)
+int mls_unsubscribe(int fd, __u32 line_id)
 {
 	struct modemline_subscribe s = { .line_id = line_id };
 
-	return ml_ioctl(fd, MODEMLINE_IOC_UNSUBSCRIBE, &s);
+	return mls_ioctl(fd, MODEMLINE_IOC_UNSUBSCRIBE, &s);
 }
 
 /* ------------------------------------------------------------------ */
 /* events                                                              */
 
-int ml_poll_in(int fd, int timeout_ms)
+int mls_poll_in(int fd, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	__u64 deadline = deadline_after(timeout_ms);
@@ -241,12 +241,12 @@ int ml_poll_in(int fd, int timeout_ms)
 	return (p.revents & POLLIN) ? 1 : 0;
 }
 
-int ml_read_event(int fd, struct modemline_event *ev, int timeout_ms)
+int mls_read_event(int fd, struct modemline_event *ev, int timeout_ms)
 {
 	ssize_t n;
 	int ret;
 
-	ret = ml_poll_in(fd, timeout_ms);
+	ret = mls_poll_in(fd, timeout_ms);
 	if (ret < 0)
 		return ret;
 	if (ret == 0)
@@ -260,14 +260,14 @@ int ml_read_event(int fd, struct modemline_event *ev, int timeout_ms)
 	return 0;
 }
 
-int ml_wait_state(int fd, __u32 call, __u32 state,
+int mls_wait_state(int fd, __u32 call, __u32 state,
 		  struct modemline_event *ev, int timeout_ms)
 {
 	__u64 deadline = deadline_after(timeout_ms);
 	int ret;
 
 	for (;;) {
-		ret = ml_read_event(fd, ev, ms_left(deadline));
+		ret = mls_read_event(fd, ev, ms_left(deadline));
 		if (ret)
 			return ret;
 		if (ev->type == MODEMLINE_EVENT_CALL_STATE &&
@@ -276,14 +276,14 @@ int ml_wait_state(int fd, __u32 call, __u32 state,
 	}
 }
 
-int ml_wait_event(int fd, __u32 type, __u32 line_id,
+int mls_wait_event(int fd, __u32 type, __u32 line_id,
 		  struct modemline_event *ev, int timeout_ms)
 {
 	__u64 deadline = deadline_after(timeout_ms);
 	int ret;
 
 	for (;;) {
-		ret = ml_read_event(fd, ev, ms_left(deadline));
+		ret = mls_read_event(fd, ev, ms_left(deadline));
 		if (ret)
 			return ret;
 		if (ev->type == type && (!line_id || ev->line_id == line_id))
@@ -291,13 +291,13 @@ int ml_wait_event(int fd, __u32 type, __u32 line_id,
 	}
 }
 
-int ml_drain_events(int fd)
+int mls_drain_events(int fd)
 {
 	struct modemline_event ev;
 	int n = 0, ret;
 
 	for (;;) {
-		ret = ml_read_event(fd, &ev, 0);
+		ret = mls_read_event(fd, &ev, 0);
 		if (ret == -ETIMEDOUT)
 			return n;
 		if (ret)
@@ -306,37 +306,37 @@ int ml_drain_events(int fd)
 	}
 }
 
-int ml_wait_info_state(int fd, __u32 call, __u32 state,
+int mls_wait_info_state(int fd, __u32 call, __u32 state,
 		       struct modemline_call_info *info, int timeout_ms)
 {
 	__u64 deadline = deadline_after(timeout_ms);
 	int ret;
 
 	for (;;) {
-		ret = ml_call_info(fd, call, info);
+		ret = mls_call_info(fd, call, info);
 		if (ret)
 			return ret;
 		if (info->state == state)
 			return 0;
-		if (ml_now_ns() >= deadline)
+		if (mls_now_ns() >= deadline)
 			return -ETIMEDOUT;
 		usleep(ML_POLL_US);
 	}
 }
 
-int ml_wait_line_idle(int fd, __u32 line_id, int timeout_ms)
+int mls_wait_line_idle(int fd, __u32 line_id, int timeout_ms)
 {
 	__u64 deadline = deadline_after(timeout_ms);
 	struct modemline_line_info li;
 	int ret;
 
 	for (;;) {
-		ret = ml_line_info(fd, line_id, &li);
+		ret = mls_line_info(fd, line_id, &li);
 		if (ret)
 			return ret;
 		if (!(li.flags & MODEMLINE_LINE_BUSY))
 			return 0;
-		if (ml_now_ns() >= deadline)
+		if (mls_now_ns() >= deadline)
 			return -ETIMEDOUT;
 		usleep(ML_POLL_US);
 	}
@@ -495,7 +495,7 @@ int sim_line_remove(struct sim_line *line)
 	line->removed = true;
 	deadline = deadline_after(ML_WAIT_MS);
 	while (sim_line_exists(line->name)) {
-		if (ml_now_ns() >= deadline)
+		if (mls_now_ns() >= deadline)
 			return -ETIMEDOUT;
 		usleep(ML_POLL_US);
 	}
@@ -513,7 +513,7 @@ void sim_lines_remove(struct sim_line *lines, int n)
 /* ------------------------------------------------------------------ */
 /* parameters                                                          */
 
-int ml_param_get(const char *name, long *val)
+int mls_param_get(const char *name, long *val)
 {
 	char path[256], buf[64];
 	int ret;
@@ -525,7 +525,7 @@ int ml_param_get(const char *name, long *val)
 	return parse_long(buf, val);
 }
 
-int ml_param_set(const char *name, long val)
+int mls_param_set(const char *name, long val)
 {
 	char path[256], buf[32];
 	int n;
@@ -535,23 +535,23 @@ int ml_param_set(const char *name, long val)
 	return write_file(path, buf, (size_t)n);
 }
 
-int ml_param_save(struct ml_param_save *s, const char *name)
+int mls_param_save(struct mls_param_save *s, const char *name)
 {
 	int ret;
 
 	snprintf(s->name, sizeof(s->name), "%s", name);
-	ret = ml_param_get(name, &s->val);
+	ret = mls_param_get(name, &s->val);
 	s->saved = !ret;
 	return ret;
 }
 
-int ml_param_restore(struct ml_param_save *s)
+int mls_param_restore(struct mls_param_save *s)
 {
 	int ret;
 
 	if (!s->saved)
 		return 0;
-	ret = ml_param_set(s->name, s->val);
+	ret = mls_param_set(s->name, s->val);
 	if (!ret)
 		s->saved = false;
 	return ret;
@@ -560,25 +560,25 @@ int ml_param_restore(struct ml_param_save *s)
 /* ------------------------------------------------------------------ */
 /* memory                                                              */
 
-size_t ml_page_size(void)
+size_t mls_page_size(void)
 {
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-void *ml_unmapped_addr(void)
+void *mls_unmapped_addr(void)
 {
-	void *p = mmap(NULL, ml_page_size(), PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, mls_page_size(), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
-	munmap(p, ml_page_size());
+	munmap(p, mls_page_size());
 	return p;
 }
 
-void *ml_guarded_pages(int prot)
+void *mls_guarded_pages(int prot)
 {
-	size_t ps = ml_page_size();
+	size_t ps = mls_page_size();
 	char *p;
 
 	p = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE,
@@ -593,30 +593,30 @@ void *ml_guarded_pages(int prot)
 	return p;
 }
 
-void *ml_prot_none_page(void)
+void *mls_prot_none_page(void)
 {
-	void *p = mmap(NULL, ml_page_size(), PROT_NONE,
+	void *p = mmap(NULL, mls_page_size(), PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
 }
 
-void ml_pages_free(void *p, int npages)
+void mls_pages_free(void *p, int npages)
 {
 	if (p)
-		munmap(p, (size_t)npages * ml_page_size());
+		munmap(p, (size_t)npages * mls_page_size());
 }
 
-bool ml_str_tail_zero(const char *s, size_t len)
+bool mls_str_tail_zero(const char *s, size_t len)
 {
 	const char *nul = memchr(s, '\0', len);
 
 	if (!nul)
 		return false;
-	return ml_all_zero(nul, len - (size_t)(nul - s));
+	return mls_all_zero(nul, len - (size_t)(nul - s));
 }
 
-bool ml_all_zero(const void *p, size_t len)
+bool mls_all_zero(const void *p, size_t len)
 {
 	const unsigned char *c = p;
 	size_t i;
@@ -678,7 +678,7 @@ void io_thread_join(struct io_thread *t)
 	pthread_join(t->thread, NULL);
 }
 
-int ml_set_nonblock(int fd, bool on)
+int mls_set_nonblock(int fd, bool on)
 {
 	int fl = fcntl(fd, F_GETFL);
 

@@ -37,70 +37,70 @@
 /* /dev/modemline                                                      */
 
 /* open(ML_DEV, O_RDWR | O_CLOEXEC | @flags): fd or -errno. */
-int ml_open(int flags);
+int mls_open(int flags);
 /* ioctl(): 0 or -errno. */
-int ml_ioctl(int fd, unsigned long cmd, void *arg);
+int mls_ioctl(int fd, unsigned long cmd, void *arg);
 
 /* CLOCK_BOOTTIME now, nanoseconds (the ABI's clock). */
-__u64 ml_now_ns(void);
+__u64 mls_now_ns(void);
 
-int ml_dial(int fd, __u32 line_id, const char *number, __u32 timeout_ms,
+int mls_dial(int fd, __u32 line_id, const char *number, __u32 timeout_ms,
 	    __u32 *call);
 /* DIAL, retrying -EBUSY for up to @wait_ms (the line is still hanging up). */
-int ml_dial_retry(int fd, __u32 line_id, const char *number,
+int mls_dial_retry(int fd, __u32 line_id, const char *number,
 		  __u32 timeout_ms, __u32 *call, int wait_ms);
-int ml_answer(int fd, __u32 line_id, __u32 *call);
-int ml_drop(int fd, __u32 call, __u32 flags);
-int ml_deallocate(int fd, __u32 call, __u32 flags);
+int mls_answer(int fd, __u32 line_id, __u32 *call);
+int mls_drop(int fd, __u32 call, __u32 flags);
+int mls_deallocate(int fd, __u32 call, __u32 flags);
 /* CALL_DATA: the call's data descriptor, or -errno. */
-int ml_call_data(int fd, __u32 call, __u32 flags);
+int mls_call_data(int fd, __u32 call, __u32 flags);
 /* CALL_INFO into @info, which is poisoned with ML_POISON first. */
-int ml_call_info(int fd, __u32 call, struct modemline_call_info *info);
+int mls_call_info(int fd, __u32 call, struct modemline_call_info *info);
 /* LINE_INFO into @info, which is poisoned with ML_POISON first. */
-int ml_line_info(int fd, __u32 line_id, struct modemline_line_info *info);
+int mls_line_info(int fd, __u32 line_id, struct modemline_line_info *info);
 /*
  * CALL_LIST / LINE_LIST: @n slots at @ids (may be NULL when @n is 0);
  * *@count gets the number of ids that exist.
  */
-int ml_call_list(int fd, __u32 *ids, __u32 n, __u32 *count);
-int ml_line_list(int fd, __u32 *ids, __u32 n, __u32 *count);
+int mls_call_list(int fd, __u32 *ids, __u32 n, __u32 *count);
+int mls_line_list(int fd, __u32 *ids, __u32 n, __u32 *count);
 /* Number of calls this file holds, or -errno. */
-int ml_call_count(int fd);
+int mls_call_count(int fd);
 /* 1 if @call is in this file's CALL_LIST, 0 if not, or -errno. */
-int ml_call_listed(int fd, __u32 call);
-int ml_subscribe(int fd, __u32 line_id);
-int ml_unsubscribe(int fd, __u32 line_id);
+int mls_call_listed(int fd, __u32 call);
+int mls_subscribe(int fd, __u32 line_id);
+int mls_unsubscribe(int fd, __u32 line_id);
 
 /* poll() for POLLIN: 1 readable, 0 timed out, -errno. */
-int ml_poll_in(int fd, int timeout_ms);
+int mls_poll_in(int fd, int timeout_ms);
 /*
  * Read exactly one event record, waiting up to @timeout_ms for it
  * (-ETIMEDOUT). @ev is poisoned with ML_POISON first. A short or long
  * read is -EPROTO.
  */
-int ml_read_event(int fd, struct modemline_event *ev, int timeout_ms);
+int mls_read_event(int fd, struct modemline_event *ev, int timeout_ms);
 /*
  * Read events until a CALL_STATE event for @call reaching @state arrives
  * (stored in @ev); other events are consumed and ignored.
  */
-int ml_wait_state(int fd, __u32 call, __u32 state,
+int mls_wait_state(int fd, __u32 call, __u32 state,
 		  struct modemline_event *ev, int timeout_ms);
 /*
  * Read events until one of @type for @line_id arrives (any line when
  * @line_id is 0); other events are consumed and ignored.
  */
-int ml_wait_event(int fd, __u32 type, __u32 line_id,
+int mls_wait_event(int fd, __u32 type, __u32 line_id,
 		  struct modemline_event *ev, int timeout_ms);
 /* Discard every queued event; returns how many were read, or -errno. */
-int ml_drain_events(int fd);
+int mls_drain_events(int fd);
 /*
  * Poll CALL_INFO (without reading events) until the call is in @state;
  * the last record is left in @info.
  */
-int ml_wait_info_state(int fd, __u32 call, __u32 state,
+int mls_wait_info_state(int fd, __u32 call, __u32 state,
 		       struct modemline_call_info *info, int timeout_ms);
 /* Poll LINE_INFO until the line has no call in progress (flag BUSY). */
-int ml_wait_line_idle(int fd, __u32 line_id, int timeout_ms);
+int mls_wait_line_idle(int fd, __u32 line_id, int timeout_ms);
 
 /* ------------------------------------------------------------------ */
 /* modemline_sim                                                       */
@@ -142,39 +142,39 @@ void sim_lines_remove(struct sim_line *lines, int n);
 /* ------------------------------------------------------------------ */
 /* modemline module parameters                                         */
 
-int ml_param_get(const char *name, long *val);
-int ml_param_set(const char *name, long val);
+int mls_param_get(const char *name, long *val);
+int mls_param_set(const char *name, long val);
 
-struct ml_param_save {
+struct mls_param_save {
 	char name[32];
 	long val;
 	bool saved;
 };
 
 /* Remember the current value of @name (to restore it in a teardown). */
-int ml_param_save(struct ml_param_save *s, const char *name);
+int mls_param_save(struct mls_param_save *s, const char *name);
 /* Write the remembered value back if one was saved. */
-int ml_param_restore(struct ml_param_save *s);
+int mls_param_restore(struct mls_param_save *s);
 
 /* ------------------------------------------------------------------ */
 /* Memory for bad-pointer tests                                        */
 
 /* An address with nothing mapped at it (a page mapped, then unmapped). */
-void *ml_unmapped_addr(void);
+void *mls_unmapped_addr(void);
 /*
  * Two pages: the first with @prot, the second PROT_NONE. Returns the
- * first page, or NULL. Free with ml_pages_free(p, 2).
+ * first page, or NULL. Free with mls_pages_free(p, 2).
  */
-void *ml_guarded_pages(int prot);
-/* One PROT_NONE page, or NULL. Free with ml_pages_free(p, 1). */
-void *ml_prot_none_page(void);
-void ml_pages_free(void *p, int npages);
-size_t ml_page_size(void);
+void *mls_guarded_pages(int prot);
+/* One PROT_NONE page, or NULL. Free with mls_pages_free(p, 1). */
+void *mls_prot_none_page(void);
+void mls_pages_free(void *p, int npages);
+size_t mls_page_size(void);
 
 /* true if @s (array of @len) has a NUL and every byte after it is 0. */
-bool ml_str_tail_zero(const char *s, size_t len);
+bool mls_str_tail_zero(const char *s, size_t len);
 /* true if every byte of @p[0..len) is 0. */
-bool ml_all_zero(const void *p, size_t len);
+bool mls_all_zero(const void *p, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* One read() or write() in a thread of its own                        */
@@ -198,6 +198,6 @@ int io_thread_wait(struct io_thread *t, int timeout_ms);
 /* Wait for the call to return, however long, and reap the thread. */
 void io_thread_join(struct io_thread *t);
 /* Set or clear O_NONBLOCK on @fd's open file: 0 or -errno. */
-int ml_set_nonblock(int fd, bool on);
+int mls_set_nonblock(int fd, bool on);
 
 #endif /* MODEMLINE_SELFTEST_SIM_H */

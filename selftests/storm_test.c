@@ -73,38 +73,38 @@ static void *ioctl_hammer(void *arg)
 
 	while (!atomic_load(&h->stop)) {
 		h->ops++;
-		ret = ml_dial(h->ml, h->line, "5551234", 500, &call);
+		ret = mls_dial(h->ml, h->line, "5551234", 500, &call);
 		check_ret("DIAL", ret, ERRS(ENOENT, EBUSY));
 		if (ret)
 			call = 0;
-		ret = ml_line_info(h->ml, h->line, &li);
+		ret = mls_line_info(h->ml, h->line, &li);
 		check_ret("LINE_INFO", ret, ERRS(ENOENT));
-		ret = ml_subscribe(h->ml, h->line);
+		ret = mls_subscribe(h->ml, h->line);
 		check_ret("SUBSCRIBE", ret, ERRS(ENOENT));
-		ret = ml_answer(h->ml, h->line, &n);
+		ret = mls_answer(h->ml, h->line, &n);
 		check_ret("ANSWER", ret, ERRS(ENOENT, ESRCH, EBUSY));
 		if (!ret)
-			ml_deallocate(h->ml, n, MODEMLINE_DEALLOCATE_DROP);
-		ret = ml_line_list(h->ml, ids, 8, &n);
+			mls_deallocate(h->ml, n, MODEMLINE_DEALLOCATE_DROP);
+		ret = mls_line_list(h->ml, ids, 8, &n);
 		check_ret("LINE_LIST", ret, ERRS(0));
 		if (!call)
 			continue;
-		fd = ml_call_data(h->ml, call, MODEMLINE_DATA_NONBLOCK);
+		fd = mls_call_data(h->ml, call, MODEMLINE_DATA_NONBLOCK);
 		check_ret("CALL_DATA", fd, ERRS(ENOTCONN, EBUSY));
 		if (fd >= 0) {
 			if (write(fd, "hello", 5) < 0)
 				check_ret("data write", -errno, ERRS(EAGAIN, EPIPE));
 			close(fd);
 		}
-		check_ret("CALL_INFO", ml_call_info(h->ml, call, &ci), ERRS(0));
-		check_ret("DROP", ml_drop(h->ml, call, 0), ERRS(0));
-		check_ret("CALL_LIST", ml_call_list(h->ml, ids, 8, &n), ERRS(0));
-		ret = ml_deallocate(h->ml, call, h->ops & 1 ? MODEMLINE_DEALLOCATE_DROP : 0);
+		check_ret("CALL_INFO", mls_call_info(h->ml, call, &ci), ERRS(0));
+		check_ret("DROP", mls_drop(h->ml, call, 0), ERRS(0));
+		check_ret("CALL_LIST", mls_call_list(h->ml, ids, 8, &n), ERRS(0));
+		ret = mls_deallocate(h->ml, call, h->ops & 1 ? MODEMLINE_DEALLOCATE_DROP : 0);
 		check_ret("DEALLOCATE", ret, ERRS(EBUSY));
 		if (ret)
-			ml_deallocate(h->ml, call, MODEMLINE_DEALLOCATE_DROP);
-		ml_unsubscribe(h->ml, h->line);
-		ml_drain_events(h->ml);
+			mls_deallocate(h->ml, call, MODEMLINE_DEALLOCATE_DROP);
+		mls_unsubscribe(h->ml, h->line);
+		mls_drain_events(h->ml);
 	}
 	return NULL;
 }
@@ -141,7 +141,7 @@ HARD_TEST(hangup_vs_ioctls)
 	struct modem m;
 	struct modemline_line_info li;
 
-	ml = ml_open(O_NONBLOCK);
+	ml = mls_open(O_NONBLOCK);
 	ASSERT_LE(0, ml);
 	for (i = 0; i < iters && !hard_over(dl); i++) {
 		ASSERT_EQ(0, ptyline_open(&p));
@@ -165,8 +165,8 @@ HARD_TEST(hangup_vs_ioctls)
 		pthread_join(h[1].thread, NULL);
 		ASSERT_NO_BAD();
 		/* The line is gone; every call the file holds has ended. */
-		ASSERT_EQ(-ENOENT, ml_line_info(ml, p.line, &li));
-		ASSERT_EQ(0, ml_call_count(ml));
+		ASSERT_EQ(-ENOENT, mls_line_info(ml, p.line, &li));
+		ASSERT_EQ(0, mls_call_count(ml));
 		ptyline_close(&p);
 	}
 	close(ml);
@@ -191,16 +191,16 @@ static void *one_handle(void *arg)
 	pthread_barrier_wait(r->go);
 	switch (r->what) {
 	case 0:
-		r->ret = ml_deallocate(r->ml, r->call, MODEMLINE_DEALLOCATE_DROP);
+		r->ret = mls_deallocate(r->ml, r->call, MODEMLINE_DEALLOCATE_DROP);
 		break;
 	case 1:
-		r->ret = ml_drop(r->ml, r->call, MODEMLINE_DROP_WAIT);
+		r->ret = mls_drop(r->ml, r->call, MODEMLINE_DROP_WAIT);
 		break;
 	case 2:
-		r->ret = ml_call_info(r->ml, r->call, &ci);
+		r->ret = mls_call_info(r->ml, r->call, &ci);
 		break;
 	default:
-		r->ret = ml_call_data(r->ml, r->call, MODEMLINE_DATA_NONBLOCK);
+		r->ret = mls_call_data(r->ml, r->call, MODEMLINE_DATA_NONBLOCK);
 		if (r->ret >= 0) {
 			close(r->ret);
 			r->ret = 0;
@@ -218,12 +218,12 @@ HARD_TEST(one_handle_three_ways)
 	struct racer r[4];
 	__u32 call;
 
-	ml = ml_open(0);
+	ml = mls_open(0);
 	ASSERT_LE(0, ml);
 	ASSERT_EQ(0, sim_line_create(&line));
 	ASSERT_EQ(0, sim_ctl(&line, "hangup_delay 1"));
 	for (i = 0; i < iters && !hard_over(dl); i++) {
-		ASSERT_EQ(0, ml_dial_retry(ml, line.id, "5551234", 0, &call, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_dial_retry(ml, line.id, "5551234", 0, &call, ML_WAIT_MS));
 		ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 4));
 		for (k = 0; k < 4; k++) {
 			r[k] = (struct racer){ .go = &go, .ml = ml, .what = k, .call = call };
@@ -237,8 +237,8 @@ HARD_TEST(one_handle_three_ways)
 		ASSERT_TRUE(in_set(r[2].ret, ERRS(ENOENT))) TH_LOG("INFO: %d", r[2].ret);
 		ASSERT_TRUE(in_set(r[3].ret, ERRS(ENOENT, ENOTCONN, EBUSY)))
 			TH_LOG("CALL_DATA: %d", r[3].ret);
-		ASSERT_EQ(0, ml_call_listed(ml, call));
-		ml_drain_events(ml);
+		ASSERT_EQ(0, mls_call_listed(ml, call));
+		mls_drain_events(ml);
 	}
 	close(ml);
 	sim_line_remove(&line);
@@ -270,7 +270,7 @@ static void *sleeper_main(void *arg)
 		s->ret = read(s->fd, &ev, sizeof(ev)) == sizeof(ev) ? 0 : -errno;
 		break;
 	case 2:
-		s->ret = ml_drop(s->fd, s->call, MODEMLINE_DROP_WAIT);
+		s->ret = mls_drop(s->fd, s->call, MODEMLINE_DROP_WAIT);
 		break;
 	default:
 		s->ret = read(s->fd, buf, sizeof(buf)) == 0 ? 0 : -EPROTO;
@@ -300,20 +300,20 @@ HARD_TEST(close_vs_blocked)
 
 	ASSERT_EQ(0, sim_line_create(&line));
 	for (i = 0; i < iters && !hard_over(dl); i++) {
-		a = ml_open(0);
-		b = ml_open(0);
-		c = ml_open(0);
+		a = mls_open(0);
+		b = mls_open(0);
+		c = mls_open(0);
 		ASSERT_LE(0, a);
 		ASSERT_LE(0, b);
 		ASSERT_LE(0, c);
 		/* Subscribed to every line: a new line wakes them. */
-		ASSERT_EQ(0, ml_subscribe(a, 0));
-		ASSERT_EQ(0, ml_subscribe(b, 0));
+		ASSERT_EQ(0, mls_subscribe(a, 0));
+		ASSERT_EQ(0, mls_subscribe(b, 0));
 		ASSERT_EQ(0, sim_ctl(&line, "hangup_delay 300"));
-		ASSERT_EQ(0, ml_dial_retry(c, line.id, "5551234", 0, &call, ML_WAIT_MS));
-		ASSERT_EQ(0, ml_wait_info_state(c, call, MODEMLINE_STATE_CONNECTED,
+		ASSERT_EQ(0, mls_dial_retry(c, line.id, "5551234", 0, &call, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_wait_info_state(c, call, MODEMLINE_STATE_CONNECTED,
 						&(struct modemline_call_info){ 0 }, ML_WAIT_MS));
-		data = ml_call_data(c, call, 0);
+		data = mls_call_data(c, call, 0);
 		ASSERT_LE(0, data);
 		sleeper_start(_metadata, &s[0], 0, a, 0);
 		sleeper_start(_metadata, &s[1], 1, b, 0);
@@ -383,9 +383,9 @@ HARD_TEST(setd_vs_flood)
 	struct flood f = { 0 };
 	__u32 id, n0, n1;
 
-	ml = ml_open(0);
+	ml = mls_open(0);
 	ASSERT_LE(0, ml);
-	ASSERT_EQ(0, ml_line_list(ml, NULL, 0, &n0));
+	ASSERT_EQ(0, mls_line_list(ml, NULL, 0, &n0));
 	ASSERT_EQ(0, ptyline_open(&p));
 	f.p = &p;
 	ASSERT_EQ(0, pthread_create(&f.thread, NULL, flood_main, &f));
@@ -404,7 +404,7 @@ HARD_TEST(setd_vs_flood)
 	ptyline_close(&p);
 	/* Every line made on the way is gone again. */
 	usleep(100000);
-	ASSERT_EQ(0, ml_line_list(ml, NULL, 0, &n1));
+	ASSERT_EQ(0, mls_line_list(ml, NULL, 0, &n1));
 	ASSERT_EQ(n0, n1);
 	ASSERT_LT(0L, f.bytes);
 	close(ml);
@@ -425,7 +425,7 @@ HARD_TEST(removal_vs_dial)
 	__u32 ids[64], n, k;
 	struct modemline_call_info ci;
 
-	ml = ml_open(O_NONBLOCK);
+	ml = mls_open(O_NONBLOCK);
 	ASSERT_LE(0, ml);
 	for (i = 0; i < iters && !hard_over(dl); i++) {
 		bool pty = i & 1;
@@ -456,11 +456,11 @@ HARD_TEST(removal_vs_dial)
 		pthread_join(h.thread, NULL);
 		ASSERT_NO_BAD();
 		/* Whatever the file still holds has ended. */
-		ASSERT_EQ(0, ml_call_list(ml, ids, 64, &n));
+		ASSERT_EQ(0, mls_call_list(ml, ids, 64, &n));
 		for (k = 0; k < n && k < 64; k++) {
-			ASSERT_EQ(0, ml_call_info(ml, ids[k], &ci));
+			ASSERT_EQ(0, mls_call_info(ml, ids[k], &ci));
 			ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
-			ml_deallocate(ml, ids[k], 0);
+			mls_deallocate(ml, ids[k], 0);
 		}
 	}
 	close(ml);
@@ -486,7 +486,7 @@ HARD_TEST(rmmod_in_use)
 
 	if (access("/sys/module/modemline_sim", F_OK))
 		SKIP(return, "modemline_sim not loaded");
-	ml = ml_open(0);
+	ml = mls_open(0);
 	ASSERT_LE(0, ml);
 	ASSERT_EQ(0, sim_line_create(&line));
 	ASSERT_EQ(0, ptyline_open(&p));
@@ -503,9 +503,9 @@ HARD_TEST(rmmod_in_use)
 		ret = delete_module("modemline_sim");
 		ASSERT_TRUE(ret == -EWOULDBLOCK || ret == -EBUSY) TH_LOG("%s", strerror(-ret));
 		/* And everything still works. */
-		ASSERT_EQ(0, ml_dial_retry(ml, i & 1 ? p.line : line.id, "5551234", 0,
+		ASSERT_EQ(0, mls_dial_retry(ml, i & 1 ? p.line : line.id, "5551234", 0,
 					   &call, ML_WAIT_MS));
-		ASSERT_EQ(0, ml_deallocate(ml, call, MODEMLINE_DEALLOCATE_DROP));
+		ASSERT_EQ(0, mls_deallocate(ml, call, MODEMLINE_DEALLOCATE_DROP));
 	}
 	close(ctl);
 	modem_stop(&m);
@@ -536,7 +536,7 @@ static void *grower_main(void *arg)
 		if (sim_line_create(&l))
 			continue;
 		sim_ctl(&l, "dial silent");
-		if (!ml_dial(g->ml, l.id, "5551234", 0, &call))
+		if (!mls_dial(g->ml, l.id, "5551234", 0, &call))
 			g->n++;
 		sim_line_remove(&l);
 	}
@@ -557,15 +557,15 @@ HARD_TEST(list_vs_growth)
 	__u32 ids[64], count, n;
 	bool lines;
 
-	ml = ml_open(O_NONBLOCK);
+	ml = mls_open(O_NONBLOCK);
 	ASSERT_LE(0, ml);
 	g.ml = ml;
 	ASSERT_EQ(0, pthread_create(&g.thread, NULL, grower_main, &g));
 	for (i = 0; i < iters && !hard_over(dl); i++) {
 		lines = i & 1;
 		memset(ids, 0xff, sizeof(ids));
-		ASSERT_EQ(0, lines ? ml_line_list(ml, ids, 64, &count) :
-			  ml_call_list(ml, ids, 64, &count));
+		ASSERT_EQ(0, lines ? mls_line_list(ml, ids, 64, &count) :
+			  mls_call_list(ml, ids, 64, &count));
 		n = count < 64 ? count : 64;
 		for (k = 0; k < (int)n; k++) {
 			ASSERT_NE(0xffffffffU, ids[k])

@@ -30,7 +30,7 @@
 
 static __u64 now_ms(void)
 {
-	return ml_now_ns() / 1000000ULL;
+	return mls_now_ns() / 1000000ULL;
 }
 
 void sleep_ms(int ms)
@@ -44,36 +44,6 @@ void sleep_ms(int ms)
 
 /* ------------------------------------------------------------------ */
 /* ttys                                                                */
-
-int tty_open_raw(const char *path, speed_t speed)
-{
-	struct termios t;
-	int fd, fl, err;
-
-	/* O_NONBLOCK: a UART without CLOCAL would wait for carrier. */
-	fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (tcgetattr(fd, &t))
-		goto fail;
-	cfmakeraw(&t);
-	t.c_cflag &= ~(CSIZE | PARENB | CSTOPB | CRTSCTS);
-	t.c_cflag |= CS8 | CLOCAL | CREAD;
-	t.c_cc[VMIN] = 1;
-	t.c_cc[VTIME] = 0;
-	if (speed && cfsetspeed(&t, speed))
-		goto fail;
-	if (tcsetattr(fd, TCSANOW, &t))
-		goto fail;
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK))
-		goto fail;
-	return fd;
-fail:
-	err = -errno;
-	close(fd);
-	return err;
-}
 
 int tty_set_ldisc(int fd, int ldisc)
 {

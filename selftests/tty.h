@@ -5,6 +5,9 @@
  * running userspace/modemsim (the Hayes modem simulator) on a pty with
  * its control socket.
  *
+ * A tty is opened raw with libmodemline's ml_tty_open(), the one copy of
+ * that code.
+ *
  * Like sim.h: every helper returns 0 (or a count) on success and -errno
  * on failure, prints nothing and asserts nothing, so teardowns can use
  * them. Linked only into tty_test and serial/serial_test.
@@ -18,18 +21,13 @@
 #include <termios.h>
 #include <linux/types.h>
 #include <linux/modemline.h>
+#include <libmodemline.h>
 
 #define N_TTY_LDISC	0	/* N_TTY, to detach */
 
 /* ------------------------------------------------------------------ */
 /* ttys                                                                */
 
-/*
- * open(@path, O_RDWR | O_NOCTTY | O_CLOEXEC) without waiting for carrier,
- * then raw mode (cfmakeraw), 8N1, CLOCAL | CREAD, @speed (a B* constant,
- * or 0 to keep the speed), blocking I/O. Returns the fd or -errno.
- */
-int tty_open_raw(const char *path, speed_t speed);
 /* TIOCSETD with @ldisc. */
 int tty_set_ldisc(int fd, int ldisc);
 /* TIOCGETD into *@ldisc. */

@@ -82,12 +82,12 @@ static void drop_call(struct __test_metadata *_metadata, struct ttyline *t,
 	struct modemline_event ev;
 	int ret;
 
-	ret = ml_drop(t->ml, call, MODEMLINE_DROP_WAIT);
+	ret = mls_drop(t->ml, call, MODEMLINE_DROP_WAIT);
 	ASSERT_EQ(0, ret) TH_LOG("DROP: %s", strerror(-ret));
-	ASSERT_EQ(0, ml_read_event(t->ml, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(t->ml, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, t->line, call,
 			  MODEMLINE_STATE_DISCONNECTING, 0, 0, 0);
-	ASSERT_EQ(0, ml_read_event(t->ml, &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_read_event(t->ml, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, t->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_LOCAL,
 			  MODEMLINE_REASON_NORMAL, 0);
@@ -99,7 +99,7 @@ static int line_listed(int fd, __u32 id)
 	__u32 ids[1024], count = 0, i;
 	int ret;
 
-	ret = ml_line_list(fd, ids, 1024, &count);
+	ret = mls_line_list(fd, ids, 1024, &count);
 	if (ret)
 		return ret;
 	for (i = 0; i < count && i < 1024; i++)
@@ -121,19 +121,19 @@ static void check_removed_under_call(struct __test_metadata *_metadata,
 	struct rec_expect e = rec_out(t->line);
 	int ret;
 
-	ret = ml_wait_state(t->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+	ret = mls_wait_state(t->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the call did not end: %s", strerror(-ret));
 	check_state_event(_metadata, &ev, t->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_LINE_REMOVED, 0);
-	ret = ml_wait_event(t->ml, MODEMLINE_EVENT_LINE_REMOVED, t->line, &ev,
+	ret = mls_wait_event(t->ml, MODEMLINE_EVENT_LINE_REMOVED, t->line, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no LINE_REMOVED event: %s", strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, t->line,
 			 MODEMLINE_REASON_LINE_REMOVED, "");
 
-	ASSERT_EQ(0, ml_call_info(t->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(t->ml, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_SYSTEM;
 	e.reason = MODEMLINE_REASON_LINE_REMOVED;
@@ -146,8 +146,8 @@ static void check_removed_under_call(struct __test_metadata *_metadata,
 	wait_line_gone(_metadata, t->ml, t->line);
 	ASSERT_EQ(0, line_listed(t->ml, t->line));
 	/* The record outlives the line until it is released. */
-	ASSERT_EQ(0, ml_deallocate(t->ml, call, 0));
-	ASSERT_EQ(-ENOENT, ml_call_info(t->ml, call, &ci));
+	ASSERT_EQ(0, mls_deallocate(t->ml, call, 0));
+	ASSERT_EQ(-ENOENT, mls_call_info(t->ml, call, &ci));
 }
 
 /* ------------------------------------------------------------------ */
@@ -178,7 +178,7 @@ TEST_F(tty, line_info_describes_tty_line)
 
 	snprintf(name, sizeof(name), "pts%d", T->sim.pty_index);
 	ASSERT_EQ(1, line_listed(T->ml, T->line));
-	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));
 	ASSERT_EQ(T->line, li.line_id);
 	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_TTY), li.transport);
 	ASSERT_EQ(0U, li.flags);
@@ -197,11 +197,11 @@ TEST_F(tty, dial_connect_local_drop)
 	struct modemline_call_info ci;
 	struct modemline_line_info li;
 	struct rec_expect e = rec_out(T->line);
-	__u64 t0 = ml_now_ns();
+	__u64 t0 = mls_now_ns();
 	__u32 call;
 
 	call = connect_call(_metadata, T, RATE);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	e.state = MODEMLINE_STATE_CONNECTED;
 	e.rate = RATE;
 	e.result = "CONNECT 33600";
@@ -210,12 +210,12 @@ TEST_F(tty, dial_connect_local_drop)
 	ASSERT_LE(t0, ci.created_ns);
 	MSIM_WAIT(T, "mode", "data");
 
-	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
 
 	/* No DTR on a pty: the engine escapes with +++ and sends ATH. */
 	drop_call(_metadata, T, call);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_LOCAL;
 	e.reason = MODEMLINE_REASON_NORMAL;
@@ -229,12 +229,12 @@ TEST_F(tty, dial_connect_local_drop)
 	MSIM_WAIT(T, "mode", "command");
 	MSIM_WAIT(T, "call", "0");
 	MSIM_WAIT(T, "number", NUMBER);
-	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));
 	ASSERT_EQ(0U, li.flags);
 	ASSERT_EQ(1ULL, li.calls);
 	ASSERT_EQ(1ULL, li.calls_connected);
 	ASSERT_EQ(0ULL, li.calls_failed);
-	ASSERT_EQ(0, ml_deallocate(T->ml, call, 0));
+	ASSERT_EQ(0, mls_deallocate(T->ml, call, 0));
 }
 
 TEST_F(tty, second_call_after_drop)
@@ -243,7 +243,7 @@ TEST_F(tty, second_call_after_drop)
 
 	call = connect_call(_metadata, T, RATE);
 	drop_call(_metadata, T, call);
-	ASSERT_EQ(0, ml_deallocate(T->ml, call, 0));
+	ASSERT_EQ(0, mls_deallocate(T->ml, call, 0));
 	call = connect_call(_metadata, T, RATE);
 	drop_call(_metadata, T, call);
 	MSIM_WAIT(T, "calls", "2");
@@ -260,14 +260,14 @@ TEST_F(tty, remote_hangup)
 	call = connect_call(_metadata, T, RATE);
 	quiet_period();
 	MSIM(T, "hangup");
-	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("NO CARRIER did not end the call: %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_REMOTE,
 			  MODEMLINE_REASON_NORMAL, 0);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_REMOTE;
 	e.reason = MODEMLINE_REASON_NORMAL;
@@ -290,7 +290,7 @@ TEST_F(tty, no_carrier_inside_data_is_data)
 	MSIM(T, "sendraw x\\r\\nNO CARRIER\\r\\n");
 	/* Give it time to be (mis)taken, then see the call still up. */
 	quiet_period();
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
 	drop_call(_metadata, T, call);
 }
@@ -304,15 +304,15 @@ TEST_F(tty, dial_timeout)
 	int ret;
 
 	MSIM(T, "result silent");
-	ASSERT_EQ(0, ml_dial(T->ml, T->line, NUMBER, 1000, &call));
-	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+	ASSERT_EQ(0, mls_dial(T->ml, T->line, NUMBER, 1000, &call));
+	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("dial timeout did not end the call: %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_SYSTEM;
 	e.reason = MODEMLINE_REASON_DIAL_TIMEOUT;
@@ -341,22 +341,22 @@ TEST_F(tty, incoming_call_answered)
 	__u32 call;
 	int ret;
 
-	ASSERT_EQ(0, ml_subscribe(T->ml, T->line));
+	ASSERT_EQ(0, mls_subscribe(T->ml, T->line));
 	MSIM(T, "ring " CALLER_ID " 5 500");
 	/* The first RING offers the call; caller id follows it (#CID). */
-	ret = ml_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED, T->line, &ev,
+	ret = mls_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED, T->line, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED on RING: %s", strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, T->line,
 			 0, "");
 	/* The second RING brings the number. */
-	ret = ml_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED, T->line, &ev,
+	ret = mls_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED, T->line, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED with the caller id: %s",
 				 strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, T->line,
 			 0, CALLER_ID);
-	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_OFFERING),
 		  li.flags & MODEMLINE_LINE_OFFERING);
 	ASSERT_LE(2U, li.rings);
@@ -366,16 +366,16 @@ TEST_F(tty, incoming_call_answered)
 			   &ev);
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, RATE);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	check_record(_metadata, &ci, call, &e);
 	MSIM_WAIT(T, "mode", "data");
 	MSIM_WAIT(T, "caller", CALLER_ID);
-	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
 	ASSERT_STR_FIELD("", li.offered_number);
 
 	drop_call(_metadata, T, call);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_DIR_INCOMING), ci.direction);
 	ASSERT_STR_FIELD(CALLER_ID, ci.number);
 	MSIM_WAIT(T, "mode", "command");
@@ -391,22 +391,22 @@ TEST_F_TIMEOUT(tty, offer_withdrawn_when_ringing_stops, 60)
 	struct modemline_event ev;
 	__u64 deadline;
 
-	ASSERT_EQ(0, ml_subscribe(T->ml, T->line));
+	ASSERT_EQ(0, mls_subscribe(T->ml, T->line));
 	MSIM(T, "ring " CALLER_ID " 1 500");
-	ASSERT_EQ(0, ml_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED,
+	ASSERT_EQ(0, mls_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED,
 				   T->line, &ev, ML_WAIT_MS));
 	/* Ring gap 8 s (kmod/at.h) plus a margin. */
-	deadline = ml_now_ns() + 16000 * MS;
+	deadline = mls_now_ns() + 16000 * MS;
 	do {
-		ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+		ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));
 		if (!(li.flags & MODEMLINE_LINE_OFFERING))
 			break;
 		sleep_ms(50);
-	} while (ml_now_ns() < deadline);
+	} while (mls_now_ns() < deadline);
 	ASSERT_EQ(0U, li.flags);
 	ASSERT_EQ(0U, li.rings);
 	ASSERT_STR_FIELD("", li.offered_number);
-	ASSERT_EQ(-ESRCH, ml_answer(T->ml, T->line, NULL));
+	ASSERT_EQ(-ESRCH, mls_answer(T->ml, T->line, NULL));
 }
 
 /*
@@ -422,26 +422,26 @@ TEST_F_TIMEOUT(tty, offer_ends_after_dial_on_ringing_line, 60)
 	__u64 deadline;
 	__u32 call;
 
-	ASSERT_EQ(0, ml_subscribe(T->ml, T->line));
+	ASSERT_EQ(0, mls_subscribe(T->ml, T->line));
 	MSIM(T, "ring " CALLER_ID " 1 500");
-	ASSERT_EQ(0, ml_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED,
+	ASSERT_EQ(0, mls_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED,
 				   T->line, &ev, ML_WAIT_MS));
 	call = connect_call(_metadata, T, RATE);
 	drop_call(_metadata, T, call);
 	MSIM_WAIT(T, "mode", "command");
 
 	/* Ring gap 8 s (kmod/at.h) plus a margin. */
-	deadline = ml_now_ns() + 16000 * MS;
+	deadline = mls_now_ns() + 16000 * MS;
 	do {
-		ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+		ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));
 		if (!(li.flags & MODEMLINE_LINE_OFFERING))
 			break;
 		sleep_ms(50);
-	} while (ml_now_ns() < deadline);
+	} while (mls_now_ns() < deadline);
 	ASSERT_EQ(0U, li.flags & MODEMLINE_LINE_OFFERING)
 		TH_LOG("line still offering a call 16 s after the last RING (rings %u, number '%s')",
 		       li.rings, li.offered_number);
-	ASSERT_EQ(-ESRCH, ml_answer(T->ml, T->line, NULL));
+	ASSERT_EQ(-ESRCH, mls_answer(T->ml, T->line, NULL));
 }
 
 TEST_F(tty, pty_master_closed_mid_call)
@@ -449,7 +449,7 @@ TEST_F(tty, pty_master_closed_mid_call)
 	__u32 call;
 	int status;
 
-	ASSERT_EQ(0, ml_subscribe(T->ml, T->line));
+	ASSERT_EQ(0, mls_subscribe(T->ml, T->line));
 	call = connect_call(_metadata, T, RATE);
 	/* Let the call last: the VM's clock may tick only every 4 ms. */
 	quiet_period();
@@ -467,7 +467,7 @@ TEST_F(tty, detach_mid_call)
 	__u32 call, id2 = 0;
 	int ld = -1;
 
-	ASSERT_EQ(0, ml_subscribe(T->ml, T->line));
+	ASSERT_EQ(0, mls_subscribe(T->ml, T->line));
 	call = connect_call(_metadata, T, RATE);
 	quiet_period();		/* a measurable duration */
 	ASSERT_EQ(0, tty_set_ldisc(T->fd, N_TTY_LDISC));
@@ -497,13 +497,13 @@ TEST_F(tty, slave_reopened_mid_call)
 
 	call = connect_call(_metadata, T, RATE);
 	ASSERT_EQ(0, close(T->fd));
-	T->fd = tty_open_raw(T->sim.pty, 0);
+	T->fd = ml_tty_open(T->sim.pty, 0);
 	ASSERT_LE(0, T->fd);
 	ASSERT_EQ(0, tty_get_ldisc(T->fd, &ld));
 	ASSERT_EQ(MODEMLINE_LDISC, ld);
 	ASSERT_EQ(0, tty_line_id(T->fd, &id));
 	ASSERT_EQ(T->line, id);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
 	drop_call(_metadata, T, call);
 	MSIM_WAIT(T, "mode", "command");
@@ -516,20 +516,20 @@ TEST_F(tty, drop_while_dialing)
 	__u32 call;
 
 	MSIM(T, "result silent");
-	ASSERT_EQ(0, ml_dial(T->ml, T->line, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(T->ml, T->line, NUMBER, 0, &call));
 	MSIM_WAIT(T, "mode", "dialing");
-	ASSERT_EQ(0, ml_drop(T->ml, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED,
+	ASSERT_EQ(0, mls_drop(T->ml, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED,
 				   &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_LOCAL,
 			  MODEMLINE_REASON_NORMAL, 0);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	ASSERT_EQ(0ULL, ci.connected_ns);
 	/* A character aborts the dial: the modem is in command mode again. */
 	MSIM_WAIT(T, "mode", "command");
 	MSIM(T, "result connect");
-	ASSERT_EQ(0, ml_deallocate(T->ml, call, 0));
+	ASSERT_EQ(0, mls_deallocate(T->ml, call, 0));
 	call = connect_call(_metadata, T, RATE);
 	drop_call(_metadata, T, call);
 }
@@ -560,17 +560,17 @@ TEST_F(garbage, idle_and_dialing_garbage_ignored)
 	int ret;
 
 	MSIM(T, "garbage 200");
-	ASSERT_EQ(0, ml_dial(T->ml, T->line, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(T->ml, T->line, NUMBER, 0, &call));
 	/* answer-delay 3000: the dial is pending for three seconds. */
 	MSIM_WAIT(T, "mode", "dialing");
 	MSIM(T, "garbage 200");
-	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CONNECTED after garbage (seed " GARBAGE_SEED "): %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, RATE);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	ASSERT_EQ(U32(RATE), ci.rate);
 	ASSERT_STR_FIELD("CONNECT 33600", ci.result);
 	drop_call(_metadata, T, call);
@@ -586,18 +586,18 @@ TEST_F(garbage, unsolicited_lines_ignored)
 	/* Idle, and while dialing: neither is a result. */
 	MSIM(T, "send +CREG: 1");
 	MSIM(T, "send +CSQ: 17,99");
-	ASSERT_EQ(0, ml_dial(T->ml, T->line, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(T->ml, T->line, NUMBER, 0, &call));
 	MSIM_WAIT(T, "mode", "dialing");
 	MSIM(T, "send +CREG: 1");
 	MSIM(T, "send CARRIER 33600");
 	MSIM(T, "send PROTOCOL: LAPM");
-	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CONNECTED: %s", strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, RATE);
 	drop_call(_metadata, T, call);
-	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));
 	ASSERT_EQ(0U, li.flags);
 	ASSERT_EQ(0ULL, li.calls_failed);
 }
@@ -649,21 +649,21 @@ TEST_F_TIMEOUT(slowguard, dial_right_after_drop_wait, 180)
 	call = connect_call(_metadata, T, RATE);
 	for (round = 0; round < 3; round++) {
 		clock_gettime(CLOCK_BOOTTIME, &t0);
-		ASSERT_EQ(0, ml_drop(T->ml, call, MODEMLINE_DROP_WAIT));
+		ASSERT_EQ(0, mls_drop(T->ml, call, MODEMLINE_DROP_WAIT));
 		clock_gettime(CLOCK_BOOTTIME, &t1);
-		ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+		ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 		ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
 		EXPECT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
 		TH_LOG("round %d: DROP WAIT took %lld ms", round,
 		       (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
 				   (t1.tv_nsec - t0.tv_nsec) / 1000000));
-		ASSERT_EQ(0, ml_deallocate(T->ml, call, 0));
-		ret = ml_dial(T->ml, T->line, NUMBER, 0, &call);
+		ASSERT_EQ(0, mls_deallocate(T->ml, call, 0));
+		ret = mls_dial(T->ml, T->line, NUMBER, 0, &call);
 		if (ret)
 			msim_status(&T->sim, "mode", mode, sizeof(mode));
 		ASSERT_EQ(0, ret) TH_LOG("round %d: DIAL right after DROP WAIT: %s (modemsim mode=%s)",
 					 round, strerror(-ret), mode);
-		ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev, 15000);
+		ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev, 15000);
 		ASSERT_EQ(0, ret) TH_LOG("round %d: the redial did not connect: %s",
 					 round, strerror(-ret));
 	}
@@ -677,51 +677,11 @@ FIXTURE(dialfail) {
 	struct ttyline t;
 };
 
-FIXTURE_VARIANT(dialfail) {
-	const char *result;	/* modemsim --result */
-	__u32 origin;
-	__u32 reason;
-	const char *text;	/* the record's result */
-};
-
-FIXTURE_VARIANT_ADD(dialfail, busy) {
-	.result = "busy",
-	.origin = MODEMLINE_ORIGIN_REMOTE,
-	.reason = MODEMLINE_REASON_BUSY,
-	.text = "BUSY",
-};
-
-FIXTURE_VARIANT_ADD(dialfail, noanswer) {
-	.result = "noanswer",
-	.origin = MODEMLINE_ORIGIN_REMOTE,
-	.reason = MODEMLINE_REASON_NO_ANSWER,
-	.text = "NO ANSWER",
-};
-
-FIXTURE_VARIANT_ADD(dialfail, nocarrier) {
-	.result = "nocarrier",
-	.origin = MODEMLINE_ORIGIN_REMOTE,
-	.reason = MODEMLINE_REASON_NO_CARRIER,
-	.text = "NO CARRIER",
-};
-
-FIXTURE_VARIANT_ADD(dialfail, nodialtone) {
-	.result = "nodialtone",
-	.origin = MODEMLINE_ORIGIN_REMOTE,
-	.reason = MODEMLINE_REASON_NO_DIALTONE,
-	.text = "NO DIALTONE",
-};
-
-FIXTURE_VARIANT_ADD(dialfail, error) {
-	.result = "error",
-	.origin = MODEMLINE_ORIGIN_SYSTEM,
-	.reason = MODEMLINE_REASON_MODEM_ERROR,
-	.text = "ERROR",
-};
+DIAL_FAILURE_VARIANTS(dialfail);
 
 FIXTURE_SETUP(dialfail)
 {
-	const char *const args[] = { "--result", variant->result, NULL };
+	const char *const args[] = { "--result", variant->mode, NULL };
 
 	line_up(_metadata, &self->t, args, NULL);
 }
@@ -744,14 +704,14 @@ TEST_F(dialfail, dial_ends_with_reason)
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, variant->origin,
 			  variant->reason, 0);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = variant->origin;
 	e.reason = variant->reason;
-	e.result = variant->text;
+	e.result = variant->result;
 	e.ended = true;
 	check_record(_metadata, &ci, call, &e);
-	ASSERT_EQ(0, ml_line_info(T->ml, T->line, &li));
+	ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));
 	ASSERT_EQ(0U, li.flags);
 	ASSERT_EQ(1ULL, li.calls);
 	ASSERT_EQ(0ULL, li.calls_connected);
@@ -820,7 +780,7 @@ TEST_F(quirk, dial_and_drop)
 	__u32 call;
 
 	call = connect_call(_metadata, T, variant->rate);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	e.state = MODEMLINE_STATE_CONNECTED;
 	e.rate = variant->rate;
 	e.result = variant->connect;
@@ -829,7 +789,7 @@ TEST_F(quirk, dial_and_drop)
 	MSIM_WAIT(T, "mode", "data");
 
 	drop_call(_metadata, T, call);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_LOCAL;
 	e.reason = MODEMLINE_REASON_NORMAL;
@@ -851,7 +811,7 @@ TEST_F(quirk, remote_hangup)
 	call = connect_call(_metadata, T, variant->rate);
 	quiet_period();
 	MSIM(T, "hangup");
-	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("NO CARRIER did not end the call: %s",
 				 strerror(-ret));
@@ -954,11 +914,11 @@ TEST_F(tty, config_rejects_bad_input)
 	cfg.reserved = 1ULL << 63;
 	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
 	/* Unreadable / unwritable argument. */
-	ASSERT_EQ(-1, ioctl(T->fd, MODEMLINE_TIOCSCONFIG, ml_unmapped_addr()));
+	ASSERT_EQ(-1, ioctl(T->fd, MODEMLINE_TIOCSCONFIG, mls_unmapped_addr()));
 	ASSERT_EQ(EFAULT, errno);
-	ASSERT_EQ(-1, ioctl(T->fd, MODEMLINE_TIOCGCONFIG, ml_unmapped_addr()));
+	ASSERT_EQ(-1, ioctl(T->fd, MODEMLINE_TIOCGCONFIG, mls_unmapped_addr()));
 	ASSERT_EQ(EFAULT, errno);
-	ASSERT_EQ(-1, ioctl(T->fd, MODEMLINE_TIOCGLINE, ml_unmapped_addr()));
+	ASSERT_EQ(-1, ioctl(T->fd, MODEMLINE_TIOCGLINE, mls_unmapped_addr()));
 	ASSERT_EQ(EFAULT, errno);
 
 	/* Nothing of it changed the config. */
@@ -978,7 +938,7 @@ TEST_F(tty, config_line_dial_timeout)
 	__u32 call;
 	int ret;
 
-	ASSERT_EQ(0, ml_param_get("dial_timeout_ms", &module_default));
+	ASSERT_EQ(0, mls_param_get("dial_timeout_ms", &module_default));
 	ASSERT_LT(3000, module_default) TH_LOG("module dial_timeout_ms %ld too short to tell apart",
 					      module_default);
 	ASSERT_EQ(0, tty_get_config(T->fd, &cfg));
@@ -989,15 +949,15 @@ TEST_F(tty, config_line_dial_timeout)
 
 	MSIM(T, "result silent");
 	/* timeout_ms 0: the line's default, not the module's. */
-	ASSERT_EQ(0, ml_dial(T->ml, T->line, NUMBER, 0, &call));
-	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+	ASSERT_EQ(0, mls_dial(T->ml, T->line, NUMBER, 0, &call));
+	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the line's dial timeout did not end the call: %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
-	ASSERT_EQ(0, ml_call_info(T->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	ASSERT_LE(1000 * MS, ci.disconnected_ns - ci.created_ns);
 	ASSERT_GT((__u64)module_default * MS, ci.disconnected_ns - ci.created_ns);
 }
@@ -1024,7 +984,7 @@ TEST_F(tty, config_change_applies_from_next_call)
 	ASSERT_EQ(10000U, cfg.guard_ms);
 	quiet_period();
 	MSIM(T, "hangup");
-	ret = ml_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the modem's NO CARRIER did not end the call: the new guard time applied to the call in progress");
 	check_state_event(_metadata, &ev, T->line, call,
@@ -1135,7 +1095,7 @@ static __u32 be_the_modem(struct __test_metadata *_metadata, struct bare_pty *p)
 	__u32 line = 0;
 	int ret;
 
-	p->slave = tty_open_raw(p->path, 0);
+	p->slave = ml_tty_open(p->path, 0);
 	ASSERT_LE(0, p->slave);
 	ASSERT_EQ(0, tcgetattr(p->master, &t));
 	cfmakeraw(&t);
@@ -1153,22 +1113,22 @@ TEST_F(pty, wire_bytes_of_dial_and_drop)
 	int ml = self->ml;
 
 	line = be_the_modem(_metadata, p);
-	ASSERT_EQ(0, ml_dial(ml, line, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(ml, line, NUMBER, 0, &call));
 	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
 	MODEM_SAYS(p->master, "\r\nOK\r\n");
 	EXPECT_WIRE(p->master, "ATD" NUMBER "\r");
 	MODEM_SAYS(p->master, "\r\nCONNECT 33600\r\n");
-	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+	ASSERT_EQ(0, mls_wait_state(ml, call, MODEMLINE_STATE_CONNECTED, &ev,
 				   ML_WAIT_MS));
 	ASSERT_EQ(U32(RATE), ev.rate);
 
 	/* A pty has no DTR: guard time, "+++", the modem's OK, ATH. */
-	ASSERT_EQ(0, ml_drop(ml, call, 0));
+	ASSERT_EQ(0, mls_drop(ml, call, 0));
 	EXPECT_WIRE(p->master, "+++");
 	MODEM_SAYS(p->master, "\r\nOK\r\n");
 	EXPECT_WIRE(p->master, "ATH\r");
 	MODEM_SAYS(p->master, "\r\nOK\r\n");
-	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+	ASSERT_EQ(0, mls_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ev.origin);
 	ASSERT_EQ(U32(MODEMLINE_REASON_NORMAL), ev.reason);
@@ -1184,7 +1144,7 @@ static __u32 dial_init_unanswered(struct __test_metadata *_metadata,
 	__u32 line, call = 0;
 
 	line = be_the_modem(_metadata, p);
-	ASSERT_EQ(0, ml_dial(ml, line, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(ml, line, NUMBER, 0, &call));
 	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
 	EXPECT_WIRE(p->master, "+++");
 	return call;
@@ -1211,10 +1171,10 @@ TEST_F(pty, online_modem_hung_up_then_dialed)
 	MODEM_SAYS(p->master, "\r\nOK\r\n");
 	EXPECT_WIRE(p->master, "ATD" NUMBER "\r");
 	MODEM_SAYS(p->master, "\r\nCONNECT 33600\r\n");
-	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+	ASSERT_EQ(0, mls_wait_state(ml, call, MODEMLINE_STATE_CONNECTED, &ev,
 				   ML_WAIT_MS));
 	ASSERT_EQ(U32(RATE), ev.rate);
-	ASSERT_EQ(0, ml_call_info(ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(ml, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
 }
 
@@ -1230,11 +1190,11 @@ TEST_F(pty, silent_modem_dial_ends_modem_error)
 	call = dial_init_unanswered(_metadata, p, ml);
 	EXPECT_WIRE(p->master, "ATH\r");
 	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
-	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+	ASSERT_EQ(0, mls_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 				   ML_WAIT_MS));
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_SYSTEM), ev.origin);
 	ASSERT_EQ(U32(MODEMLINE_REASON_MODEM_ERROR), ev.reason);
-	ASSERT_EQ(0, ml_call_info(ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(ml, call, &ci));
 	ASSERT_EQ(0ULL, ci.connected_ns);
 	/* Nothing more was sent: ATD never went out. */
 	ASSERT_EQ(0, poll(&(struct pollfd){ .fd = p->master, .events = POLLIN }, 1, 0))
@@ -1276,7 +1236,7 @@ static __u32 stalled_modem(struct __test_metadata *_metadata, struct bare_pty *p
 	ssize_t n;
 
 	memset(junk, 'j', sizeof(junk));
-	p->slave = tty_open_raw(p->path, 0);
+	p->slave = ml_tty_open(p->path, 0);
 	ASSERT_LE(0, p->slave);
 	/*
 	 * The master's own n_tty takes a few KiB off the flip buffers
@@ -1308,12 +1268,12 @@ static void dial_into_stalled_modem(struct __test_metadata *_metadata, int ml,
 	__u32 call;
 	int ret;
 
-	ret = ml_dial(ml, line, NUMBER, 0, &call);
+	ret = mls_dial(ml, line, NUMBER, 0, &call);
 	ASSERT_EQ(0, ret) TH_LOG("first dial: %s", strerror(-ret));
-	ASSERT_EQ(0, ml_drop(ml, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, ml_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED,
+	ASSERT_EQ(0, mls_drop(ml, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED,
 				   &ev, ML_WAIT_MS));
-	ASSERT_EQ(0, ml_deallocate(ml, call, 0));
+	ASSERT_EQ(0, mls_deallocate(ml, call, 0));
 }
 
 TEST_F_TIMEOUT(pty, stalled_modem_refuses_dials, 120)
@@ -1334,7 +1294,7 @@ TEST_F_TIMEOUT(pty, stalled_modem_refuses_dials, 120)
 	 */
 	dial_into_stalled_modem(_metadata, ml, line);
 	for (i = 0; i < 16; i++) {
-		ret = ml_dial(ml, line, NUMBER, 0, &call);
+		ret = mls_dial(ml, line, NUMBER, 0, &call);
 		ASSERT_EQ(-EBUSY, ret) TH_LOG("dial #%d: %s", i, strerror(-ret));
 	}
 	taint_after = read_taint();
@@ -1359,11 +1319,11 @@ TEST_F_TIMEOUT(pty, output_flush_unwedges_a_stalled_modem, 120)
 
 	line = stalled_modem(_metadata, p);
 	dial_into_stalled_modem(_metadata, self->ml, line);
-	ASSERT_EQ(-EBUSY, ml_dial(self->ml, line, NUMBER, 0, &call));
+	ASSERT_EQ(-EBUSY, mls_dial(self->ml, line, NUMBER, 0, &call));
 	ASSERT_EQ(0, tcflush(p->slave, TCOFLUSH)) TH_LOG("tcflush: %s", strerror(errno));
-	ret = ml_dial(self->ml, line, NUMBER, 0, &call);
+	ret = mls_dial(self->ml, line, NUMBER, 0, &call);
 	ASSERT_EQ(0, ret) TH_LOG("dial after TCOFLUSH: %s", strerror(-ret));
-	ASSERT_EQ(0, ml_deallocate(self->ml, call, MODEMLINE_DEALLOCATE_DROP));
+	ASSERT_EQ(0, mls_deallocate(self->ml, call, MODEMLINE_DEALLOCATE_DROP));
 }
 
 TEST_F(pty, flush_and_flow_ioctls_work_on_an_attached_line)
@@ -1384,12 +1344,12 @@ TEST_F(pty, flush_and_flow_ioctls_work_on_an_attached_line)
 	ASSERT_EQ(-1, tcflow(p->slave, 42));
 	ASSERT_EQ(EINVAL, errno);
 	/* The line still works: a dial's init string reaches the modem. */
-	ASSERT_EQ(0, ml_dial(self->ml, line, NUMBER, 0, &call));
+	ASSERT_EQ(0, mls_dial(self->ml, line, NUMBER, 0, &call));
 	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
 	MODEM_SAYS(p->master, "\r\nOK\r\n");
 	EXPECT_WIRE(p->master, "ATD" NUMBER "\r");
 	MODEM_SAYS(p->master, "\r\nBUSY\r\n");
-	ASSERT_EQ(0, ml_wait_state(self->ml, call, MODEMLINE_STATE_DISCONNECTED,
+	ASSERT_EQ(0, mls_wait_state(self->ml, call, MODEMLINE_STATE_DISCONNECTED,
 				   &ev, ML_WAIT_MS));
 	EXPECT_EQ(U32(MODEMLINE_REASON_BUSY), ev.reason);
 }
@@ -1406,7 +1366,7 @@ TEST_F(pty, attach_needs_cap_net_admin)
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root to drop privileges from");
-	p->slave = tty_open_raw(p->path, 0);
+	p->slave = ml_tty_open(p->path, 0);
 	ASSERT_LE(0, p->slave);
 
 	pid = fork();
@@ -1450,9 +1410,9 @@ TEST_F(pty, ldattach_attaches_and_detaches)
 
 	if (access(LDATTACH, X_OK))
 		SKIP(return, LDATTACH " not found (util-linux)");
-	ASSERT_EQ(0, ml_subscribe(ml, 0));
+	ASSERT_EQ(0, mls_subscribe(ml, 0));
 	snprintf(name, sizeof(name), "pts%d", p->index);
-	ASSERT_EQ(0, ml_line_list(ml, NULL, 0, &before));
+	ASSERT_EQ(0, mls_line_list(ml, NULL, 0, &before));
 
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -1468,21 +1428,21 @@ TEST_F(pty, ldattach_attaches_and_detaches)
 	}
 	/* LINE_ADDED, for the subscription to every line. */
 	for (;;) {
-		ret = ml_wait_event(ml, MODEMLINE_EVENT_LINE_ADDED, 0, &ev,
+		ret = mls_wait_event(ml, MODEMLINE_EVENT_LINE_ADDED, 0, &ev,
 				    ML_WAIT_MS);
 		if (ret) {
 			kill(pid, SIGKILL);
 			wait_child(pid, ML_WAIT_MS);
 		}
 		ASSERT_EQ(0, ret) TH_LOG("ldattach made no line: %s", strerror(-ret));
-		if (!ml_line_info(ml, ev.line_id, &li) && !strcmp(li.name, name))
+		if (!mls_line_info(ml, ev.line_id, &li) && !strcmp(li.name, name))
 			break;
 	}
 	line = ev.line_id;
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_ADDED, line, 0, "");
 	/* ldattach keeps the tty open and stays. */
 	ASSERT_EQ(0, waitpid(pid, &status, WNOHANG));
-	ASSERT_EQ(0, ml_line_list(ml, NULL, 0, &after));
+	ASSERT_EQ(0, mls_line_list(ml, NULL, 0, &after));
 	ASSERT_EQ(before + 1, after);
 	ASSERT_EQ(1, line_listed(ml, line));
 	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_TTY), li.transport);
@@ -1509,14 +1469,14 @@ TEST_F(pty, ldattach_attaches_and_detaches)
 	ASSERT_TRUE(WIFSIGNALED(status));
 	ASSERT_EQ(0, close(p->master));
 	p->master = -1;
-	ret = ml_wait_event(ml, MODEMLINE_EVENT_LINE_REMOVED, line, &ev,
+	ret = mls_wait_event(ml, MODEMLINE_EVENT_LINE_REMOVED, line, &ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no LINE_REMOVED after ldattach died and the master closed: %s",
 				 strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, line,
 			 MODEMLINE_REASON_LINE_REMOVED, "");
 	wait_line_gone(_metadata, ml, line);
-	ASSERT_EQ(0, ml_line_list(ml, NULL, 0, &after));
+	ASSERT_EQ(0, mls_line_list(ml, NULL, 0, &after));
 	ASSERT_EQ(before, after);
 }
 

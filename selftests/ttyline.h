@@ -42,7 +42,7 @@ static inline void line_up(struct __test_metadata *_metadata, struct ttyline *t,
 	ret = msim_start(&t->sim, argv);
 	ASSERT_EQ(0, ret) TH_LOG("starting modemsim (next to this binary, or $MODEMSIM): %s",
 				 strerror(-ret));
-	t->fd = tty_open_raw(t->sim.pty, 0);
+	t->fd = ml_tty_open(t->sim.pty, 0);
 	ASSERT_LE(0, t->fd) TH_LOG("open %s: %s", t->sim.pty, strerror(-t->fd));
 	ret = tty_set_ldisc(t->fd, MODEMLINE_LDISC);
 	ASSERT_EQ(0, ret) TH_LOG("TIOCSETD %d on %s: %s", MODEMLINE_LDISC,

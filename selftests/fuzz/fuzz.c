@@ -84,7 +84,7 @@ static atomic_long counts[C_COUNT];
 static atomic_long seen_connected, data_in, data_out;
 static atomic_long unexpected;
 
-static dev_t ml_rdev;
+static dev_t mls_rdev;
 static void *bad_unmapped, *guard_page, *ro_page;
 static size_t page;
 
@@ -810,7 +810,7 @@ static void child_ops(struct rng *r)
 	for (i = 0; i < 20; i++) {
 		fd = slots[below(r, NSLOTS)].fd;
 		if (fd >= 0 && !fstat(fd, &st) && S_ISCHR(st.st_mode) &&
-		    st.st_rdev == ml_rdev)
+		    st.st_rdev == mls_rdev)
 			fuzz_ioctl(r, fd, true);
 	}
 	_exit(atomic_load(&unexpected) != had ? 1 : 0);
@@ -989,7 +989,7 @@ int main(int argc, char **argv)
 			perror("/dev/modemline");
 			return 2;
 		}
-		ml_rdev = st.st_rdev;
+		mls_rdev = st.st_rdev;
 	}
 	page = sysconf(_SC_PAGESIZE);
 	bad_unmapped = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

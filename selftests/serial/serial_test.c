@@ -48,13 +48,13 @@
 
 static bool wait_path(const char *path, bool present, int timeout_ms)
 {
-	__u64 deadline = ml_now_ns() + (__u64)timeout_ms * MS;
+	__u64 deadline = mls_now_ns() + (__u64)timeout_ms * MS;
 	struct stat st;
 
 	for (;;) {
 		if ((stat(path, &st) == 0) == present)
 			return true;
-		if (ml_now_ns() >= deadline)
+		if (mls_now_ns() >= deadline)
 			return false;
 		sleep_ms(100);
 	}
@@ -132,11 +132,11 @@ static void serial_up(struct __test_metadata *_metadata,
 	s->ml = s->fd = -1;
 	snprintf(s->name, sizeof(s->name), "%s", strrchr(dev, '/') + 1);
 	ML_OPEN(s->ml, 0);
-	s->fd = tty_open_raw(dev, B115200);
+	s->fd = ml_tty_open(dev, B115200);
 	ASSERT_LE(0, s->fd) TH_LOG("open %s: %s", dev, strerror(-s->fd));
 	ret = tty_attach_line(s->fd, GUARD_MS, NULL, &s->line);
 	ASSERT_EQ(0, ret) TH_LOG("attaching to %s: %s", dev, strerror(-ret));
-	ASSERT_EQ(0, ml_line_info(s->ml, s->line, &li));
+	ASSERT_EQ(0, mls_line_info(s->ml, s->line, &li));
 	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_TTY), li.transport);
 	ASSERT_STR_FIELD(s->name, li.name);
 	ASSERT_EQ(0U, li.flags);
@@ -170,15 +170,15 @@ static __u32 serial_connect(struct __test_metadata *_metadata,
 	__u32 call = 0;
 	int ret;
 
-	ret = ml_dial(s->ml, s->line, NUMBER, 0, &call);
+	ret = mls_dial(s->ml, s->line, NUMBER, 0, &call);
 	ASSERT_EQ(0, ret) TH_LOG("DIAL on %s: %s", s->name, strerror(-ret));
-	ret = ml_wait_state(s->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
+	ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
 			    SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CONNECTED on %s: %s", s->name,
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, s->line, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, RATE);
-	ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(s->ml, call, &ci));
 	e.state = MODEMLINE_STATE_CONNECTED;
 	e.rate = RATE;
 	e.result = "CONNECT 33600";
@@ -197,10 +197,10 @@ static void dial_drop(struct __test_metadata *_metadata, struct serial_line *s)
 	int ret;
 
 	call = serial_connect(_metadata, s);
-	t0 = ml_now_ns();
-	ret = ml_drop(s->ml, call, 0);
+	t0 = mls_now_ns();
+	ret = mls_drop(s->ml, call, 0);
 	ASSERT_EQ(0, ret) TH_LOG("DROP: %s", strerror(-ret));
-	ret = ml_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+	ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 			    SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the drop did not finish on %s: %s", s->name,
 				 strerror(-ret));
@@ -208,8 +208,8 @@ static void dial_drop(struct __test_metadata *_metadata, struct serial_line *s)
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_LOCAL,
 			  MODEMLINE_REASON_NORMAL, 0);
 	TH_LOG("%s: local drop took %llu ms", s->name,
-	       (unsigned long long)((ml_now_ns() - t0) / MS));
-	ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+	       (unsigned long long)((mls_now_ns() - t0) / MS));
+	ASSERT_EQ(0, mls_call_info(s->ml, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_LOCAL;
 	e.reason = MODEMLINE_REASON_NORMAL;
@@ -219,12 +219,12 @@ static void dial_drop(struct __test_metadata *_metadata, struct serial_line *s)
 	e.connected = e.ended = true;
 	check_record(_metadata, &ci, call, &e);
 	ASSERT_LT(0ULL, ci.duration_ns);
-	ASSERT_EQ(0, ml_deallocate(s->ml, call, 0));
+	ASSERT_EQ(0, mls_deallocate(s->ml, call, 0));
 
 	/* The modem is usable again: a second call. */
 	call = serial_connect(_metadata, s);
-	ASSERT_EQ(0, ml_drop(s->ml, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+	ASSERT_EQ(0, mls_drop(s->ml, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_call_info(s->ml, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
 }
@@ -240,7 +240,7 @@ static void echo_one_mib(struct __test_metadata *_metadata,
 	int dfd;
 
 	call = serial_connect(_metadata, s);
-	dfd = ml_call_data(s->ml, call, 0);
+	dfd = mls_call_data(s->ml, call, 0);
 	ASSERT_LE(0, dfd) TH_LOG("CALL_DATA: %s", strerror(-dfd));
 	ASSERT_EQ(0, stream_start(&rd, dfd, mib, false));
 	ASSERT_EQ(0, stream_start(&wr, dfd, mib, true));
@@ -251,8 +251,8 @@ static void echo_one_mib(struct __test_metadata *_metadata,
 	EXPECT_EQ(mib, wr.done);
 	EXPECT_EQ(mib, rd.done);
 	EXPECT_EQ(-1, rd.bad) TH_LOG("first wrong byte at %ld", rd.bad);
-	ASSERT_EQ(0, ml_drop(s->ml, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+	ASSERT_EQ(0, mls_drop(s->ml, call, MODEMLINE_DROP_WAIT));
+	ASSERT_EQ(0, mls_call_info(s->ml, call, &ci));
 	EXPECT_EQ(mib, ci.rx_bytes);
 	EXPECT_EQ(mib, ci.tx_bytes);
 	EXPECT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
@@ -315,25 +315,25 @@ TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
 		SKIP(return, USB " did not appear (vm.sh --usb)");
 
 	serial_up(_metadata, s, USB);
-	ASSERT_EQ(0, ml_subscribe(s->ml, s->line));
+	ASSERT_EQ(0, mls_subscribe(s->ml, s->line));
 	call = serial_connect(_metadata, s);
 	ASSERT_TRUE(host_ask(_metadata, dir, "unplug"));
 
-	ret = ml_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
+	ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
 			    SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the unplug did not end the call: %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, s->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_LINE_REMOVED, 0);
-	ret = ml_wait_event(s->ml, MODEMLINE_EVENT_LINE_REMOVED, s->line, &ev,
+	ret = mls_wait_event(s->ml, MODEMLINE_EVENT_LINE_REMOVED, s->line, &ev,
 			    SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no LINE_REMOVED event: %s", strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, s->line,
 			 MODEMLINE_REASON_LINE_REMOVED, "");
 
 	/* The record survives the modem. */
-	ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_info(s->ml, call, &ci));
 	e = rec_out(s->line);
 	e.state = MODEMLINE_STATE_DISCONNECTED;
 	e.origin = MODEMLINE_ORIGIN_SYSTEM;
@@ -348,11 +348,11 @@ TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
 	ASSERT_TRUE(wait_path(USB, false, SERIAL_WAIT_MS))
 		TH_LOG(USB " still there after the unplug");
 	/* The line id is not handed out again; the call list still has it. */
-	ASSERT_EQ(0, ml_call_list(s->ml, NULL, 0, &count));
+	ASSERT_EQ(0, mls_call_list(s->ml, NULL, 0, &count));
 	ASSERT_EQ(1U, count);
-	ASSERT_EQ(0, ml_deallocate(s->ml, call, 0));
-	ASSERT_EQ(-ENOENT, ml_call_info(s->ml, call, &ci));
-	ASSERT_EQ(0, ml_call_list(s->ml, NULL, 0, &count));
+	ASSERT_EQ(0, mls_deallocate(s->ml, call, 0));
+	ASSERT_EQ(-ENOENT, mls_call_info(s->ml, call, &ci));
+	ASSERT_EQ(0, mls_call_list(s->ml, NULL, 0, &count));
 	ASSERT_EQ(0U, count);
 	/* The hung-up tty fd and the file close cleanly (teardown). */
 }
@@ -394,7 +394,7 @@ TEST_F_TIMEOUT(serial, usb_unplug_replug_storm, USB_CYCLES_MAX * 60)
 			TH_LOG("cycle %d: " USB " did not appear", i);
 		serial_up(_metadata, s, USB);
 		call = serial_connect(_metadata, s);
-		dfd = ml_call_data(s->ml, call, 0);
+		dfd = mls_call_data(s->ml, call, 0);
 		ASSERT_LE(0, dfd) TH_LOG("CALL_DATA: %s", strerror(-dfd));
 		STREAM_START(&rd, dfd, 0, false);
 		STREAM_START(&wr, dfd, 0, true);
@@ -410,7 +410,7 @@ TEST_F_TIMEOUT(serial, usb_unplug_replug_storm, USB_CYCLES_MAX * 60)
 					    i, strerror(rd.err));
 		ASSERT_LT(0UL, wr.done);
 
-		ret = ml_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED,
+		ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED,
 				    &ev, SERIAL_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("cycle %d: the unplug did not end the call: %s",
 					 i, strerror(-ret));
@@ -418,11 +418,11 @@ TEST_F_TIMEOUT(serial, usb_unplug_replug_storm, USB_CYCLES_MAX * 60)
 				  MODEMLINE_STATE_DISCONNECTED,
 				  MODEMLINE_ORIGIN_SYSTEM,
 				  MODEMLINE_REASON_LINE_REMOVED, 0);
-		ASSERT_EQ(0, ml_call_info(s->ml, call, &ci));
+		ASSERT_EQ(0, mls_call_info(s->ml, call, &ci));
 		ASSERT_EQ(wr.done, ci.tx_bytes) TH_LOG("cycle %d", i);
 		ASSERT_EQ(rd.done, ci.rx_bytes) TH_LOG("cycle %d", i);
 		ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
-		ASSERT_EQ(0, ml_deallocate(s->ml, call, 0));
+		ASSERT_EQ(0, mls_deallocate(s->ml, call, 0));
 		ASSERT_EQ(0, close(dfd));
 		written += wr.done;
 		serial_down(s);
