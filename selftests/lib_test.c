@@ -4,8 +4,8 @@
  * module (root, modemline and modemline_sim loaded): every wrapper
  * returns the kernel's -errno (not -1), the library's own checks, the
  * documented messages, timeouts, and that ml_wait_state() keeps the
- * events it reads past for ml_next_event(). Links libmodemline only (the
- * other tests' sim.c has its own ml_* helpers).
+ * events it reads past for ml_next_event(). Links libmodemline only: what
+ * it tests is the library's own way to the kernel.
  */
 #define _GNU_SOURCE	/* pthread_timedjoin_np */
 #include <errno.h>
