@@ -39,4 +39,15 @@
 	const void *(name)(const void *prev, char *desc)
 #endif
 
+/*
+ * The workqueue of a tty port's flip-buffer work, for what N_TTY does with
+ * tty_buffer_restart_work(), which is not exported: 7.1 gave each driver
+ * its own (tty_port_link_wq()); before, the tty core used an unbound one.
+ */
+#if KERNEL_VERSION(7, 1, 0) <= LINUX_VERSION_CODE
+#define MODEMLINE_FLIP_WQ(port) (READ_ONCE((port)->buf.flip_wq) ?: system_dfl_wq)
+#else
+#define MODEMLINE_FLIP_WQ(port) system_unbound_wq
+#endif
+
 #endif /* _MODEMLINE_COMPAT_H */

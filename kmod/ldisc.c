@@ -28,7 +28,6 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/tty.h>
-#include <linux/tty_flip.h>
 #include <linux/tty_ldisc.h>
 #include <linux/uaccess.h>
 
@@ -213,13 +212,13 @@ static void mlt_rx_work(struct work_struct *work)
 		tty_unthrottle(tty);
 	/*
 	 * Run the tty's flush work again for the bytes it holds, as N_TTY
-	 * does with tty_buffer_restart_work(), which is not exported: the
-	 * exported exclusive lock of the buffer requeues that work when it
-	 * is released with bytes pending, on the workqueue the tty core
-	 * chooses (per driver since 7.x).
+	 * does with tty_buffer_restart_work(), which is not exported. Not
+	 * tty_buffer_lock_exclusive() and unlock: that stops a flush which
+	 * is running, and restarts it only if the head buffer has bytes left,
+	 * so a flush stopped between two buffers stayed stopped with bytes
+	 * queued (a 1 MiB echo hung about once in ten runs).
 	 */
-	tty_buffer_lock_exclusive(tty->port);
-	tty_buffer_unlock_exclusive(tty->port);
+	queue_work(MODEMLINE_FLIP_WQ(tty->port), &tty->port->buf.work);
 }
 
 static void mlt_dcd_work(struct work_struct *work)

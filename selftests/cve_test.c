@@ -139,7 +139,8 @@ struct tty_racer {
 	pthread_t thread;
 	int fd;
 	atomic_bool stop;
-	long n, bad;
+	atomic_long n;		/* loops begun, read by the main thread */
+	long bad;
 	char what[96];
 };
 
@@ -195,6 +196,13 @@ HARD_TEST(n_gsm_uaf_two_ioctls_cve_2023_6546)
 		r[k].fd = p.slave;
 		ASSERT_EQ(0, pthread_create(&r[k].thread, NULL, config_ioctls, &r[k]));
 	}
+	/*
+	 * The flips below can all be over before a loaded machine runs a
+	 * racer at all: they start once both are in their loops.
+	 */
+	for (k = 0; k < 2; k++)
+		while (!atomic_load(&r[k].n) && !hard_over(dl))
+			usleep(1000);
 	/* The discipline's data is freed and made anew under their ioctls. */
 	for (i = 0; i < iters && !hard_over(dl); i++) {
 		ld = i & 1 ? MODEMLINE_LDISC : 0;

@@ -521,7 +521,8 @@ static void wait_modem_bytes_in(struct __test_metadata *_metadata,
 	MSIM_WAIT(t, "bytes_in", val);
 }
 
-TEST_F(pty, one_mib_each_way)
+/* 1 MiB each way takes about a second; a loaded TCG host is slower. */
+TEST_F_TIMEOUT(pty, one_mib_each_way, 120)
 {
 	struct stream rd, wr;
 
