@@ -17,22 +17,12 @@
 /* Local record expectations, filled in per test. */
 static struct rec_expect outgoing(__u32 line_id)
 {
-	struct rec_expect e = {
-		.line_id = line_id,
-		.direction = MODEMLINE_DIR_OUTGOING,
-		.number = NUMBER,
-	};
-	return e;
+	return rec_call(line_id, MODEMLINE_DIR_OUTGOING, NUMBER);
 }
 
 static struct rec_expect incoming(__u32 line_id, const char *number)
 {
-	struct rec_expect e = {
-		.line_id = line_id,
-		.direction = MODEMLINE_DIR_INCOMING,
-		.number = number,
-	};
-	return e;
+	return rec_call(line_id, MODEMLINE_DIR_INCOMING, number);
 }
 
 /* ------------------------------------------------------------------ */
@@ -127,12 +117,9 @@ TEST_F(lc, line_counters_count_calls)
 	SIM_CTL(&L0, "dial busy 0");
 	dial_wait(_metadata, self->fd, L0.id, NUMBER,
 		  MODEMLINE_STATE_DISCONNECTED, &ev);
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	call = answer_wait(_metadata, self->fd, L0.id,
-			   MODEMLINE_STATE_CONNECTED, &ev);
+	call = ring_answer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "hangup");
-	ASSERT_EQ(0, mls_wait_state(self->fd, call, MODEMLINE_STATE_DISCONNECTED,
-				   &ev, ML_WAIT_MS));
+	WAIT_ENDED(self->fd, call, &ev);
 
 	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(3ULL, li.calls);
@@ -159,10 +146,9 @@ TEST_F(lc, dial_creates_call_in_dialing_state)
 	after = mls_now_ns();
 	ASSERT_NE(0U, call);
 
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DIALING;
 	e.result = "";
-	check_record(_metadata, &ci, call, &e);
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 	ASSERT_LE(before, ci.created_ns);
 	ASSERT_LE(ci.created_ns, after);
 }
@@ -189,12 +175,8 @@ TEST_F(lc, connected_call_record)
 	SIM_CTL(&L0, "dial connect 0 33600");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_CONNECTED;
-	e.rate = 33600;
-	e.result = "CONNECT 33600";
-	e.connected = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 33600, "CONNECT 33600");
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 }
 
 TEST_F(lc, connect_without_rate_record)
@@ -209,12 +191,8 @@ TEST_F(lc, connect_without_rate_record)
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, 0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_CONNECTED;
-	e.rate = 0;
-	e.result = "CONNECT";
-	e.connected = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 0, "CONNECT");
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 }
 
 TEST_F(lc, connect_delay_shows_in_timestamps)
@@ -227,12 +205,8 @@ TEST_F(lc, connect_delay_shows_in_timestamps)
 	SIM_CTL(&L0, "dial connect 500 9600");
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_CONNECTED;
-	e.rate = 9600;
-	e.result = "CONNECT 9600";
-	e.connected = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 9600, "CONNECT 9600");
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 	/* Timers never fire early; leave room for jiffy rounding. */
 	ASSERT_LE(ci.created_ns + 450 * MS, ci.connected_ns);
 	ASSERT_LE(ci.created_ns + 450 * MS, ev.timestamp_ns);
@@ -323,17 +297,10 @@ TEST_F(lc, local_drop_record)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_LOCAL;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.rate = 33600;
-	e.result = "OK";
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	WAIT_ENDED(self->fd, call, &ev);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_LOCAL,
+			 MODEMLINE_REASON_NORMAL, "OK", &ci);
 }
 
 TEST_F(lc, drop_wait_returns_when_disconnected)
@@ -350,14 +317,9 @@ TEST_F(lc, drop_wait_returns_when_disconnected)
 	before = mls_now_ns();
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
 	/* No waiting here: DROP_WAIT returned, so it is over. */
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_LOCAL;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.rate = 33600;
-	e.result = "OK";
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_LOCAL,
+			 MODEMLINE_REASON_NORMAL, "OK", &ci);
 	ASSERT_LE(before + 250 * MS, ci.disconnected_ns)
 		TH_LOG("hangup_delay 300 not honoured");
 }
@@ -392,12 +354,8 @@ TEST_F(lc, drop_of_dialing_call_record)
 	SIM_CTL(&L0, "dial silent");
 	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_LOCAL;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_LOCAL,
+			 MODEMLINE_REASON_NORMAL, NULL, &ci);
 }
 
 TEST_F(lc, drop_of_ended_call_changes_nothing)
@@ -430,20 +388,12 @@ TEST_F(lc, remote_hangup_record)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_CTL(&L0, "hangup");
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, L0.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
-			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NORMAL, 0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_REMOTE;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.rate = 33600;
-	e.result = "NO CARRIER";
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_event(_metadata, self->fd, L0.id, call,
+			  MODEMLINE_ORIGIN_REMOTE,
+			  MODEMLINE_REASON_NORMAL, &ev);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+			 MODEMLINE_REASON_NORMAL, "NO CARRIER", &ci);
 }
 
 TEST_F(lc, remote_hangup_has_no_disconnecting_event)
@@ -470,21 +420,13 @@ TEST_F(lc, carrier_lost_record)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_CTL(&L0, "carrier_lost");
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, L0.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
+	check_ended_event(_metadata, self->fd, L0.id, call,
 			  MODEMLINE_ORIGIN_REMOTE,
-			  MODEMLINE_REASON_CARRIER_LOST, 0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_REMOTE;
-	e.reason = MODEMLINE_REASON_CARRIER_LOST;
-	e.rate = 33600;
-	e.result = NULL;	/* no result code: text not specified */
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+			  MODEMLINE_REASON_CARRIER_LOST, &ev);
+	expect_connected(&e, 33600, NULL);
+	/* No result code: the text is not specified. */
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+			 MODEMLINE_REASON_CARRIER_LOST, NULL, &ci);
 }
 
 TEST_F(lc, remote_hangup_without_call_does_nothing)
@@ -512,20 +454,12 @@ TEST_F(lc, dial_timeout_record)
 
 	SIM_CTL(&L0, "dial silent");
 	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 300, &call));
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, L0.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
+	check_ended_event(_metadata, self->fd, L0.id, call,
 			  MODEMLINE_ORIGIN_SYSTEM,
-			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_SYSTEM;
-	e.reason = MODEMLINE_REASON_DIAL_TIMEOUT;
-	e.result = NULL;	/* whatever aborting the dial gave */
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+			  MODEMLINE_REASON_DIAL_TIMEOUT, &ev);
+	/* The text is whatever aborting the dial gave. */
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_SYSTEM,
+			 MODEMLINE_REASON_DIAL_TIMEOUT, NULL, &ci);
 	ASSERT_LE(ci.created_ns + 250 * MS, ci.disconnected_ns)
 		TH_LOG("timeout_ms 300 ended the call too early");
 }
@@ -540,22 +474,13 @@ TEST_F(lc, line_removed_while_connected_record)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_REMOVE(&L0);
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, L0.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
+	check_ended_event(_metadata, self->fd, L0.id, call,
 			  MODEMLINE_ORIGIN_SYSTEM,
-			  MODEMLINE_REASON_LINE_REMOVED, 0);
+			  MODEMLINE_REASON_LINE_REMOVED, &ev);
 	wait_line_gone(_metadata, self->fd, L0.id);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_SYSTEM;
-	e.reason = MODEMLINE_REASON_LINE_REMOVED;
-	e.rate = 33600;
-	e.result = NULL;
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_SYSTEM,
+			 MODEMLINE_REASON_LINE_REMOVED, NULL, &ci);
 	ASSERT_EQ(1, mls_call_listed(self->fd, call));
 }
 
@@ -569,16 +494,9 @@ TEST_F(lc, line_removed_while_dialing_record)
 	SIM_CTL(&L0, "dial silent");
 	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
 	SIM_REMOVE(&L0);
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_SYSTEM;
-	e.reason = MODEMLINE_REASON_LINE_REMOVED;
-	e.result = NULL;
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	WAIT_ENDED(self->fd, call, &ev);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_SYSTEM,
+			 MODEMLINE_REASON_LINE_REMOVED, NULL, &ci);
 }
 
 TEST_F(lc, line_removed_event_for_subscriber)
@@ -641,9 +559,7 @@ TEST_F(lc, record_of_removed_line_can_be_deallocated)
 	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	SIM_REMOVE(&L0);
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
+	WAIT_ENDED(self->fd, call, &ev);
 	wait_line_gone(_metadata, self->fd, L0.id);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
@@ -707,15 +623,9 @@ TEST_F(lc, answered_call_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	call = answer_wait(_metadata, self->fd, L0.id,
-			   MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_CONNECTED;
-	e.rate = 33600;
-	e.result = "CONNECT 33600";
-	e.connected = true;
-	check_record(_metadata, &ci, call, &e);
+	call = ring_answer(_metadata, self->fd, &L0, CALLER_ID, &ev);
+	expect_connected(&e, 33600, "CONNECT 33600");
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 }
 
 TEST_F(lc, answer_without_caller_id_record)
@@ -730,12 +640,8 @@ TEST_F(lc, answer_without_caller_id_record)
 			 0, "");
 	call = answer_wait(_metadata, self->fd, L0.id,
 			   MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_CONNECTED;
-	e.rate = 33600;
-	e.result = "CONNECT 33600";
-	e.connected = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 33600, "CONNECT 33600");
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 }
 
 TEST_F(lc, answer_ends_offering)
@@ -758,18 +664,11 @@ TEST_F(lc, answered_call_local_drop_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	call = answer_wait(_metadata, self->fd, L0.id,
-			   MODEMLINE_STATE_CONNECTED, &ev);
+	call = ring_answer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_LOCAL;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.rate = 33600;
-	e.result = "OK";
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_LOCAL,
+			 MODEMLINE_REASON_NORMAL, "OK", &ci);
 }
 
 TEST_F(lc, answered_call_remote_hangup_record)
@@ -779,21 +678,12 @@ TEST_F(lc, answered_call_remote_hangup_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	call = answer_wait(_metadata, self->fd, L0.id,
-			   MODEMLINE_STATE_CONNECTED, &ev);
+	call = ring_answer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "hangup");
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_REMOTE;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.rate = 33600;
-	e.result = "NO CARRIER";
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	WAIT_ENDED(self->fd, call, &ev);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+			 MODEMLINE_REASON_NORMAL, "NO CARRIER", &ci);
 }
 
 TEST_F(lc, answer_nocarrier_record)
@@ -811,13 +701,8 @@ TEST_F(lc, answer_nocarrier_record)
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NO_CARRIER,
 			  0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_REMOTE;
-	e.reason = MODEMLINE_REASON_NO_CARRIER;
-	e.result = "NO CARRIER";
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+			 MODEMLINE_REASON_NO_CARRIER, "NO CARRIER", &ci);
 }
 
 TEST_F(lc, answering_call_state)
@@ -831,10 +716,9 @@ TEST_F(lc, answering_call_state)
 	SIM_CTL(&L0, "answer silent");
 	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
 	ASSERT_NE(0U, call);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_ANSWERING;
 	e.result = NULL;
-	check_record(_metadata, &ci, call, &e);
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 }
 
 TEST_F(lc, caller_gives_up_while_answering_record)
@@ -848,20 +732,11 @@ TEST_F(lc, caller_gives_up_while_answering_record)
 	SIM_CTL(&L0, "answer silent");
 	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
 	SIM_CTL(&L0, "ring_stop");
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, L0.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
-			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_REJECTED,
-			  0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_REMOTE;
-	e.reason = MODEMLINE_REASON_REJECTED;
-	e.result = NULL;
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_event(_metadata, self->fd, L0.id, call,
+			  MODEMLINE_ORIGIN_REMOTE,
+			  MODEMLINE_REASON_REJECTED, &ev);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+			 MODEMLINE_REASON_REJECTED, NULL, &ci);
 }
 
 TEST_F(lc, answer_after_caller_gave_up_is_esrch)
@@ -1295,13 +1170,9 @@ TEST_F(tmo, dial_timeout_zero_uses_module_default)
 	ASSERT_EQ(0, mls_param_set("dial_timeout_ms", 300));
 	SIM_CTL(&self->line, "dial silent");
 	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 0, &call));
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, self->line.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
+	check_ended_event(_metadata, self->fd, self->line.id, call,
 			  MODEMLINE_ORIGIN_SYSTEM,
-			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
+			  MODEMLINE_REASON_DIAL_TIMEOUT, &ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_LE(ci.created_ns + 250 * MS, ci.disconnected_ns);
 }
@@ -1315,9 +1186,7 @@ TEST_F(tmo, dial_timeout_ms_overrides_module_default)
 	ASSERT_EQ(0, mls_param_set("dial_timeout_ms", 120000));
 	SIM_CTL(&self->line, "dial silent");
 	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 300, &call));
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
+	WAIT_ENDED(self->fd, call, &ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_REASON_DIAL_TIMEOUT), ci.reason);
 }
@@ -1338,13 +1207,8 @@ TEST_F(tmo, answer_silent_ends_by_dial_timeout)
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_SYSTEM;
-	e.reason = MODEMLINE_REASON_DIAL_TIMEOUT;
-	e.result = NULL;
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_SYSTEM,
+			 MODEMLINE_REASON_DIAL_TIMEOUT, NULL, &ci);
 	ASSERT_LE(ci.created_ns + 250 * MS, ci.disconnected_ns);
 }
 
@@ -1361,12 +1225,8 @@ TEST_F(tmo, hangup_timeout_forces_disconnect)
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	before = mls_now_ns();
 	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, self->line.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
-			  MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, 0);
+	check_ended_event(_metadata, self->fd, self->line.id, call,
+			  MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, &ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
 	ASSERT_LE(before + 250 * MS, ci.disconnected_ns);
@@ -1417,13 +1277,8 @@ TEST_F(fail, failed_dial_record)
 	SIM_CTL(&self->line, "dial %s 0", variant->mode);
 	call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = variant->origin;
-	e.reason = variant->reason;
-	e.result = variant->result;
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_info(_metadata, self->fd, call, &e, variant->origin,
+			 variant->reason, variant->result, &ci);
 }
 
 TEST_F(fail, failed_dial_after_delay)
