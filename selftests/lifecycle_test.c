@@ -49,6 +49,74 @@ FIXTURE_TEARDOWN_PARENT(lc)
 #define L0 (self->line[0])
 #define L1 (self->line[1])
 
+/*
+ * Run @cmd on L0's sim (NULL: none), DIAL on L0 and wait for @state.
+ * Returns the handle; the event is left in @ev.
+ */
+static __u32 dial_l0(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(lc) *self, const char *cmd, __u32 state,
+		     struct modemline_event *ev)
+{
+	if (cmd)
+		SIM_CTL(&L0, "%s", cmd);
+	return dial_wait(_metadata, self->fd, L0.id, NUMBER, state, ev);
+}
+
+/* A call on L0 that connects (the sim set up by @cmd first). */
+#define CONNECT_L0(cmd, ev) \
+	dial_l0(_metadata, self, (cmd), MODEMLINE_STATE_CONNECTED, (ev))
+
+/* A call on L0 that the far end ends at once: BUSY. */
+#define FAILED_L0(ev) \
+	dial_l0(_metadata, self, "dial busy 0", MODEMLINE_STATE_DISCONNECTED, \
+		(ev))
+
+/* A call on L0 in DISCONNECTING: dropped, and the sim slow to hang up. */
+static __u32 disconnecting_l0(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(lc) *self,
+			      struct modemline_event *ev)
+{
+	__u32 call = CONNECT_L0("hangup_delay 5000", ev);
+
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	return call;
+}
+
+/* An incoming call on L0 in ANSWERING: offered, the sim never answers. */
+static __u32 answering_l0(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(lc) *self, struct modemline_event *ev)
+{
+	__u32 call = 0;
+
+	ring_offer(_metadata, self->fd, &L0, CALLER_ID, ev);
+	SIM_CTL(&L0, "answer silent");
+	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
+	return call;
+}
+
+/*
+ * The far end ends a connected outgoing call on L0 with sim command @cmd:
+ * the DISCONNECTED event and the record say REMOTE and @reason, and the
+ * record keeps the modem's last text @result (NULL: not specified).
+ */
+static void check_remote_end(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(lc) *self, const char *cmd,
+			     __u32 reason, const char *result)
+{
+	struct rec_expect e = outgoing(L0.id);
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	__u32 call;
+
+	call = CONNECT_L0(NULL, &ev);
+	SIM_CTL(&L0, "%s", cmd);
+	check_ended_event(_metadata, self->fd, L0.id, call,
+			  MODEMLINE_ORIGIN_REMOTE, reason, &ev);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+			 reason, result, &ci);
+}
+
 /* -- lines ---------------------------------------------------------- */
 
 TEST_F(lc, line_list_includes_sim_lines_ascending)
@@ -111,12 +179,9 @@ TEST_F(lc, line_counters_count_calls)
 	__u32 call;
 
 	/* Connected then dropped, failed, answered then hung up remotely. */
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
-	SIM_CTL(&L0, "dial busy 0");
-	dial_wait(_metadata, self->fd, L0.id, NUMBER,
-		  MODEMLINE_STATE_DISCONNECTED, &ev);
+	FAILED_L0(&ev);
 	call = ring_answer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "hangup");
 	WAIT_ENDED(self->fd, call, &ev);
@@ -158,55 +223,58 @@ TEST_F(lc, dial_connect_event)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial connect 0 33600");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0("dial connect 0 33600", &ev);
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, 33600);
 }
 
-TEST_F(lc, connected_call_record)
+/*
+ * Dial on L0 with the sim's "dial connect DELAY RATE" @mode: the record
+ * says CONNECTED at @rate, the modem's text @result. The record and
+ * the CONNECTED event are left in @ci and @ev.
+ */
+static __u32 check_connected_record(struct __test_metadata *_metadata,
+				    FIXTURE_DATA(lc) *self, const char *mode,
+				    __u32 rate, const char *result,
+				    struct modemline_call_info *ci,
+				    struct modemline_event *ev)
 {
 	struct rec_expect e = outgoing(L0.id);
+	__u32 call = CONNECT_L0(mode, ev);
+
+	expect_connected(&e, rate, result);
+	check_call_info(_metadata, self->fd, call, &e, ci);
+	return call;
+}
+
+TEST_F(lc, connected_call_record)
+{
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call;
 
-	SIM_CTL(&L0, "dial connect 0 33600");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	expect_connected(&e, 33600, "CONNECT 33600");
-	check_call_info(_metadata, self->fd, call, &e, &ci);
+	check_connected_record(_metadata, self, "dial connect 0 33600", 33600,
+			       "CONNECT 33600", &ci, &ev);
 }
 
 TEST_F(lc, connect_without_rate_record)
 {
-	struct rec_expect e = outgoing(L0.id);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial connect 0 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = check_connected_record(_metadata, self, "dial connect 0 0", 0,
+				      "CONNECT", &ci, &ev);
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, 0);
-	expect_connected(&e, 0, "CONNECT");
-	check_call_info(_metadata, self->fd, call, &e, &ci);
 }
 
 TEST_F(lc, connect_delay_shows_in_timestamps)
 {
-	struct rec_expect e = outgoing(L0.id);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call;
 
-	SIM_CTL(&L0, "dial connect 500 9600");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	expect_connected(&e, 9600, "CONNECT 9600");
-	check_call_info(_metadata, self->fd, call, &e, &ci);
+	check_connected_record(_metadata, self, "dial connect 500 9600", 9600,
+			       "CONNECT 9600", &ci, &ev);
 	/* Timers never fire early; leave room for jiffy rounding. */
 	ASSERT_LE(ci.created_ns + 450 * MS, ci.connected_ns);
 	ASSERT_LE(ci.created_ns + 450 * MS, ev.timestamp_ns);
@@ -219,8 +287,7 @@ TEST_F(lc, connected_call_marks_line_busy)
 
 	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(0U, li.flags & MODEMLINE_LINE_BUSY);
-	dial_wait(_metadata, self->fd, L0.id, NUMBER,
-		  MODEMLINE_STATE_CONNECTED, &ev);
+	CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
 	ASSERT_EQ(1ULL, li.calls);
@@ -231,8 +298,7 @@ TEST_F(lc, dial_on_connected_line_is_ebusy)
 	struct modemline_event ev;
 	__u32 call2 = 0;
 
-	dial_wait(_metadata, self->fd, L0.id, NUMBER,
-		  MODEMLINE_STATE_CONNECTED, &ev);
+	CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(-EBUSY, mls_dial(self->fd, L0.id, NUMBER, 0, &call2));
 	ASSERT_EQ(1, mls_call_count(self->fd));
 	/* The other line is free. */
@@ -241,10 +307,9 @@ TEST_F(lc, dial_on_connected_line_is_ebusy)
 
 TEST_F(lc, dial_on_dialing_line_is_ebusy)
 {
-	__u32 call = 0, call2 = 0;
+	__u32 call2 = 0;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	ASSERT_EQ(-EBUSY, mls_dial(self->fd, L0.id, NUMBER, 0, &call2));
 	ASSERT_EQ(1, mls_call_count(self->fd));
 }
@@ -254,9 +319,7 @@ TEST_F(lc, dial_after_call_ended_succeeds)
 	struct modemline_event ev;
 	__u32 call, call2 = 0;
 
-	SIM_CTL(&L0, "dial busy 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	call = FAILED_L0(&ev);
 	/* The ended call is retained, but the line is free. */
 	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call2));
 	ASSERT_NE(call, call2);
@@ -270,8 +333,7 @@ TEST_F(lc, local_drop_events_in_order)
 	struct modemline_event ev, ev2, ev3;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev2, ML_WAIT_MS));
 	check_state_event(_metadata, &ev2, L0.id, call,
@@ -293,9 +355,7 @@ TEST_F(lc, local_drop_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial connect 0 33600");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0("dial connect 0 33600", &ev);
 	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
 	WAIT_ENDED(self->fd, call, &ev);
 	expect_connected(&e, 33600, NULL);
@@ -311,9 +371,7 @@ TEST_F(lc, drop_wait_returns_when_disconnected)
 	__u64 before;
 	__u32 call;
 
-	SIM_CTL(&L0, "hangup_delay 300");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0("hangup_delay 300", &ev);
 	before = mls_now_ns();
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
 	/* No waiting here: DROP_WAIT returned, so it is over. */
@@ -330,10 +388,7 @@ TEST_F(lc, drop_returns_before_hangup_completes)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "hangup_delay 5000");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	call = disconnecting_l0(_metadata, self, &ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTING), ci.state);
 	ASSERT_EQ(0ULL, ci.disconnected_ns);
@@ -349,10 +404,9 @@ TEST_F(lc, drop_of_dialing_call_record)
 {
 	struct rec_expect e = outgoing(L0.id);
 	struct modemline_call_info ci;
-	__u32 call = 0;
+	__u32 call;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
 	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_LOCAL,
 			 MODEMLINE_REASON_NORMAL, NULL, &ci);
@@ -364,9 +418,7 @@ TEST_F(lc, drop_of_ended_call_changes_nothing)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial busy 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	call = FAILED_L0(&ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
@@ -380,20 +432,8 @@ TEST_F(lc, drop_of_ended_call_changes_nothing)
 
 TEST_F(lc, remote_hangup_record)
 {
-	struct rec_expect e = outgoing(L0.id);
-	struct modemline_call_info ci;
-	struct modemline_event ev;
-	__u32 call;
-
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	SIM_CTL(&L0, "hangup");
-	check_ended_event(_metadata, self->fd, L0.id, call,
-			  MODEMLINE_ORIGIN_REMOTE,
-			  MODEMLINE_REASON_NORMAL, &ev);
-	expect_connected(&e, 33600, NULL);
-	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
-			 MODEMLINE_REASON_NORMAL, "NO CARRIER", &ci);
+	check_remote_end(_metadata, self, "hangup", MODEMLINE_REASON_NORMAL,
+			 "NO CARRIER");
 }
 
 TEST_F(lc, remote_hangup_has_no_disconnecting_event)
@@ -401,8 +441,7 @@ TEST_F(lc, remote_hangup_has_no_disconnecting_event)
 	struct modemline_event ev, ev2;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	SIM_CTL(&L0, "hangup");
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev2, ML_WAIT_MS));
 	check_state_event(_metadata, &ev2, L0.id, call,
@@ -412,21 +451,9 @@ TEST_F(lc, remote_hangup_has_no_disconnecting_event)
 
 TEST_F(lc, carrier_lost_record)
 {
-	struct rec_expect e = outgoing(L0.id);
-	struct modemline_call_info ci;
-	struct modemline_event ev;
-	__u32 call;
-
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	SIM_CTL(&L0, "carrier_lost");
-	check_ended_event(_metadata, self->fd, L0.id, call,
-			  MODEMLINE_ORIGIN_REMOTE,
-			  MODEMLINE_REASON_CARRIER_LOST, &ev);
-	expect_connected(&e, 33600, NULL);
 	/* No result code: the text is not specified. */
-	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
-			 MODEMLINE_REASON_CARRIER_LOST, NULL, &ci);
+	check_remote_end(_metadata, self, "carrier_lost",
+			 MODEMLINE_REASON_CARRIER_LOST, NULL);
 }
 
 TEST_F(lc, remote_hangup_without_call_does_nothing)
@@ -439,8 +466,7 @@ TEST_F(lc, remote_hangup_without_call_does_nothing)
 	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(0U, li.flags);
 	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->fd, &ev, 0));
-	dial_wait(_metadata, self->fd, L0.id, NUMBER,
-		  MODEMLINE_STATE_CONNECTED, &ev);
+	CONNECT_L0(NULL, &ev);
 }
 
 /* -- system --------------------------------------------------------- */
@@ -450,10 +476,9 @@ TEST_F(lc, dial_timeout_record)
 	struct rec_expect e = outgoing(L0.id);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 300, &call));
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 300);
 	check_ended_event(_metadata, self->fd, L0.id, call,
 			  MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_DIAL_TIMEOUT, &ev);
@@ -471,8 +496,7 @@ TEST_F(lc, line_removed_while_connected_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	SIM_REMOVE(&L0);
 	check_ended_event(_metadata, self->fd, L0.id, call,
 			  MODEMLINE_ORIGIN_SYSTEM,
@@ -489,10 +513,9 @@ TEST_F(lc, line_removed_while_dialing_record)
 	struct rec_expect e = outgoing(L0.id);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	SIM_REMOVE(&L0);
 	WAIT_ENDED(self->fd, call, &ev);
 	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_SYSTEM,
@@ -507,8 +530,7 @@ TEST_F(lc, line_removed_event_for_subscriber)
 	int ret;
 
 	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	SIM_REMOVE(&L0);
 	/* Both arrive; their order is not specified. */
 	while (!got_state || !got_removed) {
@@ -556,8 +578,7 @@ TEST_F(lc, record_of_removed_line_can_be_deallocated)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	SIM_REMOVE(&L0);
 	WAIT_ENDED(self->fd, call, &ev);
 	wait_line_gone(_metadata, self->fd, L0.id);
@@ -710,11 +731,9 @@ TEST_F(lc, answering_call_state)
 	struct rec_expect e = incoming(L0.id, CALLER_ID);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	SIM_CTL(&L0, "answer silent");
-	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
+	call = answering_l0(_metadata, self, &ev);
 	ASSERT_NE(0U, call);
 	e.state = MODEMLINE_STATE_ANSWERING;
 	e.result = NULL;
@@ -726,11 +745,9 @@ TEST_F(lc, caller_gives_up_while_answering_record)
 	struct rec_expect e = incoming(L0.id, CALLER_ID);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	SIM_CTL(&L0, "answer silent");
-	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
+	call = answering_l0(_metadata, self, &ev);
 	SIM_CTL(&L0, "ring_stop");
 	check_ended_event(_metadata, self->fd, L0.id, call,
 			  MODEMLINE_ORIGIN_REMOTE,
@@ -862,9 +879,7 @@ TEST_F(lc, released_handle_is_enoent_everywhere)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial busy 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	call = FAILED_L0(&ev);
 	ASSERT_EQ(1, mls_call_listed(self->fd, call));
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
 
@@ -884,8 +899,7 @@ TEST_F(lc, deallocate_connected_call_is_ebusy)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(-EBUSY, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
@@ -896,10 +910,9 @@ TEST_F(lc, deallocate_connected_call_is_ebusy)
 TEST_F(lc, deallocate_dialing_call_is_ebusy)
 {
 	struct modemline_call_info ci;
-	__u32 call = 0;
+	__u32 call;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	ASSERT_EQ(-EBUSY, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DIALING), ci.state);
@@ -911,10 +924,7 @@ TEST_F(lc, deallocate_disconnecting_call_is_ebusy)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "hangup_delay 5000");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	call = disconnecting_l0(_metadata, self, &ev);
 	ASSERT_EQ(-EBUSY, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTING), ci.state);
@@ -926,9 +936,7 @@ TEST_F(lc, deallocate_drop_releases_connected_call_at_once)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "hangup_delay 2000");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0("hangup_delay 2000", &ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(-ENOENT, mls_drop(self->fd, call, 0));
@@ -939,10 +947,9 @@ TEST_F(lc, deallocate_drop_releases_connected_call_at_once)
 TEST_F(lc, deallocate_drop_releases_dialing_call_at_once)
 {
 	struct modemline_call_info ci;
-	__u32 call = 0;
+	__u32 call;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(0, mls_call_count(self->fd));
@@ -954,10 +961,7 @@ TEST_F(lc, deallocate_drop_releases_disconnecting_call)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "hangup_delay 5000");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	call = disconnecting_l0(_metadata, self, &ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 }
@@ -967,8 +971,7 @@ TEST_F(lc, deallocate_drop_frees_the_line)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(0, mls_wait_line_idle(self->fd, L0.id, ML_WAIT_MS));
 	ASSERT_EQ(0, mls_dial_retry(self->fd, L0.id, NUMBER, 0, &call,
@@ -981,22 +984,29 @@ TEST_F(lc, deallocate_drop_of_ended_call)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial busy 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	call = FAILED_L0(&ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 }
 
-TEST_F(lc, call_list_lists_handles_ascending)
+/* @n calls on L0 that ended (BUSY), handles in the order they were made. */
+static void failed_calls_l0(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(lc) *self, __u32 *calls, int n)
 {
 	struct modemline_event ev;
-	__u32 calls[3], ids[8], count = 0, i;
+	int i;
 
 	SIM_CTL(&L0, "dial busy 0");
-	for (i = 0; i < 3; i++)
-		calls[i] = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-				     MODEMLINE_STATE_DISCONNECTED, &ev);
+	for (i = 0; i < n; i++)
+		calls[i] = dial_l0(_metadata, self, NULL,
+				   MODEMLINE_STATE_DISCONNECTED, &ev);
+}
+
+TEST_F(lc, call_list_lists_handles_ascending)
+{
+	__u32 calls[3], ids[8], count = 0, i;
+
+	failed_calls_l0(_metadata, self, calls, 3);
 	ASSERT_EQ(0, mls_call_list(self->fd, NULL, 0, &count));
 	ASSERT_EQ(3U, count);
 	memset(ids, ML_POISON, sizeof(ids));
@@ -1013,13 +1023,9 @@ TEST_F(lc, call_list_lists_handles_ascending)
 
 TEST_F(lc, call_list_short_array_gets_full_count)
 {
-	struct modemline_event ev;
-	__u32 calls[3], ids[4], count = 0, i;
+	__u32 calls[3], ids[4], count = 0;
 
-	SIM_CTL(&L0, "dial busy 0");
-	for (i = 0; i < 3; i++)
-		calls[i] = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-				     MODEMLINE_STATE_DISCONNECTED, &ev);
+	failed_calls_l0(_metadata, self, calls, 3);
 	memset(ids, ML_POISON, sizeof(ids));
 	ASSERT_EQ(0, mls_call_list(self->fd, ids, 2, &count));
 	ASSERT_EQ(3U, count);
@@ -1033,9 +1039,7 @@ TEST_F(lc, released_handle_is_not_reused_at_once)
 	struct modemline_event ev;
 	__u32 call, call2;
 
-	SIM_CTL(&L0, "dial busy 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	call = FAILED_L0(&ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
 	call2 = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			  MODEMLINE_STATE_DISCONNECTED, &ev);
@@ -1112,8 +1116,7 @@ TEST_F(closing, close_with_calls_in_every_state)
 
 	ML_OPEN(fd, 0);
 	/* dialing, answering, connected, disconnecting. */
-	SIM_CTL(&self->line[0], "dial silent");
-	ASSERT_EQ(0, mls_dial(fd, self->line[0].id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, fd, &self->line[0], NUMBER, 0);
 	ring_offer(_metadata, fd, &self->line[1], CALLER_ID, &ev);
 	SIM_CTL(&self->line[1], "answer silent");
 	ASSERT_EQ(0, mls_answer(fd, self->line[1].id, &call));
@@ -1165,11 +1168,10 @@ TEST_F(tmo, dial_timeout_zero_uses_module_default)
 {
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
 	ASSERT_EQ(0, mls_param_set("dial_timeout_ms", 300));
-	SIM_CTL(&self->line, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, self->fd, &self->line, NUMBER, 0);
 	check_ended_event(_metadata, self->fd, self->line.id, call,
 			  MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_DIAL_TIMEOUT, &ev);
@@ -1181,11 +1183,10 @@ TEST_F(tmo, dial_timeout_ms_overrides_module_default)
 {
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
 	ASSERT_EQ(0, mls_param_set("dial_timeout_ms", 120000));
-	SIM_CTL(&self->line, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 300, &call));
+	call = dialing_call(_metadata, self->fd, &self->line, NUMBER, 300);
 	WAIT_ENDED(self->fd, call, &ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_REASON_DIAL_TIMEOUT), ci.reason);

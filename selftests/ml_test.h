@@ -371,6 +371,22 @@ static inline void ring_offer(struct __test_metadata *_metadata, int fd,
 }
 
 /*
+ * DIAL @number on @line with its sim told never to answer: a call that
+ * stays in DIALING until @timeout_ms (0: the module's default) or the
+ * test ends it. Returns the handle.
+ */
+static inline __u32 dialing_call(struct __test_metadata *_metadata, int fd,
+				 const struct sim_line *line,
+				 const char *number, __u32 timeout_ms)
+{
+	__u32 call = 0;
+
+	SIM_CTL(line, "dial silent");
+	ASSERT_EQ(0, mls_dial(fd, line->id, number, timeout_ms, &call));
+	return call;
+}
+
+/*
  * Make @line ring (caller id @number) and ANSWER it once offered; wait
  * for CONNECTED. Returns the handle; the event is left in @ev.
  */
