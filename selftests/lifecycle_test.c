@@ -156,20 +156,8 @@ TEST_F(lc, line_list_short_array_gets_full_count)
 
 TEST_F(lc, line_info_describes_sim_line)
 {
-	struct modemline_line_info li;
-
-	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
-	ASSERT_EQ(L0.id, li.line_id);
-	ASSERT_EQ(0U, li.flags);
-	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_SIM), li.transport);
-	ASSERT_EQ(0U, li.rings);
-	ASSERT_STR_FIELD(L0.name, li.name);
-	ASSERT_STR_FIELD("", li.offered_number);
-	ASSERT_EQ(0ULL, li.calls);
-	ASSERT_EQ(0ULL, li.calls_connected);
-	ASSERT_EQ(0ULL, li.calls_failed);
-	ASSERT_EQ(0ULL, li.reserved[0]);
-	ASSERT_EQ(0ULL, li.reserved[1]);
+	check_new_line_info(_metadata, self->fd, L0.id, MODEMLINE_TRANSPORT_SIM,
+			    L0.name, 0, 0, "");
 }
 
 TEST_F(lc, line_counters_count_calls)

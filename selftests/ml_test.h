@@ -168,6 +168,32 @@ static inline void check_ended_info(struct __test_metadata *_metadata, int fd,
 }
 
 /*
+ * LINE_INFO of a line that has had no call yet, every field: @flags and
+ * @rings as the test made them, the caller id on offer @offered ("" when
+ * none).
+ */
+static inline void check_new_line_info(struct __test_metadata *_metadata,
+				       int fd, __u32 line_id, __u32 transport,
+				       const char *name, __u32 flags,
+				       __u32 rings, const char *offered)
+{
+	struct modemline_line_info li;
+
+	ASSERT_EQ(0, mls_line_info(fd, line_id, &li));
+	ASSERT_EQ(line_id, li.line_id);
+	ASSERT_EQ(flags, li.flags);
+	ASSERT_EQ(transport, li.transport);
+	ASSERT_EQ(rings, li.rings);
+	ASSERT_STR_FIELD(name, li.name);
+	ASSERT_STR_FIELD(offered, li.offered_number);
+	ASSERT_EQ(0ULL, li.calls);
+	ASSERT_EQ(0ULL, li.calls_connected);
+	ASSERT_EQ(0ULL, li.calls_failed);
+	ASSERT_EQ(0ULL, li.reserved[0]);
+	ASSERT_EQ(0ULL, li.reserved[1]);
+}
+
+/*
  * Check a CALL_STATE event: every field, including the ones that do not
  * apply to this transition (0) and the caller-id string (all 0).
  */
