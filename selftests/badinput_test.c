@@ -751,18 +751,8 @@ TEST_F(bad, line_info_fills_every_byte)
 	struct modemline_line_info li;
 
 	PREPARE();
-	ASSERT_EQ(0, mls_line_info(self->fd, L2.id, &li));
-	ASSERT_EQ(L2.id, li.line_id);
-	ASSERT_EQ(U32(MODEMLINE_LINE_OFFERING), li.flags);
-	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_SIM), li.transport);
-	ASSERT_EQ(1U, li.rings);
-	ASSERT_STR_FIELD(L2.name, li.name);
-	ASSERT_STR_FIELD(CALLER_ID, li.offered_number);
-	ASSERT_EQ(0ULL, li.calls);
-	ASSERT_EQ(0ULL, li.calls_connected);
-	ASSERT_EQ(0ULL, li.calls_failed);
-	ASSERT_EQ(0ULL, li.reserved[0]);
-	ASSERT_EQ(0ULL, li.reserved[1]);
+	check_new_line_info(_metadata, self->fd, L2.id, MODEMLINE_TRANSPORT_SIM,
+			    L2.name, MODEMLINE_LINE_OFFERING, 1, CALLER_ID);
 
 	ASSERT_EQ(0, mls_line_info(self->fd, L1.id, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);

@@ -17,22 +17,12 @@
 /* Local record expectations, filled in per test. */
 static struct rec_expect outgoing(__u32 line_id)
 {
-	struct rec_expect e = {
-		.line_id = line_id,
-		.direction = MODEMLINE_DIR_OUTGOING,
-		.number = NUMBER,
-	};
-	return e;
+	return rec_call(line_id, MODEMLINE_DIR_OUTGOING, NUMBER);
 }
 
 static struct rec_expect incoming(__u32 line_id, const char *number)
 {
-	struct rec_expect e = {
-		.line_id = line_id,
-		.direction = MODEMLINE_DIR_INCOMING,
-		.number = number,
-	};
-	return e;
+	return rec_call(line_id, MODEMLINE_DIR_INCOMING, number);
 }
 
 /* ------------------------------------------------------------------ */
@@ -58,6 +48,74 @@ FIXTURE_TEARDOWN_PARENT(lc)
 
 #define L0 (self->line[0])
 #define L1 (self->line[1])
+
+/*
+ * Run @cmd on L0's sim (NULL: none), DIAL on L0 and wait for @state.
+ * Returns the handle; the event is left in @ev.
+ */
+static __u32 dial_l0(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(lc) *self, const char *cmd, __u32 state,
+		     struct modemline_event *ev)
+{
+	if (cmd)
+		SIM_CTL(&L0, "%s", cmd);
+	return dial_wait(_metadata, self->fd, L0.id, NUMBER, state, ev);
+}
+
+/* A call on L0 that connects (the sim set up by @cmd first). */
+#define CONNECT_L0(cmd, ev) \
+	dial_l0(_metadata, self, (cmd), MODEMLINE_STATE_CONNECTED, (ev))
+
+/* A call on L0 that the far end ends at once: BUSY. */
+#define FAILED_L0(ev) \
+	dial_l0(_metadata, self, "dial busy 0", MODEMLINE_STATE_DISCONNECTED, \
+		(ev))
+
+/* A call on L0 in DISCONNECTING: dropped, and the sim slow to hang up. */
+static __u32 disconnecting_l0(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(lc) *self,
+			      struct modemline_event *ev)
+{
+	__u32 call = CONNECT_L0("hangup_delay 5000", ev);
+
+	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	return call;
+}
+
+/* An incoming call on L0 in ANSWERING: offered, the sim never answers. */
+static __u32 answering_l0(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(lc) *self, struct modemline_event *ev)
+{
+	__u32 call = 0;
+
+	ring_offer(_metadata, self->fd, &L0, CALLER_ID, ev);
+	SIM_CTL(&L0, "answer silent");
+	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
+	return call;
+}
+
+/*
+ * The far end ends a connected outgoing call on L0 with sim command @cmd:
+ * the DISCONNECTED event and the record say REMOTE and @reason, and the
+ * record keeps the modem's last text @result (NULL: not specified).
+ */
+static void check_remote_end(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(lc) *self, const char *cmd,
+			     __u32 reason, const char *result)
+{
+	struct rec_expect e = outgoing(L0.id);
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	__u32 call;
+
+	call = CONNECT_L0(NULL, &ev);
+	SIM_CTL(&L0, "%s", cmd);
+	check_ended_event(_metadata, self->fd, L0.id, call,
+			  MODEMLINE_ORIGIN_REMOTE, reason, &ev);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+			 reason, result, &ci);
+}
 
 /* -- lines ---------------------------------------------------------- */
 
@@ -98,20 +156,8 @@ TEST_F(lc, line_list_short_array_gets_full_count)
 
 TEST_F(lc, line_info_describes_sim_line)
 {
-	struct modemline_line_info li;
-
-	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
-	ASSERT_EQ(L0.id, li.line_id);
-	ASSERT_EQ(0U, li.flags);
-	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_SIM), li.transport);
-	ASSERT_EQ(0U, li.rings);
-	ASSERT_STR_FIELD(L0.name, li.name);
-	ASSERT_STR_FIELD("", li.offered_number);
-	ASSERT_EQ(0ULL, li.calls);
-	ASSERT_EQ(0ULL, li.calls_connected);
-	ASSERT_EQ(0ULL, li.calls_failed);
-	ASSERT_EQ(0ULL, li.reserved[0]);
-	ASSERT_EQ(0ULL, li.reserved[1]);
+	check_new_line_info(_metadata, self->fd, L0.id, MODEMLINE_TRANSPORT_SIM,
+			    L0.name, 0, 0, "");
 }
 
 TEST_F(lc, line_counters_count_calls)
@@ -121,18 +167,12 @@ TEST_F(lc, line_counters_count_calls)
 	__u32 call;
 
 	/* Connected then dropped, failed, answered then hung up remotely. */
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
-	SIM_CTL(&L0, "dial busy 0");
-	dial_wait(_metadata, self->fd, L0.id, NUMBER,
-		  MODEMLINE_STATE_DISCONNECTED, &ev);
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	call = answer_wait(_metadata, self->fd, L0.id,
-			   MODEMLINE_STATE_CONNECTED, &ev);
+	FAILED_L0(&ev);
+	call = ring_answer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "hangup");
-	ASSERT_EQ(0, mls_wait_state(self->fd, call, MODEMLINE_STATE_DISCONNECTED,
-				   &ev, ML_WAIT_MS));
+	WAIT_ENDED(self->fd, call, &ev);
 
 	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(3ULL, li.calls);
@@ -159,10 +199,9 @@ TEST_F(lc, dial_creates_call_in_dialing_state)
 	after = mls_now_ns();
 	ASSERT_NE(0U, call);
 
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_DIALING;
 	e.result = "";
-	check_record(_metadata, &ci, call, &e);
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 	ASSERT_LE(before, ci.created_ns);
 	ASSERT_LE(ci.created_ns, after);
 }
@@ -172,67 +211,58 @@ TEST_F(lc, dial_connect_event)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial connect 0 33600");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0("dial connect 0 33600", &ev);
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, 33600);
 }
 
-TEST_F(lc, connected_call_record)
+/*
+ * Dial on L0 with the sim's "dial connect DELAY RATE" @mode: the record
+ * says CONNECTED at @rate, the modem's text @result. The record and
+ * the CONNECTED event are left in @ci and @ev.
+ */
+static __u32 check_connected_record(struct __test_metadata *_metadata,
+				    FIXTURE_DATA(lc) *self, const char *mode,
+				    __u32 rate, const char *result,
+				    struct modemline_call_info *ci,
+				    struct modemline_event *ev)
 {
 	struct rec_expect e = outgoing(L0.id);
+	__u32 call = CONNECT_L0(mode, ev);
+
+	expect_connected(&e, rate, result);
+	check_call_info(_metadata, self->fd, call, &e, ci);
+	return call;
+}
+
+TEST_F(lc, connected_call_record)
+{
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call;
 
-	SIM_CTL(&L0, "dial connect 0 33600");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_CONNECTED;
-	e.rate = 33600;
-	e.result = "CONNECT 33600";
-	e.connected = true;
-	check_record(_metadata, &ci, call, &e);
+	check_connected_record(_metadata, self, "dial connect 0 33600", 33600,
+			       "CONNECT 33600", &ci, &ev);
 }
 
 TEST_F(lc, connect_without_rate_record)
 {
-	struct rec_expect e = outgoing(L0.id);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial connect 0 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = check_connected_record(_metadata, self, "dial connect 0 0", 0,
+				      "CONNECT", &ci, &ev);
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, 0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_CONNECTED;
-	e.rate = 0;
-	e.result = "CONNECT";
-	e.connected = true;
-	check_record(_metadata, &ci, call, &e);
 }
 
 TEST_F(lc, connect_delay_shows_in_timestamps)
 {
-	struct rec_expect e = outgoing(L0.id);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call;
 
-	SIM_CTL(&L0, "dial connect 500 9600");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_CONNECTED;
-	e.rate = 9600;
-	e.result = "CONNECT 9600";
-	e.connected = true;
-	check_record(_metadata, &ci, call, &e);
+	check_connected_record(_metadata, self, "dial connect 500 9600", 9600,
+			       "CONNECT 9600", &ci, &ev);
 	/* Timers never fire early; leave room for jiffy rounding. */
 	ASSERT_LE(ci.created_ns + 450 * MS, ci.connected_ns);
 	ASSERT_LE(ci.created_ns + 450 * MS, ev.timestamp_ns);
@@ -245,8 +275,7 @@ TEST_F(lc, connected_call_marks_line_busy)
 
 	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(0U, li.flags & MODEMLINE_LINE_BUSY);
-	dial_wait(_metadata, self->fd, L0.id, NUMBER,
-		  MODEMLINE_STATE_CONNECTED, &ev);
+	CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
 	ASSERT_EQ(1ULL, li.calls);
@@ -257,8 +286,7 @@ TEST_F(lc, dial_on_connected_line_is_ebusy)
 	struct modemline_event ev;
 	__u32 call2 = 0;
 
-	dial_wait(_metadata, self->fd, L0.id, NUMBER,
-		  MODEMLINE_STATE_CONNECTED, &ev);
+	CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(-EBUSY, mls_dial(self->fd, L0.id, NUMBER, 0, &call2));
 	ASSERT_EQ(1, mls_call_count(self->fd));
 	/* The other line is free. */
@@ -267,10 +295,9 @@ TEST_F(lc, dial_on_connected_line_is_ebusy)
 
 TEST_F(lc, dial_on_dialing_line_is_ebusy)
 {
-	__u32 call = 0, call2 = 0;
+	__u32 call2 = 0;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	ASSERT_EQ(-EBUSY, mls_dial(self->fd, L0.id, NUMBER, 0, &call2));
 	ASSERT_EQ(1, mls_call_count(self->fd));
 }
@@ -280,9 +307,7 @@ TEST_F(lc, dial_after_call_ended_succeeds)
 	struct modemline_event ev;
 	__u32 call, call2 = 0;
 
-	SIM_CTL(&L0, "dial busy 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	call = FAILED_L0(&ev);
 	/* The ended call is retained, but the line is free. */
 	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call2));
 	ASSERT_NE(call, call2);
@@ -296,8 +321,7 @@ TEST_F(lc, local_drop_events_in_order)
 	struct modemline_event ev, ev2, ev3;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev2, ML_WAIT_MS));
 	check_state_event(_metadata, &ev2, L0.id, call,
@@ -319,21 +343,12 @@ TEST_F(lc, local_drop_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial connect 0 33600");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0("dial connect 0 33600", &ev);
 	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_LOCAL;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.rate = 33600;
-	e.result = "OK";
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	WAIT_ENDED(self->fd, call, &ev);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_LOCAL,
+			 MODEMLINE_REASON_NORMAL, "OK", &ci);
 }
 
 TEST_F(lc, drop_wait_returns_when_disconnected)
@@ -344,20 +359,13 @@ TEST_F(lc, drop_wait_returns_when_disconnected)
 	__u64 before;
 	__u32 call;
 
-	SIM_CTL(&L0, "hangup_delay 300");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0("hangup_delay 300", &ev);
 	before = mls_now_ns();
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
 	/* No waiting here: DROP_WAIT returned, so it is over. */
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_LOCAL;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.rate = 33600;
-	e.result = "OK";
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_LOCAL,
+			 MODEMLINE_REASON_NORMAL, "OK", &ci);
 	ASSERT_LE(before + 250 * MS, ci.disconnected_ns)
 		TH_LOG("hangup_delay 300 not honoured");
 }
@@ -368,10 +376,7 @@ TEST_F(lc, drop_returns_before_hangup_completes)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "hangup_delay 5000");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	call = disconnecting_l0(_metadata, self, &ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTING), ci.state);
 	ASSERT_EQ(0ULL, ci.disconnected_ns);
@@ -387,17 +392,12 @@ TEST_F(lc, drop_of_dialing_call_record)
 {
 	struct rec_expect e = outgoing(L0.id);
 	struct modemline_call_info ci;
-	__u32 call = 0;
+	__u32 call;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_LOCAL;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_LOCAL,
+			 MODEMLINE_REASON_NORMAL, NULL, &ci);
 }
 
 TEST_F(lc, drop_of_ended_call_changes_nothing)
@@ -406,9 +406,7 @@ TEST_F(lc, drop_of_ended_call_changes_nothing)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial busy 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	call = FAILED_L0(&ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
@@ -422,28 +420,8 @@ TEST_F(lc, drop_of_ended_call_changes_nothing)
 
 TEST_F(lc, remote_hangup_record)
 {
-	struct rec_expect e = outgoing(L0.id);
-	struct modemline_call_info ci;
-	struct modemline_event ev;
-	__u32 call;
-
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	SIM_CTL(&L0, "hangup");
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, L0.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
-			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NORMAL, 0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_REMOTE;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.rate = 33600;
-	e.result = "NO CARRIER";
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_remote_end(_metadata, self, "hangup", MODEMLINE_REASON_NORMAL,
+			 "NO CARRIER");
 }
 
 TEST_F(lc, remote_hangup_has_no_disconnecting_event)
@@ -451,8 +429,7 @@ TEST_F(lc, remote_hangup_has_no_disconnecting_event)
 	struct modemline_event ev, ev2;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	SIM_CTL(&L0, "hangup");
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev2, ML_WAIT_MS));
 	check_state_event(_metadata, &ev2, L0.id, call,
@@ -462,29 +439,9 @@ TEST_F(lc, remote_hangup_has_no_disconnecting_event)
 
 TEST_F(lc, carrier_lost_record)
 {
-	struct rec_expect e = outgoing(L0.id);
-	struct modemline_call_info ci;
-	struct modemline_event ev;
-	__u32 call;
-
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	SIM_CTL(&L0, "carrier_lost");
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, L0.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
-			  MODEMLINE_ORIGIN_REMOTE,
-			  MODEMLINE_REASON_CARRIER_LOST, 0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_REMOTE;
-	e.reason = MODEMLINE_REASON_CARRIER_LOST;
-	e.rate = 33600;
-	e.result = NULL;	/* no result code: text not specified */
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	/* No result code: the text is not specified. */
+	check_remote_end(_metadata, self, "carrier_lost",
+			 MODEMLINE_REASON_CARRIER_LOST, NULL);
 }
 
 TEST_F(lc, remote_hangup_without_call_does_nothing)
@@ -497,8 +454,7 @@ TEST_F(lc, remote_hangup_without_call_does_nothing)
 	ASSERT_EQ(0, mls_line_info(self->fd, L0.id, &li));
 	ASSERT_EQ(0U, li.flags);
 	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->fd, &ev, 0));
-	dial_wait(_metadata, self->fd, L0.id, NUMBER,
-		  MODEMLINE_STATE_CONNECTED, &ev);
+	CONNECT_L0(NULL, &ev);
 }
 
 /* -- system --------------------------------------------------------- */
@@ -508,24 +464,15 @@ TEST_F(lc, dial_timeout_record)
 	struct rec_expect e = outgoing(L0.id);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 300, &call));
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, L0.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 300);
+	check_ended_event(_metadata, self->fd, L0.id, call,
 			  MODEMLINE_ORIGIN_SYSTEM,
-			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_SYSTEM;
-	e.reason = MODEMLINE_REASON_DIAL_TIMEOUT;
-	e.result = NULL;	/* whatever aborting the dial gave */
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+			  MODEMLINE_REASON_DIAL_TIMEOUT, &ev);
+	/* The text is whatever aborting the dial gave. */
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_SYSTEM,
+			 MODEMLINE_REASON_DIAL_TIMEOUT, NULL, &ci);
 	ASSERT_LE(ci.created_ns + 250 * MS, ci.disconnected_ns)
 		TH_LOG("timeout_ms 300 ended the call too early");
 }
@@ -537,25 +484,15 @@ TEST_F(lc, line_removed_while_connected_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	SIM_REMOVE(&L0);
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, L0.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
+	check_ended_event(_metadata, self->fd, L0.id, call,
 			  MODEMLINE_ORIGIN_SYSTEM,
-			  MODEMLINE_REASON_LINE_REMOVED, 0);
+			  MODEMLINE_REASON_LINE_REMOVED, &ev);
 	wait_line_gone(_metadata, self->fd, L0.id);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_SYSTEM;
-	e.reason = MODEMLINE_REASON_LINE_REMOVED;
-	e.rate = 33600;
-	e.result = NULL;
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_SYSTEM,
+			 MODEMLINE_REASON_LINE_REMOVED, NULL, &ci);
 	ASSERT_EQ(1, mls_call_listed(self->fd, call));
 }
 
@@ -564,21 +501,13 @@ TEST_F(lc, line_removed_while_dialing_record)
 	struct rec_expect e = outgoing(L0.id);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	SIM_REMOVE(&L0);
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_SYSTEM;
-	e.reason = MODEMLINE_REASON_LINE_REMOVED;
-	e.result = NULL;
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	WAIT_ENDED(self->fd, call, &ev);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_SYSTEM,
+			 MODEMLINE_REASON_LINE_REMOVED, NULL, &ci);
 }
 
 TEST_F(lc, line_removed_event_for_subscriber)
@@ -589,8 +518,7 @@ TEST_F(lc, line_removed_event_for_subscriber)
 	int ret;
 
 	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	SIM_REMOVE(&L0);
 	/* Both arrive; their order is not specified. */
 	while (!got_state || !got_removed) {
@@ -638,12 +566,9 @@ TEST_F(lc, record_of_removed_line_can_be_deallocated)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	SIM_REMOVE(&L0);
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
+	WAIT_ENDED(self->fd, call, &ev);
 	wait_line_gone(_metadata, self->fd, L0.id);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
@@ -707,15 +632,9 @@ TEST_F(lc, answered_call_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	call = answer_wait(_metadata, self->fd, L0.id,
-			   MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_CONNECTED;
-	e.rate = 33600;
-	e.result = "CONNECT 33600";
-	e.connected = true;
-	check_record(_metadata, &ci, call, &e);
+	call = ring_answer(_metadata, self->fd, &L0, CALLER_ID, &ev);
+	expect_connected(&e, 33600, "CONNECT 33600");
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 }
 
 TEST_F(lc, answer_without_caller_id_record)
@@ -730,12 +649,8 @@ TEST_F(lc, answer_without_caller_id_record)
 			 0, "");
 	call = answer_wait(_metadata, self->fd, L0.id,
 			   MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_CONNECTED;
-	e.rate = 33600;
-	e.result = "CONNECT 33600";
-	e.connected = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 33600, "CONNECT 33600");
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 }
 
 TEST_F(lc, answer_ends_offering)
@@ -758,18 +673,11 @@ TEST_F(lc, answered_call_local_drop_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	call = answer_wait(_metadata, self->fd, L0.id,
-			   MODEMLINE_STATE_CONNECTED, &ev);
+	call = ring_answer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	ASSERT_EQ(0, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_LOCAL;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.rate = 33600;
-	e.result = "OK";
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_LOCAL,
+			 MODEMLINE_REASON_NORMAL, "OK", &ci);
 }
 
 TEST_F(lc, answered_call_remote_hangup_record)
@@ -779,21 +687,12 @@ TEST_F(lc, answered_call_remote_hangup_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	call = answer_wait(_metadata, self->fd, L0.id,
-			   MODEMLINE_STATE_CONNECTED, &ev);
+	call = ring_answer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "hangup");
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_REMOTE;
-	e.reason = MODEMLINE_REASON_NORMAL;
-	e.rate = 33600;
-	e.result = "NO CARRIER";
-	e.connected = e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	WAIT_ENDED(self->fd, call, &ev);
+	expect_connected(&e, 33600, NULL);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+			 MODEMLINE_REASON_NORMAL, "NO CARRIER", &ci);
 }
 
 TEST_F(lc, answer_nocarrier_record)
@@ -811,13 +710,8 @@ TEST_F(lc, answer_nocarrier_record)
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_NO_CARRIER,
 			  0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_REMOTE;
-	e.reason = MODEMLINE_REASON_NO_CARRIER;
-	e.result = "NO CARRIER";
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+			 MODEMLINE_REASON_NO_CARRIER, "NO CARRIER", &ci);
 }
 
 TEST_F(lc, answering_call_state)
@@ -825,16 +719,13 @@ TEST_F(lc, answering_call_state)
 	struct rec_expect e = incoming(L0.id, CALLER_ID);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	SIM_CTL(&L0, "answer silent");
-	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
+	call = answering_l0(_metadata, self, &ev);
 	ASSERT_NE(0U, call);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	e.state = MODEMLINE_STATE_ANSWERING;
 	e.result = NULL;
-	check_record(_metadata, &ci, call, &e);
+	check_call_info(_metadata, self->fd, call, &e, &ci);
 }
 
 TEST_F(lc, caller_gives_up_while_answering_record)
@@ -842,26 +733,15 @@ TEST_F(lc, caller_gives_up_while_answering_record)
 	struct rec_expect e = incoming(L0.id, CALLER_ID);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	SIM_CTL(&L0, "answer silent");
-	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
+	call = answering_l0(_metadata, self, &ev);
 	SIM_CTL(&L0, "ring_stop");
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, L0.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
-			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_REJECTED,
-			  0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_REMOTE;
-	e.reason = MODEMLINE_REASON_REJECTED;
-	e.result = NULL;
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_event(_metadata, self->fd, L0.id, call,
+			  MODEMLINE_ORIGIN_REMOTE,
+			  MODEMLINE_REASON_REJECTED, &ev);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+			 MODEMLINE_REASON_REJECTED, NULL, &ci);
 }
 
 TEST_F(lc, answer_after_caller_gave_up_is_esrch)
@@ -987,9 +867,7 @@ TEST_F(lc, released_handle_is_enoent_everywhere)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial busy 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	call = FAILED_L0(&ev);
 	ASSERT_EQ(1, mls_call_listed(self->fd, call));
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
 
@@ -1009,8 +887,7 @@ TEST_F(lc, deallocate_connected_call_is_ebusy)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(-EBUSY, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
@@ -1021,10 +898,9 @@ TEST_F(lc, deallocate_connected_call_is_ebusy)
 TEST_F(lc, deallocate_dialing_call_is_ebusy)
 {
 	struct modemline_call_info ci;
-	__u32 call = 0;
+	__u32 call;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	ASSERT_EQ(-EBUSY, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DIALING), ci.state);
@@ -1036,10 +912,7 @@ TEST_F(lc, deallocate_disconnecting_call_is_ebusy)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "hangup_delay 5000");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	call = disconnecting_l0(_metadata, self, &ev);
 	ASSERT_EQ(-EBUSY, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTING), ci.state);
@@ -1051,9 +924,7 @@ TEST_F(lc, deallocate_drop_releases_connected_call_at_once)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "hangup_delay 2000");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0("hangup_delay 2000", &ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(-ENOENT, mls_drop(self->fd, call, 0));
@@ -1064,10 +935,9 @@ TEST_F(lc, deallocate_drop_releases_connected_call_at_once)
 TEST_F(lc, deallocate_drop_releases_dialing_call_at_once)
 {
 	struct modemline_call_info ci;
-	__u32 call = 0;
+	__u32 call;
 
-	SIM_CTL(&L0, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(0, mls_call_count(self->fd));
@@ -1079,10 +949,7 @@ TEST_F(lc, deallocate_drop_releases_disconnecting_call)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "hangup_delay 5000");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	call = disconnecting_l0(_metadata, self, &ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 }
@@ -1092,8 +959,7 @@ TEST_F(lc, deallocate_drop_frees_the_line)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
+	call = CONNECT_L0(NULL, &ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(0, mls_wait_line_idle(self->fd, L0.id, ML_WAIT_MS));
 	ASSERT_EQ(0, mls_dial_retry(self->fd, L0.id, NUMBER, 0, &call,
@@ -1106,22 +972,29 @@ TEST_F(lc, deallocate_drop_of_ended_call)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&L0, "dial busy 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	call = FAILED_L0(&ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 }
 
-TEST_F(lc, call_list_lists_handles_ascending)
+/* @n calls on L0 that ended (BUSY), handles in the order they were made. */
+static void failed_calls_l0(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(lc) *self, __u32 *calls, int n)
 {
 	struct modemline_event ev;
-	__u32 calls[3], ids[8], count = 0, i;
+	int i;
 
 	SIM_CTL(&L0, "dial busy 0");
-	for (i = 0; i < 3; i++)
-		calls[i] = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-				     MODEMLINE_STATE_DISCONNECTED, &ev);
+	for (i = 0; i < n; i++)
+		calls[i] = dial_l0(_metadata, self, NULL,
+				   MODEMLINE_STATE_DISCONNECTED, &ev);
+}
+
+TEST_F(lc, call_list_lists_handles_ascending)
+{
+	__u32 calls[3], ids[8], count = 0, i;
+
+	failed_calls_l0(_metadata, self, calls, 3);
 	ASSERT_EQ(0, mls_call_list(self->fd, NULL, 0, &count));
 	ASSERT_EQ(3U, count);
 	memset(ids, ML_POISON, sizeof(ids));
@@ -1138,13 +1011,9 @@ TEST_F(lc, call_list_lists_handles_ascending)
 
 TEST_F(lc, call_list_short_array_gets_full_count)
 {
-	struct modemline_event ev;
-	__u32 calls[3], ids[4], count = 0, i;
+	__u32 calls[3], ids[4], count = 0;
 
-	SIM_CTL(&L0, "dial busy 0");
-	for (i = 0; i < 3; i++)
-		calls[i] = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-				     MODEMLINE_STATE_DISCONNECTED, &ev);
+	failed_calls_l0(_metadata, self, calls, 3);
 	memset(ids, ML_POISON, sizeof(ids));
 	ASSERT_EQ(0, mls_call_list(self->fd, ids, 2, &count));
 	ASSERT_EQ(3U, count);
@@ -1158,9 +1027,7 @@ TEST_F(lc, released_handle_is_not_reused_at_once)
 	struct modemline_event ev;
 	__u32 call, call2;
 
-	SIM_CTL(&L0, "dial busy 0");
-	call = dial_wait(_metadata, self->fd, L0.id, NUMBER,
-			 MODEMLINE_STATE_DISCONNECTED, &ev);
+	call = FAILED_L0(&ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
 	call2 = dial_wait(_metadata, self->fd, L0.id, NUMBER,
 			  MODEMLINE_STATE_DISCONNECTED, &ev);
@@ -1237,8 +1104,7 @@ TEST_F(closing, close_with_calls_in_every_state)
 
 	ML_OPEN(fd, 0);
 	/* dialing, answering, connected, disconnecting. */
-	SIM_CTL(&self->line[0], "dial silent");
-	ASSERT_EQ(0, mls_dial(fd, self->line[0].id, NUMBER, 0, &call));
+	call = dialing_call(_metadata, fd, &self->line[0], NUMBER, 0);
 	ring_offer(_metadata, fd, &self->line[1], CALLER_ID, &ev);
 	SIM_CTL(&self->line[1], "answer silent");
 	ASSERT_EQ(0, mls_answer(fd, self->line[1].id, &call));
@@ -1290,18 +1156,13 @@ TEST_F(tmo, dial_timeout_zero_uses_module_default)
 {
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
 	ASSERT_EQ(0, mls_param_set("dial_timeout_ms", 300));
-	SIM_CTL(&self->line, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 0, &call));
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, self->line.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
+	call = dialing_call(_metadata, self->fd, &self->line, NUMBER, 0);
+	check_ended_event(_metadata, self->fd, self->line.id, call,
 			  MODEMLINE_ORIGIN_SYSTEM,
-			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
+			  MODEMLINE_REASON_DIAL_TIMEOUT, &ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_LE(ci.created_ns + 250 * MS, ci.disconnected_ns);
 }
@@ -1310,14 +1171,11 @@ TEST_F(tmo, dial_timeout_ms_overrides_module_default)
 {
 	struct modemline_call_info ci;
 	struct modemline_event ev;
-	__u32 call = 0;
+	__u32 call;
 
 	ASSERT_EQ(0, mls_param_set("dial_timeout_ms", 120000));
-	SIM_CTL(&self->line, "dial silent");
-	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 300, &call));
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
+	call = dialing_call(_metadata, self->fd, &self->line, NUMBER, 300);
+	WAIT_ENDED(self->fd, call, &ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_REASON_DIAL_TIMEOUT), ci.reason);
 }
@@ -1338,13 +1196,8 @@ TEST_F(tmo, answer_silent_ends_by_dial_timeout)
 			  MODEMLINE_STATE_DISCONNECTED,
 			  MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_DIAL_TIMEOUT, 0);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = MODEMLINE_ORIGIN_SYSTEM;
-	e.reason = MODEMLINE_REASON_DIAL_TIMEOUT;
-	e.result = NULL;
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_SYSTEM,
+			 MODEMLINE_REASON_DIAL_TIMEOUT, NULL, &ci);
 	ASSERT_LE(ci.created_ns + 250 * MS, ci.disconnected_ns);
 }
 
@@ -1361,12 +1214,8 @@ TEST_F(tmo, hangup_timeout_forces_disconnect)
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	before = mls_now_ns();
 	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
-	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
-	check_state_event(_metadata, &ev, self->line.id, call,
-			  MODEMLINE_STATE_DISCONNECTED,
-			  MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, 0);
+	check_ended_event(_metadata, self->fd, self->line.id, call,
+			  MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, &ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
 	ASSERT_LE(before + 250 * MS, ci.disconnected_ns);
@@ -1417,13 +1266,8 @@ TEST_F(fail, failed_dial_record)
 	SIM_CTL(&self->line, "dial %s 0", variant->mode);
 	call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = variant->origin;
-	e.reason = variant->reason;
-	e.result = variant->result;
-	e.ended = true;
-	check_record(_metadata, &ci, call, &e);
+	check_ended_info(_metadata, self->fd, call, &e, variant->origin,
+			 variant->reason, variant->result, &ci);
 }
 
 TEST_F(fail, failed_dial_after_delay)

@@ -34,12 +34,8 @@
 
 /* The record CALL_INFO must return, as far as the test knows it. */
 struct rec_expect {
-	__u32 line_id;
-	__u32 direction;
-	__u32 state;
-	__u32 origin;
-	__u32 reason;
-	__u32 rate;
+	__u32 line_id, direction;
+	__u32 state, origin, reason, rate;
 	const char *number;
 	const char *result;	/* NULL: any text (still NUL-padded) */
 	bool connected;		/* connected_ns must be set */
@@ -114,6 +110,89 @@ static inline void check_record(struct __test_metadata *_metadata,
 	}
 }
 
+/* What a test knows of a call's record before it connects or ends. */
+static inline struct rec_expect rec_call(__u32 line_id, __u32 direction,
+					 const char *number)
+{
+	struct rec_expect e = {
+		.line_id = line_id,
+		.direction = direction,
+		.number = number,
+	};
+
+	return e;
+}
+
+/* @e for a call that reached CONNECTED at @rate, the modem saying @result. */
+static inline void expect_connected(struct rec_expect *e, __u32 rate,
+				    const char *result)
+{
+	e->state = MODEMLINE_STATE_CONNECTED;
+	e->rate = rate;
+	e->result = result;
+	e->connected = true;
+}
+
+/*
+ * Read @call's record with CALL_INFO into @ci (left there for the
+ * caller's own checks) and check it against @e.
+ */
+static inline void check_call_info(struct __test_metadata *_metadata, int fd,
+				   __u32 call, const struct rec_expect *e,
+				   struct modemline_call_info *ci)
+{
+	int ret = mls_call_info(fd, call, ci);
+
+	ASSERT_EQ(0, ret) TH_LOG("CALL_INFO of call %u: %s", call,
+				 strerror(-ret));
+	check_record(_metadata, ci, call, e);
+}
+
+/*
+ * The same for a call that ended: DISCONNECTED by @origin for @reason,
+ * the modem's last text @result (NULL: any). Whether it was connected,
+ * and at what rate, stays as @e says: only the end is filled in here.
+ */
+static inline void check_ended_info(struct __test_metadata *_metadata, int fd,
+				    __u32 call, struct rec_expect *e,
+				    __u32 origin, __u32 reason,
+				    const char *result,
+				    struct modemline_call_info *ci)
+{
+	e->state = MODEMLINE_STATE_DISCONNECTED;
+	e->origin = origin;
+	e->reason = reason;
+	e->result = result;
+	e->ended = true;
+	check_call_info(_metadata, fd, call, e, ci);
+}
+
+/*
+ * LINE_INFO of a line that has had no call yet, every field: @flags and
+ * @rings as the test made them, the caller id on offer @offered ("" when
+ * none).
+ */
+static inline void check_new_line_info(struct __test_metadata *_metadata,
+				       int fd, __u32 line_id, __u32 transport,
+				       const char *name, __u32 flags,
+				       __u32 rings, const char *offered)
+{
+	struct modemline_line_info li;
+
+	ASSERT_EQ(0, mls_line_info(fd, line_id, &li));
+	ASSERT_EQ(line_id, li.line_id);
+	ASSERT_EQ(flags, li.flags);
+	ASSERT_EQ(transport, li.transport);
+	ASSERT_EQ(rings, li.rings);
+	ASSERT_STR_FIELD(name, li.name);
+	ASSERT_STR_FIELD(offered, li.offered_number);
+	ASSERT_EQ(0ULL, li.calls);
+	ASSERT_EQ(0ULL, li.calls_connected);
+	ASSERT_EQ(0ULL, li.calls_failed);
+	ASSERT_EQ(0ULL, li.reserved[0]);
+	ASSERT_EQ(0ULL, li.reserved[1]);
+}
+
 /*
  * Check a CALL_STATE event: every field, including the ones that do not
  * apply to this transition (0) and the caller-id string (all 0).
@@ -159,6 +238,56 @@ static inline void check_line_event(struct __test_metadata *_metadata,
 }
 
 /*
+ * Wait until @call reaches @state (within @ms); the event is left in
+ * @ev.
+ */
+static inline void wait_call_state(struct __test_metadata *_metadata, int fd,
+				   __u32 call, __u32 state,
+				   struct modemline_event *ev, int ms)
+{
+	int ret = mls_wait_state(fd, call, state, ev, ms);
+
+	ASSERT_EQ(0, ret) TH_LOG("call %u never reached state %u: %s",
+				 call, state, strerror(-ret));
+}
+
+/* The common case: wait for the end of @call. */
+#define WAIT_ENDED(fd, call, ev) \
+	wait_call_state(_metadata, (fd), (call), \
+			MODEMLINE_STATE_DISCONNECTED, (ev), ML_WAIT_MS)
+
+/*
+ * Wait until @call on @line ends and check that CALL_STATE event: by
+ * @origin for @reason. The event is left in @ev.
+ */
+static inline void check_ended_event(struct __test_metadata *_metadata,
+				     int fd, __u32 line, __u32 call,
+				     __u32 origin, __u32 reason,
+				     struct modemline_event *ev)
+{
+	WAIT_ENDED(fd, call, ev);
+	check_state_event(_metadata, ev, line, call,
+			  MODEMLINE_STATE_DISCONNECTED, origin, reason, 0);
+}
+
+/*
+ * DIAL or ANSWER (@what, on @line) returned @ret and made @call: wait
+ * for the CALL_STATE event to @state. Returns the handle; the event is
+ * left in @ev.
+ */
+static inline __u32 new_call_wait(struct __test_metadata *_metadata, int fd,
+				  const char *what, __u32 line, int ret,
+				  __u32 call, __u32 state,
+				  struct modemline_event *ev)
+{
+	ASSERT_EQ(0, ret) TH_LOG("%s on line %u: %s", what, line,
+				 strerror(-ret));
+	ASSERT_NE(0U, call);
+	wait_call_state(_metadata, fd, call, state, ev, ML_WAIT_MS);
+	return call;
+}
+
+/*
  * DIAL @number on @line and wait for the CALL_STATE event to @state
  * (CONNECTED, or DISCONNECTED for a failing dial mode). Returns the
  * handle; the event is left in @ev.
@@ -168,15 +297,10 @@ static inline __u32 dial_wait(struct __test_metadata *_metadata, int fd,
 			      struct modemline_event *ev)
 {
 	__u32 call = 0;
-	int ret;
+	int ret = mls_dial(fd, line, number, 0, &call);
 
-	ret = mls_dial(fd, line, number, 0, &call);
-	ASSERT_EQ(0, ret) TH_LOG("DIAL on line %u: %s", line, strerror(-ret));
-	ASSERT_NE(0U, call);
-	ret = mls_wait_state(fd, call, state, ev, ML_WAIT_MS);
-	ASSERT_EQ(0, ret) TH_LOG("call %u never reached state %u: %s",
-				 call, state, strerror(-ret));
-	return call;
+	return new_call_wait(_metadata, fd, "DIAL", line, ret, call, state,
+			     ev);
 }
 
 /* Same for ANSWER on a ringing line. */
@@ -185,15 +309,10 @@ static inline __u32 answer_wait(struct __test_metadata *_metadata, int fd,
 				struct modemline_event *ev)
 {
 	__u32 call = 0;
-	int ret;
+	int ret = mls_answer(fd, line, &call);
 
-	ret = mls_answer(fd, line, &call);
-	ASSERT_EQ(0, ret) TH_LOG("ANSWER on line %u: %s", line, strerror(-ret));
-	ASSERT_NE(0U, call);
-	ret = mls_wait_state(fd, call, state, ev, ML_WAIT_MS);
-	ASSERT_EQ(0, ret) TH_LOG("call %u never reached state %u: %s",
-				 call, state, strerror(-ret));
-	return call;
+	return new_call_wait(_metadata, fd, "ANSWER", line, ret, call, state,
+			     ev);
 }
 
 /* Run a sim control command (printf-style) or fail the test. */
@@ -275,6 +394,36 @@ static inline void ring_offer(struct __test_metadata *_metadata, int fd,
 	ret = mls_wait_event(fd, MODEMLINE_EVENT_CALL_OFFERED, line->id, ev,
 			    ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED event: %s", strerror(-ret));
+}
+
+/*
+ * DIAL @number on @line with its sim told never to answer: a call that
+ * stays in DIALING until @timeout_ms (0: the module's default) or the
+ * test ends it. Returns the handle.
+ */
+static inline __u32 dialing_call(struct __test_metadata *_metadata, int fd,
+				 const struct sim_line *line,
+				 const char *number, __u32 timeout_ms)
+{
+	__u32 call = 0;
+
+	SIM_CTL(line, "dial silent");
+	ASSERT_EQ(0, mls_dial(fd, line->id, number, timeout_ms, &call));
+	return call;
+}
+
+/*
+ * Make @line ring (caller id @number) and ANSWER it once offered; wait
+ * for CONNECTED. Returns the handle; the event is left in @ev.
+ */
+static inline __u32 ring_answer(struct __test_metadata *_metadata, int fd,
+				const struct sim_line *line,
+				const char *number,
+				struct modemline_event *ev)
+{
+	ring_offer(_metadata, fd, line, number, ev);
+	return answer_wait(_metadata, fd, line->id, MODEMLINE_STATE_CONNECTED,
+			   ev);
 }
 
 /* Wait until LINE_INFO says the line is gone (-ENOENT). */

@@ -112,21 +112,37 @@ FIXTURE_TEARDOWN_PARENT(sig)
 	sim_line_remove(&self->line);
 }
 
-TEST_F_TIMEOUT(sig, drop_wait_without_sa_restart_is_eintr, 120)
+/*
+ * DROP_WAIT a connected call whose hangup takes 5 s while signals (with
+ * or without SA_RESTART, as @restart says) keep arriving; returns what
+ * DROP_WAIT returned, the call in *@call.
+ */
+static int drop_wait_pelted(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(sig) *self, bool restart,
+			    __u32 *call)
 {
 	struct pelter p = { .interval_us = 20000 };
+	struct modemline_event ev;
+	int ret;
+
+	SIM_CTL(&self->line, "hangup_delay 5000");
+	*call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
+			  MODEMLINE_STATE_CONNECTED, &ev);
+	ASSERT_EQ(0, install_handler(restart));
+	ASSERT_EQ(0, pelter_start(&p));
+	ret = mls_drop(self->fd, *call, MODEMLINE_DROP_WAIT);
+	pelter_stop(&p);
+	return ret;
+}
+
+TEST_F_TIMEOUT(sig, drop_wait_without_sa_restart_is_eintr, 120)
+{
 	struct modemline_call_info ci;
 	struct modemline_event ev;
 	__u32 call;
 	int ret;
 
-	SIM_CTL(&self->line, "hangup_delay 5000");
-	call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, install_handler(false));
-	ASSERT_EQ(0, pelter_start(&p));
-	ret = mls_drop(self->fd, call, MODEMLINE_DROP_WAIT);
-	pelter_stop(&p);
+	ret = drop_wait_pelted(_metadata, self, false, &call);
 	ASSERT_EQ(-EINTR, ret) TH_LOG("DROP_WAIT: %s", strerror(-ret));
 	ASSERT_LE(1, sig_count);
 	/* The drop goes on and completes. */
@@ -143,19 +159,11 @@ TEST_F_TIMEOUT(sig, drop_wait_without_sa_restart_is_eintr, 120)
 
 TEST_F_TIMEOUT(sig, drop_wait_with_sa_restart_completes, 120)
 {
-	struct pelter p = { .interval_us = 20000 };
 	struct modemline_call_info ci;
-	struct modemline_event ev;
 	__u32 call;
 	int ret;
 
-	SIM_CTL(&self->line, "hangup_delay 5000");
-	call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
-			 MODEMLINE_STATE_CONNECTED, &ev);
-	ASSERT_EQ(0, install_handler(true));
-	ASSERT_EQ(0, pelter_start(&p));
-	ret = mls_drop(self->fd, call, MODEMLINE_DROP_WAIT);
-	pelter_stop(&p);
+	ret = drop_wait_pelted(_metadata, self, true, &call);
 	ASSERT_EQ(0, ret) TH_LOG("DROP_WAIT: %s", strerror(-ret));
 	ASSERT_LE(1, sig_count);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));

@@ -260,8 +260,14 @@ int mls_read_event(int fd, struct modemline_event *ev, int timeout_ms)
 	return 0;
 }
 
-int mls_wait_state(int fd, __u32 call, __u32 state,
-		  struct modemline_event *ev, int timeout_ms)
+/*
+ * Read events until one is of @type and @match(ev, @a, @b) says yes,
+ * or @timeout_ms passes. Events that do not match are dropped.
+ */
+static int wait_for(int fd, __u32 type, bool (*match)(
+		    const struct modemline_event *ev, __u32 a, __u32 b),
+		    __u32 a, __u32 b, struct modemline_event *ev,
+		    int timeout_ms)
 {
 	__u64 deadline = deadline_after(timeout_ms);
 	int ret;
@@ -270,25 +276,36 @@ int mls_wait_state(int fd, __u32 call, __u32 state,
 		ret = mls_read_event(fd, ev, ms_left(deadline));
 		if (ret)
 			return ret;
-		if (ev->type == MODEMLINE_EVENT_CALL_STATE &&
-		    ev->call == call && ev->state == state)
+		if (ev->type == type && match(ev, a, b))
 			return 0;
 	}
+}
+
+static bool is_call_state(const struct modemline_event *ev, __u32 call,
+			  __u32 state)
+{
+	return ev->call == call && ev->state == state;
+}
+
+int mls_wait_state(int fd, __u32 call, __u32 state,
+		  struct modemline_event *ev, int timeout_ms)
+{
+	return wait_for(fd, MODEMLINE_EVENT_CALL_STATE, is_call_state, call,
+			state, ev, timeout_ms);
+}
+
+/* @line_id 0: any line. */
+static bool is_on_line(const struct modemline_event *ev, __u32 line_id,
+		       __u32 unused)
+{
+	(void)unused;
+	return !line_id || ev->line_id == line_id;
 }
 
 int mls_wait_event(int fd, __u32 type, __u32 line_id,
 		  struct modemline_event *ev, int timeout_ms)
 {
-	__u64 deadline = deadline_after(timeout_ms);
-	int ret;
-
-	for (;;) {
-		ret = mls_read_event(fd, ev, ms_left(deadline));
-		if (ret)
-			return ret;
-		if (ev->type == type && (!line_id || ev->line_id == line_id))
-			return 0;
-	}
+	return wait_for(fd, type, is_on_line, line_id, 0, ev, timeout_ms);
 }
 
 int mls_drain_events(int fd)

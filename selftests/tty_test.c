@@ -173,23 +173,12 @@ FIXTURE_TEARDOWN(tty)
 
 TEST_F(tty, line_info_describes_tty_line)
 {
-	struct modemline_line_info li;
 	char name[MODEMLINE_NAME_LEN];
 
 	snprintf(name, sizeof(name), "pts%d", T->sim.pty_index);
 	ASSERT_EQ(1, line_listed(T->ml, T->line));
-	ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));
-	ASSERT_EQ(T->line, li.line_id);
-	ASSERT_EQ(U32(MODEMLINE_TRANSPORT_TTY), li.transport);
-	ASSERT_EQ(0U, li.flags);
-	ASSERT_EQ(0U, li.rings);
-	ASSERT_STR_FIELD(name, li.name);
-	ASSERT_STR_FIELD("", li.offered_number);
-	ASSERT_EQ(0ULL, li.calls);
-	ASSERT_EQ(0ULL, li.calls_connected);
-	ASSERT_EQ(0ULL, li.calls_failed);
-	ASSERT_EQ(0ULL, li.reserved[0]);
-	ASSERT_EQ(0ULL, li.reserved[1]);
+	check_new_line_info(_metadata, T->ml, T->line, MODEMLINE_TRANSPORT_TTY,
+			    name, 0, 0, "");
 }
 
 TEST_F(tty, dial_connect_local_drop)
