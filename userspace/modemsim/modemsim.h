@@ -9,6 +9,10 @@
  *              dialing/answering/data mode, +++ escape, rings, caller id
  *   control.c  the line-based control socket used by tests
  *
+ * Both interpreters are tables: an AT command is a row of basic_cmds[],
+ * amp_cmds[] or ext_cmds[] in hayes.c, a control command a row of
+ * ctl_cmds[] in control.c; each row names one small function.
+ *
  * The modem state is one global (struct sim S); everything runs on the
  * loop's thread, so there is no locking.
  */
