@@ -106,13 +106,18 @@ static void status(char *reply, size_t len)
 	snprintf(reply, len,
 		 "ok mode=%s call=%d number=%s caller=%s echo=%d verbose=%d "
 		 "quiet=%d bytes_in=%llu bytes_out=%llu calls=%lu rings=%d "
-		 "result=%s rate=%ld data=%s peer=%d",
+		 "result=%s rate=%ld data=%s peer=%d "
+		 "lines=%d dtr=%d dcd=%d cts=%d carrier=%d amp_c=%d amp_d=%d "
+		 "dtr_drops=%lu escapes=%lu held=%llu",
 		 modem_mode_name(), S.call_up, S.last_number, S.caller,
 		 S.cur.echo, S.cur.verbose, S.cur.quiet,
 		 (unsigned long long)S.bytes_in,
 		 (unsigned long long)S.bytes_out, S.calls, S.rings_sent,
 		 outcome_name(S.script.result), S.script.rate,
-		 S.script.data_sink ? "sink" : "echo", peer_present());
+		 S.script.data_sink ? "sink" : "echo", peer_present(),
+		 lines_present(), S.dtr, S.dcd, lines_cts(), !S.carrier_off,
+		 S.cur.amp_c, S.cur.amp_d, S.dtr_drops, S.escapes,
+		 (unsigned long long)S.held);
 }
 
 /*
@@ -346,6 +351,35 @@ static void ctl_quit(struct ctl_req *r, const struct ctl_cmd *cmd)
 	S.quit = true;
 }
 
+/* "on" or "off"; -1 for anything else. */
+static int on_off(const char *s)
+{
+	return !strcmp(s, "on") ? 1 : !strcmp(s, "off") ? 0 : -1;
+}
+
+static void ctl_carrier(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	int on = on_off(r->argv[1]);
+
+	if (on < 0)
+		ctl_usage(r, cmd);
+	else
+		modem_carrier(on);
+}
+
+/* The DTE's DTR, played by the control client where there are no lines. */
+static void ctl_dtr(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	int on = on_off(r->argv[1]);
+
+	if (on < 0)
+		ctl_usage(r, cmd);
+	else if (lines_present())
+		ctl_err(r, "the DTE drives DTR on this tty");
+	else
+		modem_dtr(on);
+}
+
 static void ctl_help(struct ctl_req *r, const struct ctl_cmd *cmd);
 
 #define SETTING(f) offsetof(struct profile, f)
@@ -375,6 +409,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "cid", 1, 1, BOOL_USAGE, ctl_setting, SETTING(cid) },
 	{ "clip", 1, 1, BOOL_USAGE, ctl_setting, SETTING(clip) },
 	{ "guard", 1, 1, "guard MS", ctl_guard, 0 },
+	{ "carrier", 1, 1, "carrier on|off", ctl_carrier, 0 },
+	{ "dtr", 1, 1, "dtr on|off", ctl_dtr, 0 },
 	{ "status", 0, 0, "status", ctl_status, 0 },
 	{ "reset", 0, 0, "reset", ctl_reset, 0 },
 	{ "quit", 0, 0, "quit", ctl_quit, 0 },
@@ -432,11 +468,14 @@ int control_exec(char *line, char *reply, size_t len)
 
 		if (strcmp(argv[0], cmd->name))
 			continue;
+		modem_sync_lines();	/* status sees what the DTE sees */
 		if (cmd->min_args != ARGS_ANY &&
 		    (r.argc - 1 < cmd->min_args || r.argc - 1 > cmd->max_args))
 			ctl_usage(&r, cmd);
 		else
 			cmd->fn(&r, cmd);
+		/* DCD has followed before the reply goes out. */
+		modem_sync_lines();
 		return 0;
 	}
 	ctl_err(&r, "unknown command '%s' (try help)", argv[0]);

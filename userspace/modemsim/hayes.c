@@ -276,7 +276,9 @@ static void ring_tick(void)
 	}
 	/* After the last RING the line still rings for one interval. */
 	timer_arm(T_RING, S.ring_interval_ms);
-	if (S.cur.sreg[0] && S.rings_sent >= S.cur.sreg[0]) {
+	/* No auto-answer while the DTE's DTR is down (unless &D0). */
+	if (S.cur.sreg[0] && S.rings_sent >= S.cur.sreg[0] &&
+	    (S.dtr || !S.cur.amp_d)) {
 		logmsg("auto-answer after %d rings", S.rings_sent);
 		start_answer();
 	}
@@ -944,6 +946,7 @@ void modem_timer(enum timer_id id)
 			S.pending_plus = 0;
 			S.mode = MODE_COMMAND;
 			S.lstate = L_IDLE;
+			S.escapes++;
 			logmsg("escape: online command mode");
 			result(RC_OK);
 		} else {
@@ -951,6 +954,7 @@ void modem_timer(enum timer_id id)
 		}
 		break;
 	case T_PEER:
+	case T_LINES:
 	case T_COUNT:
 		break;
 	}
@@ -1004,6 +1008,107 @@ void modem_peer_gone(void)
 	S.lstate = L_IDLE;
 }
 
+/* ---- modem-control lines ----------------------------------------------- */
+
+/*
+ * DTR on-to-off, as V.250 says: &D0 ignores it; &D1 goes from data mode to
+ * online command mode (the call stays up); &D2 hangs up; &D3 hangs up and
+ * restores the profile. Going to command mode while dialing or answering
+ * aborts, as any character does.
+ */
+enum dtr_action modem_dtr_action(int amp_d, enum mode mode, bool call_up)
+{
+	bool pending = mode == MODE_DIALING || mode == MODE_ANSWERING;
+
+	switch (amp_d) {
+	case 0:
+		return DTR_NOTHING;
+	case 1:
+		if (pending)
+			return DTR_ABORT;
+		return mode == MODE_DATA ? DTR_COMMAND : DTR_NOTHING;
+	case 2:
+		if (pending)
+			return DTR_ABORT;
+		return call_up ? DTR_HANGUP : DTR_NOTHING;
+	}
+	return DTR_RESET;
+}
+
+/* &C0: carrier always reported; &C1: only while a call is up. */
+bool modem_dcd(int amp_c, bool call_up, bool carrier_off)
+{
+	return !carrier_off && (amp_c == 0 || call_up);
+}
+
+void modem_sync_lines(void)
+{
+	bool dcd = modem_dcd(S.cur.amp_c, S.call_up, S.carrier_off);
+
+	if (dcd == S.dcd)
+		return;
+	S.dcd = dcd;
+	logmsg("DCD %s", dcd ? "on" : "off");
+	lines_set_dcd(dcd);
+}
+
+void modem_dtr(bool on)
+{
+	enum dtr_action a;
+
+	if (on == S.dtr)
+		return;
+	S.dtr = on;
+	logmsg("DTE's DTR %s (&D%d)", on ? "on" : "off", S.cur.amp_d);
+	if (on)
+		return;
+	S.dtr_drops++;
+	a = modem_dtr_action(S.cur.amp_d, S.mode, S.call_up);
+	switch (a) {
+	case DTR_NOTHING:
+		return;
+	case DTR_ABORT:
+		abort_pending();
+		return;
+	case DTR_COMMAND:
+		/* '+' held back as a possible escape are data. */
+		timer_cancel(T_ESCAPE);
+		flush_plus();
+		logmsg("DTR drop: online command mode");
+		break;
+	case DTR_HANGUP:
+	case DTR_RESET:
+		timer_cancel(T_CALL);
+		if (S.call_up)
+			logmsg("call %lu hung up (DTR drop)", S.calls);
+		end_call_state();
+		if (a == DTR_RESET)
+			S.cur = S.profile;
+		break;
+	}
+	S.mode = MODE_COMMAND;
+	S.lstate = L_IDLE;
+	result(RC_OK);
+}
+
+/*
+ * "carrier off": the carrier is lost and no result code says so. A call
+ * up or a pending dial or answer ends silently, and DCD stays low (even
+ * with &C0) until "carrier on".
+ */
+void modem_carrier(bool on)
+{
+	S.carrier_off = !on;
+	if (on)
+		return;
+	if (S.call_up || S.mode == MODE_DIALING || S.mode == MODE_ANSWERING)
+		logmsg("carrier lost, no result code");
+	timer_cancel(T_CALL);
+	end_call_state();
+	S.mode = MODE_COMMAND;
+	S.lstate = L_IDLE;
+}
+
 void modem_reset(void)
 {
 	timer_cancel(T_CALL);
@@ -1015,6 +1120,7 @@ void modem_reset(void)
 	S.script = S.script0;
 	S.bytes_in = S.bytes_out = 0;
 	S.rings_sent = 0;
+	S.carrier_off = false;
 }
 
 void modem_init(void)
@@ -1023,4 +1129,6 @@ void modem_init(void)
 	S.cur = S.profile;
 	S.mode = MODE_COMMAND;
 	S.lstate = L_IDLE;
+	S.dtr = true;
+	S.dcd = modem_dcd(S.cur.amp_c, false, false);
 }
