@@ -863,6 +863,138 @@ def _():
         os.close(sl)
 
 
+# A tty with modem-control lines, faked: an LD_PRELOAD shim answers
+# modemsim's TIOCMGET/TIOCMBIS/TIOCMBIC/TIOCGICOUNT on a pty from files the
+# test writes (the DTE's lines) and records modemsim's DTR (the DTE's DCD).
+SHIM_C = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <linux/serial.h>
+static const char *dir(void) { return getenv("SHIM_DIR"); }
+static int rd(const char *n)
+{
+	char p[512]; FILE *f; int v = 0;
+	snprintf(p, sizeof(p), "%s/%s", dir(), n);
+	if ((f = fopen(p, "r"))) { if (fscanf(f, "%d", &v) != 1) v = 0; fclose(f); }
+	return v;
+}
+static int dtr;
+static void wr(void)
+{
+	char p[512]; FILE *f;
+	snprintf(p, sizeof(p), "%s/dcd", dir());
+	if ((f = fopen(p, "w"))) { fprintf(f, "%d\n", dtr); fclose(f); }
+}
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap; void *arg;
+	int (*real)(int, unsigned long, ...) = dlsym(RTLD_NEXT, "ioctl");
+	va_start(ap, req); arg = va_arg(ap, void *); va_end(ap);
+	switch (req) {
+	case TIOCMGET: *(int *)arg = rd("in") | (dtr ? TIOCM_DTR : 0); return 0;
+	case TIOCMBIS: if (*(int *)arg & TIOCM_DTR) dtr = 1; wr(); return 0;
+	case TIOCMBIC: if (*(int *)arg & TIOCM_DTR) dtr = 0; wr(); return 0;
+	case TIOCGICOUNT: {
+		struct serial_icounter_struct *ic = arg;
+		*ic = (struct serial_icounter_struct){ .dsr = rd("dsrcount") };
+		return 0;
+	}
+	}
+	return real(fd, req, arg);
+}
+"""
+
+
+@test("--tty with (faked) lines: DCD by &C1, DTR drop, CTS holds output")
+def _():
+    DSR, CAR, CTS = 0x100, 0x040, 0x020
+    sd = os.path.join(TMP, "shim")
+    os.mkdir(sd)
+    with open(sd + "/shim.c", "w") as f:
+        f.write(SHIM_C)
+    r = subprocess.run(["cc", "-shared", "-fPIC", "-o", sd + "/shim.so",
+                        sd + "/shim.c", "-ldl"], capture_output=True)
+    check(r.returncode == 0, "shim: %s" % r.stderr.decode())
+
+    def put(name, value):               # atomic: modemsim polls it
+        with open(sd + "/tmp", "w") as f:
+            f.write("%d\n" % value)
+        os.replace(sd + "/tmp", sd + "/" + name)
+
+    def lines(v, pulses=None):
+        put("in", v)
+        if pulses is not None:
+            put("dsrcount", pulses)
+
+    def dcd():
+        with open(sd + "/dcd") as f:
+            return f.read().strip()
+    lines(DSR | CAR | CTS, 0)
+    m, sl = os.openpty()
+    tty.setraw(m)
+    os.set_blocking(m, False)
+    ctl = os.path.join(sd, "ctl")
+    p = subprocess.Popen([MODEMSIM, "--tty", os.ttyname(sl), "--control", ctl,
+                          "--guard", "100"] + (["-v"] if VERBOSE else []),
+                         env=dict(os.environ, LD_PRELOAD=sd + "/shim.so",
+                                  SHIM_DIR=sd))
+    try:
+        end = time.time() + 5
+        while not os.path.exists(ctl):
+            check(time.time() < end, "no control socket")
+            time.sleep(0.01)
+        c = socket.socket(socket.AF_UNIX)
+        c.settimeout(5)
+        c.connect(ctl)
+        cf = c.makefile("rw")
+
+        def cmd(line):
+            cf.write(line + "\n")
+            cf.flush()
+            return cf.readline().strip()
+
+        def status():
+            return dict(kv.split("=", 1) for kv in cmd("status").split()[1:])
+        dte = Dte(m)
+        s = status()
+        check(s["lines"] == "1" and s["dtr"] == "1" and s["cts"] == "1" and
+              s["dcd"] == "0" and dcd() == "0", "start: %s" % s)
+        dte.expect(b"ATE0D1\r", b"ATE0D1\r" + v(b"CONNECT 33600"))
+        check(dcd() == "1", "no DCD in a call")
+        lines(CTS)                              # the DTE drops DTR: &D2
+        dte.expect(b"", v(b"OK"))
+        s = status()
+        check(s["call"] == "0" and s["dtr"] == "0" and s["dtr_drops"] == "1"
+              and dcd() == "0", "DTR drop: %s, DCD %s" % (s, dcd()))
+        check(cmd("dtr on").startswith("error: the DTE drives DTR"), "dtr")
+        lines(DSR | CAR | CTS)
+        dte.expect(b"ATD1\r", v(b"CONNECT 33600"))
+        lines(DSR | CAR)                        # CTS low: held
+        time.sleep(0.05)
+        dte.w(b"hello")
+        dte.quiet(0.2, "nothing while CTS is low")
+        check(status()["held"] == "5", "held %s" % status()["held"])
+        lines(DSR | CAR | CTS)
+        dte.expect(b"", b"hello")
+        dte.quiet(0.05)
+        check(status()["held"] == "5", "held counted twice")
+        lines(DSR | CAR | CTS, 2)               # a pulse between two looks
+        dte.expect(b"", v(b"OK"))
+        s = status()
+        check(s["call"] == "0" and s["dtr_drops"] == "2", "pulse: %s" % s)
+        check(cmd("quit") == "ok" and p.wait(5) == 0, "quit")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        os.close(m)
+        os.close(sl)
+
+
 # -------------------------------------------------------------- over --stdio
 @test("stdio: AT, ATD, data, +++, ATH, ATV0, EOF")
 def _():
