@@ -4,7 +4,7 @@
 # Self-test of modemsim on the host: no kernel module, no VM. Drives the
 # simulator over --pty, --stdio and --unix like a DTE would and scripts it
 # through --control. Prints TAP ("ok N name" / "not ok N name"), exits
-# non-zero on any failure. Takes about 7 s.
+# non-zero on any failure. Takes about 10 s.
 #
 #   userspace/modemsim/test-modemsim.sh          build, then test
 #   MODEMSIM=/path/to/modemsim test-modemsim.sh  test that binary
