@@ -11,6 +11,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,22 +106,329 @@ static void status(char *reply, size_t len)
 	snprintf(reply, len,
 		 "ok mode=%s call=%d number=%s caller=%s echo=%d verbose=%d "
 		 "quiet=%d bytes_in=%llu bytes_out=%llu calls=%lu rings=%d "
-		 "result=%s rate=%ld data=%s peer=%d",
+		 "result=%s rate=%ld data=%s peer=%d "
+		 "lines=%d dtr=%d dcd=%d cts=%d carrier=%d amp_c=%d amp_d=%d "
+		 "dtr_drops=%lu escapes=%lu held=%llu",
 		 modem_mode_name(), S.call_up, S.last_number, S.caller,
 		 S.cur.echo, S.cur.verbose, S.cur.quiet,
 		 (unsigned long long)S.bytes_in,
 		 (unsigned long long)S.bytes_out, S.calls, S.rings_sent,
 		 outcome_name(S.script.result), S.script.rate,
-		 S.script.data_sink ? "sink" : "echo", peer_present());
+		 S.script.data_sink ? "sink" : "echo", peer_present(),
+		 lines_present(), S.dtr, S.dcd, lines_cts(), !S.carrier_off,
+		 S.cur.amp_c, S.cur.amp_d, S.dtr_drops, S.escapes,
+		 (unsigned long long)S.held);
 }
 
-#define ERR(...) do { snprintf(reply, len, "error: " __VA_ARGS__); return 0; } while (0)
-#define NEED_ARGS(n) do { if (argc != (n) + 1) ERR("usage: %s", usage); } while (0)
+/*
+ * The commands: one table row each, with the number of arguments it
+ * takes, its usage and the function that does it. A function sees the
+ * arguments split at blanks and, for send and sendraw, the raw rest of
+ * the line; it writes an error with ctl_err() or leaves the reply "ok"
+ * (or writes its own "ok ...").
+ */
+struct ctl_req {
+	int argc;
+	char **argv;		/* argv[0] is the command */
+	char *rest;		/* the line after the command, as is; or NULL */
+	char *reply;
+	size_t len;
+};
 
-static const char cmd_list[] =
-	"result answer-delay escape-delay rate connect-suffix hangup-after hangup data "
-	"ring ring-stop garbage send sendraw echo verbose quiet cid clip "
-	"guard status reset quit help";
+#define ARGS_ANY (-1)		/* the function checks its arguments */
+
+struct ctl_cmd {
+	const char *name;
+	int min_args, max_args;	/* or ARGS_ANY */
+	const char *usage;
+	void (*fn)(struct ctl_req *r, const struct ctl_cmd *cmd);
+	size_t field;		/* ctl_setting: the setting in struct profile */
+};
+
+static void ctl_err(struct ctl_req *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ctl_err(struct ctl_req *r, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(r->reply, r->len, "error: ");
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < r->len)
+		vsnprintf(r->reply + n, r->len - n, fmt, ap);
+	va_end(ap);
+}
+
+static void ctl_usage(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	ctl_err(r, "usage: %s", cmd->usage);
+}
+
+static void ctl_result(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	int o = outcome_parse(r->argv[1]);
+
+	(void)cmd;
+	if (o < 0)
+		ctl_err(r, "unknown result '%s'", r->argv[1]);
+	else
+		S.script.result = o;
+}
+
+static void ctl_answer_delay(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	long v;
+
+	(void)cmd;
+	if (!parse_long(r->argv[1], 0, 86400000, &v))
+		ctl_err(r, "bad delay '%s'", r->argv[1]);
+	else
+		S.script.answer_delay_ms = v;
+}
+
+static void ctl_escape_delay(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	long v;
+
+	(void)cmd;
+	if (!parse_long(r->argv[1], 0, 60000, &v))
+		ctl_err(r, "bad delay '%s'", r->argv[1]);
+	else
+		S.script.escape_delay_ms = v;
+}
+
+static void ctl_rate(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	long v;
+
+	(void)cmd;
+	if (!parse_long(r->argv[1], 0, 1000000000, &v))
+		ctl_err(r, "bad rate '%s'", r->argv[1]);
+	else
+		S.script.rate = v;
+}
+
+static void ctl_connect_suffix(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	const char *s = r->argc == 2 ? r->argv[1] : "";
+
+	(void)cmd;
+	if (strlen(s) >= sizeof(S.script.connect_suffix))
+		ctl_err(r, "suffix too long");
+	else
+		snprintf(S.script.connect_suffix,
+			 sizeof(S.script.connect_suffix), "%s", s);
+}
+
+static void ctl_hangup_after(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	long v;
+
+	(void)cmd;
+	if (!parse_long(r->argv[1], 0, 86400000, &v))
+		ctl_err(r, "bad time '%s'", r->argv[1]);
+	else
+		S.script.hangup_after_ms = v;
+}
+
+static void ctl_hangup(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	(void)cmd;
+	if (modem_remote_hangup())
+		ctl_err(r, "no call");
+}
+
+static void ctl_data(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	if (!strcmp(r->argv[1], "echo"))
+		S.script.data_sink = false;
+	else if (!strcmp(r->argv[1], "sink"))
+		S.script.data_sink = true;
+	else
+		ctl_usage(r, cmd);
+}
+
+static void ctl_ring(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	long count = 5, iv = 2000;
+	const char *err;
+
+	(void)cmd;
+	if (r->argc > 2 && !parse_long(r->argv[2], 1, 100000, &count))
+		ctl_err(r, "bad count '%s'", r->argv[2]);
+	else if (r->argc > 3 && !parse_long(r->argv[3], 1, 86400000, &iv))
+		ctl_err(r, "bad interval '%s'", r->argv[3]);
+	else if (modem_ring_start(r->argv[1], count, iv, &err))
+		ctl_err(r, "%s", err);
+}
+
+static void ctl_ring_stop(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	(void)r, (void)cmd;
+	modem_ring_stop();
+}
+
+static void ctl_garbage(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	long v;
+
+	(void)cmd;
+	if (!parse_long(r->argv[1], 0, GARBAGE_MAX, &v))
+		ctl_err(r, "bad count '%s' (0..%d)", r->argv[1], GARBAGE_MAX);
+	else
+		garbage(v);
+}
+
+/* TEXT is the rest of the line as is, then CR LF. */
+static void ctl_send(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	(void)cmd;
+	if (r->rest)
+		modem_send_data(r->rest, strlen(r->rest));
+	modem_send_data("\r\n", 2);
+}
+
+static void ctl_sendraw(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	const char *bad;
+	long n;
+
+	if (!r->rest) {
+		ctl_usage(r, cmd);
+		return;
+	}
+	/* Decoded in place: nothing of a bad TEXT is sent. */
+	n = unescape(r->rest, r->rest, &bad);
+	if (n < 0)
+		ctl_err(r, "bad escape '%.4s' (escapes: " UNESCAPE_KNOWN ")",
+			bad);
+	else
+		modem_send_data(r->rest, (size_t)n);
+}
+
+/* echo verbose quiet cid clip: the current value and the profile. */
+static void ctl_setting(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	int b;
+
+	if (!parse_bool(r->argv[1], &b)) {
+		ctl_usage(r, cmd);
+		return;
+	}
+	*(int *)((char *)&S.cur + cmd->field) = b;
+	*(int *)((char *)&S.profile + cmd->field) = b;
+}
+
+static void ctl_guard(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	long v;
+
+	(void)cmd;
+	if (!parse_long(r->argv[1], 1, 5100, &v)) {
+		ctl_err(r, "bad guard time '%s' (1..5100 ms)", r->argv[1]);
+		return;
+	}
+	modem_set_guard(v);
+	S.profile.guard_ms = S.cur.guard_ms;
+	S.profile.sreg[12] = S.cur.sreg[12];
+}
+
+static void ctl_status(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	(void)cmd;
+	status(r->reply, r->len);
+}
+
+static void ctl_reset(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	(void)r, (void)cmd;
+	modem_reset();
+}
+
+static void ctl_quit(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	(void)r, (void)cmd;
+	S.quit = true;
+}
+
+/* "on" or "off"; -1 for anything else. */
+static int on_off(const char *s)
+{
+	return !strcmp(s, "on") ? 1 : !strcmp(s, "off") ? 0 : -1;
+}
+
+static void ctl_carrier(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	int on = on_off(r->argv[1]);
+
+	if (on < 0)
+		ctl_usage(r, cmd);
+	else
+		modem_carrier(on);
+}
+
+/* The DTE's DTR, played by the control client where there are no lines. */
+static void ctl_dtr(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	int on = on_off(r->argv[1]);
+
+	if (on < 0)
+		ctl_usage(r, cmd);
+	else if (lines_present())
+		ctl_err(r, "the DTE drives DTR on this tty");
+	else
+		modem_dtr(on);
+}
+
+static void ctl_help(struct ctl_req *r, const struct ctl_cmd *cmd);
+
+#define SETTING(f) offsetof(struct profile, f)
+#define BOOL_USAGE "echo|verbose|quiet|cid|clip 0|1"
+
+static const struct ctl_cmd ctl_cmds[] = {
+	{ "result", 1, 1,
+	  "result connect|busy|noanswer|nocarrier|nodialtone|error|silent",
+	  ctl_result, 0 },
+	{ "answer-delay", 1, 1, "answer-delay MS", ctl_answer_delay, 0 },
+	{ "escape-delay", 1, 1, "escape-delay MS", ctl_escape_delay, 0 },
+	{ "rate", 1, 1, "rate N", ctl_rate, 0 },
+	{ "connect-suffix", 0, 1, "connect-suffix [TEXT]",
+	  ctl_connect_suffix, 0 },
+	{ "hangup-after", 1, 1, "hangup-after MS", ctl_hangup_after, 0 },
+	{ "hangup", 0, 0, "hangup", ctl_hangup, 0 },
+	{ "data", 1, 1, "data echo|sink", ctl_data, 0 },
+	{ "ring", 1, 3, "ring NUMBER [COUNT] [INTERVAL_MS]", ctl_ring, 0 },
+	{ "ring-stop", 0, 0, "ring-stop", ctl_ring_stop, 0 },
+	{ "garbage", 1, 1, "garbage N", ctl_garbage, 0 },
+	{ "send", ARGS_ANY, ARGS_ANY, "send TEXT", ctl_send, 0 },
+	{ "sendraw", ARGS_ANY, ARGS_ANY,
+	  "sendraw TEXT (escapes: " UNESCAPE_KNOWN ")", ctl_sendraw, 0 },
+	{ "echo", 1, 1, BOOL_USAGE, ctl_setting, SETTING(echo) },
+	{ "verbose", 1, 1, BOOL_USAGE, ctl_setting, SETTING(verbose) },
+	{ "quiet", 1, 1, BOOL_USAGE, ctl_setting, SETTING(quiet) },
+	{ "cid", 1, 1, BOOL_USAGE, ctl_setting, SETTING(cid) },
+	{ "clip", 1, 1, BOOL_USAGE, ctl_setting, SETTING(clip) },
+	{ "guard", 1, 1, "guard MS", ctl_guard, 0 },
+	{ "carrier", 1, 1, "carrier on|off", ctl_carrier, 0 },
+	{ "dtr", 1, 1, "dtr on|off", ctl_dtr, 0 },
+	{ "status", 0, 0, "status", ctl_status, 0 },
+	{ "reset", 0, 0, "reset", ctl_reset, 0 },
+	{ "quit", 0, 0, "quit", ctl_quit, 0 },
+	{ "help", ARGS_ANY, ARGS_ANY, "help", ctl_help, 0 },
+};
+
+#define NCMDS (sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
+
+/* "ok" and the command names, in table order. */
+static void ctl_help(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	size_t n = snprintf(r->reply, r->len, "ok");
+
+	(void)cmd;
+	for (size_t i = 0; i < NCMDS && n < r->len; i++)
+		n += snprintf(r->reply + n, r->len - n, " %s",
+			      ctl_cmds[i].name);
+}
 
 /*
  * Execute one command line (modified in place). Always writes a reply;
@@ -127,172 +436,49 @@ static const char cmd_list[] =
  */
 int control_exec(char *line, char *reply, size_t len)
 {
-	char *argv[8], *rest = NULL, *p = line, *cmd;
+	char *argv[8], *p = line;
 	char restbuf[CTL_LINE];
-	const char *usage = "";
-	int argc = 0, b;
-	long v;
+	struct ctl_req r = { .argv = argv, .reply = reply, .len = len };
 
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (!*p || *p == '#')
 		return -1;
-	cmd = p;
+	argv[r.argc++] = p;
 	p += strcspn(p, " \t");
 	if (*p) {
 		*p++ = 0;
 		/* raw remainder, for send */
 		snprintf(restbuf, sizeof(restbuf), "%s", p);
-		rest = restbuf;
+		r.rest = restbuf;
 	}
-	argv[argc++] = cmd;
-	while (p && *p && argc < 8) {
+	while (*p && r.argc < 8) {
 		p += strspn(p, " \t");
 		if (!*p)
 			break;
-		argv[argc++] = p;
+		argv[r.argc++] = p;
 		p += strcspn(p, " \t");
 		if (*p)
 			*p++ = 0;
 	}
 	snprintf(reply, len, "ok");
 
-	if (!strcmp(cmd, "result")) {
-		usage = "result connect|busy|noanswer|nocarrier|nodialtone|error|silent";
-		NEED_ARGS(1);
-		b = outcome_parse(argv[1]);
-		if (b < 0)
-			ERR("unknown result '%s'", argv[1]);
-		S.script.result = b;
-	} else if (!strcmp(cmd, "answer-delay")) {
-		usage = "answer-delay MS";
-		NEED_ARGS(1);
-		if (!parse_long(argv[1], 0, 86400000, &v))
-			ERR("bad delay '%s'", argv[1]);
-		S.script.answer_delay_ms = v;
-	} else if (!strcmp(cmd, "escape-delay")) {
-		usage = "escape-delay MS";
-		NEED_ARGS(1);
-		if (!parse_long(argv[1], 0, 60000, &v))
-			ERR("bad delay '%s'", argv[1]);
-		S.script.escape_delay_ms = v;
-	} else if (!strcmp(cmd, "rate")) {
-		usage = "rate N";
-		NEED_ARGS(1);
-		if (!parse_long(argv[1], 0, 1000000000, &v))
-			ERR("bad rate '%s'", argv[1]);
-		S.script.rate = v;
-	} else if (!strcmp(cmd, "connect-suffix")) {
-		usage = "connect-suffix [TEXT]";
-		if (argc > 2)
-			ERR("usage: %s", usage);
-		if (argc == 2 && strlen(argv[1]) >= sizeof(S.script.connect_suffix))
-			ERR("suffix too long");
-		snprintf(S.script.connect_suffix,
-			 sizeof(S.script.connect_suffix), "%s",
-			 argc == 2 ? argv[1] : "");
-	} else if (!strcmp(cmd, "hangup-after")) {
-		usage = "hangup-after MS";
-		NEED_ARGS(1);
-		if (!parse_long(argv[1], 0, 86400000, &v))
-			ERR("bad time '%s'", argv[1]);
-		S.script.hangup_after_ms = v;
-	} else if (!strcmp(cmd, "hangup")) {
-		usage = "hangup";
-		NEED_ARGS(0);
-		if (modem_remote_hangup())
-			ERR("no call");
-	} else if (!strcmp(cmd, "data")) {
-		usage = "data echo|sink";
-		NEED_ARGS(1);
-		if (!strcmp(argv[1], "echo"))
-			S.script.data_sink = false;
-		else if (!strcmp(argv[1], "sink"))
-			S.script.data_sink = true;
-		else
-			ERR("usage: %s", usage);
-	} else if (!strcmp(cmd, "ring")) {
-		long count = 5, iv = 2000;
-		const char *err;
+	for (size_t i = 0; i < NCMDS; i++) {
+		const struct ctl_cmd *cmd = &ctl_cmds[i];
 
-		usage = "ring NUMBER [COUNT] [INTERVAL_MS]";
-		if (argc < 2 || argc > 4)
-			ERR("usage: %s", usage);
-		if (argc > 2 && !parse_long(argv[2], 1, 100000, &count))
-			ERR("bad count '%s'", argv[2]);
-		if (argc > 3 && !parse_long(argv[3], 1, 86400000, &iv))
-			ERR("bad interval '%s'", argv[3]);
-		if (modem_ring_start(argv[1], count, iv, &err))
-			ERR("%s", err);
-	} else if (!strcmp(cmd, "ring-stop")) {
-		usage = "ring-stop";
-		NEED_ARGS(0);
-		modem_ring_stop();
-	} else if (!strcmp(cmd, "garbage")) {
-		usage = "garbage N";
-		NEED_ARGS(1);
-		if (!parse_long(argv[1], 0, GARBAGE_MAX, &v))
-			ERR("bad count '%s' (0..%d)", argv[1], GARBAGE_MAX);
-		garbage(v);
-	} else if (!strcmp(cmd, "send")) {
-		/* TEXT is the rest of the line as is, then CR LF. */
-		if (rest)
-			modem_send_data(rest, strlen(rest));
-		modem_send_data("\r\n", 2);
-	} else if (!strcmp(cmd, "sendraw")) {
-		const char *bad;
-		long n;
-
-		if (!rest)
-			ERR("usage: sendraw TEXT (escapes: " UNESCAPE_KNOWN ")");
-		/* Decoded in place: nothing of a bad TEXT is sent. */
-		n = unescape(rest, rest, &bad);
-		if (n < 0)
-			ERR("bad escape '%.4s' (escapes: " UNESCAPE_KNOWN ")", bad);
-		modem_send_data(rest, (size_t)n);
-	} else if (!strcmp(cmd, "echo") || !strcmp(cmd, "verbose") ||
-		   !strcmp(cmd, "quiet") || !strcmp(cmd, "cid") ||
-		   !strcmp(cmd, "clip")) {
-		/* Current value and the ATZ/AT&F profile. */
-		usage = "echo|verbose|quiet|cid|clip 0|1";
-		NEED_ARGS(1);
-		if (!parse_bool(argv[1], &b))
-			ERR("usage: %s", usage);
-		if (!strcmp(cmd, "echo"))
-			S.cur.echo = S.profile.echo = b;
-		else if (!strcmp(cmd, "verbose"))
-			S.cur.verbose = S.profile.verbose = b;
-		else if (!strcmp(cmd, "quiet"))
-			S.cur.quiet = S.profile.quiet = b;
-		else if (!strcmp(cmd, "cid"))
-			S.cur.cid = S.profile.cid = b;
+		if (strcmp(argv[0], cmd->name))
+			continue;
+		modem_sync_lines();	/* status sees what the DTE sees */
+		if (cmd->min_args != ARGS_ANY &&
+		    (r.argc - 1 < cmd->min_args || r.argc - 1 > cmd->max_args))
+			ctl_usage(&r, cmd);
 		else
-			S.cur.clip = S.profile.clip = b;
-	} else if (!strcmp(cmd, "guard")) {
-		usage = "guard MS";
-		NEED_ARGS(1);
-		if (!parse_long(argv[1], 1, 5100, &v))
-			ERR("bad guard time '%s' (1..5100 ms)", argv[1]);
-		modem_set_guard(v);
-		S.profile.guard_ms = S.cur.guard_ms;
-		S.profile.sreg[12] = S.cur.sreg[12];
-	} else if (!strcmp(cmd, "status")) {
-		usage = "status";
-		NEED_ARGS(0);
-		status(reply, len);
-	} else if (!strcmp(cmd, "reset")) {
-		usage = "reset";
-		NEED_ARGS(0);
-		modem_reset();
-	} else if (!strcmp(cmd, "quit")) {
-		usage = "quit";
-		NEED_ARGS(0);
-		S.quit = true;
-	} else if (!strcmp(cmd, "help")) {
-		snprintf(reply, len, "ok %s", cmd_list);
-	} else {
-		ERR("unknown command '%s' (try help)", cmd);
+			cmd->fn(&r, cmd);
+		/* DCD has followed before the reply goes out. */
+		modem_sync_lines();
+		return 0;
 	}
+	ctl_err(&r, "unknown command '%s' (try help)", argv[0]);
 	return 0;
 }
 

@@ -16,6 +16,8 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,7 +276,9 @@ static void ring_tick(void)
 	}
 	/* After the last RING the line still rings for one interval. */
 	timer_arm(T_RING, S.ring_interval_ms);
-	if (S.cur.sreg[0] && S.rings_sent >= S.cur.sreg[0]) {
+	/* No auto-answer while the DTE's DTR is down (unless &D0). */
+	if (S.cur.sreg[0] && S.rings_sent >= S.cur.sreg[0] &&
+	    (S.dtr || !S.cur.amp_d)) {
 		logmsg("auto-answer after %d rings", S.rings_sent);
 		start_answer();
 	}
@@ -304,16 +308,52 @@ int modem_ring_start(const char *number, int count, int interval_ms,
 
 /* ---- command lines ----------------------------------------------------- */
 
+/*
+ * A command line is run from tables, one row per command, the way
+ * kmod/at.c reads results: basic commands (one letter), &-commands and
+ * extended commands (+NAME, #NAME). A row says how big the command's
+ * numeric argument may be and which function does it, so a new command
+ * is one row and one small function.
+ */
+
+/* The line being run: upper-cased, spaces removed; p is the next char. */
+struct atline {
+	const char *c;
+	size_t p;
+};
+
+/* What a command leaves to the rest of its line. */
+enum cmd_ret {
+	CMD_NEXT,	/* done: the next command follows */
+	CMD_ERROR,	/* bad: the line stops with ERROR */
+	CMD_END,	/* the line ends here; the command saw to its result */
+};
+
+#define ARG_NONE (-1L)		/* takes no numeric argument */
+#define ARG_OWN (-2L)		/* its function parses what follows */
+#define ARG_ANY LONG_MAX	/* any number, ignored */
+
+struct at_cmd {
+	char name;
+	long max;		/* highest numeric argument, or ARG_* */
+	enum cmd_ret (*fn)(struct atline *l, const struct at_cmd *cmd,
+			   long v);
+	size_t field;		/* at_set: the setting in struct profile */
+};
+
+#define SETTING(f) offsetof(struct profile, f)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Optional decimal argument; absent means 0. */
-static long num_arg(const char *c, size_t *p, bool *present)
+static long num_arg(struct atline *l, bool *present)
 {
 	long v = 0;
 	bool any = false;
 
-	while (isdigit((unsigned char)c[*p])) {
+	while (isdigit((unsigned char)l->c[l->p])) {
 		if (v < 1000000)
-			v = v * 10 + (c[*p] - '0');
-		(*p)++;
+			v = v * 10 + (l->c[l->p] - '0');
+		l->p++;
 		any = true;
 	}
 	if (present)
@@ -321,29 +361,161 @@ static long num_arg(const char *c, size_t *p, bool *present)
 	return v;
 }
 
+/* Find command k in tab, take its argument, run it. */
+static enum cmd_ret run_cmd(const struct at_cmd *tab, size_t n, char k,
+			    struct atline *l)
+{
+	long v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (tab[i].name != k)
+			continue;
+		if (tab[i].max != ARG_NONE && tab[i].max != ARG_OWN) {
+			v = num_arg(l, NULL);
+			if (v > tab[i].max)
+				return CMD_ERROR;
+		}
+		return tab[i].fn(l, &tab[i], v);
+	}
+	return CMD_ERROR;
+}
+
+/* E V Q X M L &C &D &K: a setting of the current profile. */
+static enum cmd_ret at_set(struct atline *l, const struct at_cmd *cmd, long v)
+{
+	(void)l;
+	*(int *)((char *)&S.cur + cmd->field) = v;
+	return CMD_NEXT;
+}
+
+/* Accepted, no effect: B C N W Y P T, &S &W &Y. */
+static enum cmd_ret at_nop(struct atline *l, const struct at_cmd *cmd, long v)
+{
+	(void)l, (void)cmd, (void)v;
+	return CMD_NEXT;
+}
+
+/* \N3, %C1, ...: accepted, no effect. */
+static enum cmd_ret at_vendor(struct atline *l, const struct at_cmd *cmd,
+			      long v)
+{
+	(void)cmd, (void)v;
+	if (!isalpha((unsigned char)l->c[l->p]))
+		return CMD_ERROR;
+	l->p++;
+	num_arg(l, NULL);
+	return CMD_NEXT;
+}
+
+/* H0 hangs up; H1 (off hook) does nothing here. */
+static enum cmd_ret at_hangup(struct atline *l, const struct at_cmd *cmd,
+			      long v)
+{
+	(void)l, (void)cmd;
+	if (v == 0)
+		hangup_local();
+	return CMD_NEXT;
+}
+
+static enum cmd_ret at_info(struct atline *l, const struct at_cmd *cmd, long v)
+{
+	(void)l, (void)cmd, (void)v;
+	info("modemsim");
+	return CMD_NEXT;
+}
+
+/* Z: hang up, restore the profile, OK in the restored format. */
+static enum cmd_ret at_reset(struct atline *l, const struct at_cmd *cmd,
+			     long v)
+{
+	(void)l, (void)cmd, (void)v;
+	hangup_local();
+	S.cur = S.profile;
+	result(RC_OK);
+	return CMD_END;
+}
+
+/* &F: restore the profile. */
+static enum cmd_ret at_factory(struct atline *l, const struct at_cmd *cmd,
+			       long v)
+{
+	(void)l, (void)cmd, (void)v;
+	S.cur = S.profile;
+	return CMD_NEXT;
+}
+
+/* Sn=v sets a register, Sn? reads it as three digits. */
+static enum cmd_ret at_sreg(struct atline *l, const struct at_cmd *cmd,
+			    long v)
+{
+	char buf[32];
+	bool present;
+	long reg = num_arg(l, &present);
+
+	(void)cmd;
+	if (!present || reg > 255)
+		return CMD_ERROR;
+	if (l->c[l->p] == '=') {
+		l->p++;
+		v = num_arg(l, NULL);
+		if (v > 255)
+			return CMD_ERROR;
+		sreg_set(reg, v);
+		return CMD_NEXT;
+	}
+	if (l->c[l->p] == '?') {
+		l->p++;
+		snprintf(buf, sizeof(buf), "%03d", sreg_get(reg));
+		info(buf);
+		return CMD_NEXT;
+	}
+	return CMD_ERROR;
+}
+
+static const struct at_cmd amp_cmds[] = {
+	{ 'C', 1, at_set, SETTING(amp_c) },
+	{ 'D', 3, at_set, SETTING(amp_d) },
+	{ 'K', 6, at_set, SETTING(amp_k) },
+	{ 'F', 0, at_factory, 0 },
+	{ 'S', 1, at_nop, 0 },
+	{ 'W', 1, at_nop, 0 },
+	{ 'Y', 1, at_nop, 0 },
+};
+
+static enum cmd_ret at_amp(struct atline *l, const struct at_cmd *cmd, long v)
+{
+	char k = l->c[l->p];
+
+	(void)cmd, (void)v;
+	if (!k)
+		return CMD_ERROR;
+	l->p++;
+	return run_cmd(amp_cmds, ARRAY_SIZE(amp_cmds), k, l);
+}
+
 /*
  * ATD: the dial string runs to the end of the line or to ';'. Digits,
  * * # + and A-D are the number; T P W , ! @ and anything else are
- * accepted and ignored; "L" first redials the last number. Returns true
- * if the line goes on (";": voice-style dial, back to command mode).
+ * accepted and ignored; "L" first redials the last number. A ';' ends a
+ * voice-style dial: back to command mode, and the line goes on.
  */
-static bool dial(const char *c, size_t *p, bool *err)
+static enum cmd_ret at_dial(struct atline *l, const struct at_cmd *cmd,
+			    long v)
 {
 	char number[NUMBER_MAX + 1];
 	size_t n = 0;
 	bool voice = false;
 
-	if (S.call_up) {
-		*err = true;
-		return false;
-	}
-	if (c[*p] == 'L') {
-		(*p)++;
+	(void)cmd, (void)v;
+	if (S.call_up)
+		return CMD_ERROR;
+	if (l->c[l->p] == 'L') {
+		l->p++;
 		n = strlen(S.last_number);
 		memcpy(number, S.last_number, n);
 	}
-	while (c[*p]) {
-		char ch = c[(*p)++];
+	while (l->c[l->p]) {
+		char ch = l->c[l->p++];
 
 		if (ch == ';') {
 			voice = true;
@@ -358,7 +530,7 @@ static bool dial(const char *c, size_t *p, bool *err)
 	modem_ring_stop();
 	if (voice) {
 		logmsg("dial %s; (voice, back to command mode)", number);
-		return true;
+		return CMD_NEXT;
 	}
 	logmsg("dialing %s (%s in %d ms)", number,
 	       outcome_name(S.script.result), S.script.answer_delay_ms);
@@ -367,93 +539,204 @@ static bool dial(const char *c, size_t *p, bool *err)
 		timer_arm(T_CALL, S.script.answer_delay_ms);
 	else
 		dial_complete();
+	return CMD_END;		/* the result comes later */
+}
+
+static enum cmd_ret at_answer(struct atline *l, const struct at_cmd *cmd,
+			      long v)
+{
+	(void)l, (void)cmd, (void)v;
+	if (S.call_up)
+		return CMD_ERROR;
+	if (!S.ringing)
+		result(RC_NO_CARRIER);
+	else
+		start_answer();
+	return CMD_END;
+}
+
+static enum cmd_ret at_online(struct atline *l, const struct at_cmd *cmd,
+			      long v)
+{
+	(void)l, (void)cmd, (void)v;
+	if (!S.call_up) {
+		result(RC_NO_CARRIER);
+		return CMD_END;
+	}
+	enter_data_mode();
+	result(RC_CONNECT);
+	return CMD_END;
+}
+
+/* Extended commands: +NAME or #NAME, then =v, ?, =? or nothing. */
+enum ext_op { EXT_ACTION, EXT_SET, EXT_READ, EXT_TEST };
+
+struct ext_cmd {
+	char prefix;
+	const char *name;
+	bool (*fn)(enum ext_op op, long v);
+};
+
+static bool ext_clip(enum ext_op op, long v)
+{
+	char buf[32];
+
+	switch (op) {
+	case EXT_SET:
+		if (v > 1)
+			return false;
+		S.cur.clip = v;
+		return true;
+	case EXT_READ:
+		snprintf(buf, sizeof(buf), "+CLIP: %d,1", S.cur.clip);
+		info(buf);
+		return true;
+	case EXT_TEST:
+		info("+CLIP: (0-1)");
+		return true;
+	case EXT_ACTION:
+		break;
+	}
 	return false;
 }
 
-/* Extended command: +NAME or #NAME, then =v, ?, =? or nothing; ';' ends. */
-static bool ext_cmd(const char *c, size_t *p, char prefix)
+static bool ext_cid(enum ext_op op, long v)
 {
+	char buf[32];
+
+	switch (op) {
+	case EXT_SET:
+		if (v > 1)
+			return false;
+		S.cur.cid = v;
+		return true;
+	case EXT_READ:
+		snprintf(buf, sizeof(buf), "%d", S.cur.cid);
+		info(buf);
+		return true;
+	case EXT_TEST:
+		info("(0-1)");
+		return true;
+	case EXT_ACTION:
+		break;
+	}
+	return false;
+}
+
+/* Data mode only: class 0. */
+static bool ext_fclass(enum ext_op op, long v)
+{
+	if (op == EXT_SET)
+		return v == 0;
+	if (op == EXT_READ || op == EXT_TEST) {
+		info("0");
+		return true;
+	}
+	return false;
+}
+
+static bool ext_maker(enum ext_op op, long v)
+{
+	(void)v;
+	if (op != EXT_ACTION)
+		return false;
+	info("modemsim");
+	return true;
+}
+
+static bool ext_revision(enum ext_op op, long v)
+{
+	(void)v;
+	if (op != EXT_ACTION)
+		return false;
+	info(MODEMSIM_VERSION);
+	return true;
+}
+
+static const struct ext_cmd ext_cmds[] = {
+	{ '+', "CLIP", ext_clip },
+	{ '#', "CID", ext_cid },
+	{ '+', "FCLASS", ext_fclass },
+	{ '+', "GMI", ext_maker },
+	{ '+', "CGMI", ext_maker },
+	{ '+', "GMM", ext_maker },
+	{ '+', "CGMM", ext_maker },
+	{ '+', "GMR", ext_revision },
+	{ '+', "CGMR", ext_revision },
+};
+
+/* + or #: NAME, then =v, ?, =? or nothing; a ';' after it is skipped. */
+static enum cmd_ret at_ext(struct atline *l, const struct at_cmd *cmd, long v)
+{
+	enum ext_op op = EXT_ACTION;
 	char name[16];
 	size_t n = 0;
-	int op = 0;		/* 0 action, 1 set, 2 read, 3 test */
-	long v = 0;
 	bool have_v = false;
-	char buf[64];
-	bool ok = false;
 
-	while (isalnum((unsigned char)c[*p])) {
+	while (isalnum((unsigned char)l->c[l->p])) {
 		if (n < sizeof(name) - 1)
-			name[n++] = c[*p];
-		(*p)++;
+			name[n++] = l->c[l->p];
+		l->p++;
 	}
 	name[n] = 0;
-	if (c[*p] == '=' && c[*p + 1] == '?') {
-		op = 3;
-		*p += 2;
-	} else if (c[*p] == '=') {
-		op = 1;
-		(*p)++;
-		v = num_arg(c, p, &have_v);
-	} else if (c[*p] == '?') {
-		op = 2;
-		(*p)++;
+	v = 0;
+	if (l->c[l->p] == '=' && l->c[l->p + 1] == '?') {
+		op = EXT_TEST;
+		l->p += 2;
+	} else if (l->c[l->p] == '=') {
+		op = EXT_SET;
+		l->p++;
+		v = num_arg(l, &have_v);
+	} else if (l->c[l->p] == '?') {
+		op = EXT_READ;
+		l->p++;
 	}
-	if (c[*p] == ';')
-		(*p)++;
-	if (op == 1 && !have_v)
-		return false;
-
-	if (prefix == '+' && !strcmp(name, "CLIP")) {
-		if (op == 1 && v <= 1) {
-			S.cur.clip = v;
-			ok = true;
-		} else if (op == 2) {
-			snprintf(buf, sizeof(buf), "+CLIP: %d,1", S.cur.clip);
-			info(buf);
-			ok = true;
-		} else if (op == 3) {
-			info("+CLIP: (0-1)");
-			ok = true;
-		}
-	} else if (prefix == '+' && !strcmp(name, "FCLASS")) {
-		if (op == 1 && v == 0) {
-			ok = true;
-		} else if (op == 2 || op == 3) {
-			info("0");
-			ok = true;
-		}
-	} else if (prefix == '#' && !strcmp(name, "CID")) {
-		if (op == 1 && v <= 1) {
-			S.cur.cid = v;
-			ok = true;
-		} else if (op == 2) {
-			snprintf(buf, sizeof(buf), "%d", S.cur.cid);
-			info(buf);
-			ok = true;
-		} else if (op == 3) {
-			info("(0-1)");
-			ok = true;
-		}
-	} else if (prefix == '+' && op == 0 &&
-		   (!strcmp(name, "GMI") || !strcmp(name, "CGMI") ||
-		    !strcmp(name, "GMM") || !strcmp(name, "CGMM"))) {
-		info("modemsim");
-		ok = true;
-	} else if (prefix == '+' && op == 0 &&
-		   (!strcmp(name, "GMR") || !strcmp(name, "CGMR"))) {
-		info(MODEMSIM_VERSION);
-		ok = true;
-	}
-	return ok;
+	if (l->c[l->p] == ';')
+		l->p++;
+	if (op == EXT_SET && !have_v)
+		return CMD_ERROR;
+	for (size_t i = 0; i < ARRAY_SIZE(ext_cmds); i++)
+		if (ext_cmds[i].prefix == cmd->name &&
+		    !strcmp(ext_cmds[i].name, name))
+			return ext_cmds[i].fn(op, v) ? CMD_NEXT : CMD_ERROR;
+	return CMD_ERROR;
 }
+
+static const struct at_cmd basic_cmds[] = {
+	{ 'E', 1, at_set, SETTING(echo) },
+	{ 'V', 1, at_set, SETTING(verbose) },
+	{ 'Q', 1, at_set, SETTING(quiet) },
+	{ 'X', 4, at_set, SETTING(xlevel) },
+	{ 'M', 3, at_set, SETTING(speaker) },
+	{ 'L', 3, at_set, SETTING(volume) },
+	{ 'B', ARG_ANY, at_nop, 0 },
+	{ 'C', ARG_ANY, at_nop, 0 },
+	{ 'N', ARG_ANY, at_nop, 0 },
+	{ 'W', ARG_ANY, at_nop, 0 },
+	{ 'Y', ARG_ANY, at_nop, 0 },
+	{ 'P', ARG_NONE, at_nop, 0 },
+	{ 'T', ARG_NONE, at_nop, 0 },
+	{ 'H', 1, at_hangup, 0 },
+	{ 'I', 9, at_info, 0 },
+	{ 'Z', 1, at_reset, 0 },
+	{ 'S', ARG_OWN, at_sreg, 0 },
+	{ '&', ARG_OWN, at_amp, 0 },
+	{ '\\', ARG_OWN, at_vendor, 0 },
+	{ '%', ARG_OWN, at_vendor, 0 },
+	{ '+', ARG_OWN, at_ext, 0 },
+	{ '#', ARG_OWN, at_ext, 0 },
+	{ 'D', ARG_OWN, at_dial, 0 },
+	{ 'A', ARG_NONE, at_answer, 0 },
+	{ 'O', ARG_ANY, at_online, 0 },
+};
 
 static void run_line(const char *raw, size_t len)
 {
 	char c[CMDLINE_MAX + 1];
-	char buf[32];
-	size_t m = 0, p = 0;
-	bool quoted = false, present, err = false;
-	long v, reg;
+	struct atline l = { .c = c };
+	enum cmd_ret r = CMD_NEXT;
+	bool quoted = false;
+	size_t m = 0;
 
 	/* Spaces are ignored and letters upper-cased, outside quotes. */
 	for (size_t i = 0; i < len; i++) {
@@ -468,184 +751,13 @@ static void run_line(const char *raw, size_t len)
 	c[m] = 0;
 	logmsg("command line: AT%s", c);
 
-	while (c[p] && !err) {
-		char k = c[p++];
+	while (c[l.p] && r == CMD_NEXT) {
+		char k = c[l.p++];
 
-		switch (k) {
-		case 'E':
-		case 'V':
-		case 'Q':
-			v = num_arg(c, &p, NULL);
-			if (v > 1) {
-				err = true;
-				break;
-			}
-			if (k == 'E')
-				S.cur.echo = v;
-			else if (k == 'V')
-				S.cur.verbose = v;
-			else
-				S.cur.quiet = v;
-			break;
-		case 'X':
-			v = num_arg(c, &p, NULL);
-			if (v > 4)
-				err = true;
-			else
-				S.cur.xlevel = v;
-			break;
-		case 'M':
-		case 'L':
-			v = num_arg(c, &p, NULL);
-			if (v > 3)
-				err = true;
-			else if (k == 'M')
-				S.cur.speaker = v;
-			else
-				S.cur.volume = v;
-			break;
-		case 'B':
-		case 'C':
-		case 'N':
-		case 'W':
-		case 'Y':
-			num_arg(c, &p, NULL);	/* accepted, no effect */
-			break;
-		case 'P':
-		case 'T':
-			break;
-		case 'H':
-			v = num_arg(c, &p, NULL);
-			if (v > 1)
-				err = true;
-			else if (v == 0)
-				hangup_local();
-			break;
-		case 'I':
-			v = num_arg(c, &p, NULL);
-			if (v > 9)
-				err = true;
-			else
-				info("modemsim");
-			break;
-		case 'Z':
-			v = num_arg(c, &p, NULL);
-			if (v > 1) {
-				err = true;
-				break;
-			}
-			hangup_local();
-			S.cur = S.profile;
-			result(RC_OK);
-			return;
-		case 'S':
-			reg = num_arg(c, &p, &present);
-			if (!present || reg > 255) {
-				err = true;
-			} else if (c[p] == '=') {
-				p++;
-				v = num_arg(c, &p, NULL);
-				if (v > 255)
-					err = true;
-				else
-					sreg_set(reg, v);
-			} else if (c[p] == '?') {
-				p++;
-				snprintf(buf, sizeof(buf), "%03d",
-					 sreg_get(reg));
-				info(buf);
-			} else {
-				err = true;
-			}
-			break;
-		case '&':
-			k = c[p];
-			if (!k) {
-				err = true;
-				break;
-			}
-			p++;
-			v = num_arg(c, &p, NULL);
-			switch (k) {
-			case 'C':
-				if (v > 1)
-					err = true;
-				else
-					S.cur.amp_c = v;
-				break;
-			case 'D':
-				if (v > 3)
-					err = true;
-				else
-					S.cur.amp_d = v;
-				break;
-			case 'K':
-				if (v > 6)
-					err = true;
-				else
-					S.cur.amp_k = v;
-				break;
-			case 'F':
-				if (v)
-					err = true;
-				else
-					S.cur = S.profile;
-				break;
-			case 'S':
-			case 'W':
-			case 'Y':
-				if (v > 1)
-					err = true;
-				break;
-			default:
-				err = true;
-			}
-			break;
-		case '\\':
-		case '%':
-			/* \N3, %C1, ...: accepted, no effect */
-			if (!isalpha((unsigned char)c[p]))
-				err = true;
-			else
-				p++, num_arg(c, &p, NULL);
-			break;
-		case '+':
-		case '#':
-			if (!ext_cmd(c, &p, k))
-				err = true;
-			break;
-		case 'D':
-			if (!dial(c, &p, &err)) {
-				if (err)
-					break;
-				return;		/* result comes later */
-			}
-			break;
-		case 'A':
-			if (S.call_up) {
-				err = true;
-				break;
-			}
-			if (!S.ringing) {
-				result(RC_NO_CARRIER);
-				return;
-			}
-			start_answer();
-			return;
-		case 'O':
-			num_arg(c, &p, NULL);
-			if (!S.call_up) {
-				result(RC_NO_CARRIER);
-				return;
-			}
-			enter_data_mode();
-			result(RC_CONNECT);
-			return;
-		default:
-			err = true;
-		}
+		r = run_cmd(basic_cmds, ARRAY_SIZE(basic_cmds), k, &l);
 	}
-	result(err ? RC_ERROR : RC_OK);
+	if (r != CMD_END)
+		result(r == CMD_ERROR ? RC_ERROR : RC_OK);
 }
 
 static void cmd_char(unsigned char ch)
@@ -834,6 +946,7 @@ void modem_timer(enum timer_id id)
 			S.pending_plus = 0;
 			S.mode = MODE_COMMAND;
 			S.lstate = L_IDLE;
+			S.escapes++;
 			logmsg("escape: online command mode");
 			result(RC_OK);
 		} else {
@@ -841,6 +954,7 @@ void modem_timer(enum timer_id id)
 		}
 		break;
 	case T_PEER:
+	case T_LINES:
 	case T_COUNT:
 		break;
 	}
@@ -894,6 +1008,107 @@ void modem_peer_gone(void)
 	S.lstate = L_IDLE;
 }
 
+/* ---- modem-control lines ----------------------------------------------- */
+
+/*
+ * DTR on-to-off, as V.250 says: &D0 ignores it; &D1 goes from data mode to
+ * online command mode (the call stays up); &D2 hangs up; &D3 hangs up and
+ * restores the profile. Going to command mode while dialing or answering
+ * aborts, as any character does.
+ */
+enum dtr_action modem_dtr_action(int amp_d, enum mode mode, bool call_up)
+{
+	bool pending = mode == MODE_DIALING || mode == MODE_ANSWERING;
+
+	switch (amp_d) {
+	case 0:
+		return DTR_NOTHING;
+	case 1:
+		if (pending)
+			return DTR_ABORT;
+		return mode == MODE_DATA ? DTR_COMMAND : DTR_NOTHING;
+	case 2:
+		if (pending)
+			return DTR_ABORT;
+		return call_up ? DTR_HANGUP : DTR_NOTHING;
+	}
+	return DTR_RESET;
+}
+
+/* &C0: carrier always reported; &C1: only while a call is up. */
+bool modem_dcd(int amp_c, bool call_up, bool carrier_off)
+{
+	return !carrier_off && (amp_c == 0 || call_up);
+}
+
+void modem_sync_lines(void)
+{
+	bool dcd = modem_dcd(S.cur.amp_c, S.call_up, S.carrier_off);
+
+	if (dcd == S.dcd)
+		return;
+	S.dcd = dcd;
+	logmsg("DCD %s", dcd ? "on" : "off");
+	lines_set_dcd(dcd);
+}
+
+void modem_dtr(bool on)
+{
+	enum dtr_action a;
+
+	if (on == S.dtr)
+		return;
+	S.dtr = on;
+	logmsg("DTE's DTR %s (&D%d)", on ? "on" : "off", S.cur.amp_d);
+	if (on)
+		return;
+	S.dtr_drops++;
+	a = modem_dtr_action(S.cur.amp_d, S.mode, S.call_up);
+	switch (a) {
+	case DTR_NOTHING:
+		return;
+	case DTR_ABORT:
+		abort_pending();
+		return;
+	case DTR_COMMAND:
+		/* '+' held back as a possible escape are data. */
+		timer_cancel(T_ESCAPE);
+		flush_plus();
+		logmsg("DTR drop: online command mode");
+		break;
+	case DTR_HANGUP:
+	case DTR_RESET:
+		timer_cancel(T_CALL);
+		if (S.call_up)
+			logmsg("call %lu hung up (DTR drop)", S.calls);
+		end_call_state();
+		if (a == DTR_RESET)
+			S.cur = S.profile;
+		break;
+	}
+	S.mode = MODE_COMMAND;
+	S.lstate = L_IDLE;
+	result(RC_OK);
+}
+
+/*
+ * "carrier off": the carrier is lost and no result code says so. A call
+ * up or a pending dial or answer ends silently, and DCD stays low (even
+ * with &C0) until "carrier on".
+ */
+void modem_carrier(bool on)
+{
+	S.carrier_off = !on;
+	if (on)
+		return;
+	if (S.call_up || S.mode == MODE_DIALING || S.mode == MODE_ANSWERING)
+		logmsg("carrier lost, no result code");
+	timer_cancel(T_CALL);
+	end_call_state();
+	S.mode = MODE_COMMAND;
+	S.lstate = L_IDLE;
+}
+
 void modem_reset(void)
 {
 	timer_cancel(T_CALL);
@@ -905,6 +1120,7 @@ void modem_reset(void)
 	S.script = S.script0;
 	S.bytes_in = S.bytes_out = 0;
 	S.rings_sent = 0;
+	S.carrier_off = false;
 }
 
 void modem_init(void)
@@ -913,4 +1129,6 @@ void modem_init(void)
 	S.cur = S.profile;
 	S.mode = MODE_COMMAND;
 	S.lstate = L_IDLE;
+	S.dtr = true;
+	S.dcd = modem_dcd(S.cur.amp_c, false, false);
 }

@@ -3,7 +3,8 @@
  * modemsim: a Hayes-compatible modem simulator for tests, demos and
  * benchmarks of the modemline line discipline.
  *
- *   modemsim [--pty | --unix PATH | --stdio] [--control PATH] [settings]
+ *   modemsim [--pty | --unix PATH | --tty PATH | --stdio] [--control PATH]
+ *            [settings]
  *
  * This file: options, the transports, the output buffer and the single
  * poll() loop with its timers. See usage() for the interface and
@@ -19,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/serial.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -34,11 +37,13 @@
 #define OUT_MAX (8 * 1024 * 1024)
 /* pty: how often to look whether the slave was reopened. */
 #define PEER_CHECK_MS 20
+/* --tty: how often to look at the modem-control lines (TIOCMGET). */
+#define LINES_POLL_MS 2
 #define POLL_MAX 64
 /* On quit or end of input: how long to try flushing output. */
 #define LEAVE_FLUSH_MS 1000
 
-enum transport { TR_STDIO, TR_PTY, TR_UNIX };
+enum transport { TR_STDIO, TR_PTY, TR_UNIX, TR_TTY };
 
 static struct {
 	enum transport kind;
@@ -47,6 +52,12 @@ static struct {
 	int master;		/* pty */
 	int listen_fd;		/* unix */
 	char *unix_path;
+	char *tty_path;		/* --tty */
+	bool lines;		/* --tty: use its modem-control lines */
+	bool no_lines;		/* --no-lines */
+	bool cts;		/* the DTE's RTS as last seen */
+	bool have_icount;	/* TIOCGICOUNT works */
+	struct serial_icounter_struct icount;
 	bool stdin_eof;
 	/* stdio: what to restore at exit */
 	bool tty_saved;
@@ -56,6 +67,8 @@ static struct {
 	unsigned char *obuf;
 	size_t ooff, olen, ocap;
 	bool dropping;
+	uint64_t queued;	/* bytes ever queued to the DTE */
+	uint64_t held_upto;	/* ... of which counted in S.held so far */
 } T = { .rfd = -1, .wfd = -1, .master = -1, .listen_fd = -1 };
 
 static volatile sig_atomic_t got_signal;
@@ -168,6 +181,13 @@ static void peer_lost(const char *why)
 	case TR_PTY:
 		timer_arm(T_PEER, PEER_CHECK_MS);
 		break;
+	case TR_TTY:
+		/* Hung up or gone (a USB gadget unbound): open it again. */
+		close(T.rfd);
+		T.rfd = T.wfd = -1;
+		timer_cancel(T_LINES);
+		timer_arm(T_PEER, PEER_CHECK_MS);
+		break;
 	case TR_STDIO:
 		T.stdin_eof = true;
 		S.quit = true;
@@ -227,10 +247,88 @@ void out_write(const void *buf, size_t len)
 	}
 	memcpy(T.obuf + T.olen, buf, len);
 	T.olen += len;
+	T.queued += len;
+}
+
+/* ---- the modem-control lines (--tty) ----------------------------------- */
+
+bool lines_present(void)
+{
+	return T.kind == TR_TTY && T.lines;
+}
+
+bool lines_cts(void)
+{
+	return !lines_present() || T.cts;
+}
+
+void lines_set_dcd(bool on)
+{
+	int bit = TIOCM_DTR;
+
+	if (!lines_present() || T.rfd < 0)
+		return;
+	if (ioctl(T.rfd, on ? TIOCMBIS : TIOCMBIC, &bit))
+		fprintf(stderr, "modemsim: %s: DTR %s: %s\n", T.tty_path,
+			on ? "on" : "off", strerror(errno));
+}
+
+/*
+ * Read the lines: the DTE's DTR (our DSR, and DCD) goes to the modem, the
+ * DTE's RTS (our CTS) gates our output. TIOCGICOUNT, where the driver has
+ * it, shows a DTR pulse shorter than LINES_POLL_MS as a drop too.
+ */
+static void lines_poll(void)
+{
+	struct serial_icounter_struct ic;
+	bool dtr;
+	int m;
+
+	if (!lines_present() || T.rfd < 0)
+		return;
+	if (ioctl(T.rfd, TIOCMGET, &m)) {
+		logmsg("TIOCMGET: %s", strerror(errno));
+		return;
+	}
+	dtr = m & (TIOCM_DSR | TIOCM_CAR);
+	if (T.have_icount && !ioctl(T.rfd, TIOCGICOUNT, &ic)) {
+		if (dtr && S.dtr && (ic.dsr - T.icount.dsr >= 2 ||
+				     ic.dcd - T.icount.dcd >= 2))
+			modem_dtr(false);
+		T.icount = ic;
+	}
+	modem_dtr(dtr);
+	if (T.cts != !!(m & TIOCM_CTS))
+		logmsg("CTS %s", m & TIOCM_CTS ? "on" : "off");
+	T.cts = m & TIOCM_CTS;
+	modem_sync_lines();
+}
+
+/* CTS is low: count the unsent bytes not counted yet as held. */
+static void count_held(void)
+{
+	uint64_t from = T.queued - out_pending();
+
+	if (from < T.held_upto)
+		from = T.held_upto;
+	if (T.queued <= from)
+		return;
+	logmsg("CTS low: %llu bytes held",
+	       (unsigned long long)(T.queued - from));
+	S.held += T.queued - from;
+	T.held_upto = T.queued;
 }
 
 static void out_flush(void)
 {
+	modem_sync_lines();
+	if (T.present && lines_present() && out_pending()) {
+		lines_poll();		/* CTS now, not 2 ms ago */
+		if (!T.cts) {
+			count_held();
+			return;
+		}
+	}
 	while (T.present && out_pending()) {
 		ssize_t n = write(T.wfd, T.obuf + T.ooff, out_pending());
 
@@ -264,7 +362,8 @@ static void peer_read(void)
 	} else if (n == 0) {
 		peer_lost("end of file");
 	} else if (errno != EAGAIN && errno != EINTR) {
-		peer_lost(errno == EIO ? "pty slave closed" : strerror(errno));
+		peer_lost(errno != EIO ? strerror(errno) :
+			  T.kind == TR_PTY ? "pty slave closed" : "hung up");
 	}
 }
 
@@ -317,6 +416,75 @@ static void open_pty(void)
 		peer_up();
 	else
 		timer_arm(T_PEER, PEER_CHECK_MS);
+}
+
+/*
+ * --tty: the modem's side of a serial line. Raw and CLOCAL (the modem
+ * does not wait for carrier nor gets hung up), CRTSCTS with lines. Returns
+ * false if it cannot be opened now; at start (first) that is fatal.
+ */
+static bool open_tty(bool first)
+{
+	const char *path = T.tty_path;
+	struct termios t;
+	int fd, m = 0;
+
+	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || tcgetattr(fd, &t)) {
+		if (first) {
+			fprintf(stderr, "modemsim: --tty %s: %s\n", path,
+				fd < 0 ? strerror(errno) : "not a tty");
+			exit(1);
+		}
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	if (T.lines && ioctl(fd, TIOCMGET, &m)) {
+		if (first) {
+			fprintf(stderr,
+				"modemsim: --tty %s: no modem-control lines "
+				"(TIOCMGET: %s); --no-lines serves it without "
+				"them\n", path, strerror(errno));
+			exit(1);
+		}
+		close(fd);
+		return false;
+	}
+	cfmakeraw(&t);
+	t.c_cflag |= CLOCAL | CREAD;
+	if (T.lines)
+		t.c_cflag |= CRTSCTS;
+	else
+		t.c_cflag &= ~CRTSCTS;
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (tcsetattr(fd, TCSANOW, &t)) {
+		if (first)
+			die(path);
+		close(fd);
+		return false;
+	}
+	T.rfd = T.wfd = fd;
+	if (T.lines) {
+		int rts = TIOCM_RTS;
+
+		/* Our RTS is the DTE's CTS: it may send. */
+		if (ioctl(fd, TIOCMBIS, &rts))
+			logmsg("RTS on: %s", strerror(errno));
+		/* The DTE's DTR as it is now: a level, not a drop. */
+		S.dtr = m & (TIOCM_DSR | TIOCM_CAR);
+		T.cts = m & TIOCM_CTS;
+		T.have_icount = !ioctl(fd, TIOCGICOUNT, &T.icount);
+		lines_set_dcd(S.dcd);	/* open() may have raised our DTR */
+		timer_arm(T_LINES, LINES_POLL_MS);
+	}
+	if (T.lines)
+		logmsg("%s open: DTE's DTR %d, RTS %d", path, S.dtr, T.cts);
+	else
+		logmsg("%s open, without modem-control lines", path);
+	peer_up();
+	return true;
 }
 
 /* Listen on PATH; it appears (by rename) only once listening. */
@@ -398,12 +566,15 @@ static void cleanup(void)
 static void usage(FILE *f)
 {
 	fputs(
-"usage: modemsim [--pty | --unix PATH | --stdio] [--control PATH] [options]\n"
+"usage: modemsim [--pty | --unix PATH | --tty PATH | --stdio] [--control PATH]\n"
+"                [options]\n"
 "A Hayes-compatible (AT) modem simulator.\n"
 "\n"
 "Transport (one; default --stdio):\n"
 "  --pty                 serve a new pty; prints \"PTY /dev/pts/N\" first\n"
 "  --unix PATH           listen on a unix stream socket, one DTE at a time\n"
+"  --tty PATH            serve a serial tty, with its modem-control lines\n"
+"  --no-lines            with --tty: a tty without them (a pty, ttyGS0)\n"
 "  --stdio               stdin/stdout\n"
 "  --control PATH        control socket (line commands, see modemsim(1))\n"
 "\n"
@@ -439,13 +610,15 @@ static void usage(FILE *f)
 enum {
 	O_PTY = 256, O_UNIX, O_STDIO, O_CONTROL, O_RESULT, O_DELAY, O_ESCDELAY, O_RATE,
 	O_SUFFIX, O_HANGUP, O_DATA, O_RING, O_RINGS, O_RINGIV, O_ECHO,
-	O_VERBOSE, O_QUIET, O_CID, O_CLIP, O_GUARD, O_SEED,
+	O_VERBOSE, O_QUIET, O_CID, O_CLIP, O_GUARD, O_SEED, O_TTY, O_NOLINES,
 };
 
 static const struct option long_opts[] = {
 	{ "pty", no_argument, NULL, O_PTY },
 	{ "unix", required_argument, NULL, O_UNIX },
 	{ "stdio", no_argument, NULL, O_STDIO },
+	{ "tty", required_argument, NULL, O_TTY },
+	{ "no-lines", no_argument, NULL, O_NOLINES },
 	{ "control", required_argument, NULL, O_CONTROL },
 	{ "result", required_argument, NULL, O_RESULT },
 	{ "answer-delay", required_argument, NULL, O_DELAY },
@@ -544,11 +717,17 @@ static void run_timers(void)
 		if (best < 0)
 			return;
 		S.timers[best] = TIMER_OFF;
-		if (best == T_PEER) {
+		if (best == T_PEER && T.kind == TR_TTY) {
+			if (!open_tty(false))
+				timer_arm(T_PEER, PEER_CHECK_MS);
+		} else if (best == T_PEER) {
 			if (pty_slave_open())
 				peer_up();
 			else
 				timer_arm(T_PEER, PEER_CHECK_MS);
+		} else if (best == T_LINES) {
+			lines_poll();
+			timer_arm(T_LINES, LINES_POLL_MS);
 		} else {
 			modem_timer(best);
 		}
@@ -564,7 +743,7 @@ static void loop(void)
 	sigemptyset(&empty);
 	while (!got_signal) {
 		int n = 0, rx = -1, tx = -1, lst = -1, nctl, timeout, r;
-		bool want_in;
+		bool want_in, want_out;
 
 		if (S.quit || T.stdin_eof) {
 			/* Leaving: flush what is queued, but not forever. */
@@ -575,12 +754,14 @@ static void loop(void)
 		}
 		want_in = T.present && !T.stdin_eof && !S.quit &&
 			  out_pending() < OUT_HIGH_WATER;
+		/* CTS low: T_LINES looks again, no POLLOUT meanwhile. */
+		want_out = out_pending() && lines_cts();
 		if (T.present) {
 			if (T.rfd == T.wfd) {
 				rx = tx = n;
 				pfd[n].fd = T.rfd;
 				pfd[n].events = (want_in ? POLLIN : 0) |
-						(out_pending() ? POLLOUT : 0);
+						(want_out ? POLLOUT : 0);
 				n++;
 			} else {
 				if (want_in) {
@@ -588,7 +769,7 @@ static void loop(void)
 					pfd[n].fd = T.rfd;
 					pfd[n++].events = POLLIN;
 				}
-				if (out_pending()) {
+				if (want_out) {
 					tx = n;
 					pfd[n].fd = T.wfd;
 					pfd[n++].events = POLLOUT;
@@ -662,6 +843,13 @@ int main(int argc, char **argv)
 			break;
 		case O_STDIO:
 			k = TR_STDIO;
+			break;
+		case O_TTY:
+			k = TR_TTY;
+			T.tty_path = optarg;
+			break;
+		case O_NOLINES:
+			T.no_lines = true;
 			break;
 		case O_CONTROL:
 			control_path = optarg;
@@ -740,7 +928,7 @@ int main(int argc, char **argv)
 		if (k >= 0) {
 			if (kind >= 0 && kind != k) {
 				fprintf(stderr,
-					"modemsim: only one of --pty, --unix, --stdio\n");
+					"modemsim: only one of --pty, --unix, --tty, --stdio\n");
 				return 2;
 			}
 			kind = k;
@@ -751,6 +939,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	T.kind = kind < 0 ? TR_STDIO : kind;
+	if (T.no_lines && T.kind != TR_TTY) {
+		fprintf(stderr, "modemsim: --no-lines goes with --tty\n");
+		return 2;
+	}
+	T.lines = T.kind == TR_TTY && !T.no_lines;
 	srandom(S.seed);
 	modem_init();
 
@@ -774,6 +967,9 @@ int main(int argc, char **argv)
 		break;
 	case TR_UNIX:
 		T.listen_fd = unix_listen(T.unix_path);
+		break;
+	case TR_TTY:
+		open_tty(true);
 		break;
 	case TR_STDIO:
 		open_stdio();

@@ -3,11 +3,15 @@
  * modemsim: a Hayes-compatible (AT) modem simulator.
  *
  * One process, one single-threaded poll() loop:
- *   main.c     options, transports (stdio, pty, unix socket), the output
- *              buffer, timers, the loop itself
+ *   main.c     options, transports (stdio, pty, unix socket, tty and its
+ *              modem-control lines), the output buffer, timers, the loop
  *   hayes.c    the modem: command-line assembly and parsing, result codes,
  *              dialing/answering/data mode, +++ escape, rings, caller id
  *   control.c  the line-based control socket used by tests
+ *
+ * Both interpreters are tables: an AT command is a row of basic_cmds[],
+ * amp_cmds[] or ext_cmds[] in hayes.c, a control command a row of
+ * ctl_cmds[] in control.c; each row names one small function.
  *
  * The modem state is one global (struct sim S); everything runs on the
  * loop's thread, so there is no locking.
@@ -61,7 +65,8 @@ enum timer_id {
 	T_HANGUP,	/* scripted remote hangup (hangup-after) */
 	T_RING,		/* next RING, or end of ringing */
 	T_ESCAPE,	/* +++ guard time elapsed */
-	T_PEER,		/* pty: check whether the slave was reopened */
+	T_PEER,		/* pty, tty: check whether the DTE side is back */
+	T_LINES,	/* --tty: look at the modem-control lines */
 	T_COUNT
 };
 
@@ -120,6 +125,18 @@ struct sim {
 	int64_t last_rx_ms;
 	uint64_t bytes_in, bytes_out;
 
+	/*
+	 * Modem-control lines. With --tty they are real: the DTE's DTR is
+	 * our DSR/DCD input, our DTR is the DTE's DCD, the DTE's RTS our CTS.
+	 * Without them the control command "dtr" plays the DTE's DTR.
+	 */
+	bool dtr;		/* the DTE's DTR as seen */
+	bool dcd;		/* the carrier we report (&C, call, carrier_off) */
+	bool carrier_off;	/* control "carrier off": DCD held low */
+	unsigned long dtr_drops;	/* DTR on-to-off transitions seen */
+	unsigned long escapes;		/* +++ escapes accepted */
+	uint64_t held;		/* bytes held back while CTS was low */
+
 	bool quit;		/* "quit": exit after flushing */
 	int log;		/* -v */
 	unsigned int seed;
@@ -127,6 +144,15 @@ struct sim {
 };
 
 extern struct sim S;
+
+/* What the DTE dropping DTR does, given AT&D and the call state. */
+enum dtr_action {
+	DTR_NOTHING,	/* &D0, or nothing to end */
+	DTR_COMMAND,	/* &D1 in data mode: online command mode, OK */
+	DTR_ABORT,	/* &D1, &D2 while dialing or answering: NO CARRIER */
+	DTR_HANGUP,	/* &D2 with a call up: hang up (as ATH), OK */
+	DTR_RESET,	/* &D3: hang up and restore the profile (as ATZ), OK */
+};
 
 /* main.c */
 int64_t now_ms(void);
@@ -138,6 +164,9 @@ size_t out_pending(void);
 void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void logbytes(const char *dir, const void *buf, size_t len);
 int unix_listen(const char *path);	/* listening fd; exits on error */
+bool lines_present(void);		/* --tty with modem-control lines */
+bool lines_cts(void);			/* the DTE's RTS (true without lines) */
+void lines_set_dcd(bool on);		/* drive our DTR, the DTE's DCD */
 
 /* hayes.c */
 void modem_init(void);			/* S.profile/script0 set: go */
@@ -155,6 +184,12 @@ const char *modem_mode_name(void);
 const char *outcome_name(enum outcome o);
 int outcome_parse(const char *s);	/* -1 if unknown */
 void modem_send_data(const void *buf, size_t len); /* remote -> DTE */
+/* The modem-control line rules, pure: */
+enum dtr_action modem_dtr_action(int amp_d, enum mode mode, bool call_up);
+bool modem_dcd(int amp_c, bool call_up, bool carrier_off);
+void modem_dtr(bool on);		/* the DTE's DTR changed */
+void modem_carrier(bool on);		/* control "carrier on|off" */
+void modem_sync_lines(void);		/* drive DCD as the state says */
 
 /* control.c */
 int control_open(const char *path);

@@ -4,7 +4,7 @@
 # Self-test of modemsim on the host: no kernel module, no VM. Drives the
 # simulator over --pty, --stdio and --unix like a DTE would and scripts it
 # through --control. Prints TAP ("ok N name" / "not ok N name"), exits
-# non-zero on any failure. Takes about 7 s.
+# non-zero on any failure. Takes about 10 s.
 #
 #   userspace/modemsim/test-modemsim.sh          build, then test
 #   MODEMSIM=/path/to/modemsim test-modemsim.sh  test that binary
@@ -586,6 +586,142 @@ def _():
     d().expect(b"AT\r", b"AT\r" + v(b"OK"))
 
 
+# ------------------------------------------- modem-control lines, simulated
+# Over a pty the control command "dtr" plays the DTE's DTR; "dcd" in the
+# status is the carrier modemsim would drive on a --tty with lines.
+@test("&C and &D are in the status; &C0 carrier always, &C1 with a call")
+def _():
+    s = sim.status()
+    check(s["lines"] == "0" and s["dtr"] == "1" and s["cts"] == "1" and
+          s["amp_c"] == "1" and s["amp_d"] == "2" and s["dcd"] == "0" and
+          s["carrier"] == "1", "defaults %s" % s)
+    d().expect(b"AT&C0&D1\r", b"AT&C0&D1\r" + v(b"OK"))
+    s = sim.status()
+    check(s["amp_c"] == "0" and s["amp_d"] == "1" and s["dcd"] == "1",
+          "&C0&D1: %s" % s)
+    d().expect(b"AT&C1\r", b"AT&C1\r" + v(b"OK"))
+    check(sim.status()["dcd"] == "0", "&C1 without a call: DCD on")
+    d().expect(b"ATD1\r", b"ATD1\r" + v(b"CONNECT 33600"))
+    check(sim.status()["dcd"] == "1", "&C1 in a call: DCD off")
+    sim.escape()
+    check(sim.status()["dcd"] == "1", "online command mode: DCD off")
+    d().expect(b"ATH\r", b"ATH\r" + v(b"OK"))
+    check(sim.status()["dcd"] == "0", "after ATH: DCD on")
+    d().expect(b"ATZ\r", b"ATZ\r" + v(b"OK"))
+    s = sim.status()
+    check(s["amp_c"] == "1" and s["amp_d"] == "2", "ATZ: %s" % s)
+
+
+@test("&D2: a DTR drop hangs up the call (OK) and is counted")
+def _():
+    s0 = sim.status()
+    d().expect(b"ATE0D1\r", b"ATE0D1\r" + v(b"CONNECT 33600"))
+    d().expect(b"abc", b"abc")
+    sim.ctl("dtr off")
+    d().expect(b"", v(b"OK"))
+    s = sim.status()
+    check(s["call"] == "0" and s["mode"] == "command" and s["dcd"] == "0"
+          and s["dtr"] == "0", "%s" % s)
+    check(int(s["dtr_drops"]) == int(s0["dtr_drops"]) + 1, "dtr_drops %s" % s)
+    check(s["escapes"] == s0["escapes"], "counted as an escape")
+    sim.ctl("dtr off")                  # no edge: nothing
+    sim.ctl("dtr on")
+    d().quiet(0.1)
+    check(sim.status()["dtr_drops"] == s["dtr_drops"], "not an edge")
+    d().expect(b"AT\r", v(b"OK"))
+
+
+@test("&D1: a DTR drop goes to online command mode, the call stays up")
+def _():
+    d().expect(b"AT&D1D1\r", v(b"CONNECT 33600"))
+    time.sleep(GUARD * 1.5)
+    d().w(b"+")                         # held back as a possible escape
+    time.sleep(GUARD / 4)
+    sim.ctl("dtr off")
+    d().expect(b"", b"+" + v(b"OK"))    # the + was data
+    s = sim.status()
+    check(s["call"] == "1" and s["mode"] == "command" and s["dcd"] == "1",
+          "%s" % s)
+    sim.ctl("dtr on")
+    d().expect(b"ATO\r", v(b"CONNECT 33600"))
+    d().expect(b"xy", b"xy")
+    sim.escape()
+    d().expect(b"ATH&D2\r", v(b"OK"))
+
+
+@test("&D0: a DTR drop is ignored; the escape still ends the call")
+def _():
+    d().expect(b"AT&D0D1\r", v(b"CONNECT 33600"))
+    sim.ctl("dtr off")
+    d().expect(b"q", b"q")
+    s = sim.status()
+    check(s["mode"] == "data" and s["dtr"] == "0", "%s" % s)
+    sim.ctl("dtr on")
+    e0 = int(s["escapes"])
+    sim.escape()
+    check(int(sim.status()["escapes"]) == e0 + 1, "escape not counted")
+    d().expect(b"ATH&D2\r", v(b"OK"))
+
+
+@test("&D2 while dialing: the dial ends with NO CARRIER")
+def _():
+    sim.ctl("answer-delay 2000")
+    d().w(b"ATD1\r")
+    sim.wait_status("mode", "dialing")
+    sim.ctl("dtr off")
+    d().expect(b"", v(b"NO CARRIER"))
+    check(sim.status()["mode"] == "command", "still dialing")
+    sim.ctl("dtr on")
+    sim.ctl("answer-delay 0")
+
+
+@test("&D3: a DTR drop hangs up and restores the profile")
+def _():
+    d().expect(b"AT&D3V0\r", b"0\r")
+    d().expect(b"ATD1\r", b"1\r")
+    sim.ctl("dtr off")
+    d().expect(b"", v(b"OK"))           # verbose again: the profile
+    s = sim.status()
+    check(s["call"] == "0" and s["amp_d"] == "2" and s["verbose"] == "1",
+          "%s" % s)
+    sim.ctl("dtr on")
+    d().expect(b"ATE0\r", b"ATE0\r" + v(b"OK"))
+
+
+@test("no auto-answer while DTR is down")
+def _():
+    d().expect(b"ATS0=1\r", v(b"OK"))
+    sim.ctl("dtr off")
+    sim.ctl("ring 42 1 300")
+    d().expect(b"", v(b"RING"))
+    d().quiet(0.1, "no CONNECT")
+    sim.ctl("ring-stop")
+    sim.ctl("dtr on")
+    d().expect(b"ATS0=0\r", v(b"OK"))
+
+
+@test("carrier off: the call ends without a result code; carrier on")
+def _():
+    d().expect(b"ATD1\r", v(b"CONNECT 33600"))
+    sim.ctl("carrier off")
+    d().quiet(0.2, "no NO CARRIER")
+    s = sim.status()
+    check(s["call"] == "0" and s["mode"] == "command" and s["dcd"] == "0"
+          and s["carrier"] == "0", "%s" % s)
+    d().expect(b"AT&C0\r", v(b"OK"))
+    check(sim.status()["dcd"] == "0", "carrier off, &C0: DCD on")
+    sim.ctl("carrier on")
+    check(sim.status()["dcd"] == "1", "carrier on, &C0: DCD off")
+    d().expect(b"AT&C1\r", v(b"OK"))
+    sim.ctl("carrier off")
+    sim.ctl("reset")                    # reset: carrier on again
+    s = sim.status()
+    check(s["carrier"] == "1" and s["echo"] == "1", "%s" % s)
+    for bad in ("carrier", "carrier maybe", "dtr", "dtr 1"):
+        check(sim.ctl(bad, ok=False).startswith("error: usage"), bad)
+    d().expect(b"AT\r", b"AT\r" + v(b"OK"))
+
+
 @test("pty: slave closed mid-call ends the call; reopen works")
 def _():
     d().expect(b"ATD1\r", b"ATD1\r" + v(b"CONNECT 33600"))
@@ -601,7 +737,9 @@ def _():
 def _():
     r = sim.ctl("status")
     for k in ("mode", "call", "number", "caller", "echo", "verbose",
-              "bytes_in", "bytes_out", "calls", "result", "rate", "peer"):
+              "bytes_in", "bytes_out", "calls", "result", "rate", "peer",
+              "lines", "dtr", "dcd", "cts", "carrier", "amp_c", "amp_d",
+              "dtr_drops", "escapes", "held"):
         check(re.search(r"\b%s=" % k, r), "no %s in %r" % (k, r))
     check(sim.ctl("bogus", ok=False).startswith("error: "), "bogus ok")
     check(sim.ctl("result maybe", ok=False).startswith("error: "), "bad ok")
@@ -651,6 +789,210 @@ def _():
                            env=dict(os.environ, MANWIDTH="80"))
         check(r.returncode == 0 and not r.stderr,
               "%s: %d %s" % (" ".join(cmd), r.returncode, r.stderr.decode()))
+
+
+# ---------------------------------------------------------------- over --tty
+@test("--tty on a pty: no modem-control lines is a clear error")
+def _():
+    m, s = os.openpty()
+    try:
+        name = os.ttyname(s)
+        r = subprocess.run([MODEMSIM, "--tty", name], capture_output=True,
+                           timeout=5)
+        check(r.returncode == 1 and re.match(
+            rb"modemsim: --tty %s: no modem-control lines \(TIOCMGET: .*\)"
+            % name.encode(), r.stderr), "%d %r" % (r.returncode, r.stderr))
+        r = subprocess.run([MODEMSIM, "--tty", "/dev/null"],
+                           capture_output=True, timeout=5)
+        check(r.returncode == 1 and b"not a tty" in r.stderr, "%r" % r.stderr)
+        r = subprocess.run([MODEMSIM, "--tty", TMP + "/none"],
+                           capture_output=True, timeout=5)
+        check(r.returncode == 1 and b"No such file" in r.stderr,
+              "%r" % r.stderr)
+        for args in (["--no-lines"], ["--pty", "--tty", name]):
+            r = subprocess.run([MODEMSIM] + args, capture_output=True,
+                               timeout=5)
+            check(r.returncode == 2, "%s: exit %d" % (args, r.returncode))
+    finally:
+        os.close(m)
+        os.close(s)
+
+
+@test("--tty --no-lines serves a pty: dial, data, dtr, carrier off")
+def _():
+    m, sl = os.openpty()
+    name = os.ttyname(sl)
+    tty.setraw(m)
+    os.set_blocking(m, False)
+    ctl = os.path.join(TMP, "ttyctl")
+    p = subprocess.Popen([MODEMSIM, "--tty", name, "--no-lines", "--control",
+                          ctl, "--guard", "100"] + (["-v"] if VERBOSE else []))
+    try:
+        end = time.time() + 5
+        while not os.path.exists(ctl):
+            check(time.time() < end, "no control socket")
+            time.sleep(0.01)
+        c = socket.socket(socket.AF_UNIX)
+        c.settimeout(5)
+        c.connect(ctl)
+        cf = c.makefile("rw")
+
+        def status():
+            cf.write("status\n")
+            cf.flush()
+            return dict(kv.split("=", 1) for kv in cf.readline().split()[1:])
+        dte = Dte(m)
+        dte.expect(b"AT\r", b"AT\r" + v(b"OK"))
+        s = status()
+        check(s["lines"] == "0" and s["peer"] == "1", "%s" % s)
+        dte.expect(b"ATD1\r", b"ATD1\r" + v(b"CONNECT 33600"))
+        dte.expect(b"data", b"data")
+        cf.write("dtr off\n")
+        cf.flush()
+        check(cf.readline() == "ok\n", "dtr off")
+        dte.expect(b"", v(b"OK"))
+        check(status()["call"] == "0", "DTR drop did not hang up")
+        cf.write("dtr on\nquit\n")
+        cf.flush()
+        check(p.wait(5) == 0, "exit %s" % p.returncode)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        os.close(m)
+        os.close(sl)
+
+
+# A tty with modem-control lines, faked: an LD_PRELOAD shim answers
+# modemsim's TIOCMGET/TIOCMBIS/TIOCMBIC/TIOCGICOUNT on a pty from files the
+# test writes (the DTE's lines) and records modemsim's DTR (the DTE's DCD).
+SHIM_C = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <linux/serial.h>
+static const char *dir(void) { return getenv("SHIM_DIR"); }
+static int rd(const char *n)
+{
+	char p[512]; FILE *f; int v = 0;
+	snprintf(p, sizeof(p), "%s/%s", dir(), n);
+	if ((f = fopen(p, "r"))) { if (fscanf(f, "%d", &v) != 1) v = 0; fclose(f); }
+	return v;
+}
+static int dtr;
+static void wr(void)
+{
+	char p[512]; FILE *f;
+	snprintf(p, sizeof(p), "%s/dcd", dir());
+	if ((f = fopen(p, "w"))) { fprintf(f, "%d\n", dtr); fclose(f); }
+}
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap; void *arg;
+	int (*real)(int, unsigned long, ...) = dlsym(RTLD_NEXT, "ioctl");
+	va_start(ap, req); arg = va_arg(ap, void *); va_end(ap);
+	switch (req) {
+	case TIOCMGET: *(int *)arg = rd("in") | (dtr ? TIOCM_DTR : 0); return 0;
+	case TIOCMBIS: if (*(int *)arg & TIOCM_DTR) dtr = 1; wr(); return 0;
+	case TIOCMBIC: if (*(int *)arg & TIOCM_DTR) dtr = 0; wr(); return 0;
+	case TIOCGICOUNT: {
+		struct serial_icounter_struct *ic = arg;
+		*ic = (struct serial_icounter_struct){ .dsr = rd("dsrcount") };
+		return 0;
+	}
+	}
+	return real(fd, req, arg);
+}
+"""
+
+
+@test("--tty with (faked) lines: DCD by &C1, DTR drop, CTS holds output")
+def _():
+    DSR, CAR, CTS = 0x100, 0x040, 0x020
+    sd = os.path.join(TMP, "shim")
+    os.mkdir(sd)
+    with open(sd + "/shim.c", "w") as f:
+        f.write(SHIM_C)
+    r = subprocess.run(["cc", "-shared", "-fPIC", "-o", sd + "/shim.so",
+                        sd + "/shim.c", "-ldl"], capture_output=True)
+    check(r.returncode == 0, "shim: %s" % r.stderr.decode())
+
+    def put(name, value):               # atomic: modemsim polls it
+        with open(sd + "/tmp", "w") as f:
+            f.write("%d\n" % value)
+        os.replace(sd + "/tmp", sd + "/" + name)
+
+    def lines(v, pulses=None):
+        put("in", v)
+        if pulses is not None:
+            put("dsrcount", pulses)
+
+    def dcd():
+        with open(sd + "/dcd") as f:
+            return f.read().strip()
+    lines(DSR | CAR | CTS, 0)
+    m, sl = os.openpty()
+    tty.setraw(m)
+    os.set_blocking(m, False)
+    ctl = os.path.join(sd, "ctl")
+    p = subprocess.Popen([MODEMSIM, "--tty", os.ttyname(sl), "--control", ctl,
+                          "--guard", "100"] + (["-v"] if VERBOSE else []),
+                         env=dict(os.environ, LD_PRELOAD=sd + "/shim.so",
+                                  SHIM_DIR=sd))
+    try:
+        end = time.time() + 5
+        while not os.path.exists(ctl):
+            check(time.time() < end, "no control socket")
+            time.sleep(0.01)
+        c = socket.socket(socket.AF_UNIX)
+        c.settimeout(5)
+        c.connect(ctl)
+        cf = c.makefile("rw")
+
+        def cmd(line):
+            cf.write(line + "\n")
+            cf.flush()
+            return cf.readline().strip()
+
+        def status():
+            return dict(kv.split("=", 1) for kv in cmd("status").split()[1:])
+        dte = Dte(m)
+        s = status()
+        check(s["lines"] == "1" and s["dtr"] == "1" and s["cts"] == "1" and
+              s["dcd"] == "0" and dcd() == "0", "start: %s" % s)
+        dte.expect(b"ATE0D1\r", b"ATE0D1\r" + v(b"CONNECT 33600"))
+        check(dcd() == "1", "no DCD in a call")
+        lines(CTS)                              # the DTE drops DTR: &D2
+        dte.expect(b"", v(b"OK"))
+        s = status()
+        check(s["call"] == "0" and s["dtr"] == "0" and s["dtr_drops"] == "1"
+              and dcd() == "0", "DTR drop: %s, DCD %s" % (s, dcd()))
+        check(cmd("dtr on").startswith("error: the DTE drives DTR"), "dtr")
+        lines(DSR | CAR | CTS)
+        dte.expect(b"ATD1\r", v(b"CONNECT 33600"))
+        lines(DSR | CAR)                        # CTS low: held
+        time.sleep(0.05)
+        dte.w(b"hello")
+        dte.quiet(0.2, "nothing while CTS is low")
+        check(status()["held"] == "5", "held %s" % status()["held"])
+        lines(DSR | CAR | CTS)
+        dte.expect(b"", b"hello")
+        dte.quiet(0.05)
+        check(status()["held"] == "5", "held counted twice")
+        lines(DSR | CAR | CTS, 2)               # a pulse between two looks
+        dte.expect(b"", v(b"OK"))
+        s = status()
+        check(s["call"] == "0" and s["dtr_drops"] == "2", "pulse: %s" % s)
+        check(cmd("quit") == "ok" and p.wait(5) == 0, "quit")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        os.close(m)
+        os.close(sl)
 
 
 # -------------------------------------------------------------- over --stdio
