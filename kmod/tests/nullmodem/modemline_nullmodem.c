@@ -19,8 +19,8 @@
  *  - bytes wait in a per-side FIFO of NM_FIFO_SIZE (write_room is what is
  *    left of it) until the "wire", a delayed work per pair, moves them into
  *    the peer's flip buffer. What the flip buffer does not take stays
- *    queued. With paced=1 the wire moves 10 bits per byte at the sender's
- *    termios speed.
+ *    queued. With paced=1 (also writable in sysfs) the wire moves 10 bits
+ *    per byte at the sender's termios speed.
  *
  * Bytes sent to a side that is not open are lost, as on a real cable.
  * Test-only: built with MODEMLINE_TESTS=1, never installed.
@@ -55,8 +55,8 @@ module_param(pairs, uint, 0444);
 MODULE_PARM_DESC(pairs, "number of tty pairs ttyNMA<n>/ttyNMB<n> (1-64, default 4)");
 
 static bool paced;
-module_param(paced, bool, 0444);
-MODULE_PARM_DESC(paced, "move bytes at the sender's termios speed, 10 bits a byte");
+module_param(paced, bool, 0644);
+MODULE_PARM_DESC(paced, "move bytes at the sender's termios speed, 10 bits a byte (writable)");
 
 struct nm_icount {
 	u32 cts, dsr, rng, dcd, rx, tx;
@@ -202,7 +202,7 @@ static unsigned int nm_move(struct nm_side *s, ktime_t now, unsigned long *retry
 
 	if (kfifo_is_empty(&s->fifo) || !nm_clear_to_send(s))
 		return 0;
-	if (paced && s->baud) {
+	if (READ_ONCE(paced) && s->baud) {
 		byte_ns = div_u64(10 * NSEC_PER_SEC, s->baud);
 		s->credit_ns = min_t(u64, NM_CREDIT_CAP_NS,
 				     s->credit_ns + ktime_to_ns(ktime_sub(now, s->last)));
