@@ -1,4 +1,4 @@
-data.o: /work/main/kmod/data.c \
+data.o: /work/wt-nm/kmod/data.c \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/compiler-version.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/kconfig.h \
  include/generated/autoconf.h \
@@ -482,12 +482,12 @@ data.o: /work/main/kmod/data.c \
  arch/x86/include/generated/uapi/asm/poll.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/uapi/asm-generic/poll.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/uapi/linux/eventpoll.h \
- /work/main/kmod/modemline.h \
+ /work/wt-nm/kmod/modemline.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/kfifo.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/kunit/visibility.h \
- /work/main/kmod/../uapi/linux/modemline.h /work/main/kmod/compat.h \
- include/generated/uapi/linux/version.h /work/main/kmod/deadline.h \
- /work/main/kmod/line.h \
+ /work/wt-nm/kmod/../uapi/linux/modemline.h /work/wt-nm/kmod/compat.h \
+ include/generated/uapi/linux/version.h /work/wt-nm/kmod/deadline.h \
+ /work/wt-nm/kmod/line.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/module.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/buildid.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/kmod.h \

@@ -1,4 +1,4 @@
-line.o: /work/main/kmod/line.c \
+line.o: /work/wt-nm/kmod/line.c \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/compiler-version.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/kconfig.h \
  include/generated/autoconf.h \
@@ -379,7 +379,7 @@ line.o: /work/main/kmod/line.c \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/kasan.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/kasan-enabled.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/kasan-tags.h \
- /work/main/kmod/modemline.h \
+ /work/wt-nm/kmod/modemline.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/kfifo.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/xarray.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/kconfig.h \
@@ -388,9 +388,9 @@ line.o: /work/main/kmod/line.c \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/arch/x86/include/asm/sync_core.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/sched/coredump.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/kunit/visibility.h \
- /work/main/kmod/../uapi/linux/modemline.h /work/main/kmod/compat.h \
- include/generated/uapi/linux/version.h /work/main/kmod/deadline.h \
- /work/main/kmod/line.h \
+ /work/wt-nm/kmod/../uapi/linux/modemline.h /work/wt-nm/kmod/compat.h \
+ include/generated/uapi/linux/version.h /work/wt-nm/kmod/deadline.h \
+ /work/wt-nm/kmod/line.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/module.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/include/linux/stat.h \
  /root/.cache/modemline/kernel/stock-6.12.118+deb12-amd64-6.12.118-1~deb12u1/usr/src/linux-headers-6.12.118+deb12-common/arch/x86/include/uapi/asm/stat.h \

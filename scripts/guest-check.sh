@@ -9,8 +9,9 @@
 #
 # Steps: clear the kmemleak report of boot-time objects, load modemline
 # (and modemline_sim and modemline_nullmodem, the null-modem tty pairs),
-# run the KUnit module, run each selftest binary, unload modemline_sim while its debugfs files are read and load it again,
-# unload everything, let kmemleak scan twice and save its report.
+# run the KUnit module, run each selftest binary, unload modemline_sim
+# while its debugfs files are read and load it again, unload everything,
+# let kmemleak scan twice and save its report.
 # With --canary MODE (check-harness.sh) the tests are replaced by loading
 # tests/canary/modemline_canary.ko mode=MODE; MODE none loads nothing.
 #
