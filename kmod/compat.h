@@ -50,4 +50,25 @@
 #define MODEMLINE_FLIP_WQ(port) system_unbound_wq
 #endif
 
+/*
+ * 6.6 made the tty write() op take a size_t count and return ssize_t;
+ * MODEMLINE_TTY_WRITE(name) declares it either way.
+ */
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+#define MODEMLINE_TTY_WRITE(name) \
+	ssize_t (name)(struct tty_struct *tty, const u8 *buf, size_t count)
+#else
+#define MODEMLINE_TTY_WRITE(name) \
+	int (name)(struct tty_struct *tty, const u8 *buf, int count)
+#endif
+
+/* 6.2 made tty_port's carrier_raised() return bool and dtr_rts() take one. */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#define MODEMLINE_PORT_CARRIER_RAISED(name) bool (name)(struct tty_port *port)
+#define MODEMLINE_PORT_DTR_RTS(name) void (name)(struct tty_port *port, bool active)
+#else
+#define MODEMLINE_PORT_CARRIER_RAISED(name) int (name)(struct tty_port *port)
+#define MODEMLINE_PORT_DTR_RTS(name) void (name)(struct tty_port *port, int active)
+#endif
+
 #endif /* _MODEMLINE_COMPAT_H */

@@ -24,7 +24,9 @@ find "$out" \( -name '*.ko' -o -name '*.o' \) -delete
 log=$ML_BUILD/$kernel/modules.log
 # A compile-only tree has no Module.symvers: unresolved symbols are fine.
 case "$kernel" in compat-*) set -- KBUILD_MODPOST_WARN=1 "$@" ;; esac
-if ! make -C "$kdir" M="$out" W=1 "$@" modules >"$log" 2>&1; then
+# MODEMLINE_TESTS=1: also the test-only modules (kmod/tests/nullmodem/),
+# which make install and DKMS leave out.
+if ! make -C "$kdir" M="$out" W=1 MODEMLINE_TESTS=1 "$@" modules >"$log" 2>&1; then
 	cat "$log" >&2
 	ml_die "module build failed against $kdir"
 fi

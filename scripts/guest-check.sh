@@ -8,9 +8,10 @@
 # every step has been tried. Uses only busybox-level tools of the host.
 #
 # Steps: clear the kmemleak report of boot-time objects, load modemline
-# (and modemline_sim), run the KUnit module, run each selftest binary,
-# unload modemline_sim while its debugfs files are read and load it again,
-# unload everything, let kmemleak scan twice and save its report.
+# (and modemline_sim and modemline_nullmodem, the null-modem tty pairs),
+# run the KUnit module, run each selftest binary, unload modemline_sim
+# while its debugfs files are read and load it again, unload everything,
+# let kmemleak scan twice and save its report.
 # With --canary MODE (check-harness.sh) the tests are replaced by loading
 # tests/canary/modemline_canary.ko mode=MODE; MODE none loads nothing.
 #
@@ -31,6 +32,7 @@ canary=
 ML_STAGE=guest-$kernel
 
 kmod=$ML_BUILD/$kernel/src/kmod
+nullmodem=$kmod/tests/nullmodem/modemline_nullmodem.ko
 res=$ML_BUILD/$kernel/results
 kmemleak=/sys/kernel/debug/kmemleak
 rm -rf "$res"
@@ -141,6 +143,8 @@ if [ -n "$canary" ]; then
 else
 	load modemline "$kmod/modemline.ko"
 	[ ! -f "$kmod/modemline_sim.ko" ] || load modemline_sim "$kmod/modemline_sim.ko"
+	# Null-modem tty pairs for the tests of real modem-control lines.
+	[ ! -f "$nullmodem" ] || load modemline_nullmodem "$nullmodem"
 	step_done load
 	step
 	kunit
@@ -151,6 +155,7 @@ else
 	step
 	[ ! -f "$kmod/modemline_sim.ko" ] || sim_unload_under_readers
 	unload modemline_sim
+	unload modemline_nullmodem
 	unload modemline
 	step_done unload
 fi
