@@ -396,6 +396,12 @@ static void mlt_close(struct tty_struct *tty)
 
 	if (!mlt)
 		return;
+	/*
+	 * A driver reports carrier loss before it hangs the tty up for it
+	 * (serial_core, cdc-acm): the call ends for that reason, not for
+	 * the line's removal.
+	 */
+	flush_work(&mlt->dcd_work);
 	/* No op runs after this: the core stops calling in. */
 	mlt_remove_line(mlt);
 	mutex_lock(&mlt->lock);

@@ -212,7 +212,33 @@ static int unix_connect(const char *path)
 	return fd;
 }
 
+/*
+ * modemsim --tty prints nothing: it is ready once its control socket
+ * answers, which it does only after setting the tty up.
+ */
+static int msim_connect_when_ready(struct msim *m)
+{
+	__u64 deadline = now_ms() + MSIM_WAIT_MS;
+	int fd;
+
+	for (;;) {
+		fd = unix_connect(m->ctl_path);
+		if (fd >= 0 || now_ms() >= deadline)
+			return fd;
+		if (waitpid(m->pid, NULL, WNOHANG) == m->pid) {
+			m->pid = 0;
+			return -ECHILD;
+		}
+		sleep_ms(10);
+	}
+}
+
 int msim_start(struct msim *m, const char *const *args)
+{
+	return msim_start_on(m, NULL, args);
+}
+
+int msim_start_on(struct msim *m, const char *tty, const char *const *args)
 {
 	static unsigned int counter;
 	const char *argv[MSIM_MAX_ARGS + 8];
@@ -230,7 +256,12 @@ int msim_start(struct msim *m, const char *const *args)
 	unlink(m->ctl_path);
 
 	argv[argc++] = path;
-	argv[argc++] = "--pty";
+	if (tty) {
+		argv[argc++] = "--tty";
+		argv[argc++] = tty;
+	} else {
+		argv[argc++] = "--pty";
+	}
 	argv[argc++] = "--control";
 	argv[argc++] = m->ctl_path;
 	for (i = 0; args && args[i]; i++) {
@@ -263,6 +294,16 @@ int msim_start(struct msim *m, const char *const *args)
 	close(pipefd[1]);
 	m->out = pipefd[0];
 
+	if (tty) {
+		if (strlen(tty) >= sizeof(m->pty)) {
+			ret = -ENAMETOOLONG;
+			goto fail;
+		}
+		strcpy(m->pty, tty);
+		m->pty_index = -1;
+		m->ctl = msim_connect_when_ready(m);
+		goto connected;
+	}
 	ret = read_line(m->out, line, sizeof(line), MSIM_WAIT_MS);
 	if (ret)
 		goto fail;
@@ -274,6 +315,7 @@ int msim_start(struct msim *m, const char *const *args)
 	}
 	strcpy(m->pty, line + 4);
 	m->ctl = unix_connect(m->ctl_path);
+connected:
 	if (m->ctl < 0) {
 		ret = m->ctl;
 		m->ctl = -1;

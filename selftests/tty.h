@@ -59,8 +59,8 @@ struct msim {
 	pid_t pid;			/* 0: not running */
 	int out;			/* modemsim's stdout (pipe), or -1 */
 	int ctl;			/* connection to its control socket, or -1 */
-	char pty[64];			/* "/dev/pts/N" */
-	int pty_index;			/* N */
+	char pty[64];			/* "/dev/pts/N", or the --tty path */
+	int pty_index;			/* N, or -1 */
 	char ctl_path[108];
 	char reply[512];		/* the last control reply, "\n" removed */
 };
@@ -80,6 +80,12 @@ int msim_find(char *buf, size_t len);
  * on failure everything started is stopped again.
  */
 int msim_start(struct msim *m, const char *const *args);
+/*
+ * The same on the tty @tty (`modemsim --tty @tty`, e.g. one end of a
+ * null-modem pair), or on a new pty when @tty is NULL. m->pty is then
+ * @tty and m->pty_index -1.
+ */
+int msim_start_on(struct msim *m, const char *tty, const char *const *args);
 
 /*
  * One control command, formatted like printf(). Waits for the reply

@@ -22,15 +22,19 @@ struct ttyline {
 };
 
 /*
- * Start modemsim (--pty --guard 100 [args]), open its pty raw, attach
- * the discipline, read the line id and the initial config, then set
- * guard_ms 100 (and @init if not NULL). A failure here ends the test
- * process, and modemsim with it (PR_SET_PDEATHSIG).
+ * Start modemsim (--guard 100 [args]) on @modem_tty (--tty; NULL: --pty),
+ * open @dte_tty raw (NULL: modemsim's pty), attach the discipline, read
+ * the line id and the initial config, then set guard_ms 100 (and @init
+ * if not NULL). The two ttys are e.g. the ends of a null-modem pair. A
+ * failure here ends the test process, and modemsim with it
+ * (PR_SET_PDEATHSIG).
  */
-static inline void line_up(struct __test_metadata *_metadata, struct ttyline *t,
-		    const char *const *args, const char *init)
+static inline void line_up_on(struct __test_metadata *_metadata, struct ttyline *t,
+			      const char *dte_tty, const char *modem_tty,
+			      const char *const *args, const char *init)
 {
 	const char *argv[MSIM_MAX_ARGS] = { "--guard", "100" };
+	const char *dte;
 	int i, ret;
 
 	t->ml = t->fd = -1;
@@ -39,14 +43,15 @@ static inline void line_up(struct __test_metadata *_metadata, struct ttyline *t,
 		argv[i + 2] = args[i];
 	}
 	ML_OPEN(t->ml, 0);
-	ret = msim_start(&t->sim, argv);
+	ret = msim_start_on(&t->sim, modem_tty, argv);
 	ASSERT_EQ(0, ret) TH_LOG("starting modemsim (next to this binary, or $MODEMSIM): %s",
 				 strerror(-ret));
-	t->fd = ml_tty_open(t->sim.pty, 0);
-	ASSERT_LE(0, t->fd) TH_LOG("open %s: %s", t->sim.pty, strerror(-t->fd));
+	dte = dte_tty ?: t->sim.pty;
+	t->fd = ml_tty_open(dte, 0);
+	ASSERT_LE(0, t->fd) TH_LOG("open %s: %s", dte, strerror(-t->fd));
 	ret = tty_set_ldisc(t->fd, MODEMLINE_LDISC);
 	ASSERT_EQ(0, ret) TH_LOG("TIOCSETD %d on %s: %s", MODEMLINE_LDISC,
-				 t->sim.pty, strerror(-ret));
+				 dte, strerror(-ret));
 	ret = tty_line_id(t->fd, &t->line);
 	ASSERT_EQ(0, ret) TH_LOG("MODEMLINE_TIOCGLINE: %s", strerror(-ret));
 	ASSERT_NE(0U, t->line);
@@ -54,6 +59,13 @@ static inline void line_up(struct __test_metadata *_metadata, struct ttyline *t,
 	ASSERT_EQ(0, ret) TH_LOG("MODEMLINE_TIOCGCONFIG: %s", strerror(-ret));
 	ret = tty_set_guard(t->fd, GUARD_MS, init);
 	ASSERT_EQ(0, ret) TH_LOG("MODEMLINE_TIOCSCONFIG: %s", strerror(-ret));
+}
+
+/* line_up_on() a pty. */
+static inline void line_up(struct __test_metadata *_metadata, struct ttyline *t,
+		    const char *const *args, const char *init)
+{
+	line_up_on(_metadata, t, NULL, NULL, args, init);
 }
 
 /* Kill modemsim (hangs up the pty), close everything, reap modemsim. */
