@@ -47,7 +47,7 @@
 #if KERNEL_VERSION(7, 1, 0) <= LINUX_VERSION_CODE
 #define MODEMLINE_FLIP_WQ(port) (READ_ONCE((port)->buf.flip_wq) ?: system_dfl_wq)
 #else
-#define MODEMLINE_FLIP_WQ(port) system_unbound_wq
+#define MODEMLINE_FLIP_WQ(port) ((void)(port), system_unbound_wq)
 #endif
 
 /*
