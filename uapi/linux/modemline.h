@@ -95,6 +95,12 @@
  *   LINE_REMOVED  system  tty hung up, ldisc detached, USB     OUTOFORDER
  *                         modem unplugged, line deleted
  *   SHUTDOWN      system  the line's driver is being unloaded  OUTOFORDER
+ *
+ * Carrier detect on a tty with modem-control lines: with CLOCAL set, DCD
+ * falling while connected ends the call REMOTE / CARRIER_LOST and the
+ * line stays. Without CLOCAL the driver also hangs the tty up, which
+ * removes the line; the call still ends REMOTE / CARRIER_LOST, since the
+ * carrier loss is reported first, and its record stays readable.
  */
 #define MODEMLINE_REASON_NONE		0
 #define MODEMLINE_REASON_NORMAL		1
