@@ -13,6 +13,7 @@
  *   nm.stalled_reader_then_carrier_loss_leaves_the_line_usable
  *                                   (issue 20.1, with RTS/CTS flow control)
  *   nm.writer_held_by_cts_loses_nothing  CTS low holds a writer, exact bytes
+ *   nm.drop_while_dialing_abandons_the_dial  the modem idle, the line ready
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -274,6 +275,38 @@ TEST_F(nm, writer_held_by_cts_loses_nothing)
 		MSIM_WAIT(&self->t, "bytes_in", want);
 	}
 	close(dfd);
+}
+
+/*
+ * A DROP while the modem is still dialing abandons the dial (a character
+ * aborts it, V.250 6.3.1) well before the modem would have answered, and
+ * the next dial on the line connects.
+ */
+TEST_F(nm, drop_while_dialing_abandons_the_dial)
+{
+	const char *args[] = { "--answer-delay", "8000", NULL };
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	__u32 call = 0;
+	__u64 ms;
+
+	nm_up(_metadata, &self->t, args, NULL);
+	ASSERT_EQ(0, mls_dial(self->t.ml, self->t.line, NUMBER, 0, &call));
+	MSIM_WAIT(&self->t, "mode", "dialing");
+	ms = drop_wait_ms(_metadata, &self->t, call);
+	TH_LOG("dial abandoned in %llu ms", (unsigned long long)ms);
+	EXPECT_GT(8000ULL, ms);
+	ASSERT_EQ(0, mls_call_info(self->t.ml, call, &ci));
+	EXPECT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
+	EXPECT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
+	EXPECT_EQ(U32(MODEMLINE_REASON_NORMAL), ci.reason);
+	EXPECT_EQ(0ULL, ci.connected_ns);
+	MSIM_WAIT(&self->t, "mode", "command");
+	ASSERT_EQ(0, mls_deallocate(self->t.ml, call, 0));
+	MSIM(&self->t, "answer-delay 0");
+	call = dial_wait(_metadata, self->t.ml, self->t.line, NUMBER,
+			 MODEMLINE_STATE_CONNECTED, &ev);
+	EXPECT_NE(0U, call);
 }
 
 TEST_HARNESS_MAIN
