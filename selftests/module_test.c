@@ -11,26 +11,6 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
-#define REFCNT "/sys/module/modemline/refcnt"
-
-static int read_refcnt(long *val)
-{
-	char buf[32];
-	ssize_t n;
-	int fd;
-
-	fd = open(REFCNT, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	*val = strtol(buf, NULL, 10);
-	return 0;
-}
-
 FIXTURE(mod) {
 	int fd;
 };
@@ -60,13 +40,13 @@ TEST_F(mod, open_file_pins_the_module)
 	long before, during, after;
 	int fd2;
 
-	ASSERT_EQ(0, read_refcnt(&before));
+	ASSERT_EQ(0, mls_module_refcnt("modemline", &before));
 	ASSERT_LE(1, before) TH_LOG("an open file holds no module reference");
 	ML_OPEN(fd2, 0);
-	ASSERT_EQ(0, read_refcnt(&during));
+	ASSERT_EQ(0, mls_module_refcnt("modemline", &during));
 	ASSERT_EQ(before + 1, during);
 	ASSERT_EQ(0, close(fd2));
-	ASSERT_EQ(0, read_refcnt(&after));
+	ASSERT_EQ(0, mls_module_refcnt("modemline", &after));
 	ASSERT_EQ(before, after);
 }
 
@@ -80,7 +60,7 @@ TEST_F(mod, rmmod_refused_while_file_open)
 	 * did not, delete_module() could really unload the module, taking
 	 * every later test with it.
 	 */
-	ASSERT_EQ(0, read_refcnt(&refcnt));
+	ASSERT_EQ(0, mls_module_refcnt("modemline", &refcnt));
 	ASSERT_LE(1, refcnt) TH_LOG("an open file holds no module reference");
 	ret = syscall(__NR_delete_module, "modemline", O_NONBLOCK);
 	ASSERT_EQ(-1, ret) TH_LOG("modemline was unloaded with a file open");

@@ -25,7 +25,6 @@
 #include <linux/serial.h>
 
 #define NM_PARAM_PACED	"/sys/module/modemline_nullmodem/parameters/paced"
-#define NM_REFCNT	"/sys/module/modemline_nullmodem/refcnt"
 #define NM_FIFO		4096	/* the driver's per-side transmit FIFO */
 
 enum { CLOCAL_ON = 1, CRTSCTS_ON = 2 };
@@ -564,24 +563,6 @@ TEST_F(nm, paced_line_keeps_to_its_speed)
 	ASSERT_LE(0.5, took) TH_LOG("3840 bytes at 38400 bit/s took %.3f s", took);
 }
 
-static int read_refcnt(long *val)
-{
-	char buf[32];
-	ssize_t n;
-	int fd;
-
-	fd = open(NM_REFCNT, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	*val = strtol(buf, NULL, 10);
-	return 0;
-}
-
 TEST_F(nm, rmmod_refused_while_a_tty_is_open)
 {
 	long before = -1, during;
@@ -589,7 +570,7 @@ TEST_F(nm, rmmod_refused_while_a_tty_is_open)
 
 	/* The ttys closed before are released in a work item: wait for it. */
 	for (i = 0; i < 500; i++) {
-		ASSERT_EQ(0, read_refcnt(&before));
+		ASSERT_EQ(0, mls_module_refcnt("modemline_nullmodem", &before));
 		if (!before)
 			break;
 		usleep(10000);
@@ -597,7 +578,7 @@ TEST_F(nm, rmmod_refused_while_a_tty_is_open)
 	ASSERT_EQ(0, before);
 	self->a = nm_open('A', CLOCAL_ON, B9600);
 	ASSERT_LE(0, self->a);
-	ASSERT_EQ(0, read_refcnt(&during));
+	ASSERT_EQ(0, mls_module_refcnt("modemline_nullmodem", &during));
 	/* Only try when the open tty demonstrably pins the module. */
 	ASSERT_LT(before, during);
 	ASSERT_EQ(-1, syscall(__NR_delete_module, "modemline_nullmodem", O_NONBLOCK));

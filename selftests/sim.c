@@ -530,6 +530,25 @@ void sim_lines_remove(struct sim_line *lines, int n)
 /* ------------------------------------------------------------------ */
 /* parameters                                                          */
 
+int mls_module_refcnt(const char *module, long *val)
+{
+	char path[128], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", module);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	*val = strtol(buf, NULL, 10);
+	return 0;
+}
+
 int mls_param_get(const char *name, long *val)
 {
 	char path[256], buf[64];

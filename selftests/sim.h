@@ -140,6 +140,12 @@ int sim_line_remove(struct sim_line *line);
 void sim_lines_remove(struct sim_line *lines, int n);
 
 /* ------------------------------------------------------------------ */
+/* modules                                                             */
+
+/* /sys/module/@module/refcnt into *@val. */
+int mls_module_refcnt(const char *module, long *val);
+
+/* ------------------------------------------------------------------ */
 /* modemline module parameters                                         */
 
 int mls_param_get(const char *name, long *val);
