@@ -507,9 +507,10 @@ static void *write_thread(void *arg)
 	return NULL;
 }
 
-TEST_F(nm, receiver_that_stops_reading_drops_rts)
+TEST_F_TIMEOUT(nm, receiver_that_stops_reading_drops_rts, 120)
 {
-	static unsigned char out[64 * 1024], in[64 * 1024];
+	/* More than B's flip buffers take (640 KiB): the writer must wait. */
+	static unsigned char out[1024 * 1024], in[1024 * 1024];
 	struct writer w = { .buf = out, .len = sizeof(out) };
 	pthread_t th;
 	int i, m = 0;
@@ -534,7 +535,7 @@ TEST_F(nm, receiver_that_stops_reading_drops_rts)
 	ASSERT_FALSE(atomic_load(&w.done));
 
 	/* Reading unthrottles; everything arrives, in order. */
-	ASSERT_EQ((int)sizeof(in), nm_read(self->b, in, sizeof(in), 30000));
+	ASSERT_EQ((int)sizeof(in), nm_read(self->b, in, sizeof(in), 60000));
 	pthread_join(th, NULL);
 	ASSERT_EQ(sizeof(out), w.sent);
 	ASSERT_EQ(0, memcmp(out, in, sizeof(in)));
