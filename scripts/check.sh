@@ -114,9 +114,16 @@ check_kunit() {
 	esac
 }
 
+# The null-modem tests (the tty pair itself, and the line discipline on it
+# with real modem-control lines) get a stage line of their own.
+NULLMODEM_STAGE="null-modem (DTR, DCD, RTS/CTS)"
+is_nullmodem_test() { [[ $1 == */nullmodem_test.out || $1 == */nmline_test.out ]]; }
+
+# check_selftests STAGE OUT...: judge these selftest binaries' output.
 check_selftests() {
-	local out name status results f=0 all=
-	for out in "$res"/selftests/*.out; do
+	local stage=$1 out name status results f=0 all=
+	shift
+	for out in "$@"; do
 		name=$(basename "$out" .out)
 		# No status: the binary the guest stopped in (see stopped below).
 		status=$(cat "$res/selftests/$name.status" 2>/dev/null) || continue
@@ -135,16 +142,31 @@ check_selftests() {
 			f=$((f + 1))
 		fi
 	done
-	if compgen -G "$res/selftests/*.out" >/dev/null; then
-		all+=$(tap '' "$res"/selftests/*.out)
+	if [ $# -gt 0 ]; then
+		all+=$(tap '' "$@")
 		# Fold the extra failures into the counts line tap() printed.
-		judge selftests "$(guest_time selftests)" "$(awk -v f="$f" '
+		judge "$stage" "$(guest_time selftests)" "$(awk -v f="$f" '
 			/^counts / { p += $2; x += $3; s += $4; next } { print }
 			END { print "counts", p, x + f, s }' <<<"$all")"
 	elif finished selftests; then
-		not_run selftests "no executables in $ML_BUILD/selftests"
+		not_run "$stage" "no executables in $ML_BUILD/selftests"
 	fi
-	finished selftests || stopped selftests
+	finished selftests || stopped "$stage"
+}
+
+# The selftests of this kernel, the null-modem ones apart.
+check_all_selftests() {
+	local out general=() nullmodem=()
+	for out in "$res"/selftests/*.out; do
+		[ -e "$out" ] || continue
+		if is_nullmodem_test "$out"; then
+			nullmodem+=("$out")
+		else
+			general+=("$out")
+		fi
+	done
+	check_selftests selftests "${general[@]}"
+	check_selftests "$NULLMODEM_STAGE" "${nullmodem[@]}"
 }
 
 check_modules() {
@@ -213,7 +235,7 @@ for kernel in "$@"; do
 		say build "FAILED" "$(ml_elapsed "$start")"
 		tail -n 40 "$log" | evidence
 		count 0 1 0
-		for stage in kunit selftests insmod/rmmod "log scan"; do
+		for stage in kunit selftests "$NULLMODEM_STAGE" insmod/rmmod "log scan"; do
 			not_run "$stage" "no modules"
 		done
 		continue
@@ -238,7 +260,7 @@ for kernel in "$@"; do
 	# Whatever the guest got done is judged; what it did not get to
 	# counts as failed below, and the log scan shows why it stopped.
 	check_kunit
-	check_selftests
+	check_all_selftests
 	check_modules
 	check_log
 done
