@@ -308,11 +308,23 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_at_hangup);
 
 void modemline_at_carrier_lost(struct modemline_at *at)
 {
-	if (at->phase == MODEMLINE_AT_DATA)
+	if (at->phase == MODEMLINE_AT_DATA) {
 		at_end(at, MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_CARRIER_LOST,
 		       NULL);
-	else if (at->phase >= MODEMLINE_AT_DTR_LOW)
-		at_hung_up(at, NULL);
+	} else if (at->phase >= MODEMLINE_AT_DTR_LOW) {
+		/*
+		 * The modem hung up (&C1 drops carrier first), but its result
+		 * code, OK to the DTR drop or NO CARRIER, is still on its way:
+		 * taken for the reply to the next call's init string, it would
+		 * fail that call. Wait for it, without an escape.
+		 */
+		at_raise_dtr(at);
+		at->dtr_tried = false;
+		if (at->phase != MODEMLINE_AT_HANGUP_WAIT) {
+			at->phase = MODEMLINE_AT_HANGUP_WAIT;
+			at_timer(at, MODEMLINE_AT_REPLY_MS);
+		}
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_at_carrier_lost);
 

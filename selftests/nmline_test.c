@@ -7,6 +7,8 @@
  * DCD, our RTS its CTS. Skipped without the null-modem module.
  *
  *   nm.local_drop_hangs_up_by_dtr            DROP drops DTR, sends no +++
+ *   nm.dial_right_after_dtr_hangup_connects  the hang-up's OK is not taken
+ *                                            for the next init's reply
  *   nm.amp_d0_modem_falls_back_to_the_escape a modem ignoring DTR: +++ ATH
  *   nm.carrier_loss_with_clocal_ends_the_call  DCD falls, no result code
  *   nm.carrier_loss_without_clocal_hangs_up_the_line  ... and the tty
@@ -132,6 +134,30 @@ TEST_F(nm, local_drop_hangs_up_by_dtr)
 	EXPECT_EQ(escapes, msim_num(_metadata, &self->t, "escapes"));
 	MSIM_WAIT(&self->t, "mode", "command");
 	MSIM_WAIT(&self->t, "dcd", "0");
+}
+
+/*
+ * With &C1 the modem drops carrier before its OK to the DTR drop: a
+ * DIAL made as soon as DROP WAIT returns must not meet that OK.
+ */
+TEST_F(nm, dial_right_after_dtr_hangup_connects)
+{
+	struct modemline_event ev;
+	__u32 call;
+	int round;
+
+	nm_up(_metadata, &self->t, NULL, NULL);
+	for (round = 0; round < 5; round++) {
+		call = nm_dial(_metadata, &self->t);
+		ASSERT_EQ(0, mls_drop(self->t.ml, call, MODEMLINE_DROP_WAIT));
+		expect_end(_metadata, &self->t, call, MODEMLINE_ORIGIN_LOCAL,
+			   MODEMLINE_REASON_NORMAL);
+		ASSERT_EQ(0, mls_deallocate(self->t.ml, call, 0));
+		ASSERT_LE(0, mls_drain_events(self->t.ml));
+	}
+	call = dial_wait(_metadata, self->t.ml, self->t.line, NUMBER,
+			 MODEMLINE_STATE_CONNECTED, &ev);
+	EXPECT_NE(0U, call);
 }
 
 TEST_F(nm, amp_d0_modem_falls_back_to_the_escape)

@@ -1346,18 +1346,39 @@ static void at_hangup_dtr_reply_while_low_raises_dtr_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE_MSG(test, f->dtr, "DTR left low: %s", f->log);
 }
 
-/* The same when carrier detect reports the drop first. */
-static void at_hangup_carrier_lost_while_low_raises_dtr_test(struct kunit *test)
+/*
+ * Carrier detect reports the drop first (&C1): DTR goes up at once, and
+ * the call ends with the modem's result code, which must not be left to
+ * pass for the reply to the next call's init string.
+ */
+static void at_hangup_carrier_lost_while_low_waits_for_the_reply_test(struct kunit *test)
 {
 	struct at_fake *f = at_dtr_low(test);
 
 	modemline_at_carrier_lost(&f->at);
+	KUNIT_EXPECT_TRUE_MSG(test, f->dtr, "DTR left low: %s", f->log);
+	KUNIT_EXPECT_EQ(test, f->ends, 0);
+	at_feed(f, "\r\nOK\r\n");
 	KUNIT_EXPECT_EQ(test, f->ends, 1);
 	KUNIT_EXPECT_EQ(test, f->origin, MODEMLINE_ORIGIN_LOCAL);
 	KUNIT_EXPECT_EQ(test, f->reason, MODEMLINE_REASON_NORMAL);
-	if (f->timer_ms)
-		at_timeout(f);
+	KUNIT_EXPECT_EQ(test, f->timer_ms, 0U);
+}
+
+/* A modem that says nothing after dropping carrier: the reply's time, no escape. */
+static void at_hangup_carrier_lost_while_low_silent_modem_test(struct kunit *test)
+{
+	struct at_fake *f = at_dtr_low(test);
+
+	modemline_at_carrier_lost(&f->at);
+	KUNIT_EXPECT_EQ(test, f->timer_ms, MODEMLINE_AT_REPLY_MS);
+	at_timeout(f);
+	KUNIT_EXPECT_EQ(test, f->ends, 1);
+	KUNIT_EXPECT_EQ(test, f->origin, MODEMLINE_ORIGIN_LOCAL);
+	KUNIT_EXPECT_EQ(test, f->reason, MODEMLINE_REASON_NORMAL);
 	KUNIT_EXPECT_TRUE_MSG(test, f->dtr, "DTR left low: %s", f->log);
+	KUNIT_EXPECT_NULL_MSG(test, strstr(f->sent, "+++"), "escape after carrier loss: %s",
+			      f->log);
 }
 
 /* The modem ignored DTR: silence before the escape, nothing sent. */
@@ -1630,7 +1651,8 @@ static struct kunit_case at_hangup_test_cases[] = {
 	KUNIT_CASE(at_hangup_dtr_raised_after_drop_test),
 	KUNIT_CASE_PARAM(at_hangup_dtr_reply_ends_test, at_hangup_reply_gen_params),
 	KUNIT_CASE(at_hangup_dtr_reply_while_low_raises_dtr_test),
-	KUNIT_CASE(at_hangup_carrier_lost_while_low_raises_dtr_test),
+	KUNIT_CASE(at_hangup_carrier_lost_while_low_waits_for_the_reply_test),
+	KUNIT_CASE(at_hangup_carrier_lost_while_low_silent_modem_test),
 	KUNIT_CASE_PARAM(at_escape_guard_test, at_dtr_gen_params),
 	KUNIT_CASE_PARAM(at_escape_plus_test, at_dtr_gen_params),
 	KUNIT_CASE_PARAM(at_escape_ok_sends_ath_test, at_dtr_gen_params),
