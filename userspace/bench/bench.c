@@ -414,6 +414,7 @@ int main(int argc, char **argv)
 		  .higher_better = true },
 		{ .name = "event_latency_vs_pty", .unit = "ratio", .target = 1.5 },
 		{ .name = "cycle_1000_lines_vs_1", .unit = "ratio", .target = 1.2 },
+		{ .name = "nm_cycle_vs_userspace", .unit = "ratio", .target = 1.2 },
 	};
 	int n = sizeof(figs) / sizeof(figs[0]);
 	const char *out = "results.json", *only = NULL;
@@ -472,6 +473,7 @@ int main(int argc, char **argv)
 		fig_na(&figs[4], "not run (--only)");
 	}
 	RUN(2, fig_pty_cycle(&figs[2]));
+	RUN(8, fig_nm_cycle(&figs[8]));
 	RUN(6, fig_event_latency(&figs[6]));
 	RUN(5, fig_data(&figs[5]));
 

@@ -114,6 +114,7 @@ void fig_memory(struct figure *f4, struct figure *f5);
 void fig_data(struct figure *f);
 void fig_event_latency(struct figure *f);
 void fig_bank(struct figure *f);
+void fig_nm_cycle(struct figure *f);
 
 /* Null ioctl: a command of our magic that the dispatch does not know. */
 #define NULL_IOCTL	_IO(MODEMLINE_IOC_MAGIC, 0xff)

@@ -5,6 +5,9 @@
  *                             a plain program doing the same AT dialog
  *   6 data_vs_raw_pty         a call's data descriptor against a raw pty
  *   7 event_latency_vs_pty    remote hang-up to event against a pty read()
+ *   9 nm_cycle_vs_userspace   modemsim --tty on a null-modem pair, hang-up
+ *                             by DTR, through the kernel against a plain
+ *                             program doing the same dialog and DTR toggle
  *
  * Figures 6 and 7 play the modem themselves on the master side of a pty
  * (they must know when the hang-up byte is written); figure 3 uses
@@ -32,6 +35,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -53,7 +58,29 @@ struct msim {
 	char ctl[108];
 };
 
-static int msim_start(struct msim *m)
+/* Connect to modemsim's control socket: 0, or -errno. */
+static int msim_ctl_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, err;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	err = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+/*
+ * Start modemsim on a pty of its own (@tty NULL: it prints "PTY <path>"),
+ * or serving @tty, one end of a null-modem pair, where it prints nothing
+ * and is ready once its control socket answers (it sets the tty up first).
+ */
+static int msim_start_on(struct msim *m, const char *tty, const char *guard)
 {
 	static int counter;
 	char buf[128];
@@ -63,6 +90,7 @@ static int msim_start(struct msim *m)
 
 	memset(m, 0, sizeof(*m));
 	snprintf(m->ctl, sizeof(m->ctl), "/tmp/ml_bench.%d.%d.ctl", (int)parent, ++counter);
+	unlink(m->ctl);
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
 	m->pid = fork();
@@ -72,12 +100,33 @@ static int msim_start(struct msim *m)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != parent || dup2(p[1], STDOUT_FILENO) < 0)
 			_exit(127);
-		execlp(modemsim_path, "modemsim", "--pty", "--control", m->ctl,
-		       "--guard", "100", "--answer-delay", "0", (char *)NULL);
+		if (tty)
+			execlp(modemsim_path, "modemsim", "--tty", tty, "--control", m->ctl,
+			       "--guard", guard, "--answer-delay", "0", (char *)NULL);
+		else
+			execlp(modemsim_path, "modemsim", "--pty", "--control", m->ctl,
+			       "--guard", guard, "--answer-delay", "0", (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);
 	m->out = p[0];
+	if (tty) {
+		uint64_t deadline = now_ns() + WAIT_MS * 1000000ULL;
+
+		if (strlen(tty) >= sizeof(m->pty))
+			return -ENAMETOOLONG;
+		strcpy(m->pty, tty);
+		while (msim_ctl_connect(m->ctl)) {
+			if (now_ns() >= deadline)
+				return -ETIMEDOUT;
+			if (waitpid(m->pid, NULL, WNOHANG) == m->pid) {
+				m->pid = 0;
+				return -ECHILD;
+			}
+			sleep_ms(10);
+		}
+		return 0;
+	}
 	while (have < sizeof(buf) - 1) {
 		struct pollfd pf = { .fd = m->out, .events = POLLIN };
 		ssize_t n;
@@ -99,6 +148,11 @@ static int msim_start(struct msim *m)
 	return -E2BIG;
 }
 
+static int msim_start(struct msim *m)
+{
+	return msim_start_on(m, NULL, "100");
+}
+
 static void msim_stop(struct msim *m)
 {
 	if (m->pid > 0) {
@@ -113,7 +167,8 @@ static void msim_stop(struct msim *m)
 /* ------------------------------------------------------------------ */
 /* a tty line                                                          */
 
-static int attach_line(int tty, uint32_t *line)
+/* The line on @tty, with guard time @guard_ms and init string @init (NULL: the default). */
+static int attach_line(int tty, uint32_t *line, uint32_t guard_ms, const char *init)
 {
 	struct modemline_tty_config cfg;
 	int ret;
@@ -123,7 +178,9 @@ static int attach_line(int tty, uint32_t *line)
 		return ret;
 	ret = ml_tty_get_config(tty, &cfg);
 	if (!ret) {
-		cfg.guard_ms = GUARD_MS;
+		cfg.guard_ms = guard_ms;
+		if (init)
+			snprintf(cfg.init, sizeof(cfg.init), "%s", init);
 		ret = ml_tty_set_config(tty, &cfg);
 	}
 	return ret;
@@ -267,38 +324,21 @@ static int user_cycle(void *p, long iters)
 	return 0;
 }
 
-void fig_pty_cycle(struct figure *f)
+/*
+ * Figures 3 and 9: @rounds rounds of @n cycles on each side, alternating
+ * which goes first, after a warm-up cycle each; one ratio (kernel ÷
+ * userspace) per round. Returns 0 or the error that stopped it.
+ */
+static int tty_rounds(struct figure *f, struct cycle *k, struct ucycle *u,
+		      loop_fn ufn, long n, int rounds, int *retries)
 {
-	struct msim mk, mu;
-	struct cycle k = { .fd = -1, .timeout_ms = -1, .busy_ms = BUSY_MS };
-	struct ucycle u = { .tty = -1 };
-	int tty = -1, ret, err = 0, retries = 0;
-	long n = 3;
 	double a = 0, b = 0;
+	int err = 0;
 
-	ret = msim_start(&mk);
-	if (!ret)
-		ret = msim_start(&mu);
-	if (ret) {
-		fig_fail(f, "modemsim (%s): %s", modemsim_path, strerror(-ret));
-		goto out;
-	}
-	tty = ml_tty_open(mk.pty, 0);
-	if (tty < 0 || (ret = attach_line(tty, &k.line))) {
-		fig_fail(f, "attach to %s: %s", mk.pty, strerror(tty < 0 ? -tty : -ret));
-		goto out;
-	}
-	k.fd = ml_open(0);
-	u.tty = ml_tty_open(mu.pty, 0);
-	if (k.fd < 0 || u.tty < 0) {
-		fig_fail(f, "open: %s", strerror(k.fd < 0 ? -k.fd : -u.tty));
-		goto out;
-	}
-	/* Warm-up: one cycle each. */
-	time_loop(kernel_cycle, &k, &(long){ 1 }, 0, &err);
+	time_loop(kernel_cycle, k, &(long){ 1 }, 0, &err);
 	if (!err)
-		time_loop(user_cycle, &u, &(long){ 1 }, 0, &err);
-	for (int r = 0; r < 7 && !err; r++) {
+		time_loop(ufn, u, &(long){ 1 }, 0, &err);
+	for (int r = 0; r < rounds && !err; r++) {
 		if (0) {
 retry:
 			/*
@@ -308,22 +348,22 @@ retry:
 			 * one's. The round is done again once the modem has
 			 * settled, and counted.
 			 */
-			if (++retries > 5)
+			if (++*retries > 5)
 				break;
-			blog("pty_cycle_vs_userspace: round %d again (%s)", r, strerror(-err));
+			blog("%s: round %d again (%s)", f->name, r, strerror(-err));
 			err = 0;
 			sleep_ms(3000);
-			u.len = 0;
-			tcflush(u.tty, TCIFLUSH);
+			u->len = 0;
+			tcflush(u->tty, TCIFLUSH);
 		}
 		if (r % 2) {
-			a = time_loop(user_cycle, &u, &n, 0, &err);
+			a = time_loop(ufn, u, &n, 0, &err);
 			if (!err)
-				b = time_loop(kernel_cycle, &k, &n, 0, &err);
+				b = time_loop(kernel_cycle, k, &n, 0, &err);
 		} else {
-			b = time_loop(kernel_cycle, &k, &n, 0, &err);
+			b = time_loop(kernel_cycle, k, &n, 0, &err);
 			if (!err)
-				a = time_loop(user_cycle, &u, &n, 0, &err);
+				a = time_loop(ufn, u, &n, 0, &err);
 		}
 		if (err == -ECONNRESET || err == -ECONNREFUSED || err == -ETIMEDOUT)
 			goto retry;
@@ -333,6 +373,36 @@ retry:
 		fig_abs(f, "userspace_cycle", "ns", a);
 		fig_add(f, b / a);
 	}
+	return err;
+}
+
+void fig_pty_cycle(struct figure *f)
+{
+	struct msim mk, mu;
+	struct cycle k = { .fd = -1, .timeout_ms = -1, .busy_ms = BUSY_MS };
+	struct ucycle u = { .tty = -1 };
+	int tty = -1, ret, err = 0, retries = 0;
+	long n = 3;
+
+	ret = msim_start(&mk);
+	if (!ret)
+		ret = msim_start(&mu);
+	if (ret) {
+		fig_fail(f, "modemsim (%s): %s", modemsim_path, strerror(-ret));
+		goto out;
+	}
+	tty = ml_tty_open(mk.pty, 0);
+	if (tty < 0 || (ret = attach_line(tty, &k.line, GUARD_MS, NULL))) {
+		fig_fail(f, "attach to %s: %s", mk.pty, strerror(tty < 0 ? -tty : -ret));
+		goto out;
+	}
+	k.fd = ml_open(0);
+	u.tty = ml_tty_open(mu.pty, 0);
+	if (k.fd < 0 || u.tty < 0) {
+		fig_fail(f, "open: %s", strerror(k.fd < 0 ? -k.fd : -u.tty));
+		goto out;
+	}
+	err = tty_rounds(f, &k, &u, user_cycle, n, 7, &retries);
 	if (err)
 		fig_fail(f, "cycle: %s", strerror(-err));
 	fig_extra(f, ", \"userspace_hangup_timeouts\": %d, \"rounds_redone\": %d",
@@ -340,6 +410,135 @@ retry:
 	fig_extra(f, ", \"cycles_per_round\": %ld, \"guard_ms\": %d, \"dialog\": "
 		  "\"init+OK, ATD+CONNECT, guard silence, +++ then OK after the modem's "
 		  "guard, ATH+OK\"", n, GUARD_MS);
+out:
+	if (k.fd >= 0)
+		ml_close(k.fd);
+	if (tty >= 0)
+		close(tty);
+	if (u.tty >= 0)
+		close(u.tty);
+	msim_stop(&mk);
+	msim_stop(&mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* figure 9                                                            */
+
+/*
+ * Null-modem pairs of modemline_nullmodem (loaded by scripts/bench.sh):
+ * ours on the A end of one pair, the plain program's on another, modemsim
+ * on each B end. Short guard time: with DTR the escape is never used.
+ */
+#define NM_KERNEL_A	"/dev/ttyNMA1"
+#define NM_KERNEL_B	"/dev/ttyNMB1"
+#define NM_USER_A	"/dev/ttyNMA2"
+#define NM_USER_B	"/dev/ttyNMB2"
+#define NM_GUARD	"20"
+#define NM_GUARD_MS	20
+/*
+ * &C0 (DCD always on) instead of the default &C1: with &C1 the discipline
+ * ends the call on the DCD drop that comes just before the modem's OK to
+ * the DTR drop, and a DIAL made at once sends its init string while that
+ * OK is still on its way; the OK is then taken for the init string's and
+ * the dial fails (ECONNRESET on every other cycle in the first run). With
+ * &C0 both sides end the hang-up on the OK.
+ */
+#define NM_INIT		"ATE0V1Q0X4&C0&D2S0=0"
+#define DTR_DROP_MS	500	/* kmod/at.h MODEMLINE_AT_DTR_DROP_MS */
+#define DTR_REPLY_MS	1000	/* kmod/at.h MODEMLINE_AT_DTR_REPLY_MS */
+
+static int set_dtr(int tty, bool on)
+{
+	int bit = TIOCM_DTR;
+
+	return ioctl(tty, on ? TIOCMBIS : TIOCMBIC, &bit) ? -errno : 0;
+}
+
+/*
+ * The plain program on a tty with DTR: the dialog of user_cycle(), then
+ * the hang-up the line discipline does where the tty has DTR (kmod/at.c):
+ * DTR low until the modem's OK (&D2) or 500 ms, then DTR up; without an OK
+ * by then, another second for one.
+ */
+static int user_cycle_dtr(void *p, long iters)
+{
+	struct ucycle *u = p;
+	int ret;
+
+	for (long i = 0; i < iters; i++) {
+		ret = uwrite(u->tty, NM_INIT "\r");
+		if (!ret)
+			ret = uexpect(u, "OK", -1);
+		if (!ret)
+			ret = uwrite(u->tty, "ATD" NUMBER "\r");
+		if (!ret)
+			ret = uexpect(u, "CONNECT", -1);
+		VLOG("user dtr cycle: connect %d", ret);
+		if (!ret)
+			ret = set_dtr(u->tty, false);
+		if (ret)
+			return ret;
+		ret = uexpect(u, "OK", DTR_DROP_MS);
+		if (!ret || ret == -ETIMEDOUT) {
+			int up = set_dtr(u->tty, true);
+
+			if (ret == -ETIMEDOUT) {
+				u->timeouts++;
+				ret = uexpect(u, "OK", DTR_REPLY_MS);
+				if (ret == -ETIMEDOUT) {
+					u->timeouts++;
+					ret = 0;
+				}
+			}
+			if (!ret)
+				ret = up;
+		}
+		VLOG("user dtr cycle: hang-up %d", ret);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void fig_nm_cycle(struct figure *f)
+{
+	struct msim mk = { 0 }, mu = { 0 };
+	struct cycle k = { .fd = -1, .timeout_ms = -1, .busy_ms = BUSY_MS };
+	struct ucycle u = { .tty = -1 };
+	int tty = -1, ret, err = 0, retries = 0;
+	long n = 8;
+
+	if (access(NM_KERNEL_A, R_OK | W_OK) || access(NM_USER_A, R_OK | W_OK)) {
+		fig_fail(f, "no null-modem pair %s, %s (modemline_nullmodem not loaded?)",
+			 NM_KERNEL_A, NM_USER_A);
+		return;
+	}
+	ret = msim_start_on(&mk, NM_KERNEL_B, NM_GUARD);
+	if (!ret)
+		ret = msim_start_on(&mu, NM_USER_B, NM_GUARD);
+	if (ret) {
+		fig_fail(f, "modemsim (%s) --tty: %s", modemsim_path, strerror(-ret));
+		goto out;
+	}
+	tty = ml_tty_open(NM_KERNEL_A, 0);
+	if (tty < 0 || (ret = attach_line(tty, &k.line, NM_GUARD_MS, NM_INIT))) {
+		fig_fail(f, "attach to %s: %s", NM_KERNEL_A, strerror(tty < 0 ? -tty : -ret));
+		goto out;
+	}
+	k.fd = ml_open(0);
+	u.tty = ml_tty_open(NM_USER_A, 0);
+	if (k.fd < 0 || u.tty < 0) {
+		fig_fail(f, "open: %s", strerror(k.fd < 0 ? -k.fd : -u.tty));
+		goto out;
+	}
+	err = tty_rounds(f, &k, &u, user_cycle_dtr, n, 9, &retries);
+	if (err)
+		fig_fail(f, "cycle: %s", strerror(-err));
+	fig_extra(f, ", \"userspace_hangup_timeouts\": %d, \"rounds_redone\": %d",
+		  u.timeouts, retries);
+	fig_extra(f, ", \"cycles_per_round\": %ld, \"guard_ms\": %d, \"dialog\": "
+		  "\"" NM_INIT "+OK, ATD+CONNECT, DTR low until OK (or 500 ms), DTR up\"",
+		  n, NM_GUARD_MS);
 out:
 	if (k.fd >= 0)
 		ml_close(k.fd);
@@ -402,7 +601,7 @@ static int line_and_raw_pty(struct figure *f, struct pty *p, struct pty *r,
 	if (!ret)
 		ret = pty_open(r);
 	if (!ret)
-		ret = attach_line(p->slave, line);
+		ret = attach_line(p->slave, line, GUARD_MS, NULL);
 	if (ret) {
 		fig_fail(f, "pty: %s", strerror(-ret));
 		return -1;
