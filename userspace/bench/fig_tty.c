@@ -435,15 +435,6 @@ out:
 #define NM_USER_B	"/dev/ttyNMB2"
 #define NM_GUARD	"20"
 #define NM_GUARD_MS	20
-/*
- * &C0 (DCD always on) instead of the default &C1: with &C1 the discipline
- * ends the call on the DCD drop that comes just before the modem's OK to
- * the DTR drop, and a DIAL made at once sends its init string while that
- * OK is still on its way; the OK is then taken for the init string's and
- * the dial fails (ECONNRESET on every other cycle in the first run). With
- * &C0 both sides end the hang-up on the OK.
- */
-#define NM_INIT		"ATE0V1Q0X4&C0&D2S0=0"
 #define DTR_DROP_MS	500	/* kmod/at.h MODEMLINE_AT_DTR_DROP_MS */
 #define DTR_REPLY_MS	1000	/* kmod/at.h MODEMLINE_AT_DTR_REPLY_MS */
 
@@ -466,7 +457,7 @@ static int user_cycle_dtr(void *p, long iters)
 	int ret;
 
 	for (long i = 0; i < iters; i++) {
-		ret = uwrite(u->tty, NM_INIT "\r");
+		ret = uwrite(u->tty, INIT "\r");
 		if (!ret)
 			ret = uexpect(u, "OK", -1);
 		if (!ret)
@@ -521,7 +512,7 @@ void fig_nm_cycle(struct figure *f)
 		goto out;
 	}
 	tty = ml_tty_open(NM_KERNEL_A, 0);
-	if (tty < 0 || (ret = attach_line(tty, &k.line, NM_GUARD_MS, NM_INIT))) {
+	if (tty < 0 || (ret = attach_line(tty, &k.line, NM_GUARD_MS, INIT))) {
 		fig_fail(f, "attach to %s: %s", NM_KERNEL_A, strerror(tty < 0 ? -tty : -ret));
 		goto out;
 	}
@@ -537,7 +528,7 @@ void fig_nm_cycle(struct figure *f)
 	fig_extra(f, ", \"userspace_hangup_timeouts\": %d, \"rounds_redone\": %d",
 		  u.timeouts, retries);
 	fig_extra(f, ", \"cycles_per_round\": %ld, \"guard_ms\": %d, \"dialog\": "
-		  "\"" NM_INIT "+OK, ATD+CONNECT, DTR low until OK (or 500 ms), DTR up\"",
+		  "\"" INIT "+OK, ATD+CONNECT, DTR low until OK (or 500 ms), DTR up\"",
 		  n, NM_GUARD_MS);
 out:
 	if (k.fd >= 0)
