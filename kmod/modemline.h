@@ -188,7 +188,8 @@ void modemline_calls_exit(void);
 
 /* line.c */
 struct modemline_line *modemline_line_get_by_id(u32 id);
-void modemline_line_unlock(struct modemline_line *line);
+void modemline_line_unlock(struct modemline_line *line)
+	__releases(&line->lock);
 void modemline_line_arm_timeout_locked(struct modemline_line *line,
 				       unsigned int ms);
 unsigned int modemline_line_hangup_timeout(struct modemline_line *line);

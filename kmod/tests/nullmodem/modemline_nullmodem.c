@@ -88,9 +88,16 @@ struct nm_pair {
 	 * lock; taken with interrupts off.
 	 */
 	spinlock_t lock;
-	struct nm_side side[2];
+	/* Not an array: a tty_port ends in a flexible array (its flip buffer). */
+	struct nm_side a, b;
 	struct delayed_work wire;	/* moves bytes between the FIFOs and flip buffers */
 };
+
+/* Side @i of @pair: 0 is the A end, 1 the B end. */
+static struct nm_side *nm_side_n(struct nm_pair *pair, int i)
+{
+	return i ? &pair->b : &pair->a;
+}
 
 static struct tty_driver *nm_driver[2];
 static bool nm_driver_registered[2];
@@ -250,13 +257,13 @@ static void nm_wire(struct work_struct *work)
 	spin_lock_irqsave(&pair->lock, flags);
 	now = ktime_get();
 	for (i = 0; i < 2; i++)
-		wake[i] = nm_move(&pair->side[i], now, &retry) != 0;
+		wake[i] = nm_move(nm_side_n(pair, i), now, &retry) != 0;
 	spin_unlock_irqrestore(&pair->lock, flags);
 
 	/* Room came back in the writers' FIFOs. */
 	for (i = 0; i < 2; i++)
 		if (wake[i])
-			tty_port_tty_wakeup(&pair->side[i].port);
+			tty_port_tty_wakeup(&nm_side_n(pair, i)->port);
 	if (retry)
 		queue_delayed_work(system_wq, &pair->wire, retry);
 }
@@ -541,7 +548,7 @@ static void nm_teardown(void)
 
 	for (n = 0; n < pairs; n++)
 		for (i = 0; i < 2; i++)
-			if (nm_pairs[n].side[i].dev)
+			if (nm_side_n(&nm_pairs[n], i)->dev)
 				tty_unregister_device(nm_driver[i], n);
 	for (i = 0; i < 2; i++)
 		if (nm_driver_registered[i])
@@ -550,8 +557,8 @@ static void nm_teardown(void)
 		/* No tty is open (the tty core holds the module): nothing kicks. */
 		cancel_delayed_work_sync(&nm_pairs[n].wire);
 		for (i = 0; i < 2; i++) {
-			tty_port_destroy(&nm_pairs[n].side[i].port);
-			kfifo_free(&nm_pairs[n].side[i].fifo);
+			tty_port_destroy(&nm_side_n(&nm_pairs[n], i)->port);
+			kfifo_free(&nm_side_n(&nm_pairs[n], i)->fifo);
 		}
 	}
 	for (i = 0; i < 2; i++)
@@ -596,16 +603,17 @@ static int __init nm_init(void)
 		spin_lock_init(&nm_pairs[n].lock);
 		INIT_DELAYED_WORK(&nm_pairs[n].wire, nm_wire);
 		for (i = 0; i < 2; i++) {
-			s = &nm_pairs[n].side[i];
+			s = nm_side_n(&nm_pairs[n], i);
 			tty_port_init(&s->port);
 			s->port.ops = &nm_port_ops;
 			s->pair = &nm_pairs[n];
-			s->peer = &nm_pairs[n].side[!i];
+			s->peer = nm_side_n(&nm_pairs[n], !i);
 		}
 	}
 	for (n = 0; n < pairs; n++) {
 		for (i = 0; i < 2; i++) {
-			err = kfifo_alloc(&nm_pairs[n].side[i].fifo, NM_FIFO_SIZE, GFP_KERNEL);
+			s = nm_side_n(&nm_pairs[n], i);
+			err = kfifo_alloc(&s->fifo, NM_FIFO_SIZE, GFP_KERNEL);
 			if (err)
 				goto fail;
 		}
@@ -628,7 +636,7 @@ static int __init nm_init(void)
 		for (i = 0; i < 2; i++) {
 			struct device *dev;
 
-			s = &nm_pairs[n].side[i];
+			s = nm_side_n(&nm_pairs[n], i);
 			dev = tty_port_register_device(&s->port, nm_driver[i], n, NULL);
 			if (IS_ERR(dev)) {
 				err = PTR_ERR(dev);
