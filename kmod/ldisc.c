@@ -277,14 +277,22 @@ static int mlt_answer(struct modemline_line *line)
 static void mlt_hangup_call(struct modemline_line *line)
 {
 	struct modemline_tty *mlt = modemline_line_priv(line);
+	bool data;
 
 	mutex_lock(&mlt->lock);
+	data = mlt->at.phase == MODEMLINE_AT_DATA;
+	mutex_unlock(&mlt->lock);
 	/*
 	 * Data still queued for the modem would follow us into the hang-up:
 	 * the escape needs the line silent, and the call is over anyway.
+	 * Not under mlt->lock: a pty's flush takes its peer's flip-buffer
+	 * lock, of the class our receive path runs under with mlt->lock
+	 * taken after it (lockdep saw the inversion with a null-modem
+	 * line). The core stopped new writes before calling us.
 	 */
-	if (mlt->at.phase == MODEMLINE_AT_DATA)
+	if (data)
 		tty_driver_flush_buffer(mlt->tty);
+	mutex_lock(&mlt->lock);
 	modemline_at_hangup(&mlt->at);
 	mutex_unlock(&mlt->lock);
 }
