@@ -38,7 +38,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <linux/serial.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -164,6 +166,18 @@ TEST_F_TIMEOUT(acm, data_both_ways, 120)
 	ASSERT_EQ(0, mls_deallocate(self->t.ml, call, 0));
 }
 
+/* Log what cdc-acm reports of the gadget's lines. */
+static void acm_lines(struct __test_metadata *_metadata, int fd, const char *when)
+{
+	struct serial_icounter_struct ic = { 0 };
+	int bits = 0;
+
+	ioctl(fd, TIOCMGET, &bits);
+	ioctl(fd, TIOCGICOUNT, &ic);
+	TH_LOG("%s: DCD %d DSR %d, dcd changes %d", when, !!(bits & TIOCM_CD),
+	       !!(bits & TIOCM_DSR), ic.dcd);
+}
+
 /* The modem closes /dev/ttyGS0: f_acm clears DCD, cdc-acm calls dcd_change. */
 TEST_F_TIMEOUT(acm, gadget_close_is_carrier_loss, 120)
 {
@@ -176,9 +190,23 @@ TEST_F_TIMEOUT(acm, gadget_close_is_carrier_loss, 120)
 	ASSERT_EQ(0, tcgetattr(self->t.fd, &tio));
 	ASSERT_NE(0U, tio.c_cflag & CLOCAL);
 	call = acm_dial(_metadata, &self->t);
+	/*
+	 * The gadget's DCD-up notification must have reached cdc-acm first:
+	 * f_acm sends only the latest serial_state, so an up still queued
+	 * when the close clears DCD would never be seen as a change.
+	 */
+	for (int i = 0, bits = 0; !(bits & TIOCM_CD); i++) {
+		ASSERT_GT(ACM_WAIT_MS / 10, i) TH_LOG("cdc-acm never saw DCD");
+		ASSERT_EQ(0, ioctl(self->t.fd, TIOCMGET, &bits));
+		if (!(bits & TIOCM_CD))
+			sleep_ms(10);
+	}
+	acm_lines(_metadata, self->t.fd, "before the close");
 	/* SIGKILL: modemsim says nothing more, it only closes the tty. */
 	ASSERT_EQ(0, msim_kill(&self->t.sim, SIGKILL));
 	msim_reap(&self->t.sim, ACM_WAIT_MS);
+	sleep_ms(500);
+	acm_lines(_metadata, self->t.fd, "after the close");
 	check_ended_event(_metadata, self->t.ml, self->t.line, call,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_CARRIER_LOST,
 			  &ev);
