@@ -286,5 +286,25 @@ for kernel in "$@"; do
 	check_log
 done
 
+# USB CDC-ACM through a gadget loop (dummy_hcd, configfs ACM, cdc-acm):
+# only debug kernels have them. MODEMLINE_ACM=0 leaves it out.
+for kernel in "$@"; do
+	[[ $kernel == debug* ]] && [ "${MODEMLINE_ACM:-1}" = 1 ] || continue
+	[ -d "$ML_BUILD/$kernel/src/kmod" ] || continue	# its build failed above
+	start=$(date +%s)
+	rc=0
+	out=$("$ML_TOP/scripts/check-acm.sh" --kernel "$kernel" \
+		2>"$ML_BUILD/$kernel/acm.log") || rc=$?
+	judge "CDC-ACM (gadget loop)" "$(ml_elapsed "$start")" \
+		"$(tap '' <(printf '%s\n' "$out"))"
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' <<<"$out"; then
+		say CDC-ACM "FAILED, exit status $rc"
+		tail -n 30 "$ML_BUILD/$kernel/acm.log" | evidence
+		count 0 1 0
+	fi
+	rundir=$ML_BUILD/$kernel/acm res=$ML_BUILD/$kernel/acm
+	check_log
+done
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
