@@ -211,6 +211,8 @@ host_stage() {
 }
 
 kernel=host
+# The kernel log scan every VM stage ends with judges what it should.
+host_stage "log scan rules" "$ML_TOP/scripts/scan-log-test.sh"
 # The modem simulator every tty test talks to must itself work.
 host_stage "modemsim self-test" env MODEMSIM="$ML_BUILD/userspace/modemsim" \
 	"$ML_TOP/userspace/modemsim/test-modemsim.sh"

@@ -248,16 +248,38 @@ static inline int kmsg_mark(void)
 	return fd;
 }
 
+/* One record of /dev/kmsg: its text, after the "prio,seq,time,flags;". */
+static inline const char *kmsg_text(const char *rec)
+{
+	const char *semi = strchr(rec, ';');
+
+	return semi ? semi + 1 : rec;
+}
+
+static inline bool kmsg_is_report(const char *rec)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(hard_report_pats) / sizeof(hard_report_pats[0]); i++)
+		if (strstr(rec, hard_report_pats[i]))
+			return true;
+	return false;
+}
+
 /*
  * Count the report headers logged since kmsg_mark(); print them to
  * @out (if not NULL). Closes @fd. A KASAN report prints "BUG: KASAN":
- * one line counts once, however many patterns it matches.
+ * one line counts once, however many patterns it matches. A KCSAN
+ * report counts only if a frame of its stacks is in one of our modules
+ * ("[modemline...]") or the log ends inside it: the kcsan kernel also
+ * reports races of the core kernel that involve none of our code
+ * (scripts/scan-log.sh judges the same way).
  */
 static inline int kmsg_reports(int fd, FILE *out)
 {
-	char rec[2048];
+	char rec[2048], kcsan[256] = "";
+	bool ours = false;
 	int found = 0;
-	size_t i;
 	ssize_t n;
 
 	if (fd < 0)
@@ -269,15 +291,37 @@ static inline int kmsg_reports(int fd, FILE *out)
 		if (n <= 0)
 			break;
 		rec[n] = 0;
-		for (i = 0; i < sizeof(hard_report_pats) / sizeof(hard_report_pats[0]); i++) {
-			if (strstr(rec, hard_report_pats[i])) {
+		if (kcsan[0]) {
+			ours |= strstr(rec, "[modemline") != NULL;
+			if (!strstr(rec, "==================================="))
+				continue;
+			if (ours) {
 				found++;
 				if (out)
-					fprintf(out, "# kernel: %s", strchr(rec, ';') ?
-						strchr(rec, ';') + 1 : rec);
-				break;
+					fprintf(out, "# kernel: %s\n", kcsan);
+			} else if (out) {
+				fprintf(out, "# kernel, outside modemline, not counted: %s\n", kcsan);
 			}
+			kcsan[0] = 0;
+			continue;
 		}
+		if (strstr(rec, "BUG: KCSAN:")) {
+			/* The title line, without its newline. */
+			snprintf(kcsan, sizeof(kcsan), "%.250s", kmsg_text(rec));
+			kcsan[strcspn(kcsan, "\n")] = 0;
+			ours = false;
+			continue;
+		}
+		if (kmsg_is_report(rec)) {
+			found++;
+			if (out)
+				fprintf(out, "# kernel: %s", kmsg_text(rec));
+		}
+	}
+	if (kcsan[0]) {		/* the log ends inside a KCSAN report */
+		found++;
+		if (out)
+			fprintf(out, "# kernel: %s\n", kcsan);
 	}
 	close(fd);
 	return found;
