@@ -25,7 +25,6 @@
 
 #define NUMBER		"5551234"
 #define RING_SIZE	((size_t)4096)	/* the call's receive buffer, per the ABI */
-#define MIB		((size_t)1024 * 1024)
 /* Far beyond what the buffers between us and the modem can hold. */
 #define BOUNDED		((size_t)512 * 1024)
 
@@ -79,24 +78,6 @@ static size_t read_pattern(int dfd, size_t pos, size_t want, long *bad)
 		got += n;
 	}
 	return got;
-}
-
-/* Open the call's data descriptor or fail. */
-#define DATA_OPEN(dfd, ml, call, flags) do { \
-	(dfd) = mls_call_data((ml), (call), (flags)); \
-	ASSERT_LE(0, (dfd)) TH_LOG("CALL_DATA on call %u: %s", (call), \
-				   strerror(-(dfd))); \
-} while (0)
-
-/* The record's byte counters are exactly @rx and @tx. */
-static void check_bytes(struct __test_metadata *_metadata, int ml, __u32 call,
-			__u64 rx, __u64 tx)
-{
-	struct modemline_call_info ci;
-
-	ASSERT_EQ(0, mls_call_info(ml, call, &ci));
-	EXPECT_EQ(rx, ci.rx_bytes);
-	EXPECT_EQ(tx, ci.tx_bytes);
 }
 
 /* After the end: what is left, then EOF; writes -EPIPE; poll says HUP. */
@@ -511,36 +492,14 @@ FIXTURE_TEARDOWN(pty)
 	line_down(&self->t);
 }
 
-/* modemsim's count of data bytes received reaches @want. */
-static void wait_modem_bytes_in(struct __test_metadata *_metadata,
-				struct ttyline *t, size_t want)
-{
-	char val[32];
-
-	snprintf(val, sizeof(val), "%zu", want);
-	MSIM_WAIT(t, "bytes_in", val);
-}
-
 /* 1 MiB each way takes about a second; a loaded TCG host is slower. */
 TEST_F_TIMEOUT(pty, one_mib_each_way, 120)
 {
-	struct stream rd, wr;
+	bool echo = !strcmp(variant->data, "echo");
 
-	STREAM_START(&wr, self->dfd, MIB, true);
-	if (!strcmp(variant->data, "echo"))
-		STREAM_START(&rd, self->dfd, MIB, false);
-	STREAM_JOIN(&wr);
-	EXPECT_EQ(0, wr.err);
-	EXPECT_EQ(MIB, wr.done);
+	stream_exchange(_metadata, self->dfd, MIB, echo);
 	wait_modem_bytes_in(_metadata, &self->t, MIB);
-	if (!strcmp(variant->data, "echo")) {
-		STREAM_JOIN(&rd);
-		EXPECT_EQ(0, rd.err);
-		EXPECT_EQ(MIB, rd.done);
-		EXPECT_EQ(-1, rd.bad) TH_LOG("first wrong byte at %ld", rd.bad);
-	}
-	check_bytes(_metadata, self->t.ml, self->call,
-		    strcmp(variant->data, "echo") ? 0 : MIB, MIB);
+	check_bytes(_metadata, self->t.ml, self->call, echo ? MIB : 0, MIB);
 }
 
 TEST_F(pty, writer_faster_than_the_modem_waits)

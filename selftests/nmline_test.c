@@ -16,6 +16,9 @@
  *                                   (issue 20.1, with RTS/CTS flow control)
  *   nm.writer_held_by_cts_loses_nothing  CTS low holds a writer, exact bytes
  *   nm.drop_while_dialing_abandons_the_dial  the modem idle, the line ready
+ *   nm.closing_the_tty_while_dialing_drops_dtr_and_the_dial
+ *                                   HUPCL: the modem (&D2) abandons it
+ *   nm.paced_115200_one_mib_each_way_is_byte_exact  real serial timing
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,6 +35,7 @@
 #include "tty.h"
 #include "ttyline.h"
 #include "stream.h"
+#include "nullmodem.h"
 
 #define NUMBER		"5551234"
 #define DTE_TTY		"/dev/ttyNMA1"
@@ -56,6 +60,7 @@ FIXTURE_SETUP(nm)
 FIXTURE_TEARDOWN(nm)
 {
 	line_down(&self->t);
+	nm_paced_set("N");
 }
 
 /* modemline and modemsim on the pair, modemsim given @args. */
@@ -242,8 +247,7 @@ TEST_F(nm, stalled_reader_then_carrier_loss_leaves_the_line_usable)
 	tio.c_cflag |= CRTSCTS;
 	ASSERT_EQ(0, tcsetattr(self->t.fd, TCSANOW, &tio));
 	call = nm_dial(_metadata, &self->t);
-	dfd = mls_call_data(self->t.ml, call, 0);
-	ASSERT_LE(0, dfd) TH_LOG("CALL_DATA: %s", strerror(-dfd));
+	DATA_OPEN(dfd, self->t.ml, call, 0);
 	/* 64 KiB echoed, unread: more than the call's ring holds. */
 	memset(buf, 'x', sizeof(buf));
 	ASSERT_EQ((ssize_t)sizeof(buf), write(dfd, buf, sizeof(buf)));
@@ -276,8 +280,7 @@ TEST_F(nm, writer_held_by_cts_loses_nothing)
 	tio.c_cflag |= CRTSCTS;
 	ASSERT_EQ(0, tcsetattr(self->t.fd, TCSANOW, &tio));
 	call = nm_dial(_metadata, &self->t);
-	dfd = mls_call_data(self->t.ml, call, MODEMLINE_DATA_NONBLOCK);
-	ASSERT_LE(0, dfd) TH_LOG("CALL_DATA: %s", strerror(-dfd));
+	DATA_OPEN(dfd, self->t.ml, call, MODEMLINE_DATA_NONBLOCK);
 	/* The modem's side drops its RTS, as a modem with full buffers does. */
 	mfd = open(MODEM_TTY, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	ASSERT_LE(0, mfd);
@@ -333,6 +336,87 @@ TEST_F(nm, drop_while_dialing_abandons_the_dial)
 	call = dial_wait(_metadata, self->t.ml, self->t.line, NUMBER,
 			 MODEMLINE_STATE_CONNECTED, &ev);
 	EXPECT_NE(0U, call);
+}
+
+/*
+ * The program holding the tty goes away while the modem is still
+ * dialing: closing the tty drops DTR (HUPCL), and a modem that obeys it
+ * (&D2, the default init string) abandons the dial at once instead of
+ * connecting later to nobody. The record says the line went away.
+ */
+TEST_F(nm, closing_the_tty_while_dialing_drops_dtr_and_the_dial)
+{
+	const char *args[] = { "--answer-delay", "30000", NULL };
+	struct modemline_call_info ci;
+	__u32 call = 0;
+	long drops;
+	__u64 t0;
+
+	nm_up(_metadata, &self->t, args, NULL);
+	ASSERT_EQ(0, mls_dial(self->t.ml, self->t.line, NUMBER, 0, &call));
+	MSIM_WAIT(&self->t, "mode", "dialing");
+	drops = msim_num(_metadata, &self->t, "dtr_drops");
+	t0 = mls_now_ns();
+	ASSERT_EQ(0, close(self->t.fd));
+	self->t.fd = -1;
+	MSIM_WAIT(&self->t, "mode", "command");
+	TH_LOG("the modem left the dial %llu ms after the close",
+	       (unsigned long long)((mls_now_ns() - t0) / 1000000ULL));
+	EXPECT_EQ(drops + 1, msim_num(_metadata, &self->t, "dtr_drops"));
+	EXPECT_EQ(0, msim_num(_metadata, &self->t, "escapes"));
+	ASSERT_EQ(0, mls_call_info(self->t.ml, call, &ci));
+	EXPECT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
+	EXPECT_EQ(U32(MODEMLINE_ORIGIN_SYSTEM), ci.origin);
+	EXPECT_EQ(U32(MODEMLINE_REASON_LINE_REMOVED), ci.reason);
+	EXPECT_EQ(0ULL, ci.connected_ns);
+}
+
+/* Set @path's speed: the pair keeps a tty's termios from one open to the next. */
+static int nm_speed_set(const char *path, speed_t speed)
+{
+	int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	struct termios tio;
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (tcgetattr(fd, &tio) || cfsetspeed(&tio, speed) ||
+	    tcsetattr(fd, TCSANOW, &tio))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * A call on a line paced like a real serial port at 115200 bit/s (11520
+ * bytes/s each way): 1 MiB out and the same MiB echoed back at the same
+ * time, byte-exact, counted exactly in the record. About 91 s.
+ */
+TEST_F_TIMEOUT(nm, paced_115200_one_mib_each_way_is_byte_exact, 400)
+{
+	const char *args[] = { "--data", "echo", NULL };
+	double wire_s = MIB * 10.0 / 115200;
+	__u64 t0, took_ms;
+	__u32 call;
+	int dfd;
+
+	if (nm_paced_set("Y"))
+		SKIP(return, "cannot set %s", NM_PARAM_PACED);
+	ASSERT_EQ(0, nm_speed_set(DTE_TTY, B115200));
+	ASSERT_EQ(0, nm_speed_set(MODEM_TTY, B115200));
+	nm_up(_metadata, &self->t, args, NULL);
+	call = nm_dial(_metadata, &self->t);
+	DATA_OPEN(dfd, self->t.ml, call, 0);
+	t0 = mls_now_ns();
+	stream_exchange(_metadata, dfd, MIB, true);
+	took_ms = (mls_now_ns() - t0) / 1000000ULL;
+	TH_LOG("1 MiB each way at 115200 bit/s: %llu ms (wire time %.0f ms)",
+	       (unsigned long long)took_ms, wire_s * 1000);
+	/* Faster than the wire would mean the pacing is not there. */
+	EXPECT_LE(wire_s * 900, (double)took_ms);
+	wait_modem_bytes_in(_metadata, &self->t, MIB);
+	check_bytes(_metadata, self->t.ml, call, MIB, MIB);
+	close(dfd);
 }
 
 TEST_HARNESS_MAIN

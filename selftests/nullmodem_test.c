@@ -24,7 +24,8 @@
 #include <time.h>
 #include <linux/serial.h>
 
-#define NM_PARAM_PACED	"/sys/module/modemline_nullmodem/parameters/paced"
+#include "nullmodem.h"
+
 #define NM_FIFO		4096	/* the driver's per-side transmit FIFO */
 
 enum { CLOCAL_ON = 1, CRTSCTS_ON = 2 };
@@ -144,18 +145,6 @@ static void fill(unsigned char *buf, size_t len, unsigned int seed)
 		buf[i] = (unsigned char)(i * 31 + seed + (i >> 8));
 }
 
-static int paced_set(const char *val)
-{
-	int fd = open(NM_PARAM_PACED, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 FIXTURE(nm) {
 	int a, b;
 };
@@ -175,7 +164,7 @@ FIXTURE_TEARDOWN(nm)
 {
 	nm_close(&self->a);
 	nm_close(&self->b);
-	paced_set("N");
+	nm_paced_set("N");
 	nm_reset();
 }
 
@@ -547,7 +536,7 @@ TEST_F(nm, paced_line_keeps_to_its_speed)
 	unsigned char out[3840], in[3840];
 	double t0, took;
 
-	if (paced_set("Y"))
+	if (nm_paced_set("Y"))
 		SKIP(return, "cannot set %s", NM_PARAM_PACED);
 	self->a = nm_open('A', CLOCAL_ON, B38400);
 	self->b = nm_open('B', CLOCAL_ON, B38400);

@@ -9,6 +9,15 @@
 
 #include <pthread.h>
 
+#define MIB		((size_t)1024 * 1024)
+
+/* Open the call's data descriptor or fail. */
+#define DATA_OPEN(dfd, ml, call, flags) do { \
+	(dfd) = mls_call_data((ml), (call), (flags)); \
+	ASSERT_LE(0, (dfd)) TH_LOG("CALL_DATA on call %u: %s", (call), \
+				   strerror(-(dfd))); \
+} while (0)
+
 /*
  * The byte at offset @pos of every test stream: pseudo-random, with the
  * texts a modem would react to in command mode inserted every 1000
@@ -116,5 +125,39 @@ static inline int stream_start(struct stream *s, int fd, size_t limit, bool writ
 #define STREAM_START(s, fd, limit, writer) \
 	ASSERT_EQ(0, stream_start((s), (fd), (limit), (writer)))
 #define STREAM_JOIN(s) ASSERT_EQ(0, pthread_join((s)->thread, NULL))
+
+/*
+ * Write @len bytes of the pattern into @fd and, if the far end echoes,
+ * read them back at the same time: every byte moved, and right.
+ */
+static inline void stream_exchange(struct __test_metadata *_metadata, int fd,
+				   size_t len, bool echoed)
+{
+	struct stream rd, wr;
+
+	STREAM_START(&wr, fd, len, true);
+	if (echoed)
+		STREAM_START(&rd, fd, len, false);
+	STREAM_JOIN(&wr);
+	EXPECT_EQ(0, wr.err);
+	EXPECT_EQ(len, wr.done);
+	if (echoed) {
+		STREAM_JOIN(&rd);
+		EXPECT_EQ(0, rd.err);
+		EXPECT_EQ(len, rd.done);
+		EXPECT_EQ(-1, rd.bad) TH_LOG("first wrong byte at %ld", rd.bad);
+	}
+}
+
+/* The call's record counts @rx bytes received and @tx sent. */
+static inline void check_bytes(struct __test_metadata *_metadata, int ml, __u32 call,
+			       __u64 rx, __u64 tx)
+{
+	struct modemline_call_info ci;
+
+	ASSERT_EQ(0, mls_call_info(ml, call, &ci));
+	EXPECT_EQ(rx, ci.rx_bytes);
+	EXPECT_EQ(tx, ci.tx_bytes);
+}
 
 #endif /* MODEMLINE_SELFTEST_STREAM_H */

@@ -94,4 +94,14 @@ static inline void line_down(struct ttyline *t)
 				 (t)->sim.reply); \
 } while (0)
 
+/* modemsim's count of data bytes received reaches @want. */
+static inline void wait_modem_bytes_in(struct __test_metadata *_metadata,
+				       struct ttyline *t, size_t want)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%zu", want);
+	MSIM_WAIT(t, "bytes_in", val);
+}
+
 #endif /* MODEMLINE_SELFTEST_TTYLINE_H */
