@@ -47,7 +47,8 @@ userspace:
 	$(MAKE) -C userspace O=$(BUILD)/userspace
 
 selftests:
-	$(MAKE) -C selftests O=$(BUILD)/selftests
+	dir=$$(scripts/kselftest-headers.sh) && \
+		$(MAKE) -C selftests O=$(BUILD)/selftests KSELFTEST_DIR=$$dir
 
 deps:
 	@scripts/deps.sh

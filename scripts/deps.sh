@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, or, when not root, print
 # the command that would. Cheap when everything is already there.
+#   deps.sh [PACKAGE...]   only these (default: all the project needs)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ML_STAGE=deps
@@ -14,6 +15,7 @@ packages=(
 	util-linux socat		# ldattach, wiring modems to the VM
 	dkms man-db pkg-config		# the install and DKMS checks
 )
+[ $# -eq 0 ] || packages=("$@")
 
 missing=()
 for pkg in "${packages[@]}"; do
