@@ -10,7 +10,8 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 sep='[    1.000000] =================================================================='
 
-# kcsan_report FRAME: a KCSAN report whose second stack has FRAME.
+# kcsan_report FRAME [CALLER]: a KCSAN report whose second access is made
+# by FRAME, called from CALLER.
 kcsan_report() {
 	cat <<END
 $sep
@@ -21,6 +22,7 @@ $sep
 [    1.000000]
 [    1.000000] read to 0xffffb161404efe60 of 8 bytes by task 2549 on cpu 1:
 [    1.000000]  $1
+[    1.000000]  ${2:-hrtimer_nanosleep+0xde/0x1a0}
 [    1.000000]
 [    1.000000] Reported by Kernel Concurrency Sanitizer on:
 $sep
@@ -43,12 +45,15 @@ expect() {
 	fi
 }
 
-echo "1..4"
+echo "1..5"
 { echo "[    0.500000] booting"; kcsan_report 'do_nanosleep+0x12d/0x2b0'; echo "[    2.000000] done"; } \
 	>"$dir/kcsan_core_only_set_aside_and_named.log"
-expect kcsan_core_only_set_aside_and_named 0 'outside modemline, not judged: data-race in do_nanosleep'
-kcsan_report 'mlt_rx_work+0x12/0x40 [modemline]' >"$dir/kcsan_with_our_frame_judged.log"
-expect kcsan_with_our_frame_judged 1 'BUG: KCSAN'
+expect kcsan_core_only_set_aside_and_named 0 'not judged: data-race in do_nanosleep'
+kcsan_report 'mlt_rx_work+0x12/0x40 [modemline]' >"$dir/kcsan_access_in_our_code_judged.log"
+expect kcsan_access_in_our_code_judged 1 'BUG: KCSAN'
+kcsan_report 'queue_work_on+0x32/0x80' 'nm_move+0x40d/0x420 [modemline_nullmodem]' \
+	>"$dir/kcsan_core_access_called_from_us_set_aside.log"
+expect kcsan_core_access_called_from_us_set_aside 0 'not judged: data-race in do_nanosleep'
 kcsan_report 'do_nanosleep+0x12d/0x2b0' | head -n 6 >"$dir/kcsan_cut_off_judged.log"
 expect kcsan_cut_off_judged 1 'BUG: KCSAN'
 { kcsan_report 'do_nanosleep+0x12d/0x2b0'

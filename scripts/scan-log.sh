@@ -21,12 +21,14 @@ patterns+='|refcount_t:|general protection fault|Oops|Kernel panic|Call Trace:'
 
 [ -s "$log" ] || { ml_log "error: no kernel log at $log"; exit 2; }
 
-# KCSAN (the kcsan-6.12 kernel) also reports data races the core kernel
-# is known to have, with none of our code involved: the APIC calibration
-# at boot, do_nanosleep against hrtimer_wakeup. A KCSAN report is judged
-# only if one of its stacks has a frame in one of our modules
-# ("[modemline...]"); the others are listed by title and set aside. A
-# report cut off by the end of the log is kept.
+# KCSAN (the kcsan-6.12 kernel) also reports data races inside the core
+# kernel: the APIC calibration at boot, timekeeping, poll wake-ups, and
+# the workqueue's own marked/plain accesses to a work item's data, which
+# a driver reaches just by queueing work (tty_flip_buffer_push). A KCSAN
+# report is judged if one of the two racing accesses is made in one of
+# our modules: the first frame of either stack is "[modemline...]". The
+# others are listed by title and set aside. A report cut off by the end
+# of the log is kept.
 judged=$(mktemp)
 trap 'rm -f "$judged"' EXIT
 awk -v judged="$judged" '
@@ -35,7 +37,7 @@ awk -v judged="$judged" '
 			for (i = 1; i <= nblk; i++)
 				print blk[i] > judged
 		} else if (nblk) {
-			print "KCSAN report outside modemline, not judged:" title
+			print "KCSAN report with no access in our modules, not judged:" title
 			for (i = 1; i <= nblk; i++)
 				print "" > judged	# keeps the log'"'"'s line numbers
 		}
@@ -48,7 +50,10 @@ awk -v judged="$judged" '
 	nblk == 1 { print blk[1] > judged; nblk = 0 }
 	nblk > 1 {
 		blk[++nblk] = $0
-		if (index($0, "[modemline")) ours = 1
+		# The line after "read to 0x... by task N on cpu M:" (or
+		# "write", "read-write (marked)") names the accessing function.
+		if (access && index($0, "[modemline")) ours = 1
+		access = $0 ~ / to 0x[0-9a-f]+ of [0-9]+ bytes by /
 		if (index($0, sep)) { done = 1; flush() }
 		next
 	}

@@ -270,15 +270,16 @@ static inline bool kmsg_is_report(const char *rec)
  * Count the report headers logged since kmsg_mark(); print them to
  * @out (if not NULL). Closes @fd. A KASAN report prints "BUG: KASAN":
  * one line counts once, however many patterns it matches. A KCSAN
- * report counts only if a frame of its stacks is in one of our modules
- * ("[modemline...]") or the log ends inside it: the kcsan kernel also
- * reports races of the core kernel that involve none of our code
- * (scripts/scan-log.sh judges the same way).
+ * report counts only if one of its two racing accesses is made in one
+ * of our modules (the first frame of a stack is "[modemline...]") or
+ * the log ends inside it: the kcsan kernel also reports races inside
+ * the core kernel, e.g. the workqueue's own accesses to a work item a
+ * driver queued (scripts/scan-log.sh judges the same way).
  */
 static inline int kmsg_reports(int fd, FILE *out)
 {
 	char rec[2048], kcsan[256] = "";
-	bool ours = false;
+	bool ours = false, access = false;
 	int found = 0;
 	ssize_t n;
 
@@ -292,7 +293,9 @@ static inline int kmsg_reports(int fd, FILE *out)
 			break;
 		rec[n] = 0;
 		if (kcsan[0]) {
-			ours |= strstr(rec, "[modemline") != NULL;
+			/* The record after "read to 0x... by task N" names the accessor. */
+			ours |= access && strstr(rec, "[modemline");
+			access = strstr(rec, " to 0x") && strstr(rec, " bytes by ");
 			if (!strstr(rec, "==================================="))
 				continue;
 			if (ours) {
@@ -300,7 +303,7 @@ static inline int kmsg_reports(int fd, FILE *out)
 				if (out)
 					fprintf(out, "# kernel: %s\n", kcsan);
 			} else if (out) {
-				fprintf(out, "# kernel, outside modemline, not counted: %s\n", kcsan);
+				fprintf(out, "# kernel, KCSAN, no access in our modules, not counted: %s\n", kcsan);
 			}
 			kcsan[0] = 0;
 			continue;
@@ -309,7 +312,7 @@ static inline int kmsg_reports(int fd, FILE *out)
 			/* The title line, without its newline. */
 			snprintf(kcsan, sizeof(kcsan), "%.250s", kmsg_text(rec));
 			kcsan[strcspn(kcsan, "\n")] = 0;
-			ours = false;
+			ours = access = false;
 			continue;
 		}
 		if (kmsg_is_report(rec)) {
