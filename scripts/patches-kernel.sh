@@ -6,11 +6,15 @@
 #                                  linux-source-SERIES: the tarball
 #                                  extracted and committed as one base
 #                                  commit (tag 'base'), never modified
-#   patches-kernel.sh SERIES obj   an O= build directory of that tree:
-#                                  'make defconfig', the options of
-#                                  scripts/patches/kernel.config, then
-#                                  'make modules_prepare' (minutes; keyed by
-#                                  the fragment too). Copy it before use.
+#   patches-kernel.sh SERIES check a directory with linux/, a clone of
+#                                  that tree, and obj/, its O= build
+#                                  directory: 'make defconfig', the options
+#                                  of scripts/patches/kernel.config, then
+#                                  'make modules_prepare' (minutes; keyed
+#                                  by the fragment too), and
+#                                  config.prepared, that .config. The
+#                                  user resets linux/ to 'base' and
+#                                  obj/.config to config.prepared.
 #
 # SERIES is 6.12 (default) or 7.3. Prints the directory on stdout.
 set -euo pipefail
@@ -58,32 +62,35 @@ if [ ! -f "$src/.complete" ]; then
 	ml_log "pristine tree in $(ml_elapsed "$start")s"
 fi
 [ "$what" = src ] && { echo "$src"; exit 0; }
-[ "$what" = obj ] || ml_die "unknown item '$what' (src, obj)"
+[ "$what" = check ] || ml_die "unknown item '$what' (src, check)"
 
 fragment=$ML_TOP/scripts/patches/kernel.config
 key=$(cat <(echo "$ver") "$fragment" | sha256sum | cut -c1-12)
-obj=$ML_CACHE/patches-obj-$series-$key
-if [ ! -f "$obj/.complete" ]; then
+dir=$ML_CACHE/patches-check-$series-$key
+if [ ! -f "$dir/.complete" ]; then
 	start=$(date +%s)
-	rm -rf "$obj.tmp"
-	mkdir -p "$obj.tmp"
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	# The objects record the tree's path: both are made where they stay.
+	ml_log "cloning the pristine tree"
+	git clone -q --shared "$src" "$dir.tmp/linux"
+	mv "$dir.tmp" "$dir"
 	ml_log "configuring (defconfig + $(basename "$fragment")) and modules_prepare"
 	{
-		nice -n 19 make -C "$src" O="$obj.tmp" defconfig &&
-		"$src/scripts/kconfig/merge_config.sh" -m -O "$obj.tmp" \
-			"$obj.tmp/.config" "$fragment" &&
-		nice -n 19 make -C "$src" O="$obj.tmp" olddefconfig &&
-		nice -n 19 make -C "$src" O="$obj.tmp" -j"$jobs" modules_prepare
-	} >"$obj.tmp/prepare.log" 2>&1 ||
-		{ tail -n 30 "$obj.tmp/prepare.log" >&2; ml_die "modules_prepare failed"; }
+		nice -n 19 make -C "$dir/linux" O="$dir/obj" defconfig &&
+		"$dir/linux/scripts/kconfig/merge_config.sh" -m -O "$dir/obj" \
+			"$dir/obj/.config" "$fragment" &&
+		nice -n 19 make -C "$dir/linux" O="$dir/obj" olddefconfig &&
+		nice -n 19 make -C "$dir/linux" O="$dir/obj" -j"$jobs" modules_prepare
+	} >"$dir/prepare.log" 2>&1 ||
+		{ tail -n 30 "$dir/prepare.log" >&2; ml_die "modules_prepare failed"; }
 	# Every option of the fragment must have survived olddefconfig.
 	while read -r line; do
-		case "$line" in CONFIG_*) grep -qx "$line" "$obj.tmp/.config" ||
+		case "$line" in CONFIG_*) grep -qx "$line" "$dir/obj/.config" ||
 			ml_die "$line did not survive olddefconfig" ;; esac
 	done <"$fragment"
-	rm -rf "$obj"
-	mv "$obj.tmp" "$obj"
-	touch "$obj/.complete"
+	cp "$dir/obj/.config" "$dir/config.prepared"
+	touch "$dir/.complete"
 	ml_log "prepared in $(ml_elapsed "$start")s"
 fi
-echo "$obj"
+echo "$dir"
