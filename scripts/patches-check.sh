@@ -115,13 +115,17 @@ else
 fi
 step_time "in-tree build" "$t"
 
-# checkpatch --strict, one case per patch.
+# checkpatch --strict, one case per patch. It checks SPDX lines with
+# scripts/spdxcheck.py, which needs python3's ply and git modules
+# (python3-ply, python3-git): a python3 first on PATH without them
+# (pyenv's, say) gives way to Debian's.
 t=$(date +%s)
+python3 -c 'import ply, git' 2>/dev/null || PATH=/usr/bin:$PATH
 for p in "${patches[@]}"; do
 	name=$(basename "$p")
 	(cd "$src" && ./scripts/checkpatch.pl --strict --no-summary "$p") \
 		>"$logs/$name.checkpatch" 2>&1
-	if grep -qE '^(ERROR|WARNING|CHECK):' "$logs/$name.checkpatch" ||
+	if grep -qE '^(ERROR|WARNING|CHECK):|^Traceback' "$logs/$name.checkpatch" ||
 		! (cd "$src" && ./scripts/checkpatch.pl --strict -q "$p" >/dev/null 2>&1); then
 		not_ok "checkpatch --strict $name" "$logs/$name.checkpatch"
 	else
@@ -146,6 +150,8 @@ step_time kernel-doc "$t"
 # The selftests against the tree's own headers, with its lib.mk.
 t=$(date +%s)
 sft=$src/tools/testing/selftests/drivers/modemline
+rm -rf "$obj/kselftest/modemline"
+mkdir -p "$obj/kselftest/modemline"
 {
 	nice -n 19 make -C "$src" O="$obj" headers &&
 	nice -n 19 make -C "$sft" -j"$jobs" OUTPUT="$obj/kselftest/modemline" \

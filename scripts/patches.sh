@@ -336,13 +336,13 @@ done
 	printf 'TEST_GEN_PROGS := %s\n' "${tests[*]}" | wrap
 	echo 'TEST_GEN_PROGS_EXTENDED := fuzz/fuzz'
 	echo
+	echo 'LOCAL_HDRS += ml_test.h sim.h hard_test.h stream.h fuzz/hard.h'
+	echo
 	echo 'include ../../lib.mk'
 	echo
-	echo '$(filter-out $(OUTPUT)/fuzz/fuzz,$(TEST_GEN_PROGS)): sim.c sim.h ml_test.h'
-	echo '$(OUTPUT)/cve_test $(OUTPUT)/storm_test: hard_test.h stream.h'
-	echo '$(OUTPUT)/fuzz_test $(OUTPUT)/fault_test $(OUTPUT)/cve_test $(OUTPUT)/storm_test: fuzz/hard.h'
+	echo '$(TEST_GEN_PROGS): sim.c'
 	echo
-	echo '$(OUTPUT)/fuzz/fuzz: fuzz/fuzz.c fuzz/hard.h sim.h'
+	echo '$(OUTPUT)/fuzz/fuzz: fuzz/fuzz.c $(LOCAL_HDRS)'
 	echo '	@mkdir -p $(dir $@)'
 	echo '	$(LINK.c) $< $(LDLIBS) -o $@'
 } >"$tree/$sft/Makefile"
