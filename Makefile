@@ -144,6 +144,20 @@ abi-check: userspace
 dkms-check:
 	scripts/dkms-check.sh $(KDIR)
 
+# The driver as a 'git format-patch' series against a pristine kernel
+# tree, from these same files, in build/patches/ (KERNEL_SRC=7.3 or a
+# kernel git tree for another base than 6.12); see scripts/patches.sh.
+KERNEL_SRC ?= 6.12
+patches: deps
+	scripts/patches.sh $(KERNEL_SRC)
+
+# The series applied with git am to a clean 6.12 tree (PATCHES_KERNEL=7.3
+# for 7.3), built in-tree with W=1, checkpatch --strict on every patch,
+# kernel-doc -Wall on every source; TAP output.
+PATCHES_KERNEL ?= 6.12
+patches-check: deps
+	scripts/patches-check.sh $(PATCHES_KERNEL)
+
 clean:
 	rm -rf $(BUILD)
 	find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
@@ -152,4 +166,4 @@ clean:
 
 .PHONY: all modules kdir modules-vm sparse userspace selftests deps check \
 	compat check-harness vm demo bench install uninstall dkms-source dkms-check \
-	install-check abi-check demo-check clean stress
+	install-check abi-check demo-check clean stress patches patches-check

@@ -363,6 +363,8 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_at_flush_input);
  * reply where the tty has DTR, then the escape (guard time, "+++", guard
  * time and a reply wait) and ATH's reply wait. Nothing received makes
  * a step longer. The core's backstop for a hang-up comes from this.
+ *
+ * Return: that bound, in milliseconds.
  */
 unsigned int modemline_at_hangup_ms(const struct modemline_at *at)
 {

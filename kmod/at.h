@@ -50,7 +50,10 @@ struct modemline_at_line {
  * @arm_timer: call modemline_at_timeout() after @ms; 0 cancels; each call
  *             replaces the previous one
  * @data:      received data-mode bytes
- * @connected, @ended, @offer, @offer_end: as modemline_line_*()
+ * @connected: as modemline_line_connected()
+ * @ended:     as modemline_line_ended()
+ * @offer:     as modemline_line_offer()
+ * @offer_end: as modemline_line_offer_end()
  */
 struct modemline_at_ops {
 	void (*send)(void *ctx, const char *buf, size_t len);

@@ -14,6 +14,7 @@ packages=(
 	sparse				# make sparse
 	util-linux socat		# ldattach, wiring modems to the VM
 	dkms man-db pkg-config		# the install and DKMS checks
+	python3-ply python3-git		# checkpatch's spdxcheck.py (make patches-check)
 )
 [ $# -eq 0 ] || packages=("$@")
 

@@ -123,7 +123,7 @@
 #define MODEMLINE_LINE_OFFERING	_BITUL(0)	/* an incoming call rings */
 #define MODEMLINE_LINE_BUSY	_BITUL(1)	/* a call is in progress */
 
-/*
+/**
  * struct modemline_id_list - argument of LINE_LIST and CALL_LIST
  * @count: in: number of __u32 slots at @ids; out: number of ids that
  *         exist (may be larger than the slots given; call again)
@@ -139,7 +139,7 @@ struct modemline_id_list {
 	__aligned_u64 ids;
 };
 
-/*
+/**
  * struct modemline_line_info - argument of LINE_INFO
  * @line_id:         in: the line
  * @flags:           out: MODEMLINE_LINE_*
@@ -168,7 +168,7 @@ struct modemline_line_info {
 	__aligned_u64 reserved[2];
 };
 
-/*
+/**
  * struct modemline_subscribe - argument of SUBSCRIBE and UNSUBSCRIBE
  * @line_id: the line whose events (offered calls, line removed) this
  *           file wants; 0 means every line, present and future, and adds
@@ -183,7 +183,7 @@ struct modemline_subscribe {
 	__u32 flags;
 };
 
-/*
+/**
  * struct modemline_dial - argument of DIAL
  * @line_id:    in: the line to dial on
  * @flags:      in: must be 0
@@ -205,7 +205,7 @@ struct modemline_dial {
 	__aligned_u64 reserved;
 };
 
-/*
+/**
  * struct modemline_answer - argument of ANSWER
  * @line_id:  in: the line whose offered (ringing) call to answer
  * @flags:    in: must be 0
@@ -224,7 +224,7 @@ struct modemline_answer {
 /* DEALLOCATE: drop the call first if it has not ended yet. */
 #define MODEMLINE_DEALLOCATE_DROP	_BITUL(0)
 
-/*
+/**
  * struct modemline_call_op - argument of DROP and DEALLOCATE
  * @call:  the handle
  * @flags: MODEMLINE_DROP_* or MODEMLINE_DEALLOCATE_*
@@ -234,7 +234,7 @@ struct modemline_call_op {
 	__u32 flags;
 };
 
-/*
+/**
  * struct modemline_call_info - argument of CALL_INFO: the call's record
  * @call:            in: the handle
  * @flags:           in: must be 0
@@ -279,7 +279,7 @@ struct modemline_call_info {
 /* CALL_DATA: open the new descriptor with O_NONBLOCK. */
 #define MODEMLINE_DATA_NONBLOCK		_BITUL(0)
 
-/*
+/**
  * struct modemline_call_data - argument of CALL_DATA
  * @call:     in: the handle
  * @flags:    in: MODEMLINE_DATA_*
@@ -301,7 +301,7 @@ struct modemline_call_data {
 #define MODEMLINE_EVENT_LINE_REMOVED	4	/* a subscribed line went away */
 #define MODEMLINE_EVENT_OVERFLOW	5	/* @lost events were dropped */
 
-/*
+/**
  * struct modemline_event - the record read() returns
  *
  * read() returns whole records only: a buffer smaller than one record is
@@ -478,7 +478,7 @@ struct modemline_event {
  */
 #define MODEMLINE_LDISC		29	/* N_DEVELOPMENT */
 
-/*
+/**
  * struct modemline_tty_config - AT settings of a tty line
  * @init:            init string sent before every ATD/ATA, NUL-terminated,
  *                   must start with "AT" and hold only printable ASCII;
