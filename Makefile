@@ -47,8 +47,9 @@ userspace:
 	$(MAKE) -C userspace O=$(BUILD)/userspace
 
 selftests:
-	dir=$$(scripts/kselftest-headers.sh) && \
-		$(MAKE) -C selftests O=$(BUILD)/selftests KSELFTEST_DIR=$$dir
+	dir=$$(scripts/kselftest-framework.sh) && \
+		$(MAKE) -C selftests O=$(BUILD)/selftests KSELFTEST_DIR=$$dir \
+			all kselftest_install
 
 deps:
 	@scripts/deps.sh

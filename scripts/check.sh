@@ -11,8 +11,9 @@
 # Prints one line per stage, the evidence of every failure, and last
 # "N passed, M failed, K skipped". Exits 1 if anything failed.
 #
-# The selftests are expected in $ML_BUILD/selftests (the Makefile builds
-# them first). MODEMLINE_VM_TIMEOUT bounds each VM (default 1800 s).
+# The selftests are expected installed as a kselftest tree in
+# $ML_BUILD/kselftest ('make selftests' does it first).
+# MODEMLINE_VM_TIMEOUT bounds each VM (default 1800 s).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ $# -gt 0 ] || set -- debug stock-6.1 stock-6.12
@@ -149,7 +150,7 @@ check_selftests() {
 			/^counts / { p += $2; x += $3; s += $4; next } { print }
 			END { print "counts", p, x + f, s }' <<<"$all")"
 	elif finished selftests; then
-		not_run "$stage" "no executables in $ML_BUILD/selftests"
+		not_run "$stage" "no tests in $ML_BUILD/kselftest/kselftest-list.txt"
 	fi
 	finished selftests || stopped "$stage"
 }

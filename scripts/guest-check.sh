@@ -5,11 +5,11 @@
 #
 # and leaves raw results in $ML_BUILD/KERNEL/results/ for scripts/check.sh
 # (or check-harness.sh) to judge; it judges nothing itself and exits 0 once
-# every step has been tried. Uses only busybox-level tools of the host.
+# every step has been tried. Runs on the host's root, read-only over 9p.
 #
 # Steps: clear the kmemleak report of boot-time objects, load modemline
 # (and modemline_sim and modemline_nullmodem, the null-modem tty pairs),
-# run the KUnit module, run each selftest binary, unload modemline_sim
+# run the KUnit module, run each kselftest with the kernel's runner, unload modemline_sim
 # while its debugfs files are read and load it again, unload everything,
 # let kmemleak scan twice and save its report.
 # With --canary MODE (check-harness.sh) the tests are replaced by loading
@@ -94,16 +94,33 @@ kunit() {
 	unload modemline_test
 }
 
+# The kselftest collection (build/kselftest, installed by 'make
+# selftests') through the kernel's runner, run_kselftest.sh, one test at
+# a time so that a test that stops the guest leaves the results of the
+# ones before it. The runner's TAP line for the test gives its exit
+# status (SKIP: 4, TIMEOUT: 124, else exit=N); its output is the test's
+# own TAP, prefixed with "# ". The tests find modemsim and mlinectl
+# through the environment, as an installed kselftest would.
 selftests() {
-	local t name rc
-	for t in "$ML_BUILD"/selftests/*; do
-		[ -f "$t" ] && [ -x "$t" ] || continue
-		name=${t##*/}
-		rc=0
-		(cd "$ML_BUILD/selftests" && timeout -k 10 300 "$t") \
-			</dev/null >"$res/selftests/$name.out" 2>&1 || rc=$?
+	local ksft=$ML_BUILD/kselftest entry name out line rc
+	export MODEMSIM=$ML_BUILD/userspace/modemsim MLINECTL=$ML_BUILD/userspace/mlinectl
+	export MLINECTL_MAN=$ML_TOP/userspace/man/mlinectl.8
+	while read -r entry; do
+		name=${entry#*:}
+		out=$("$ksft/run_kselftest.sh" -t "$entry" </dev/null 2>&1) || true
+		sed -n 's/^# //p' <<<"$out" |
+			grep -v -e '^timeout set to ' -e "^selftests: modemline: $name\$" \
+			>"$res/selftests/$name.out" || true
+		line=$(grep -E "^(not )?ok [0-9]+ selftests: modemline: $name( |\$)" <<<"$out" | tail -n 1) || true
+		case "$line" in
+		ok*"# SKIP"*) rc=4 ;;
+		ok*) rc=0 ;;
+		*"# TIMEOUT"*) rc=124 ;;
+		*"# exit="*) rc=${line##*exit=} ;;
+		*) rc=1; printf '%s\n' "run_kselftest.sh gave no result:" "$out" >>"$res/selftests/$name.out" ;;
+		esac
 		echo "$rc" >"$res/selftests/$name.status"
-	done
+	done <"$ksft/kselftest-list.txt"
 }
 
 # modemline_sim's teardown once freed its lines before their debugfs

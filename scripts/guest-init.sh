@@ -56,6 +56,10 @@ mount --move /dev $root/dev
 mkdir -p $root/dev/pts $root/dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $root/dev/pts
 mount -t tmpfs -o mode=1777 tmpfs $root/dev/shm
+# What udev makes on any system; the kselftest runner writes to /dev/stdout.
+for l in fd:fd stdin:fd/0 stdout:fd/1 stderr:fd/2; do
+	[ -e "$root/dev/${l%%:*}" ] || ln -s "/proc/self/${l#*:}" "$root/dev/${l%%:*}"
+done
 mount -t tmpfs -o mode=1777 tmpfs $root/tmp
 mount -t tmpfs -o mode=755 tmpfs $root/run
 # After the tmpfs mounts, so that a checkout, build or run directory

@@ -14,7 +14,7 @@
 
 /*
  * The harness is the kernel's own (tools/testing/selftests of Debian's
- * linux-source-6.12, see scripts/kselftest-headers.sh), written for the
+ * linux-source-6.12, see scripts/kselftest-framework.sh), written for the
  * kernel's -Wall build; under -Wextra a few of its own functions have
  * unused parameters.
  */
