@@ -346,8 +346,10 @@ done
 	echo '	@mkdir -p $(dir $@)'
 	echo '	$(LINK.c) $< $(LDLIBS) -o $@'
 } >"$tree/$sft/Makefile"
-put "$tpl/selftests.config" "$sft/config"
-printf 'timeout=300\n' >"$tree/$sft/settings"
+# The collection's own settings; its config, plus the driver's options.
+put "$ML_TOP/selftests/settings" "$sft/settings"
+{ printf 'CONFIG_MODEMLINE=m\nCONFIG_MODEMLINE_SIM=m\n'; cat "$ML_TOP/selftests/config"; } \
+	>"$tree/$sft/config"
 insert_at after tools/testing/selftests/Makefile '^TARGETS \+= drivers/dma-buf$' \
 	'TARGETS += drivers/modemline'
 maintainers "$title_main" "$sft/"
