@@ -534,7 +534,7 @@ TEST_F(bad, deallocate_unknown_flags_is_einval)
 	SNAP(&snap);
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(-EINVAL, mls_deallocate(self->fd, self->call,
-						 bad_flags[i]))
+						  bad_flags[i]))
 			TH_LOG("flags %#x", bad_flags[i]);
 	}
 	UNCHANGED(&snap);
@@ -704,7 +704,7 @@ TEST_F(bad, dial_readonly_arg_is_efault_and_creates_no_call)
 	/* The released call frees the line again. */
 	ASSERT_EQ(0, mls_wait_line_idle(self->fd, L0.id, ML_WAIT_MS));
 	ASSERT_EQ(0, mls_dial_retry(self->fd, L0.id, NUMBER, 0, &call,
-				   ML_WAIT_MS));
+				    ML_WAIT_MS));
 	mls_pages_free(page, 2);
 }
 

@@ -122,7 +122,7 @@ static void prepare(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self
 	case P_CALL_DATA:
 		ASSERT_EQ(0, sim_ctl(&self->line, "dial silent"));
 		ASSERT_EQ(0, mls_dial_retry(self->ml, self->line.id, "5551234", 0,
-					   &st->call, ML_WAIT_MS));
+					    &st->call, ML_WAIT_MS));
 		if (p == P_DEALLOCATE) {
 			ASSERT_EQ(0, mls_drop(self->ml, st->call, MODEMLINE_DROP_WAIT));
 		}
@@ -136,7 +136,7 @@ static void prepare(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self
 		ASSERT_EQ(0, mls_subscribe(st->fd, 0));
 		ASSERT_EQ(0, sim_ctl(&self->line, "dial silent"));
 		ASSERT_EQ(0, mls_dial_retry(st->fd, self->line.id, "5551234", 0,
-					   &st->call, ML_WAIT_MS));
+					    &st->call, ML_WAIT_MS));
 		break;
 	case P_TTY_ATTACH:
 	case P_TTY_CONFIG: {

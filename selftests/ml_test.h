@@ -402,7 +402,7 @@ static inline void ring_offer(struct __test_metadata *_metadata, int fd,
 		ret = sim_ctl(line, "ring");
 	ASSERT_EQ(0, ret) TH_LOG("sim ring: %s", strerror(-ret));
 	ret = mls_wait_event(fd, MODEMLINE_EVENT_CALL_OFFERED, line->id, ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED event: %s", strerror(-ret));
 }
 

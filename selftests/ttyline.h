@@ -63,7 +63,7 @@ static inline void line_up_on(struct __test_metadata *_metadata, struct ttyline 
 
 /* line_up_on() a pty. */
 static inline void line_up(struct __test_metadata *_metadata, struct ttyline *t,
-		    const char *const *args, const char *init)
+			   const char *const *args, const char *init)
 {
 	line_up_on(_metadata, t, NULL, NULL, args, init);
 }

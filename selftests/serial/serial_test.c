@@ -173,7 +173,7 @@ static __u32 serial_connect(struct __test_metadata *_metadata,
 	ret = mls_dial(s->ml, s->line, NUMBER, 0, &call);
 	ASSERT_EQ(0, ret) TH_LOG("DIAL on %s: %s", s->name, strerror(-ret));
 	ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
-			    SERIAL_WAIT_MS);
+			     SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CONNECTED on %s: %s", s->name,
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, s->line, call,
@@ -201,7 +201,7 @@ static void dial_drop(struct __test_metadata *_metadata, struct serial_line *s)
 	ret = mls_drop(s->ml, call, 0);
 	ASSERT_EQ(0, ret) TH_LOG("DROP: %s", strerror(-ret));
 	ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-			    SERIAL_WAIT_MS);
+			     SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the drop did not finish on %s: %s", s->name,
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, s->line, call,
@@ -320,14 +320,14 @@ TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
 	ASSERT_TRUE(host_ask(_metadata, dir, "unplug"));
 
 	ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-			    SERIAL_WAIT_MS);
+			     SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the unplug did not end the call: %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, s->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_LINE_REMOVED, 0);
 	ret = mls_wait_event(s->ml, MODEMLINE_EVENT_LINE_REMOVED, s->line, &ev,
-			    SERIAL_WAIT_MS);
+			     SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no LINE_REMOVED event: %s", strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, s->line,
 			 MODEMLINE_REASON_LINE_REMOVED, "");
@@ -411,7 +411,7 @@ TEST_F_TIMEOUT(serial, usb_unplug_replug_storm, USB_CYCLES_MAX * 60)
 		ASSERT_LT(0UL, wr.done);
 
 		ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED,
-				    &ev, SERIAL_WAIT_MS);
+				     &ev, SERIAL_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("cycle %d: the unplug did not end the call: %s",
 					 i, strerror(-ret));
 		check_state_event(_metadata, &ev, s->line, call,
