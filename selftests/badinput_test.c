@@ -810,10 +810,12 @@ FIXTURE_VARIANT_ADD(handle, drop) { .op = 0, .flags = 0 };
 FIXTURE_VARIANT_ADD(handle, drop_wait) {
 	.op = 0, .flags = MODEMLINE_DROP_WAIT
 };
+
 FIXTURE_VARIANT_ADD(handle, deallocate) { .op = 1, .flags = 0 };
 FIXTURE_VARIANT_ADD(handle, deallocate_drop) {
 	.op = 1, .flags = MODEMLINE_DEALLOCATE_DROP
 };
+
 FIXTURE_VARIANT_ADD(handle, call_info) { .op = 2, .flags = 0 };
 
 FIXTURE_SETUP(handle)
@@ -1034,6 +1036,7 @@ FIXTURE_VARIANT_ADD(number, quote) { .number = "\"555\"" };
 FIXTURE_VARIANT_ADD(number, all_valid_chars) {
 	.number = "0123456789*#+,;!@ABCDPTWpw", .valid = true
 };
+
 FIXTURE_VARIANT_ADD(number, one_digit) { .number = "5", .valid = true };
 FIXTURE_VARIANT_ADD(number, longest) {
 	.number = "12345678901234567890123456789012345678901234567",

@@ -518,7 +518,7 @@ TEST_F(fault, fail_function)
 		SKIP(return, "fail_function splats lockdep on this kernel; make stress runs it alone");
 	if (hard_read(FAILFUNC "/injectable", injectable, sizeof(injectable)))
 		SKIP(return, "no fail_function");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		ASSERT_NE(NULL, strstr(injectable, cases[i].func))
 			TH_LOG("%s is not injectable", cases[i].func);
 		prepare(_metadata, self, cases[i].p, &st);

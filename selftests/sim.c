@@ -264,10 +264,9 @@ int mls_read_event(int fd, struct modemline_event *ev, int timeout_ms)
  * Read events until one is of @type and @match(ev, @a, @b) says yes,
  * or @timeout_ms passes. Events that do not match are dropped.
  */
-static int wait_for(int fd, __u32 type, bool (*match)(
-		    const struct modemline_event *ev, __u32 a, __u32 b),
-		    __u32 a, __u32 b, struct modemline_event *ev,
-		    int timeout_ms)
+static int wait_for(int fd, __u32 type,
+		    bool (*match)(const struct modemline_event *ev, __u32 a, __u32 b),
+		    __u32 a, __u32 b, struct modemline_event *ev, int timeout_ms)
 {
 	__u64 deadline = deadline_after(timeout_ms);
 	int ret;

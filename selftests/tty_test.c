@@ -877,7 +877,7 @@ TEST_F(tty, config_rejects_bad_input)
 	good.dial_timeout_ms = 777;
 	ASSERT_EQ(0, tty_set_config(T->fd, &good));
 
-	for (i = 0; i < sizeof(bad_init) / sizeof(bad_init[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad_init); i++) {
 		config_init(&cfg, bad_init[i], 100);
 		ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg))
 			TH_LOG("init \"%s\" (#%zu) accepted", bad_init[i], i);

@@ -73,12 +73,16 @@ static long max_ops;
 static atomic_long total_ops;
 
 /* Operation counters, printed at the end. */
-enum { C_IOCTL, C_READ, C_POLL, C_OPEN, C_CLOSE, C_DUP, C_FORK, C_DATA,
-       C_SIMCTL, C_TTY, C_MODEM, C_HANGUP, C_COUNT };
+enum {
+	C_IOCTL, C_READ, C_POLL, C_OPEN, C_CLOSE, C_DUP, C_FORK, C_DATA,
+	C_SIMCTL, C_TTY, C_MODEM, C_HANGUP, C_COUNT
+};
+
 static const char *const cnames[C_COUNT] = {
 	"ioctl", "read", "poll", "open", "close", "dup", "fork", "data",
 	"simctl", "ttyioctl", "modem-output", "hangup",
 };
+
 static atomic_long counts[C_COUNT];
 /* What the operations reached: connected calls seen, data bytes moved. */
 static atomic_long seen_connected, data_in, data_out;
@@ -730,7 +734,7 @@ static void modem_output(struct rng *r, struct ptyline *p)
 	default:
 		len = 0;
 		for (i = below(r, 4) + 1; i; i--) {
-			const char *s = said[below(r, sizeof(said) / sizeof(said[0]))];
+			const char *s = said[below(r, ARRAY_SIZE(said))];
 
 			if (len + strlen(s) < sizeof(buf)) {
 				memcpy(buf + len, s, strlen(s));
@@ -956,13 +960,28 @@ int main(int argc, char **argv)
 	npty = 2;
 	while ((opt = getopt(argc, argv, "s:t:d:n:l:p:v")) != -1) {
 		switch (opt) {
-		case 's': seed = strtoull(optarg, NULL, 0); have_seed = true; break;
-		case 't': threads = atoi(optarg); break;
-		case 'd': seconds = atoi(optarg); break;
-		case 'n': max_ops = atol(optarg); break;
-		case 'l': nsim = atoi(optarg); break;
-		case 'p': npty = atoi(optarg); break;
-		case 'v': verbose = 1; break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			have_seed = true;
+			break;
+		case 't':
+			threads = atoi(optarg);
+			break;
+		case 'd':
+			seconds = atoi(optarg);
+			break;
+		case 'n':
+			max_ops = atol(optarg);
+			break;
+		case 'l':
+			nsim = atoi(optarg);
+			break;
+		case 'p':
+			npty = atoi(optarg);
+			break;
+		case 'v':
+			verbose = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: %s [-s SEED] [-t THREADS] [-d SECONDS] [-n OPS] "
 				"[-l SIMLINES] [-p PTYLINES] [-v]\n", argv[0]);

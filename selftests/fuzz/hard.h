@@ -39,6 +39,10 @@
 #define FAILFUNC	DBG "/fail_function"
 #define FAIL_NTH	"/proc/thread-self/fail-nth"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+#endif
+
 static inline __u64 hard_now_ms(void)
 {
 	struct timespec ts;
@@ -260,7 +264,7 @@ static inline bool kmsg_is_report(const char *rec)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(hard_report_pats) / sizeof(hard_report_pats[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(hard_report_pats); i++)
 		if (strstr(rec, hard_report_pats[i]))
 			return true;
 	return false;
