@@ -206,7 +206,7 @@ static void fill_valid(const struct sim_line *line, __u32 call,
 
 		memset(d, 0, sizeof(*d));
 		d->line_id = line[0].id;
-		strcpy(d->number, NUMBER);
+		snprintf(d->number, sizeof(d->number), "%s", NUMBER);
 		break;
 	}
 	case IOC_ANSWER: {
@@ -1065,7 +1065,7 @@ TEST_F(number, dial_checks_number)
 	d.line_id = self->line.id;
 	if (variant->number) {
 		ASSERT_GT(sizeof(d.number), strlen(variant->number));
-		strcpy(d.number, variant->number);
+		snprintf(d.number, sizeof(d.number), "%s", variant->number);
 	} else {
 		memset(d.number, '1', sizeof(d.number));
 	}

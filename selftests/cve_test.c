@@ -75,7 +75,8 @@ static void conn_down(struct conn *c)
 		close(c->data);
 	if (c->ml >= 0)
 		close(c->ml);
-	c->data = c->ml = -1;
+	c->data = -1;
+	c->ml = -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -155,7 +156,7 @@ static void *config_ioctls(void *arg)
 		if (!ioctl(r->fd, MODEMLINE_TIOCGLINE, &id)) {
 			if (!id) {
 				r->bad++;
-				strcpy(r->what, "TIOCGLINE gave 0");
+				snprintf(r->what, sizeof(r->what), "TIOCGLINE gave 0");
 			}
 		} else if (errno != ENOTTY) {
 			r->bad++;
@@ -163,10 +164,11 @@ static void *config_ioctls(void *arg)
 		}
 		memset(&cfg, 0xAA, sizeof(cfg));
 		if (!ioctl(r->fd, MODEMLINE_TIOCGCONFIG, &cfg)) {
-			if (strncasecmp(cfg.init, "AT", 2) || !mls_str_tail_zero(cfg.init, sizeof(cfg.init)) ||
+			if (strncasecmp(cfg.init, "AT", 2) ||
+			    !mls_str_tail_zero(cfg.init, sizeof(cfg.init)) ||
 			    !cfg.guard_ms || cfg.guard_ms > 10000 || cfg.reserved) {
 				r->bad++;
-				strcpy(r->what, "TIOCGCONFIG: malformed config");
+				snprintf(r->what, sizeof(r->what), "TIOCGCONFIG: malformed config");
 			}
 			snprintf(cfg.init, sizeof(cfg.init), "ATS0=%ld", r->n % 10);
 			if (ioctl(r->fd, MODEMLINE_TIOCSCONFIG, &cfg) &&

@@ -48,7 +48,8 @@ FIXTURE(fault) {
 
 FIXTURE_SETUP(fault)
 {
-	self->ml = self->nth = -1;
+	self->ml = -1;
+	self->nth = -1;
 	memset(&self->line, 0, sizeof(self->line));
 	memset(&self->events, 0, sizeof(self->events));
 	if (!fail_nth_available())
@@ -111,7 +112,8 @@ static void prepare(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self
 
 	memset(st, 0, sizeof(*st));
 	st->fd = -1;
-	st->pty.master = st->pty.slave = -1;
+	st->pty.master = -1;
+	st->pty.slave = -1;
 	switch (p) {
 	case P_ANSWER:
 		ASSERT_EQ(0, sim_ctl(&self->line, "ring 0301234567"));
@@ -307,7 +309,7 @@ static void verify(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
 		} else {
 			struct sim_line l = { 0 };
 
-			strcpy(l.name, st->name);
+			snprintf(l.name, sizeof(l.name), "%s", st->name);
 			ASSERT_EQ(0, sim_read_id(l.name, &l.id));
 			ASSERT_EQ(0, sim_line_remove(&l));
 		}
@@ -515,7 +517,8 @@ TEST_F(fault, fail_function)
 	 * this case runs only when asked, in a VM of its own (make stress).
 	 */
 	if (!getenv("HARD_FAIL_FUNCTION"))
-		SKIP(return, "fail_function splats lockdep on this kernel; make stress runs it alone");
+		SKIP(return,
+		     "fail_function splats lockdep on this kernel; make stress runs it alone");
 	if (hard_read(FAILFUNC "/injectable", injectable, sizeof(injectable)))
 		SKIP(return, "no fail_function");
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {

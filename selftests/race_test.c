@@ -912,9 +912,11 @@ TEST_F_TIMEOUT(race, every_accepted_subscription_hears_the_removal, 300)
 			accepted += s[i].accepted;
 			/* The removal was sent before sim_line_remove() returned. */
 			ASSERT_TRUE(heard_removal(s[i].fd, s[i].line))
-				TH_LOG("round %d file %d: SUBSCRIBE succeeded, no LINE_REMOVED", round, i);
+				TH_LOG("round %d file %d: SUBSCRIBE succeeded, no LINE_REMOVED",
+				       round, i);
 			ASSERT_EQ(-ENOENT, mls_unsubscribe(s[i].fd, s[i].line))
-				TH_LOG("round %d file %d: a subscription outlived its line", round, i);
+				TH_LOG("round %d file %d: a subscription outlived its line",
+				       round, i);
 		}
 	}
 	TH_LOG("%d subscriptions accepted in %d rounds", accepted, SUB_ROUNDS);

@@ -75,7 +75,7 @@ int mls_dial(int fd, __u32 line_id, const char *number, __u32 timeout_ms,
 	d.timeout_ms = timeout_ms;
 	if (strlen(number) >= sizeof(d.number))
 		return -E2BIG;
-	strcpy(d.number, number);
+	snprintf(d.number, sizeof(d.number), "%s", number);
 	ret = mls_ioctl(fd, MODEMLINE_IOC_DIAL, &d);
 	if (!ret && call)
 		*call = d.call;
@@ -440,7 +440,7 @@ int sim_line_create(struct sim_line *line)
 	ret = sim_new_line_raw(name);
 	if (ret)
 		return ret;
-	strcpy(line->name, name);
+	snprintf(line->name, sizeof(line->name), "%s", name);
 	line->removed = false;
 	ret = sim_read_id(name, &line->id);
 	if (ret) {

@@ -139,7 +139,8 @@ static void check_removed_under_call(struct __test_metadata *_metadata,
 	e.reason = MODEMLINE_REASON_LINE_REMOVED;
 	e.rate = RATE;
 	e.result = "CONNECT 33600";
-	e.connected = e.ended = true;
+	e.connected = true;
+	e.ended = true;
 	check_record(_metadata, &ci, call, &e);
 	ASSERT_LT(0ULL, ci.duration_ns);
 
@@ -262,7 +263,8 @@ TEST_F(tty, remote_hangup)
 	e.reason = MODEMLINE_REASON_NORMAL;
 	e.rate = RATE;
 	e.result = "NO CARRIER";
-	e.connected = e.ended = true;
+	e.connected = true;
+	e.ended = true;
 	check_record(_metadata, &ci, call, &e);
 	ASSERT_LE(3 * GUARD_MS * MS, ci.duration_ns);
 }
@@ -816,7 +818,7 @@ static void config_init(struct modemline_tty_config *cfg, const char *init,
 			__u32 guard_ms)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	strcpy(cfg->init, init);
+	snprintf(cfg->init, sizeof(cfg->init), "%s", init);
 	cfg->guard_ms = guard_ms;
 }
 
@@ -1018,7 +1020,7 @@ static int bare_pty_open(struct bare_pty *p)
 	if (!name || strlen(name) >= sizeof(p->path) ||
 	    sscanf(name, "/dev/pts/%d", &p->index) != 1)
 		return -EINVAL;
-	strcpy(p->path, name);
+	snprintf(p->path, sizeof(p->path), "%s", name);
 	return 0;
 }
 
@@ -1032,7 +1034,9 @@ FIXTURE_SETUP(pty)
 {
 	int ret;
 
-	self->p.master = self->p.slave = self->ml = -1;
+	self->p.master = -1;
+	self->p.slave = -1;
+	self->ml = -1;
 	ret = bare_pty_open(&self->p);
 	ASSERT_EQ(0, ret) TH_LOG("posix_openpt: %s", strerror(-ret));
 	ML_OPEN(self->ml, 0);

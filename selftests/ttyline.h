@@ -37,7 +37,8 @@ static inline void line_up_on(struct __test_metadata *_metadata, struct ttyline 
 	const char *dte;
 	int i, ret;
 
-	t->ml = t->fd = -1;
+	t->ml = -1;
+	t->fd = -1;
 	for (i = 0; args && args[i]; i++) {
 		ASSERT_GT(MSIM_MAX_ARGS - 3, i);
 		argv[i + 2] = args[i];
@@ -76,7 +77,8 @@ static inline void line_down(struct ttyline *t)
 		close(t->fd);
 	if (t->ml >= 0)
 		close(t->ml);
-	t->fd = t->ml = -1;
+	t->fd = -1;
+	t->ml = -1;
 }
 
 /* Run a modemsim control command or fail the test. */

@@ -217,7 +217,7 @@ static void pick_number(struct rng *r, char *num, size_t len)
 		memset(num, '5', len);
 		return;
 	case 2:		/* a bad character */
-		strcpy(num, "555x1234");
+		snprintf(num, len, "555x1234");
 		return;
 	case 3:		/* longest valid */
 		memset(num, '9', len - 1);
@@ -768,7 +768,8 @@ static void *pty_modem_main(void *arg)
 			count(C_TTY);
 			ld = chance(&r, 50) ? 0 : MODEMLINE_LDISC;
 			ioctl(p->slave, TIOCSETD, &ld);
-			if (ld == MODEMLINE_LDISC && !ioctl(p->slave, MODEMLINE_TIOCGLINE, &p->line))
+			if (ld == MODEMLINE_LDISC &&
+			    !ioctl(p->slave, MODEMLINE_TIOCGLINE, &p->line))
 				note_line(p->line);
 		} else if (chance(&r, 10)) {
 			struct modemline_tty_config cfg;
@@ -779,7 +780,8 @@ static void *pty_modem_main(void *arg)
 				if (!str_ok(cfg.init, sizeof(cfg.init)) || cfg.reserved)
 					bad("TIOCGCONFIG: malformed");
 			}
-			strcpy(cfg.init, chance(&r, 80) ? "ATZ" : "not AT");
+			snprintf(cfg.init, sizeof(cfg.init), "%s",
+				 chance(&r, 80) ? "ATZ" : "not AT");
 			if (chance(&r, 10))
 				memset(cfg.init, 'A', sizeof(cfg.init));
 			cfg.guard_ms = chance(&r, 80) ? 20 + below(&r, 200) : pick_u32(&r);
@@ -983,8 +985,9 @@ int main(int argc, char **argv)
 			verbose = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-s SEED] [-t THREADS] [-d SECONDS] [-n OPS] "
-				"[-l SIMLINES] [-p PTYLINES] [-v]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [-s SEED] [-t THREADS] [-d SECONDS] [-n OPS] [-l SIMLINES] [-p PTYLINES] [-v]\n",
+				argv[0]);
 			return 2;
 		}
 	}

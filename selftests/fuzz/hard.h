@@ -162,7 +162,8 @@ fail:
 	if (p->slave >= 0)
 		close(p->slave);
 	close(p->master);
-	p->master = p->slave = -1;
+	p->master = -1;
+	p->slave = -1;
 	return err;
 }
 
@@ -183,7 +184,8 @@ static inline void ptyline_close(struct ptyline *p)
 		close(p->master);
 	if (p->slave >= 0)
 		close(p->slave);
-	p->master = p->slave = -1;
+	p->master = -1;
+	p->slave = -1;
 }
 
 /* Read and throw away what the line sent to the modem; bytes read. */
@@ -307,7 +309,9 @@ static inline int kmsg_reports(int fd, FILE *out)
 				if (out)
 					fprintf(out, "# kernel: %s\n", kcsan);
 			} else if (out) {
-				fprintf(out, "# kernel, KCSAN, no access in our modules, not counted: %s\n", kcsan);
+				fprintf(out,
+					"# kernel, KCSAN, no access in our modules, not counted: %s\n",
+					kcsan);
 			}
 			kcsan[0] = 0;
 			continue;
@@ -316,7 +320,8 @@ static inline int kmsg_reports(int fd, FILE *out)
 			/* The title line, without its newline. */
 			snprintf(kcsan, sizeof(kcsan), "%.250s", kmsg_text(rec));
 			kcsan[strcspn(kcsan, "\n")] = 0;
-			ours = access = false;
+			ours = false;
+			access = false;
 			continue;
 		}
 		if (kmsg_is_report(rec)) {

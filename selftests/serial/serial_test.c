@@ -129,7 +129,8 @@ static void serial_up(struct __test_metadata *_metadata,
 	struct modemline_line_info li;
 	int ret;
 
-	s->ml = s->fd = -1;
+	s->ml = -1;
+	s->fd = -1;
 	snprintf(s->name, sizeof(s->name), "%s", strrchr(dev, '/') + 1);
 	ML_OPEN(s->ml, 0);
 	s->fd = ml_tty_open(dev, B115200);
@@ -148,7 +149,8 @@ static void serial_down(struct serial_line *s)
 		close(s->fd);
 	if (s->ml >= 0)
 		close(s->ml);
-	s->fd = s->ml = -1;
+	s->fd = -1;
+	s->ml = -1;
 }
 
 static struct rec_expect rec_out(__u32 line_id)
@@ -216,7 +218,8 @@ static void dial_drop(struct __test_metadata *_metadata, struct serial_line *s)
 	e.rate = RATE;
 	/* The modem's answer to ATH (modemsim ignores DTR). */
 	e.result = "OK";
-	e.connected = e.ended = true;
+	e.connected = true;
+	e.ended = true;
 	check_record(_metadata, &ci, call, &e);
 	ASSERT_LT(0ULL, ci.duration_ns);
 	ASSERT_EQ(0, mls_deallocate(s->ml, call, 0));
@@ -265,7 +268,8 @@ FIXTURE(serial) {
 
 FIXTURE_SETUP(serial)
 {
-	self->s.ml = self->s.fd = -1;
+	self->s.ml = -1;
+	self->s.fd = -1;
 }
 
 FIXTURE_TEARDOWN(serial)
@@ -340,7 +344,8 @@ TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
 	e.reason = MODEMLINE_REASON_LINE_REMOVED;
 	e.rate = RATE;
 	e.result = "CONNECT 33600";
-	e.connected = e.ended = true;
+	e.connected = true;
+	e.ended = true;
 	check_record(_metadata, &ci, call, &e);
 	ASSERT_LT(0ULL, ci.duration_ns);
 
