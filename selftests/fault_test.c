@@ -464,7 +464,7 @@ TEST_F(fault, failslab_cache)
 /* ------------------------------------------------------------------ */
 /* fail_function on the helpers marked ALLOW_ERROR_INJECTION            */
 
-static int inject(const char *func, const char *retval)
+static int ff_inject(const char *func, const char *retval)
 {
 	char path[256];
 	int ret;
@@ -482,7 +482,7 @@ static int inject(const char *func, const char *retval)
 	return ret;
 }
 
-static void uninject(const char *func)
+static void ff_uninject(const char *func)
 {
 	char buf[64];
 
@@ -525,9 +525,9 @@ TEST_F(fault, fail_function)
 		ASSERT_NE(NULL, strstr(injectable, cases[i].func))
 			TH_LOG("%s is not injectable", cases[i].func);
 		prepare(_metadata, self, cases[i].p, &st);
-		ASSERT_EQ(0, inject(cases[i].func, cases[i].retval));
+		ASSERT_EQ(0, ff_inject(cases[i].func, cases[i].retval));
 		ret = operate(self, cases[i].p, &st);
-		uninject(cases[i].func);
+		ff_uninject(cases[i].func);
 		ASSERT_EQ(-ENOMEM, ret) TH_LOG("%s failing: %s gave %s", cases[i].func,
 					       path_names[cases[i].p], strerror(-ret));
 		verify(_metadata, self, cases[i].p, &st, ret, true);

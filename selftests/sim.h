@@ -18,6 +18,8 @@
 #include <linux/types.h>
 #include <linux/modemline.h>
 
+#include "kselftest.h"	/* __printf() */
+
 #define ML_DEV		"/dev/modemline"
 #define SIM_ROOT	"/sys/kernel/debug/modemline_sim"
 #define SIM_LINES	SIM_ROOT "/lines"
@@ -121,8 +123,8 @@ int sim_line_create(struct sim_line *line);
 /* Create @n lines, all or nothing. */
 int sim_lines_create(struct sim_line *lines, int n);
 /* One control command, formatted like printf(): 0 or -errno. */
-int sim_ctl(const struct sim_line *line, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3)
+int sim_ctl(const struct sim_line *line, const char *fmt, ...);
 /* Write @cmd verbatim (length @len) to the line's control file. */
 int sim_ctl_raw(const char *name, const char *cmd, size_t len);
 /* Read the line's id file. */

@@ -49,7 +49,9 @@ static void check_ret(const char *what, int ret, const int *set)
 	}
 }
 
-#define ASSERT_NO_BAD() ASSERT_EQ(0L, atomic_load(&bad_results)) TH_LOG("%s", bad_what)
+#define ASSERT_NO_BAD() do { \
+	ASSERT_EQ(0L, atomic_load(&bad_results)) TH_LOG("%s", bad_what); \
+} while (0)
 
 /* ------------------------------------------------------------------ */
 

@@ -60,8 +60,8 @@ struct slot {
 };
 
 static struct slot slots[NSLOTS];
-static _Atomic __u32 handles[NHANDLES];
-static _Atomic __u32 line_ids[NLINES];
+static atomic_uint handles[NHANDLES];
+static atomic_uint line_ids[NLINES];
 static int nsim, npty, verbose;
 static char sim_names[MAX_SIM][32];
 static pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
