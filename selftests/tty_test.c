@@ -652,8 +652,9 @@ TEST_F_TIMEOUT(slowguard, dial_right_after_drop_wait, 180)
 		ret = mls_dial(T->ml, T->line, NUMBER, 0, &call);
 		if (ret)
 			msim_status(&T->sim, "mode", mode, sizeof(mode));
-		ASSERT_EQ(0, ret) TH_LOG("round %d: DIAL right after DROP WAIT: %s (modemsim mode=%s)",
-					 round, strerror(-ret), mode);
+		ASSERT_EQ(0, ret)
+			TH_LOG("round %d: DIAL right after DROP WAIT: %s (modemsim mode=%s)",
+			       round, strerror(-ret), mode);
 		ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev, 15000);
 		ASSERT_EQ(0, ret) TH_LOG("round %d: the redial did not connect: %s",
 					 round, strerror(-ret));
@@ -1073,13 +1074,16 @@ static int read_expect(int fd, const char *want, char *got, size_t size)
 }
 
 #define EXPECT_WIRE(fd, want) do { \
+	const char *__want = (want); \
 	char __got[256]; \
-	ASSERT_EQ(0, read_expect((fd), (want), __got, sizeof(__got))) \
-		TH_LOG("modem got \"%s\" instead of \"%s\"", __got, (want)); \
+	ASSERT_EQ(0, read_expect((fd), __want, __got, sizeof(__got))) \
+		TH_LOG("modem got \"%s\" instead of \"%s\"", __got, __want); \
 } while (0)
 
-#define MODEM_SAYS(fd, text) \
-	ASSERT_EQ((ssize_t)strlen(text), write((fd), (text), strlen(text)))
+#define MODEM_SAYS(fd, text) do { \
+	const char *__text = (text); \
+	ASSERT_EQ((ssize_t)strlen(__text), write((fd), __text, strlen(__text))); \
+} while (0)
 
 /* The line on the slave, and the master raw: the test is the modem. */
 static __u32 be_the_modem(struct __test_metadata *_metadata, struct bare_pty *p)

@@ -83,17 +83,19 @@ static inline void line_down(struct ttyline *t)
 
 /* Run a modemsim control command or fail the test. */
 #define MSIM(t, ...) do { \
-	int __r = msim_ctl(&(t)->sim, __VA_ARGS__); \
+	struct msim *__sim = &(t)->sim; \
+	int __r = msim_ctl(__sim, __VA_ARGS__); \
 	ASSERT_EQ(0, __r) TH_LOG("modemsim control: %s (reply '%s')", \
-				 strerror(-__r), (t)->sim.reply); \
+				 strerror(-__r), __sim->reply); \
 } while (0)
 
 /* Wait until modemsim's status field @key is @want, or fail. */
 #define MSIM_WAIT(t, key, want) do { \
-	int __r = msim_wait_status(&(t)->sim, (key), (want), ML_WAIT_MS); \
+	struct msim *__sim = &(t)->sim; \
+	const char *__key = (key), *__want = (want); \
+	int __r = msim_wait_status(__sim, __key, __want, ML_WAIT_MS); \
 	ASSERT_EQ(0, __r) TH_LOG("modemsim never had %s=%s: %s (last '%s')", \
-				 (key), (want), strerror(-__r), \
-				 (t)->sim.reply); \
+				 __key, __want, strerror(-__r), __sim->reply); \
 } while (0)
 
 /* modemsim's count of data bytes received reaches @want. */

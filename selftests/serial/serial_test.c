@@ -314,7 +314,8 @@ TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
 	int ret;
 
 	if (!ctl_dir(dir, sizeof(dir)))
-		SKIP(return, "no unplug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
+		SKIP(return,
+		     "no unplug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
 	if (!wait_path(USB, true, USB_APPEAR_MS))
 		SKIP(return, USB " did not appear (vm.sh --usb)");
 
@@ -389,7 +390,8 @@ TEST_F_TIMEOUT(serial, usb_unplug_replug_storm, USB_CYCLES_MAX * 60)
 	ASSERT_TRUE(cycles >= 1 && cycles <= USB_CYCLES_MAX)
 		TH_LOG("ML_USB_CYCLES=%s: want 1 to %d", env, USB_CYCLES_MAX);
 	if (!ctl_dir(dir, sizeof(dir)))
-		SKIP(return, "no plug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
+		SKIP(return,
+		     "no plug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
 
 	for (i = 1; i <= cycles; i++) {
 		if (access(USB, F_OK))
