@@ -206,7 +206,7 @@ static void fill_valid(const struct sim_line *line, __u32 call,
 
 		memset(d, 0, sizeof(*d));
 		d->line_id = line[0].id;
-		strcpy(d->number, NUMBER);
+		snprintf(d->number, sizeof(d->number), "%s", NUMBER);
 		break;
 	}
 	case IOC_ANSWER: {
@@ -534,7 +534,7 @@ TEST_F(bad, deallocate_unknown_flags_is_einval)
 	SNAP(&snap);
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(-EINVAL, mls_deallocate(self->fd, self->call,
-						 bad_flags[i]))
+						  bad_flags[i]))
 			TH_LOG("flags %#x", bad_flags[i]);
 	}
 	UNCHANGED(&snap);
@@ -704,7 +704,7 @@ TEST_F(bad, dial_readonly_arg_is_efault_and_creates_no_call)
 	/* The released call frees the line again. */
 	ASSERT_EQ(0, mls_wait_line_idle(self->fd, L0.id, ML_WAIT_MS));
 	ASSERT_EQ(0, mls_dial_retry(self->fd, L0.id, NUMBER, 0, &call,
-				   ML_WAIT_MS));
+				    ML_WAIT_MS));
 	mls_pages_free(page, 2);
 }
 
@@ -810,10 +810,12 @@ FIXTURE_VARIANT_ADD(handle, drop) { .op = 0, .flags = 0 };
 FIXTURE_VARIANT_ADD(handle, drop_wait) {
 	.op = 0, .flags = MODEMLINE_DROP_WAIT
 };
+
 FIXTURE_VARIANT_ADD(handle, deallocate) { .op = 1, .flags = 0 };
 FIXTURE_VARIANT_ADD(handle, deallocate_drop) {
 	.op = 1, .flags = MODEMLINE_DEALLOCATE_DROP
 };
+
 FIXTURE_VARIANT_ADD(handle, call_info) { .op = 2, .flags = 0 };
 
 FIXTURE_SETUP(handle)
@@ -1034,6 +1036,7 @@ FIXTURE_VARIANT_ADD(number, quote) { .number = "\"555\"" };
 FIXTURE_VARIANT_ADD(number, all_valid_chars) {
 	.number = "0123456789*#+,;!@ABCDPTWpw", .valid = true
 };
+
 FIXTURE_VARIANT_ADD(number, one_digit) { .number = "5", .valid = true };
 FIXTURE_VARIANT_ADD(number, longest) {
 	.number = "12345678901234567890123456789012345678901234567",
@@ -1062,7 +1065,7 @@ TEST_F(number, dial_checks_number)
 	d.line_id = self->line.id;
 	if (variant->number) {
 		ASSERT_GT(sizeof(d.number), strlen(variant->number));
-		strcpy(d.number, variant->number);
+		snprintf(d.number, sizeof(d.number), "%s", variant->number);
 	} else {
 		memset(d.number, '1', sizeof(d.number));
 	}

@@ -44,7 +44,7 @@ static void conn_up(struct __test_metadata *_metadata, struct conn *c, bool nonb
 	ASSERT_EQ(0, modem_start(&c->m, &c->p));
 	ASSERT_EQ(0, mls_dial(c->ml, c->p.line, "5551234", 5000, &c->call));
 	ASSERT_EQ(0, mls_wait_info_state(c->ml, c->call, MODEMLINE_STATE_CONNECTED, &ci,
-					ML_WAIT_MS));
+					 ML_WAIT_MS));
 	ASSERT_EQ(9600U, ci.rate);
 	c->data = mls_call_data(c->ml, c->call, nonblock ? MODEMLINE_DATA_NONBLOCK : 0);
 	ASSERT_LE(0, c->data);
@@ -57,12 +57,12 @@ static void conn_check_removed(struct __test_metadata *_metadata, struct conn *c
 	struct modemline_call_info ci;
 
 	ASSERT_EQ(0, mls_wait_info_state(c->ml, c->call, MODEMLINE_STATE_DISCONNECTED,
-					&ci, ML_WAIT_MS));
+					 &ci, ML_WAIT_MS));
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_SYSTEM), ci.origin);
 	ASSERT_EQ(U32(MODEMLINE_REASON_LINE_REMOVED), ci.reason);
 	if (w) {
 		ASSERT_EQ(EPIPE, w->err) TH_LOG("writer: %s after %zu bytes",
-						 strerror(w->err), w->done);
+						strerror(w->err), w->done);
 		ASSERT_EQ((__u64)w->done, ci.tx_bytes);
 	}
 }
@@ -75,7 +75,8 @@ static void conn_down(struct conn *c)
 		close(c->data);
 	if (c->ml >= 0)
 		close(c->ml);
-	c->data = c->ml = -1;
+	c->data = -1;
+	c->ml = -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -155,7 +156,7 @@ static void *config_ioctls(void *arg)
 		if (!ioctl(r->fd, MODEMLINE_TIOCGLINE, &id)) {
 			if (!id) {
 				r->bad++;
-				strcpy(r->what, "TIOCGLINE gave 0");
+				snprintf(r->what, sizeof(r->what), "TIOCGLINE gave 0");
 			}
 		} else if (errno != ENOTTY) {
 			r->bad++;
@@ -163,10 +164,11 @@ static void *config_ioctls(void *arg)
 		}
 		memset(&cfg, 0xAA, sizeof(cfg));
 		if (!ioctl(r->fd, MODEMLINE_TIOCGCONFIG, &cfg)) {
-			if (strncasecmp(cfg.init, "AT", 2) || !mls_str_tail_zero(cfg.init, sizeof(cfg.init)) ||
+			if (strncasecmp(cfg.init, "AT", 2) ||
+			    !mls_str_tail_zero(cfg.init, sizeof(cfg.init)) ||
 			    !cfg.guard_ms || cfg.guard_ms > 10000 || cfg.reserved) {
 				r->bad++;
-				strcpy(r->what, "TIOCGCONFIG: malformed config");
+				snprintf(r->what, sizeof(r->what), "TIOCGCONFIG: malformed config");
 			}
 			snprintf(cfg.init, sizeof(cfg.init), "ATS0=%ld", r->n % 10);
 			if (ioctl(r->fd, MODEMLINE_TIOCSCONFIG, &cfg) &&
@@ -281,7 +283,7 @@ HARD_TEST(n_gsm_reconfig_midframe_cve_2024_36016)
 		ASSERT_EQ(0, modem_start(&m, &p));
 		ASSERT_EQ(0, mls_dial(ml, p.line, "5551234", 5000, &call));
 		ASSERT_EQ(0, mls_wait_info_state(ml, call, MODEMLINE_STATE_CONNECTED, &ci,
-						ML_WAIT_MS))
+						 ML_WAIT_MS))
 			TH_LOG("round %d: state %u result '%s'", i, ci.state, ci.result);
 		ASSERT_EQ(9600U, ci.rate);
 		ASSERT_STREQ("CONNECT 9600", ci.result);
@@ -290,10 +292,10 @@ HARD_TEST(n_gsm_reconfig_midframe_cve_2024_36016)
 		/* The modem got exactly the init string set last, whole. */
 		snprintf(junk, sizeof(junk), "|%s|", want);
 		ASSERT_NE(NULL, strstr(m.cmds, junk)) TH_LOG("modem got '%s', want '%s'",
-							  m.cmds, want);
+							     m.cmds, want);
 		ptyline_close(&p);
 		ASSERT_EQ(0, mls_wait_info_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ci,
-						ML_WAIT_MS));
+						 ML_WAIT_MS));
 		ASSERT_EQ(U32(MODEMLINE_REASON_LINE_REMOVED), ci.reason);
 		ASSERT_EQ(0, mls_deallocate(ml, call, 0));
 	}

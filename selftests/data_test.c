@@ -165,7 +165,7 @@ TEST_F(sim, bad_arguments_change_nothing)
 	close(before);
 	EXPECT_EQ(-EFAULT, mls_ioctl(self->ml, MODEMLINE_IOC_CALL_DATA, NULL));
 	EXPECT_EQ(-EFAULT, mls_ioctl(self->ml, MODEMLINE_IOC_CALL_DATA,
-				    (void *)1));
+				     (void *)1));
 	after = dup(0);
 	close(after);
 	EXPECT_EQ(before, after);
@@ -269,7 +269,7 @@ TEST_F(sim, remote_hangup_drains_then_end_of_file)
 	ASSERT_EQ(RING_SIZE, write_until_full(self->dfd, 0));
 	SIM_CTL(&self->line, "hangup");
 	ASSERT_EQ(0, mls_wait_state(self->ml, self->call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev, ML_WAIT_MS));
+				    MODEMLINE_STATE_DISCONNECTED, &ev, ML_WAIT_MS));
 	EXPECT_EQ(U32(MODEMLINE_ORIGIN_REMOTE), ev.origin);
 	/* The ring filled before the hang-up is all still there. */
 	EXPECT_EQ(RING_SIZE, read_pattern(self->dfd, 0, 2 * RING_SIZE, &bad));
@@ -288,7 +288,7 @@ TEST_F(sim, unread_bytes_of_an_ended_call_wait_for_a_new_descriptor)
 	self->dfd = -1;
 	SIM_CTL(&self->line, "hangup");
 	ASSERT_EQ(0, mls_wait_state(self->ml, self->call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev, ML_WAIT_MS));
+				    MODEMLINE_STATE_DISCONNECTED, &ev, ML_WAIT_MS));
 	DATA_OPEN(self->dfd, self->ml, self->call, MODEMLINE_DATA_NONBLOCK);
 	EXPECT_EQ(RING_SIZE, read_pattern(self->dfd, 0, 2 * RING_SIZE, &bad));
 	EXPECT_EQ(-1, bad);
@@ -386,7 +386,7 @@ TEST_F(sim, deallocate_while_the_descriptor_is_open)
 	n = write_until_full(self->dfd, 0);
 	ASSERT_EQ(RING_SIZE, n);
 	ASSERT_EQ(0, mls_deallocate(self->ml, self->call,
-				   MODEMLINE_DEALLOCATE_DROP));
+				    MODEMLINE_DEALLOCATE_DROP));
 	EXPECT_EQ(-ENOENT, mls_call_info(self->ml, self->call, &ci));
 	EXPECT_EQ(RING_SIZE, read_pattern(self->dfd, 0, 2 * RING_SIZE, &bad));
 	EXPECT_EQ(-1, bad);
@@ -448,7 +448,7 @@ TEST_F(sim, epoll_reports_input_output_and_hangup)
 	ASSERT_EQ(5, read(self->dfd, buf, sizeof(buf)));
 	SIM_CTL(&self->line, "hangup");
 	ASSERT_EQ(0, mls_wait_info_state(self->ml, self->call,
-					MODEMLINE_STATE_DISCONNECTED, &ci,
+					 MODEMLINE_STATE_DISCONNECTED, &ci,
 					ML_WAIT_MS));
 	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, ML_WAIT_MS));
 	EXPECT_TRUE(!!(ev.events & EPOLLHUP));
@@ -576,7 +576,7 @@ TEST_F(pty, remote_hangup_in_the_middle)
 	usleep(500000);
 	MSIM(&self->t, "hangup");
 	ASSERT_EQ(0, mls_wait_info_state(self->t.ml, self->call,
-					MODEMLINE_STATE_DISCONNECTED, &ci,
+					 MODEMLINE_STATE_DISCONNECTED, &ci,
 					ML_WAIT_MS));
 	STREAM_JOIN(&wr);
 	EXPECT_EQ(EPIPE, wr.err);
@@ -635,7 +635,7 @@ static void close_in_flight(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, mls_wait_line_idle(t->ml, t->line, ML_WAIT_MS));
 	ASSERT_EQ(0, mls_dial_retry(t->ml, t->line, NUMBER, 0, &call, ML_WAIT_MS));
 	ASSERT_EQ(0, mls_wait_state(t->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
-				   ML_WAIT_MS));
+				    ML_WAIT_MS));
 }
 
 /*
@@ -670,7 +670,7 @@ TEST_F(pty, deallocate_while_the_descriptor_is_open)
 	n = write_until_full(self->dfd, 0);
 	ASSERT_LT(0U, n);
 	ASSERT_EQ(0, mls_deallocate(self->t.ml, self->call,
-				   MODEMLINE_DEALLOCATE_DROP));
+				    MODEMLINE_DEALLOCATE_DROP));
 	EXPECT_EQ(-ENOENT, mls_call_info(self->t.ml, self->call, &ci));
 	/* What had arrived can still be read; then end of file. */
 	do {

@@ -51,7 +51,7 @@ static __u32 one_event(struct __test_metadata *_metadata, int fd,
 	ret = mls_dial(fd, line->id, NUMBER, 0, &call);
 	ASSERT_EQ(0, ret) TH_LOG("DIAL: %s", strerror(-ret));
 	ret = mls_wait_info_state(fd, call, MODEMLINE_STATE_DISCONNECTED, &ci,
-				 ML_WAIT_MS);
+				  ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("call %u never ended: %s", call,
 				 strerror(-ret));
 	return call;
@@ -419,7 +419,7 @@ TEST_F(ev, new_offer_after_ring_stop_is_reported)
 	SIM_CTL(&L0, "ring_stop");
 	SIM_CTL(&L0, "ring 999");
 	ASSERT_EQ(0, mls_wait_event(self->fd, MODEMLINE_EVENT_CALL_OFFERED,
-				   L0.id, &ev, ML_WAIT_MS));
+				    L0.id, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, L0.id,
 			 0, "999");
 }

@@ -48,7 +48,8 @@ FIXTURE(fault) {
 
 FIXTURE_SETUP(fault)
 {
-	self->ml = self->nth = -1;
+	self->ml = -1;
+	self->nth = -1;
 	memset(&self->line, 0, sizeof(self->line));
 	memset(&self->events, 0, sizeof(self->events));
 	if (!fail_nth_available())
@@ -111,7 +112,8 @@ static void prepare(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self
 
 	memset(st, 0, sizeof(*st));
 	st->fd = -1;
-	st->pty.master = st->pty.slave = -1;
+	st->pty.master = -1;
+	st->pty.slave = -1;
 	switch (p) {
 	case P_ANSWER:
 		ASSERT_EQ(0, sim_ctl(&self->line, "ring 0301234567"));
@@ -122,7 +124,7 @@ static void prepare(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self
 	case P_CALL_DATA:
 		ASSERT_EQ(0, sim_ctl(&self->line, "dial silent"));
 		ASSERT_EQ(0, mls_dial_retry(self->ml, self->line.id, "5551234", 0,
-					   &st->call, ML_WAIT_MS));
+					    &st->call, ML_WAIT_MS));
 		if (p == P_DEALLOCATE) {
 			ASSERT_EQ(0, mls_drop(self->ml, st->call, MODEMLINE_DROP_WAIT));
 		}
@@ -136,7 +138,7 @@ static void prepare(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self
 		ASSERT_EQ(0, mls_subscribe(st->fd, 0));
 		ASSERT_EQ(0, sim_ctl(&self->line, "dial silent"));
 		ASSERT_EQ(0, mls_dial_retry(st->fd, self->line.id, "5551234", 0,
-					   &st->call, ML_WAIT_MS));
+					    &st->call, ML_WAIT_MS));
 		break;
 	case P_TTY_ATTACH:
 	case P_TTY_CONFIG: {
@@ -307,7 +309,7 @@ static void verify(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
 		} else {
 			struct sim_line l = { 0 };
 
-			strcpy(l.name, st->name);
+			snprintf(l.name, sizeof(l.name), "%s", st->name);
 			ASSERT_EQ(0, sim_read_id(l.name, &l.id));
 			ASSERT_EQ(0, sim_line_remove(&l));
 		}
@@ -462,7 +464,7 @@ TEST_F(fault, failslab_cache)
 /* ------------------------------------------------------------------ */
 /* fail_function on the helpers marked ALLOW_ERROR_INJECTION            */
 
-static int inject(const char *func, const char *retval)
+static int ff_inject(const char *func, const char *retval)
 {
 	char path[256];
 	int ret;
@@ -480,7 +482,7 @@ static int inject(const char *func, const char *retval)
 	return ret;
 }
 
-static void uninject(const char *func)
+static void ff_uninject(const char *func)
 {
 	char buf[64];
 
@@ -515,16 +517,17 @@ TEST_F(fault, fail_function)
 	 * this case runs only when asked, in a VM of its own (make stress).
 	 */
 	if (!getenv("HARD_FAIL_FUNCTION"))
-		SKIP(return, "fail_function splats lockdep on this kernel; make stress runs it alone");
+		SKIP(return,
+		     "fail_function splats lockdep on this kernel; make stress runs it alone");
 	if (hard_read(FAILFUNC "/injectable", injectable, sizeof(injectable)))
 		SKIP(return, "no fail_function");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		ASSERT_NE(NULL, strstr(injectable, cases[i].func))
 			TH_LOG("%s is not injectable", cases[i].func);
 		prepare(_metadata, self, cases[i].p, &st);
-		ASSERT_EQ(0, inject(cases[i].func, cases[i].retval));
+		ASSERT_EQ(0, ff_inject(cases[i].func, cases[i].retval));
 		ret = operate(self, cases[i].p, &st);
-		uninject(cases[i].func);
+		ff_uninject(cases[i].func);
 		ASSERT_EQ(-ENOMEM, ret) TH_LOG("%s failing: %s gave %s", cases[i].func,
 					       path_names[cases[i].p], strerror(-ret));
 		verify(_metadata, self, cases[i].p, &st, ret, true);

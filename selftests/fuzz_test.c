@@ -26,6 +26,7 @@ static void run_fuzz(struct __test_metadata *_metadata, const char *args)
 {
 	char exe[PATH_MAX], cmd[PATH_MAX + 256], line[512];
 	long ops = -1, unexpected = -1, reports = -1;
+	char *slash;
 	ssize_t n;
 	FILE *f;
 	int st;
@@ -33,16 +34,23 @@ static void run_fuzz(struct __test_metadata *_metadata, const char *args)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
 	ASSERT_LT(0, n);
 	exe[n] = 0;
-	strcpy(strrchr(exe, '/'), "/fuzz/fuzz");
+	slash = strrchr(exe, '/');
+	snprintf(slash, exe + sizeof(exe) - slash, "/fuzz/fuzz");
 	ASSERT_EQ(0, access(exe, X_OK)) TH_LOG("no fuzzer at %s", exe);
 	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", exe, args);
 	f = popen(cmd, "r");
 	ASSERT_NE(NULL, f);
 	while (fgets(line, sizeof(line), f)) {
+		long v;
+
 		printf("# %s", line);
-		sscanf(line, "operations: %ld", &ops);
-		sscanf(line, "unexpected results: %ld", &unexpected);
-		sscanf(line, "sanitizer reports: %ld", &reports);
+		/* The fuzzer's summary lines; other lines are only shown. */
+		if (sscanf(line, "operations: %ld", &v) == 1)
+			ops = v;
+		else if (sscanf(line, "unexpected results: %ld", &v) == 1)
+			unexpected = v;
+		else if (sscanf(line, "sanitizer reports: %ld", &v) == 1)
+			reports = v;
 	}
 	st = pclose(f);
 	fflush(stdout);

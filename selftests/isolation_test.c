@@ -75,7 +75,7 @@ TEST_F(iso, other_file_deallocate_is_enoent)
 	a_connects(_metadata, self);
 	ASSERT_EQ(-ENOENT, mls_deallocate(self->b, self->call, 0));
 	ASSERT_EQ(-ENOENT, mls_deallocate(self->b, self->call,
-					 MODEMLINE_DEALLOCATE_DROP));
+					  MODEMLINE_DEALLOCATE_DROP));
 	a_call_intact(_metadata, self);
 }
 
@@ -206,7 +206,7 @@ TEST_F(iso, every_subscriber_gets_the_offer)
 	ASSERT_EQ(0, mls_subscribe(self->b, L1.id));
 	ring_offer(_metadata, self->a, &L1, CALLER_ID, &ev);
 	ASSERT_EQ(0, mls_wait_event(self->b, MODEMLINE_EVENT_CALL_OFFERED,
-				   L1.id, &ev, ML_WAIT_MS));
+				    L1.id, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, L1.id,
 			 0, CALLER_ID);
 }

@@ -284,8 +284,9 @@ static void threads_test(void)
 		sim_ctl(extra, "remove");
 	}
 	check(!setup, "threads: simulated lines and a descriptor", setup);
-	check(!setup && !lost, "threads: 50 rounds, 3 waiters on one descriptor: "
-	      "each saw its own call connect", lost);
+	check(!setup && !lost,
+	      "threads: 50 rounds, 3 waiters on one descriptor: each saw its own call connect",
+	      lost);
 	check(!setup && short_ok == ROUNDS,
 	      "threads: the short waiter timed out (-ETIMEDOUT) in every round", short_ok);
 	check(!setup && !late, "threads: no wait ended past its deadline", late);
@@ -324,13 +325,15 @@ static void api_test(int fd, uint32_t line)
 	check(ml_open_path("/nonexistent/modemline", 0) == -ENOENT,
 	      "ml_open_path: a missing path is -ENOENT", 0);
 	ret = ml_open_path(ML_DEVICE, O_NONBLOCK);
-	check(ret >= 0 && (fcntl(ret, F_GETFL) & (O_NONBLOCK | O_ACCMODE)) == (O_NONBLOCK | O_RDWR) &&
-	      (fcntl(ret, F_GETFD) & FD_CLOEXEC), "ml_open_path: O_RDWR, O_CLOEXEC and the flags given",
-	      ret);
+	check(ret >= 0 &&
+	      (fcntl(ret, F_GETFL) & (O_NONBLOCK | O_ACCMODE)) == (O_NONBLOCK | O_RDWR) &&
+	      (fcntl(ret, F_GETFD) & FD_CLOEXEC),
+	      "ml_open_path: O_RDWR, O_CLOEXEC and the flags given", ret);
 	if (ret >= 0)
 		ml_close(ret);
 	check(ml_dial(fd, line, NULL, 0, &call) == -EINVAL &&
-	      ml_dial(fd, line, "5551234", 0, NULL) == -EINVAL && ml_answer(fd, line, NULL) == -EINVAL &&
+	      ml_dial(fd, line, "5551234", 0, NULL) == -EINVAL &&
+	      ml_answer(fd, line, NULL) == -EINVAL &&
 	      ml_call_list(fd, NULL, 0) == 0,
 	      "ml_dial/ml_answer: NULL number or handle pointer -EINVAL, and no call made", 0);
 	check(ml_call_list(fd, NULL, 4) == -EINVAL && ml_line_list(fd, NULL, 4) == -EINVAL,
@@ -340,7 +343,8 @@ static void api_test(int fd, uint32_t line)
 	      ml_wait_state(fd, 4242, MODEMLINE_STATE_DISCONNECTED + 1, 0, &ev) == -EINVAL,
 	      "ml_wait_state: a state the ABI lacks is -EINVAL", 0);
 	check(ml_tty_open(NULL, 0) == -EINVAL && ml_tty_line_id(0, NULL) == -EINVAL &&
-	      ml_tty_attach(0, NULL) == -EINVAL && ml_tty_get_config_sz(-1, NULL, sizeof(cfg)) == -EINVAL,
+	      ml_tty_attach(0, NULL) == -EINVAL &&
+	      ml_tty_get_config_sz(-1, NULL, sizeof(cfg)) == -EINVAL,
 	      "ml_tty_*: NULL path or out pointer -EINVAL", 0);
 }
 
@@ -397,8 +401,8 @@ static void sized_test(int fd, uint32_t line, uint32_t call)
 	memset(&tc, 0, sizeof(tc));
 	tc.more[3] = 1;
 	ret = ml_tty_set_config_sz(-1, &tc.s, sizeof(tc));
-	check(ret == -E2BIG, "ml_tty_set_config_sz: a field past what the library knows set: -E2BIG",
-	      ret);
+	check(ret == -E2BIG,
+	      "ml_tty_set_config_sz: a field past what the library knows set: -E2BIG", ret);
 	tc.more[3] = 0;
 	ret = ml_tty_set_config_sz(-1, &tc.s, sizeof(tc));
 	check(ret == -EBADF && ml_tty_get_config_sz(-1, &tc.s, TTY_CONFIG_0_1 - 1) == -EINVAL,
@@ -431,11 +435,13 @@ int main(void)
 
 	check(ml_call_info(fd, 4242, &info) == -ENOENT, "ml_call_info: unknown handle -ENOENT", 0);
 	check(ml_drop(fd, 4242, true) == -ENOENT, "ml_drop: unknown handle -ENOENT", 0);
-	check(ml_deallocate(fd, 4242, false) == -ENOENT, "ml_deallocate: unknown handle -ENOENT", 0);
+	check(ml_deallocate(fd, 4242, false) == -ENOENT,
+	      "ml_deallocate: unknown handle -ENOENT", 0);
 	check(ml_call_data(fd, 4242, false) == -ENOENT, "ml_call_data: unknown handle -ENOENT", 0);
 	ret = ml_wait_state(fd, 4242, MODEMLINE_STATE_CONNECTED, 100, NULL);
 	check(ret == -ENOENT, "ml_wait_state: unknown handle -ENOENT", ret);
-	check(ml_line_info(fd, 0xfffffff0, &li) == -ENOENT, "ml_line_info: unknown line -ENOENT", 0);
+	check(ml_line_info(fd, 0xfffffff0, &li) == -ENOENT,
+	      "ml_line_info: unknown line -ENOENT", 0);
 	check(ml_unsubscribe(fd, 0xfffffff0) == -ENOENT, "ml_unsubscribe: unknown line -ENOENT", 0);
 	memset(longnum, '5', sizeof(longnum) - 1);
 	longnum[sizeof(longnum) - 1] = '\0';
@@ -444,8 +450,8 @@ int main(void)
 	check(ret == 0, "ml_call_list(NULL, 0): no calls, count 0", ret);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = ml_next_event(fd, &ev, 150);
-	check(ret == -ETIMEDOUT && ms_since(&t0) >= 140, "ml_next_event: -ETIMEDOUT after the timeout",
-	      ret);
+	check(ret == -ETIMEDOUT && ms_since(&t0) >= 140,
+	      "ml_next_event: -ETIMEDOUT after the timeout", ret);
 	check(!strcmp(ml_strerror(ML_OP_DIAL, -EBUSY),
 		      "the line already has a call in progress (or its modem is still hanging up)"),
 	      "ml_strerror(DIAL, -EBUSY): the documented meaning", 0);

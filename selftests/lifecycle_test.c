@@ -381,7 +381,7 @@ TEST_F(lc, drop_returns_before_hangup_completes)
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTING), ci.state);
 	ASSERT_EQ(0ULL, ci.disconnected_ns);
 	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
+				    MODEMLINE_STATE_DISCONNECTED, &ev,
 				   2 * ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
@@ -830,7 +830,7 @@ TEST_F(lc, subscribe_all_reports_line_added)
 	ASSERT_EQ(0, mls_subscribe(self->fd, 0));
 	ASSERT_EQ(0, sim_line_create(&self->extra));
 	ASSERT_EQ(0, mls_wait_event(self->fd, MODEMLINE_EVENT_LINE_ADDED,
-				   self->extra.id, &ev, ML_WAIT_MS));
+				    self->extra.id, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_ADDED,
 			 self->extra.id, 0, "");
 }
@@ -842,7 +842,7 @@ TEST_F(lc, subscribe_all_reports_offered_calls)
 	ASSERT_EQ(0, mls_subscribe(self->fd, 0));
 	SIM_CTL(&L1, "ring " CALLER_ID);
 	ASSERT_EQ(0, mls_wait_event(self->fd, MODEMLINE_EVENT_CALL_OFFERED,
-				   L1.id, &ev, ML_WAIT_MS));
+				    L1.id, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, L1.id,
 			 0, CALLER_ID);
 }
@@ -854,7 +854,7 @@ TEST_F(lc, subscribe_all_reports_line_removed)
 	ASSERT_EQ(0, mls_subscribe(self->fd, 0));
 	SIM_REMOVE(&L1);
 	ASSERT_EQ(0, mls_wait_event(self->fd, MODEMLINE_EVENT_LINE_REMOVED,
-				   L1.id, &ev, ML_WAIT_MS));
+				    L1.id, &ev, ML_WAIT_MS));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, L1.id,
 			 MODEMLINE_REASON_LINE_REMOVED, "");
 }
@@ -876,7 +876,7 @@ TEST_F(lc, released_handle_is_enoent_everywhere)
 	ASSERT_EQ(-ENOENT, mls_drop(self->fd, call, MODEMLINE_DROP_WAIT));
 	ASSERT_EQ(-ENOENT, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(-ENOENT, mls_deallocate(self->fd, call,
-					 MODEMLINE_DEALLOCATE_DROP));
+					  MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(0, mls_call_listed(self->fd, call));
 	ASSERT_EQ(0, mls_call_count(self->fd));
 }
@@ -963,7 +963,7 @@ TEST_F(lc, deallocate_drop_frees_the_line)
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(0, mls_wait_line_idle(self->fd, L0.id, ML_WAIT_MS));
 	ASSERT_EQ(0, mls_dial_retry(self->fd, L0.id, NUMBER, 0, &call,
-				   ML_WAIT_MS));
+				    ML_WAIT_MS));
 }
 
 TEST_F(lc, deallocate_drop_of_ended_call)
@@ -1085,13 +1085,13 @@ TEST_F_TIMEOUT(closing, close_releases_100_calls, 300)
 	/* The live calls were terminated: every line is free again. */
 	for (i = 0; i < NLINES; i++) {
 		ASSERT_EQ(0, mls_wait_line_idle(fd2, self->line[i].id,
-					       ML_WAIT_MS));
+						ML_WAIT_MS));
 		ASSERT_EQ(0, mls_line_info(fd2, self->line[i].id, &li));
 		ASSERT_EQ(25ULL, li.calls);
 		ASSERT_EQ(1ULL, li.calls_connected);
 		ASSERT_EQ(24ULL, li.calls_failed);
 		ASSERT_EQ(0, mls_dial_retry(fd2, self->line[i].id, NUMBER, 0,
-					   &h, ML_WAIT_MS));
+					    &h, ML_WAIT_MS));
 	}
 	ASSERT_EQ(NLINES, mls_call_count(fd2));
 }
@@ -1121,9 +1121,9 @@ TEST_F(closing, close_with_calls_in_every_state)
 	SIM_CTL(&self->line[0], "dial connect 0 33600");
 	for (i = 0; i < NLINES; i++) {
 		ASSERT_EQ(0, mls_wait_line_idle(fd2, self->line[i].id,
-					       2 * ML_WAIT_MS));
+						2 * ML_WAIT_MS));
 		ASSERT_EQ(0, mls_dial_retry(fd2, self->line[i].id, NUMBER, 0,
-					   &h, ML_WAIT_MS));
+					    &h, ML_WAIT_MS));
 	}
 }
 
@@ -1140,7 +1140,7 @@ FIXTURE_SETUP(tmo)
 {
 	ASSERT_EQ(0, mls_param_save(&self->dial_timeout, "dial_timeout_ms"));
 	ASSERT_EQ(0, mls_param_save(&self->hangup_timeout,
-				   "hangup_timeout_ms"));
+				    "hangup_timeout_ms"));
 	ML_OPEN(self->fd, 0);
 	SIM_CREATE_LINES(&self->line, 1);
 }
@@ -1281,7 +1281,7 @@ TEST_F(fail, failed_dial_after_delay)
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DIALING), ci.state);
 	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
+				    MODEMLINE_STATE_DISCONNECTED, &ev,
 				   2 * ML_WAIT_MS));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(variant->reason, ci.reason);

@@ -201,7 +201,7 @@ TEST_F(lim, max_events_is_read_at_open)
 
 		ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
 		ASSERT_EQ(0, mls_wait_info_state(self->fd, call,
-						MODEMLINE_STATE_DISCONNECTED,
+						 MODEMLINE_STATE_DISCONNECTED,
 						&ci, ML_WAIT_MS));
 	}
 	for (i = 0; i < 5; i++) {
@@ -226,7 +226,7 @@ TEST_F(lim, small_max_events_overflows)
 
 		ASSERT_EQ(0, mls_dial(self->fd, L0.id, NUMBER, 0, &call));
 		ASSERT_EQ(0, mls_wait_info_state(self->fd, call,
-						MODEMLINE_STATE_DISCONNECTED,
+						 MODEMLINE_STATE_DISCONNECTED,
 						&ci, ML_WAIT_MS));
 	}
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));

@@ -327,26 +327,28 @@ static inline __u32 answer_wait(struct __test_metadata *_metadata, int fd,
 
 /* Run a sim control command (printf-style) or fail the test. */
 #define SIM_CTL(line, ...) do { \
+	const struct sim_line *__line = (line); \
 	char __cmd[128]; \
 	int __r; \
 	snprintf(__cmd, sizeof(__cmd), __VA_ARGS__); \
-	__r = sim_ctl((line), "%s", __cmd); \
-	ASSERT_EQ(0, __r) TH_LOG("sim line %s: '%s': %s", (line)->name, \
+	__r = sim_ctl(__line, "%s", __cmd); \
+	ASSERT_EQ(0, __r) TH_LOG("sim line %s: '%s': %s", __line->name, \
 				 __cmd, strerror(-__r)); \
 } while (0)
 
 /* Remove a sim line (like unplugging the modem) or fail the test. */
 #define SIM_REMOVE(line) do { \
-	int __r = sim_line_remove(line); \
-	ASSERT_EQ(0, __r) TH_LOG("removing sim line %s: %s", (line)->name, \
+	struct sim_line *__line = (line); \
+	int __r = sim_line_remove(__line); \
+	ASSERT_EQ(0, __r) TH_LOG("removing sim line %s: %s", __line->name, \
 				 strerror(-__r)); \
 } while (0)
 
 /* Open /dev/modemline or fail: a missing device is a failure, not a skip. */
 #define ML_OPEN(fdvar, flags) do { \
-	(fdvar) = mls_open(flags); \
-	ASSERT_LE(0, (fdvar)) TH_LOG("open " ML_DEV ": %s", \
-				     strerror(-(fdvar))); \
+	int __fd = mls_open(flags); \
+	(fdvar) = __fd; \
+	ASSERT_LE(0, __fd) TH_LOG("open " ML_DEV ": %s", strerror(-__fd)); \
 } while (0)
 
 /* Create sim lines or fail. */
@@ -402,7 +404,7 @@ static inline void ring_offer(struct __test_metadata *_metadata, int fd,
 		ret = sim_ctl(line, "ring");
 	ASSERT_EQ(0, ret) TH_LOG("sim ring: %s", strerror(-ret));
 	ret = mls_wait_event(fd, MODEMLINE_EVENT_CALL_OFFERED, line->id, ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED event: %s", strerror(-ret));
 }
 
@@ -481,13 +483,15 @@ static inline int try_nonblock_beside(struct __test_metadata *_metadata,
 }
 
 /* What try_nonblock_beside() tried came back at once, with EAGAIN. */
-#define EXPECT_PROMPT_EAGAIN(ret, try) do { \
-	EXPECT_EQ(0, (ret)) TH_LOG("the non-blocking call waited for the blocked one (%ld ms)", \
-				   (try).ms); \
-	EXPECT_EQ(-1, (try).ret); \
-	EXPECT_EQ(EAGAIN, (try).err); \
+#define EXPECT_PROMPT_EAGAIN(beside_ret, try) do { \
+	const struct io_thread *__try = &(try); \
+	EXPECT_EQ(0, (beside_ret)) \
+		TH_LOG("the non-blocking call waited for the blocked one (%ld ms)", \
+		       __try->ms); \
+	EXPECT_EQ(-1, __try->ret); \
+	EXPECT_EQ(EAGAIN, __try->err); \
 	TH_LOG("non-blocking call beside a blocked one: errno %d after %ld ms", \
-	       (try).err, (try).ms); \
+	       __try->err, __try->ms); \
 } while (0)
 
 #endif /* MODEMLINE_ML_TEST_H */

@@ -118,7 +118,7 @@ static void expect_end(struct __test_metadata *_metadata, struct ttyline *t,
 
 TEST_F(nm, local_drop_hangs_up_by_dtr)
 {
-	const char *args[] = { "--guard", "5000", NULL };
+	static const char *const args[] = { "--guard", "5000", NULL };
 	long drops, escapes;
 	__u64 ms;
 	__u32 call;
@@ -235,7 +235,7 @@ TEST_F(nm, carrier_loss_without_clocal_hangs_up_the_line)
  */
 TEST_F(nm, stalled_reader_then_carrier_loss_leaves_the_line_usable)
 {
-	const char *args[] = { "--data", "echo", NULL };
+	static const char *const args[] = { "--data", "echo", NULL };
 	static char buf[64 * 1024];
 	struct modemline_event ev;
 	struct termios tio;
@@ -267,7 +267,7 @@ TEST_F(nm, stalled_reader_then_carrier_loss_leaves_the_line_usable)
 /* Our CTS (modemsim's RTS) low: a writer is held, then nothing is lost. */
 TEST_F(nm, writer_held_by_cts_loses_nothing)
 {
-	const char *args[] = { "--data", "sink", NULL };
+	static const char *const args[] = { "--data", "sink", NULL };
 	static char buf[16 * 1024];
 	struct modemline_call_info ci;
 	struct termios tio;
@@ -313,7 +313,7 @@ TEST_F(nm, writer_held_by_cts_loses_nothing)
  */
 TEST_F(nm, drop_while_dialing_abandons_the_dial)
 {
-	const char *args[] = { "--answer-delay", "8000", NULL };
+	static const char *const args[] = { "--answer-delay", "8000", NULL };
 	struct modemline_call_info ci;
 	struct modemline_event ev;
 	__u32 call = 0;
@@ -346,7 +346,7 @@ TEST_F(nm, drop_while_dialing_abandons_the_dial)
  */
 TEST_F(nm, closing_the_tty_while_dialing_drops_dtr_and_the_dial)
 {
-	const char *args[] = { "--answer-delay", "30000", NULL };
+	static const char *const args[] = { "--answer-delay", "30000", NULL };
 	struct modemline_call_info ci;
 	__u32 call = 0;
 	long drops;
@@ -394,7 +394,7 @@ static int nm_speed_set(const char *path, speed_t speed)
  */
 TEST_F_TIMEOUT(nm, paced_115200_one_mib_each_way_is_byte_exact, 400)
 {
-	const char *args[] = { "--data", "echo", NULL };
+	static const char *const args[] = { "--data", "echo", NULL };
 	double wire_s = MIB * 10.0 / 115200;
 	__u64 t0, took_ms;
 	__u32 call;

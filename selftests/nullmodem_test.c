@@ -153,7 +153,8 @@ FIXTURE_SETUP(nm)
 {
 	char path[32];
 
-	self->a = self->b = -1;
+	self->a = -1;
+	self->b = -1;
 	nm_path(path, sizeof(path), 'A');
 	if (access(path, F_OK))
 		SKIP(return, "no %s: modemline_nullmodem not loaded", path);

@@ -150,7 +150,7 @@ TEST_F_TIMEOUT(sig, drop_wait_without_sa_restart_is_eintr, 120)
 	ASSERT_TRUE(ci.state == MODEMLINE_STATE_DISCONNECTING ||
 		    ci.state == MODEMLINE_STATE_DISCONNECTED);
 	ASSERT_EQ(0, mls_wait_state(self->fd, call,
-				   MODEMLINE_STATE_DISCONNECTED, &ev,
+				    MODEMLINE_STATE_DISCONNECTED, &ev,
 				   3 * ML_WAIT_MS));
 	check_state_event(_metadata, &ev, self->line.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
@@ -262,7 +262,7 @@ static void dial_all(struct __test_metadata *_metadata, int fd,
 
 	for (i = 0; i < NLINES; i++) {
 		ret = mls_dial_retry(fd, self->line[i].id, NUMBER,
-				    i == NLINES - 1 ? 30 : 0, &calls[i],
+				     i == NLINES - 1 ? 30 : 0, &calls[i],
 				    ML_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("DIAL line %d: %s", i,
 					 strerror(-ret));
@@ -554,7 +554,7 @@ TEST_F_TIMEOUT(race, line_removed_during_ops, 300)
 	ASSERT_GE((__u32)NLINES, count);
 	for (j = 0; j < count; j++) {
 		ret = mls_wait_info_state(fd, ids[j],
-					 MODEMLINE_STATE_DISCONNECTED, &ci,
+					  MODEMLINE_STATE_DISCONNECTED, &ci,
 					 ML_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("call %u: %s", ids[j],
 					 strerror(-ret));
@@ -590,13 +590,13 @@ TEST_F_TIMEOUT(race, deallocate_drop_races_remote_hangup, 300)
 	ML_OPEN(fd, 0);
 	for (i = 0; i < 30; i++) {
 		ASSERT_EQ(0, mls_dial_retry(fd, h.line->id, NUMBER, 0, &call,
-					   ML_WAIT_MS));
+					    ML_WAIT_MS));
 		ASSERT_EQ(0, mls_wait_state(fd, call, MODEMLINE_STATE_CONNECTED,
-					   &ev, ML_WAIT_MS));
+					    &ev, ML_WAIT_MS));
 		h.cmd = i % 2 ? "hangup" : "carrier_lost";
 		ASSERT_EQ(0, pthread_create(&th, NULL, sim_cmd_fn, &h));
 		ASSERT_EQ(0, mls_deallocate(fd, call,
-					   MODEMLINE_DEALLOCATE_DROP));
+					    MODEMLINE_DEALLOCATE_DROP));
 		pthread_join(th, NULL);
 		ASSERT_EQ(0, h.ret);
 		ASSERT_EQ(-ENOENT, mls_call_info(fd, call, &ci));
@@ -632,14 +632,14 @@ TEST_F_TIMEOUT(race, deallocate_drop_while_drop_waits, 300)
 		d.fd = fd;
 		d.ret = 1;
 		ASSERT_EQ(0, mls_dial_retry(fd, self->line[0].id, NUMBER, 0,
-					   &d.call, ML_WAIT_MS));
+					    &d.call, ML_WAIT_MS));
 		ASSERT_EQ(0, mls_wait_state(fd, d.call,
-					   MODEMLINE_STATE_CONNECTED, &ev,
+					    MODEMLINE_STATE_CONNECTED, &ev,
 					   ML_WAIT_MS));
 		ASSERT_EQ(0, pthread_create(&th, NULL, drop_wait_fn, &d));
 		usleep(rand_r(&seed) % 2000);
 		ASSERT_EQ(0, mls_deallocate(fd, d.call,
-					   MODEMLINE_DEALLOCATE_DROP));
+					    MODEMLINE_DEALLOCATE_DROP));
 		/* The waiter must come back, whatever the order. */
 		pthread_join(th, NULL);
 		ASSERT_TRUE(d.ret == 0 || d.ret == -ENOENT)
@@ -735,11 +735,11 @@ TEST_F_TIMEOUT(race, concurrent_dials_on_one_line, 300)
 		for (i = 0; i < 8; i++) {
 			if (d[i].ret == 0) {
 				ASSERT_EQ(0, mls_deallocate(d[i].fd, d[i].call,
-						MODEMLINE_DEALLOCATE_DROP));
+							    MODEMLINE_DEALLOCATE_DROP));
 			}
 		}
 		ASSERT_EQ(0, mls_wait_line_idle(fd, self->line[0].id,
-					       ML_WAIT_MS));
+						ML_WAIT_MS));
 	}
 }
 
@@ -783,7 +783,7 @@ TEST_F_TIMEOUT(race, close_races_with_line_events, 300)
 		ASSERT_EQ(0, r.bad);
 		ML_OPEN(fd, 0);
 		ASSERT_EQ(0, mls_wait_line_idle(fd, self->line[1].id,
-					       ML_WAIT_MS));
+						ML_WAIT_MS));
 		close(fd);
 	}
 }
@@ -912,9 +912,11 @@ TEST_F_TIMEOUT(race, every_accepted_subscription_hears_the_removal, 300)
 			accepted += s[i].accepted;
 			/* The removal was sent before sim_line_remove() returned. */
 			ASSERT_TRUE(heard_removal(s[i].fd, s[i].line))
-				TH_LOG("round %d file %d: SUBSCRIBE succeeded, no LINE_REMOVED", round, i);
+				TH_LOG("round %d file %d: SUBSCRIBE succeeded, no LINE_REMOVED",
+				       round, i);
 			ASSERT_EQ(-ENOENT, mls_unsubscribe(s[i].fd, s[i].line))
-				TH_LOG("round %d file %d: a subscription outlived its line", round, i);
+				TH_LOG("round %d file %d: a subscription outlived its line",
+				       round, i);
 		}
 	}
 	TH_LOG("%d subscriptions accepted in %d rounds", accepted, SUB_ROUNDS);
@@ -942,7 +944,7 @@ TEST_F_TIMEOUT(race, answer_races_caller_giving_up, 300)
 		ASSERT_TRUE(ret == 0 || ret == -ESRCH) TH_LOG("ANSWER: %d", ret);
 		if (ret == 0) {
 			ASSERT_EQ(0, mls_deallocate(fd, call,
-						   MODEMLINE_DEALLOCATE_DROP));
+						    MODEMLINE_DEALLOCATE_DROP));
 		}
 		ASSERT_LE(0, mls_drain_events(fd));
 	}

@@ -65,7 +65,7 @@ int mls_ioctl(int fd, unsigned long cmd, void *arg)
 }
 
 int mls_dial(int fd, __u32 line_id, const char *number, __u32 timeout_ms,
-	    __u32 *call)
+	     __u32 *call)
 {
 	struct modemline_dial d;
 	int ret;
@@ -75,7 +75,7 @@ int mls_dial(int fd, __u32 line_id, const char *number, __u32 timeout_ms,
 	d.timeout_ms = timeout_ms;
 	if (strlen(number) >= sizeof(d.number))
 		return -E2BIG;
-	strcpy(d.number, number);
+	snprintf(d.number, sizeof(d.number), "%s", number);
 	ret = mls_ioctl(fd, MODEMLINE_IOC_DIAL, &d);
 	if (!ret && call)
 		*call = d.call;
@@ -83,7 +83,7 @@ int mls_dial(int fd, __u32 line_id, const char *number, __u32 timeout_ms,
 }
 
 int mls_dial_retry(int fd, __u32 line_id, const char *number,
-		  __u32 timeout_ms, __u32 *call, int wait_ms)
+		   __u32 timeout_ms, __u32 *call, int wait_ms)
 {
 	__u64 deadline = deadline_after(wait_ms);
 	int ret;
@@ -264,10 +264,9 @@ int mls_read_event(int fd, struct modemline_event *ev, int timeout_ms)
  * Read events until one is of @type and @match(ev, @a, @b) says yes,
  * or @timeout_ms passes. Events that do not match are dropped.
  */
-static int wait_for(int fd, __u32 type, bool (*match)(
-		    const struct modemline_event *ev, __u32 a, __u32 b),
-		    __u32 a, __u32 b, struct modemline_event *ev,
-		    int timeout_ms)
+static int wait_for(int fd, __u32 type,
+		    bool (*match)(const struct modemline_event *ev, __u32 a, __u32 b),
+		    __u32 a, __u32 b, struct modemline_event *ev, int timeout_ms)
 {
 	__u64 deadline = deadline_after(timeout_ms);
 	int ret;
@@ -288,7 +287,7 @@ static bool is_call_state(const struct modemline_event *ev, __u32 call,
 }
 
 int mls_wait_state(int fd, __u32 call, __u32 state,
-		  struct modemline_event *ev, int timeout_ms)
+		   struct modemline_event *ev, int timeout_ms)
 {
 	return wait_for(fd, MODEMLINE_EVENT_CALL_STATE, is_call_state, call,
 			state, ev, timeout_ms);
@@ -303,7 +302,7 @@ static bool is_on_line(const struct modemline_event *ev, __u32 line_id,
 }
 
 int mls_wait_event(int fd, __u32 type, __u32 line_id,
-		  struct modemline_event *ev, int timeout_ms)
+		   struct modemline_event *ev, int timeout_ms)
 {
 	return wait_for(fd, type, is_on_line, line_id, 0, ev, timeout_ms);
 }
@@ -324,7 +323,7 @@ int mls_drain_events(int fd)
 }
 
 int mls_wait_info_state(int fd, __u32 call, __u32 state,
-		       struct modemline_call_info *info, int timeout_ms)
+			struct modemline_call_info *info, int timeout_ms)
 {
 	__u64 deadline = deadline_after(timeout_ms);
 	int ret;
@@ -441,7 +440,7 @@ int sim_line_create(struct sim_line *line)
 	ret = sim_new_line_raw(name);
 	if (ret)
 		return ret;
-	strcpy(line->name, name);
+	snprintf(line->name, sizeof(line->name), "%s", name);
 	line->removed = false;
 	ret = sim_read_id(name, &line->id);
 	if (ret) {

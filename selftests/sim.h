@@ -18,6 +18,8 @@
 #include <linux/types.h>
 #include <linux/modemline.h>
 
+#include "kselftest.h"	/* __printf() */
+
 #define ML_DEV		"/dev/modemline"
 #define SIM_ROOT	"/sys/kernel/debug/modemline_sim"
 #define SIM_LINES	SIM_ROOT "/lines"
@@ -45,10 +47,10 @@ int mls_ioctl(int fd, unsigned long cmd, void *arg);
 __u64 mls_now_ns(void);
 
 int mls_dial(int fd, __u32 line_id, const char *number, __u32 timeout_ms,
-	    __u32 *call);
+	     __u32 *call);
 /* DIAL, retrying -EBUSY for up to @wait_ms (the line is still hanging up). */
 int mls_dial_retry(int fd, __u32 line_id, const char *number,
-		  __u32 timeout_ms, __u32 *call, int wait_ms);
+		   __u32 timeout_ms, __u32 *call, int wait_ms);
 int mls_answer(int fd, __u32 line_id, __u32 *call);
 int mls_drop(int fd, __u32 call, __u32 flags);
 int mls_deallocate(int fd, __u32 call, __u32 flags);
@@ -84,13 +86,13 @@ int mls_read_event(int fd, struct modemline_event *ev, int timeout_ms);
  * (stored in @ev); other events are consumed and ignored.
  */
 int mls_wait_state(int fd, __u32 call, __u32 state,
-		  struct modemline_event *ev, int timeout_ms);
+		   struct modemline_event *ev, int timeout_ms);
 /*
  * Read events until one of @type for @line_id arrives (any line when
  * @line_id is 0); other events are consumed and ignored.
  */
 int mls_wait_event(int fd, __u32 type, __u32 line_id,
-		  struct modemline_event *ev, int timeout_ms);
+		   struct modemline_event *ev, int timeout_ms);
 /* Discard every queued event; returns how many were read, or -errno. */
 int mls_drain_events(int fd);
 /*
@@ -98,7 +100,7 @@ int mls_drain_events(int fd);
  * the last record is left in @info.
  */
 int mls_wait_info_state(int fd, __u32 call, __u32 state,
-		       struct modemline_call_info *info, int timeout_ms);
+			struct modemline_call_info *info, int timeout_ms);
 /* Poll LINE_INFO until the line has no call in progress (flag BUSY). */
 int mls_wait_line_idle(int fd, __u32 line_id, int timeout_ms);
 
@@ -121,8 +123,8 @@ int sim_line_create(struct sim_line *line);
 /* Create @n lines, all or nothing. */
 int sim_lines_create(struct sim_line *lines, int n);
 /* One control command, formatted like printf(): 0 or -errno. */
-int sim_ctl(const struct sim_line *line, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3)
+int sim_ctl(const struct sim_line *line, const char *fmt, ...);
 /* Write @cmd verbatim (length @len) to the line's control file. */
 int sim_ctl_raw(const char *name, const char *cmd, size_t len);
 /* Read the line's id file. */

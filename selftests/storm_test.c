@@ -49,7 +49,9 @@ static void check_ret(const char *what, int ret, const int *set)
 	}
 }
 
-#define ASSERT_NO_BAD() ASSERT_EQ(0L, atomic_load(&bad_results)) TH_LOG("%s", bad_what)
+#define ASSERT_NO_BAD() do { \
+	ASSERT_EQ(0L, atomic_load(&bad_results)) TH_LOG("%s", bad_what); \
+} while (0)
 
 /* ------------------------------------------------------------------ */
 
@@ -312,7 +314,7 @@ HARD_TEST(close_vs_blocked)
 		ASSERT_EQ(0, sim_ctl(&line, "hangup_delay 300"));
 		ASSERT_EQ(0, mls_dial_retry(c, line.id, "5551234", 0, &call, ML_WAIT_MS));
 		ASSERT_EQ(0, mls_wait_info_state(c, call, MODEMLINE_STATE_CONNECTED,
-						&(struct modemline_call_info){ 0 }, ML_WAIT_MS));
+						 &(struct modemline_call_info){ 0 }, ML_WAIT_MS));
 		data = mls_call_data(c, call, 0);
 		ASSERT_LE(0, data);
 		sleeper_start(_metadata, &s[0], 0, a, 0);
@@ -504,7 +506,7 @@ HARD_TEST(rmmod_in_use)
 		ASSERT_TRUE(ret == -EWOULDBLOCK || ret == -EBUSY) TH_LOG("%s", strerror(-ret));
 		/* And everything still works. */
 		ASSERT_EQ(0, mls_dial_retry(ml, i & 1 ? p.line : line.id, "5551234", 0,
-					   &call, ML_WAIT_MS));
+					    &call, ML_WAIT_MS));
 		ASSERT_EQ(0, mls_deallocate(ml, call, MODEMLINE_DEALLOCATE_DROP));
 	}
 	close(ctl);

@@ -13,9 +13,11 @@
 
 /* Open the call's data descriptor or fail. */
 #define DATA_OPEN(dfd, ml, call, flags) do { \
-	(dfd) = mls_call_data((ml), (call), (flags)); \
-	ASSERT_LE(0, (dfd)) TH_LOG("CALL_DATA on call %u: %s", (call), \
-				   strerror(-(dfd))); \
+	__typeof__(call) __call = (call); \
+	int __dfd = mls_call_data((ml), __call, (flags)); \
+	(dfd) = __dfd; \
+	ASSERT_LE(0, __dfd) TH_LOG("CALL_DATA on call %u: %s", __call, \
+				   strerror(-__dfd)); \
 } while (0)
 
 /*

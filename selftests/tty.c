@@ -84,7 +84,7 @@ int tty_set_guard(int fd, __u32 guard_ms, const char *init)
 		if (strlen(init) >= sizeof(cfg.init))
 			return -E2BIG;
 		memset(cfg.init, 0, sizeof(cfg.init));
-		strcpy(cfg.init, init);
+		snprintf(cfg.init, sizeof(cfg.init), "%s", init);
 	}
 	return tty_set_config(fd, &cfg);
 }
@@ -200,7 +200,7 @@ static int unix_connect(const char *path)
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -247,7 +247,8 @@ int msim_start_on(struct msim *m, const char *tty, const char *const *args)
 	pid_t parent = getpid();
 
 	memset(m, 0, sizeof(*m));
-	m->out = m->ctl = -1;
+	m->out = -1;
+	m->ctl = -1;
 	ret = msim_find(path, sizeof(path));
 	if (ret)
 		return ret;
@@ -299,7 +300,7 @@ int msim_start_on(struct msim *m, const char *tty, const char *const *args)
 			ret = -ENAMETOOLONG;
 			goto fail;
 		}
-		strcpy(m->pty, tty);
+		snprintf(m->pty, sizeof(m->pty), "%s", tty);
 		m->pty_index = -1;
 		m->ctl = msim_connect_when_ready(m);
 		goto connected;
@@ -313,7 +314,7 @@ int msim_start_on(struct msim *m, const char *tty, const char *const *args)
 		ret = -EPROTO;
 		goto fail;
 	}
-	strcpy(m->pty, line + 4);
+	snprintf(m->pty, sizeof(m->pty), "%s", line + 4);
 	m->ctl = unix_connect(m->ctl_path);
 connected:
 	if (m->ctl < 0) {
@@ -415,7 +416,8 @@ static void msim_close_fds(struct msim *m)
 		close(m->ctl);
 	if (m->out >= 0)
 		close(m->out);
-	m->ctl = m->out = -1;
+	m->ctl = -1;
+	m->out = -1;
 }
 
 int msim_reap(struct msim *m, int timeout_ms)

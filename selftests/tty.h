@@ -23,6 +23,8 @@
 #include <linux/modemline.h>
 #include <libmodemline.h>
 
+#include "kselftest.h"	/* __printf() */
+
 #define N_TTY_LDISC	0	/* N_TTY, to detach */
 
 /* ------------------------------------------------------------------ */
@@ -92,8 +94,8 @@ int msim_start_on(struct msim *m, const char *tty, const char *const *args);
  * (kept in m->reply). Returns 0 for "ok...", -EPROTO for "error: ...",
  * other -errno if modemsim cannot be reached.
  */
-int msim_ctl(struct msim *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3)
+int msim_ctl(struct msim *m, const char *fmt, ...);
 
 /*
  * `status` and pick field @key (e.g. "mode") into @val. Returns 0 or

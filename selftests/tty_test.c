@@ -122,13 +122,13 @@ static void check_removed_under_call(struct __test_metadata *_metadata,
 	int ret;
 
 	ret = mls_wait_state(t->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the call did not end: %s", strerror(-ret));
 	check_state_event(_metadata, &ev, t->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_LINE_REMOVED, 0);
 	ret = mls_wait_event(t->ml, MODEMLINE_EVENT_LINE_REMOVED, t->line, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no LINE_REMOVED event: %s", strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, t->line,
 			 MODEMLINE_REASON_LINE_REMOVED, "");
@@ -139,7 +139,8 @@ static void check_removed_under_call(struct __test_metadata *_metadata,
 	e.reason = MODEMLINE_REASON_LINE_REMOVED;
 	e.rate = RATE;
 	e.result = "CONNECT 33600";
-	e.connected = e.ended = true;
+	e.connected = true;
+	e.ended = true;
 	check_record(_metadata, &ci, call, &e);
 	ASSERT_LT(0ULL, ci.duration_ns);
 
@@ -250,7 +251,7 @@ TEST_F(tty, remote_hangup)
 	quiet_period();
 	MSIM(T, "hangup");
 	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("NO CARRIER did not end the call: %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
@@ -262,7 +263,8 @@ TEST_F(tty, remote_hangup)
 	e.reason = MODEMLINE_REASON_NORMAL;
 	e.rate = RATE;
 	e.result = "NO CARRIER";
-	e.connected = e.ended = true;
+	e.connected = true;
+	e.ended = true;
 	check_record(_metadata, &ci, call, &e);
 	ASSERT_LE(3 * GUARD_MS * MS, ci.duration_ns);
 }
@@ -295,7 +297,7 @@ TEST_F(tty, dial_timeout)
 	MSIM(T, "result silent");
 	ASSERT_EQ(0, mls_dial(T->ml, T->line, NUMBER, 1000, &call));
 	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("dial timeout did not end the call: %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
@@ -334,13 +336,13 @@ TEST_F(tty, incoming_call_answered)
 	MSIM(T, "ring " CALLER_ID " 5 500");
 	/* The first RING offers the call; caller id follows it (#CID). */
 	ret = mls_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED, T->line, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED on RING: %s", strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, T->line,
 			 0, "");
 	/* The second RING brings the number. */
 	ret = mls_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED, T->line, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CALL_OFFERED with the caller id: %s",
 				 strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED, T->line,
@@ -383,7 +385,7 @@ TEST_F_TIMEOUT(tty, offer_withdrawn_when_ringing_stops, 60)
 	ASSERT_EQ(0, mls_subscribe(T->ml, T->line));
 	MSIM(T, "ring " CALLER_ID " 1 500");
 	ASSERT_EQ(0, mls_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED,
-				   T->line, &ev, ML_WAIT_MS));
+				    T->line, &ev, ML_WAIT_MS));
 	/* Ring gap 8 s (kmod/at.h) plus a margin. */
 	deadline = mls_now_ns() + 16000 * MS;
 	do {
@@ -414,7 +416,7 @@ TEST_F_TIMEOUT(tty, offer_ends_after_dial_on_ringing_line, 60)
 	ASSERT_EQ(0, mls_subscribe(T->ml, T->line));
 	MSIM(T, "ring " CALLER_ID " 1 500");
 	ASSERT_EQ(0, mls_wait_event(T->ml, MODEMLINE_EVENT_CALL_OFFERED,
-				   T->line, &ev, ML_WAIT_MS));
+				    T->line, &ev, ML_WAIT_MS));
 	call = connect_call(_metadata, T, RATE);
 	drop_call(_metadata, T, call);
 	MSIM_WAIT(T, "mode", "command");
@@ -509,7 +511,7 @@ TEST_F(tty, drop_while_dialing)
 	MSIM_WAIT(T, "mode", "dialing");
 	ASSERT_EQ(0, mls_drop(T->ml, call, MODEMLINE_DROP_WAIT));
 	ASSERT_EQ(0, mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED,
-				   &ev, ML_WAIT_MS));
+				    &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_LOCAL,
 			  MODEMLINE_REASON_NORMAL, 0);
@@ -554,7 +556,7 @@ TEST_F(garbage, idle_and_dialing_garbage_ignored)
 	MSIM_WAIT(T, "mode", "dialing");
 	MSIM(T, "garbage 200");
 	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CONNECTED after garbage (seed " GARBAGE_SEED "): %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
@@ -581,7 +583,7 @@ TEST_F(garbage, unsolicited_lines_ignored)
 	MSIM(T, "send CARRIER 33600");
 	MSIM(T, "send PROTOCOL: LAPM");
 	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CONNECTED: %s", strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, RATE);
@@ -650,8 +652,9 @@ TEST_F_TIMEOUT(slowguard, dial_right_after_drop_wait, 180)
 		ret = mls_dial(T->ml, T->line, NUMBER, 0, &call);
 		if (ret)
 			msim_status(&T->sim, "mode", mode, sizeof(mode));
-		ASSERT_EQ(0, ret) TH_LOG("round %d: DIAL right after DROP WAIT: %s (modemsim mode=%s)",
-					 round, strerror(-ret), mode);
+		ASSERT_EQ(0, ret)
+			TH_LOG("round %d: DIAL right after DROP WAIT: %s (modemsim mode=%s)",
+			       round, strerror(-ret), mode);
 		ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_CONNECTED, &ev, 15000);
 		ASSERT_EQ(0, ret) TH_LOG("round %d: the redial did not connect: %s",
 					 round, strerror(-ret));
@@ -801,7 +804,7 @@ TEST_F(quirk, remote_hangup)
 	quiet_period();
 	MSIM(T, "hangup");
 	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("NO CARRIER did not end the call: %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
@@ -816,7 +819,7 @@ static void config_init(struct modemline_tty_config *cfg, const char *init,
 			__u32 guard_ms)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	strcpy(cfg->init, init);
+	snprintf(cfg->init, sizeof(cfg->init), "%s", init);
 	cfg->guard_ms = guard_ms;
 }
 
@@ -877,7 +880,7 @@ TEST_F(tty, config_rejects_bad_input)
 	good.dial_timeout_ms = 777;
 	ASSERT_EQ(0, tty_set_config(T->fd, &good));
 
-	for (i = 0; i < sizeof(bad_init) / sizeof(bad_init[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad_init); i++) {
 		config_init(&cfg, bad_init[i], 100);
 		ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg))
 			TH_LOG("init \"%s\" (#%zu) accepted", bad_init[i], i);
@@ -929,7 +932,7 @@ TEST_F(tty, config_line_dial_timeout)
 
 	ASSERT_EQ(0, mls_param_get("dial_timeout_ms", &module_default));
 	ASSERT_LT(3000, module_default) TH_LOG("module dial_timeout_ms %ld too short to tell apart",
-					      module_default);
+					       module_default);
 	ASSERT_EQ(0, tty_get_config(T->fd, &cfg));
 	cfg.dial_timeout_ms = 1000;
 	ASSERT_EQ(0, tty_set_config(T->fd, &cfg));
@@ -940,7 +943,7 @@ TEST_F(tty, config_line_dial_timeout)
 	/* timeout_ms 0: the line's default, not the module's. */
 	ASSERT_EQ(0, mls_dial(T->ml, T->line, NUMBER, 0, &call));
 	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the line's dial timeout did not end the call: %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, T->line, call,
@@ -974,7 +977,7 @@ TEST_F(tty, config_change_applies_from_next_call)
 	quiet_period();
 	MSIM(T, "hangup");
 	ret = mls_wait_state(T->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the modem's NO CARRIER did not end the call: the new guard time applied to the call in progress");
 	check_state_event(_metadata, &ev, T->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_REMOTE,
@@ -1018,7 +1021,7 @@ static int bare_pty_open(struct bare_pty *p)
 	if (!name || strlen(name) >= sizeof(p->path) ||
 	    sscanf(name, "/dev/pts/%d", &p->index) != 1)
 		return -EINVAL;
-	strcpy(p->path, name);
+	snprintf(p->path, sizeof(p->path), "%s", name);
 	return 0;
 }
 
@@ -1032,7 +1035,9 @@ FIXTURE_SETUP(pty)
 {
 	int ret;
 
-	self->p.master = self->p.slave = self->ml = -1;
+	self->p.master = -1;
+	self->p.slave = -1;
+	self->ml = -1;
 	ret = bare_pty_open(&self->p);
 	ASSERT_EQ(0, ret) TH_LOG("posix_openpt: %s", strerror(-ret));
 	ML_OPEN(self->ml, 0);
@@ -1069,13 +1074,16 @@ static int read_expect(int fd, const char *want, char *got, size_t size)
 }
 
 #define EXPECT_WIRE(fd, want) do { \
+	const char *__want = (want); \
 	char __got[256]; \
-	ASSERT_EQ(0, read_expect((fd), (want), __got, sizeof(__got))) \
-		TH_LOG("modem got \"%s\" instead of \"%s\"", __got, (want)); \
+	ASSERT_EQ(0, read_expect((fd), __want, __got, sizeof(__got))) \
+		TH_LOG("modem got \"%s\" instead of \"%s\"", __got, __want); \
 } while (0)
 
-#define MODEM_SAYS(fd, text) \
-	ASSERT_EQ((ssize_t)strlen(text), write((fd), (text), strlen(text)))
+#define MODEM_SAYS(fd, text) do { \
+	const char *__text = (text); \
+	ASSERT_EQ((ssize_t)strlen(__text), write((fd), __text, strlen(__text))); \
+} while (0)
 
 /* The line on the slave, and the master raw: the test is the modem. */
 static __u32 be_the_modem(struct __test_metadata *_metadata, struct bare_pty *p)
@@ -1108,7 +1116,7 @@ TEST_F(pty, wire_bytes_of_dial_and_drop)
 	EXPECT_WIRE(p->master, "ATD" NUMBER "\r");
 	MODEM_SAYS(p->master, "\r\nCONNECT 33600\r\n");
 	ASSERT_EQ(0, mls_wait_state(ml, call, MODEMLINE_STATE_CONNECTED, &ev,
-				   ML_WAIT_MS));
+				    ML_WAIT_MS));
 	ASSERT_EQ(U32(RATE), ev.rate);
 
 	/* A pty has no DTR: guard time, "+++", the modem's OK, ATH. */
@@ -1118,7 +1126,7 @@ TEST_F(pty, wire_bytes_of_dial_and_drop)
 	EXPECT_WIRE(p->master, "ATH\r");
 	MODEM_SAYS(p->master, "\r\nOK\r\n");
 	ASSERT_EQ(0, mls_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
+				    ML_WAIT_MS));
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ev.origin);
 	ASSERT_EQ(U32(MODEMLINE_REASON_NORMAL), ev.reason);
 }
@@ -1161,7 +1169,7 @@ TEST_F(pty, online_modem_hung_up_then_dialed)
 	EXPECT_WIRE(p->master, "ATD" NUMBER "\r");
 	MODEM_SAYS(p->master, "\r\nCONNECT 33600\r\n");
 	ASSERT_EQ(0, mls_wait_state(ml, call, MODEMLINE_STATE_CONNECTED, &ev,
-				   ML_WAIT_MS));
+				    ML_WAIT_MS));
 	ASSERT_EQ(U32(RATE), ev.rate);
 	ASSERT_EQ(0, mls_call_info(ml, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
@@ -1180,7 +1188,7 @@ TEST_F(pty, silent_modem_dial_ends_modem_error)
 	EXPECT_WIRE(p->master, "ATH\r");
 	EXPECT_WIRE(p->master, INIT_DEFAULT "\r");
 	ASSERT_EQ(0, mls_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-				   ML_WAIT_MS));
+				    ML_WAIT_MS));
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_SYSTEM), ev.origin);
 	ASSERT_EQ(U32(MODEMLINE_REASON_MODEM_ERROR), ev.reason);
 	ASSERT_EQ(0, mls_call_info(ml, call, &ci));
@@ -1261,7 +1269,7 @@ static void dial_into_stalled_modem(struct __test_metadata *_metadata, int ml,
 	ASSERT_EQ(0, ret) TH_LOG("first dial: %s", strerror(-ret));
 	ASSERT_EQ(0, mls_drop(ml, call, MODEMLINE_DROP_WAIT));
 	ASSERT_EQ(0, mls_wait_state(ml, call, MODEMLINE_STATE_DISCONNECTED,
-				   &ev, ML_WAIT_MS));
+				    &ev, ML_WAIT_MS));
 	ASSERT_EQ(0, mls_deallocate(ml, call, 0));
 }
 
@@ -1339,7 +1347,7 @@ TEST_F(pty, flush_and_flow_ioctls_work_on_an_attached_line)
 	EXPECT_WIRE(p->master, "ATD" NUMBER "\r");
 	MODEM_SAYS(p->master, "\r\nBUSY\r\n");
 	ASSERT_EQ(0, mls_wait_state(self->ml, call, MODEMLINE_STATE_DISCONNECTED,
-				   &ev, ML_WAIT_MS));
+				    &ev, ML_WAIT_MS));
 	EXPECT_EQ(U32(MODEMLINE_REASON_BUSY), ev.reason);
 }
 
@@ -1418,7 +1426,7 @@ TEST_F(pty, ldattach_attaches_and_detaches)
 	/* LINE_ADDED, for the subscription to every line. */
 	for (;;) {
 		ret = mls_wait_event(ml, MODEMLINE_EVENT_LINE_ADDED, 0, &ev,
-				    ML_WAIT_MS);
+				     ML_WAIT_MS);
 		if (ret) {
 			kill(pid, SIGKILL);
 			wait_child(pid, ML_WAIT_MS);
@@ -1459,7 +1467,7 @@ TEST_F(pty, ldattach_attaches_and_detaches)
 	ASSERT_EQ(0, close(p->master));
 	p->master = -1;
 	ret = mls_wait_event(ml, MODEMLINE_EVENT_LINE_REMOVED, line, &ev,
-			    ML_WAIT_MS);
+			     ML_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no LINE_REMOVED after ldattach died and the master closed: %s",
 				 strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, line,

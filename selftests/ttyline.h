@@ -37,7 +37,8 @@ static inline void line_up_on(struct __test_metadata *_metadata, struct ttyline 
 	const char *dte;
 	int i, ret;
 
-	t->ml = t->fd = -1;
+	t->ml = -1;
+	t->fd = -1;
 	for (i = 0; args && args[i]; i++) {
 		ASSERT_GT(MSIM_MAX_ARGS - 3, i);
 		argv[i + 2] = args[i];
@@ -63,7 +64,7 @@ static inline void line_up_on(struct __test_metadata *_metadata, struct ttyline 
 
 /* line_up_on() a pty. */
 static inline void line_up(struct __test_metadata *_metadata, struct ttyline *t,
-		    const char *const *args, const char *init)
+			   const char *const *args, const char *init)
 {
 	line_up_on(_metadata, t, NULL, NULL, args, init);
 }
@@ -76,22 +77,25 @@ static inline void line_down(struct ttyline *t)
 		close(t->fd);
 	if (t->ml >= 0)
 		close(t->ml);
-	t->fd = t->ml = -1;
+	t->fd = -1;
+	t->ml = -1;
 }
 
 /* Run a modemsim control command or fail the test. */
 #define MSIM(t, ...) do { \
-	int __r = msim_ctl(&(t)->sim, __VA_ARGS__); \
+	struct msim *__sim = &(t)->sim; \
+	int __r = msim_ctl(__sim, __VA_ARGS__); \
 	ASSERT_EQ(0, __r) TH_LOG("modemsim control: %s (reply '%s')", \
-				 strerror(-__r), (t)->sim.reply); \
+				 strerror(-__r), __sim->reply); \
 } while (0)
 
 /* Wait until modemsim's status field @key is @want, or fail. */
 #define MSIM_WAIT(t, key, want) do { \
-	int __r = msim_wait_status(&(t)->sim, (key), (want), ML_WAIT_MS); \
+	struct msim *__sim = &(t)->sim; \
+	const char *__key = (key), *__want = (want); \
+	int __r = msim_wait_status(__sim, __key, __want, ML_WAIT_MS); \
 	ASSERT_EQ(0, __r) TH_LOG("modemsim never had %s=%s: %s (last '%s')", \
-				 (key), (want), strerror(-__r), \
-				 (t)->sim.reply); \
+				 __key, __want, strerror(-__r), __sim->reply); \
 } while (0)
 
 /* modemsim's count of data bytes received reaches @want. */

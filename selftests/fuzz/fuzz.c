@@ -60,8 +60,8 @@ struct slot {
 };
 
 static struct slot slots[NSLOTS];
-static _Atomic __u32 handles[NHANDLES];
-static _Atomic __u32 line_ids[NLINES];
+static atomic_uint handles[NHANDLES];
+static atomic_uint line_ids[NLINES];
 static int nsim, npty, verbose;
 static char sim_names[MAX_SIM][32];
 static pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -73,12 +73,16 @@ static long max_ops;
 static atomic_long total_ops;
 
 /* Operation counters, printed at the end. */
-enum { C_IOCTL, C_READ, C_POLL, C_OPEN, C_CLOSE, C_DUP, C_FORK, C_DATA,
-       C_SIMCTL, C_TTY, C_MODEM, C_HANGUP, C_COUNT };
+enum {
+	C_IOCTL, C_READ, C_POLL, C_OPEN, C_CLOSE, C_DUP, C_FORK, C_DATA,
+	C_SIMCTL, C_TTY, C_MODEM, C_HANGUP, C_COUNT
+};
+
 static const char *const cnames[C_COUNT] = {
 	"ioctl", "read", "poll", "open", "close", "dup", "fork", "data",
 	"simctl", "ttyioctl", "modem-output", "hangup",
 };
+
 static atomic_long counts[C_COUNT];
 /* What the operations reached: connected calls seen, data bytes moved. */
 static atomic_long seen_connected, data_in, data_out;
@@ -213,7 +217,7 @@ static void pick_number(struct rng *r, char *num, size_t len)
 		memset(num, '5', len);
 		return;
 	case 2:		/* a bad character */
-		strcpy(num, "555x1234");
+		snprintf(num, len, "555x1234");
 		return;
 	case 3:		/* longest valid */
 		memset(num, '9', len - 1);
@@ -730,7 +734,7 @@ static void modem_output(struct rng *r, struct ptyline *p)
 	default:
 		len = 0;
 		for (i = below(r, 4) + 1; i; i--) {
-			const char *s = said[below(r, sizeof(said) / sizeof(said[0]))];
+			const char *s = said[below(r, ARRAY_SIZE(said))];
 
 			if (len + strlen(s) < sizeof(buf)) {
 				memcpy(buf + len, s, strlen(s));
@@ -764,7 +768,8 @@ static void *pty_modem_main(void *arg)
 			count(C_TTY);
 			ld = chance(&r, 50) ? 0 : MODEMLINE_LDISC;
 			ioctl(p->slave, TIOCSETD, &ld);
-			if (ld == MODEMLINE_LDISC && !ioctl(p->slave, MODEMLINE_TIOCGLINE, &p->line))
+			if (ld == MODEMLINE_LDISC &&
+			    !ioctl(p->slave, MODEMLINE_TIOCGLINE, &p->line))
 				note_line(p->line);
 		} else if (chance(&r, 10)) {
 			struct modemline_tty_config cfg;
@@ -775,7 +780,8 @@ static void *pty_modem_main(void *arg)
 				if (!str_ok(cfg.init, sizeof(cfg.init)) || cfg.reserved)
 					bad("TIOCGCONFIG: malformed");
 			}
-			strcpy(cfg.init, chance(&r, 80) ? "ATZ" : "not AT");
+			snprintf(cfg.init, sizeof(cfg.init), "%s",
+				 chance(&r, 80) ? "ATZ" : "not AT");
 			if (chance(&r, 10))
 				memset(cfg.init, 'A', sizeof(cfg.init));
 			cfg.guard_ms = chance(&r, 80) ? 20 + below(&r, 200) : pick_u32(&r);
@@ -956,16 +962,32 @@ int main(int argc, char **argv)
 	npty = 2;
 	while ((opt = getopt(argc, argv, "s:t:d:n:l:p:v")) != -1) {
 		switch (opt) {
-		case 's': seed = strtoull(optarg, NULL, 0); have_seed = true; break;
-		case 't': threads = atoi(optarg); break;
-		case 'd': seconds = atoi(optarg); break;
-		case 'n': max_ops = atol(optarg); break;
-		case 'l': nsim = atoi(optarg); break;
-		case 'p': npty = atoi(optarg); break;
-		case 'v': verbose = 1; break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			have_seed = true;
+			break;
+		case 't':
+			threads = atoi(optarg);
+			break;
+		case 'd':
+			seconds = atoi(optarg);
+			break;
+		case 'n':
+			max_ops = atol(optarg);
+			break;
+		case 'l':
+			nsim = atoi(optarg);
+			break;
+		case 'p':
+			npty = atoi(optarg);
+			break;
+		case 'v':
+			verbose = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-s SEED] [-t THREADS] [-d SECONDS] [-n OPS] "
-				"[-l SIMLINES] [-p PTYLINES] [-v]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [-s SEED] [-t THREADS] [-d SECONDS] [-n OPS] [-l SIMLINES] [-p PTYLINES] [-v]\n",
+				argv[0]);
 			return 2;
 		}
 	}

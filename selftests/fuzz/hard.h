@@ -39,6 +39,10 @@
 #define FAILFUNC	DBG "/fail_function"
 #define FAIL_NTH	"/proc/thread-self/fail-nth"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+#endif
+
 static inline __u64 hard_now_ms(void)
 {
 	struct timespec ts;
@@ -158,7 +162,8 @@ fail:
 	if (p->slave >= 0)
 		close(p->slave);
 	close(p->master);
-	p->master = p->slave = -1;
+	p->master = -1;
+	p->slave = -1;
 	return err;
 }
 
@@ -179,7 +184,8 @@ static inline void ptyline_close(struct ptyline *p)
 		close(p->master);
 	if (p->slave >= 0)
 		close(p->slave);
-	p->master = p->slave = -1;
+	p->master = -1;
+	p->slave = -1;
 }
 
 /* Read and throw away what the line sent to the modem; bytes read. */
@@ -260,7 +266,7 @@ static inline bool kmsg_is_report(const char *rec)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(hard_report_pats) / sizeof(hard_report_pats[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(hard_report_pats); i++)
 		if (strstr(rec, hard_report_pats[i]))
 			return true;
 	return false;
@@ -303,7 +309,9 @@ static inline int kmsg_reports(int fd, FILE *out)
 				if (out)
 					fprintf(out, "# kernel: %s\n", kcsan);
 			} else if (out) {
-				fprintf(out, "# kernel, KCSAN, no access in our modules, not counted: %s\n", kcsan);
+				fprintf(out,
+					"# kernel, KCSAN, no access in our modules, not counted: %s\n",
+					kcsan);
 			}
 			kcsan[0] = 0;
 			continue;
@@ -312,7 +320,8 @@ static inline int kmsg_reports(int fd, FILE *out)
 			/* The title line, without its newline. */
 			snprintf(kcsan, sizeof(kcsan), "%.250s", kmsg_text(rec));
 			kcsan[strcspn(kcsan, "\n")] = 0;
-			ours = access = false;
+			ours = false;
+			access = false;
 			continue;
 		}
 		if (kmsg_is_report(rec)) {

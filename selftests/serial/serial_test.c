@@ -129,7 +129,8 @@ static void serial_up(struct __test_metadata *_metadata,
 	struct modemline_line_info li;
 	int ret;
 
-	s->ml = s->fd = -1;
+	s->ml = -1;
+	s->fd = -1;
 	snprintf(s->name, sizeof(s->name), "%s", strrchr(dev, '/') + 1);
 	ML_OPEN(s->ml, 0);
 	s->fd = ml_tty_open(dev, B115200);
@@ -148,7 +149,8 @@ static void serial_down(struct serial_line *s)
 		close(s->fd);
 	if (s->ml >= 0)
 		close(s->ml);
-	s->fd = s->ml = -1;
+	s->fd = -1;
+	s->ml = -1;
 }
 
 static struct rec_expect rec_out(__u32 line_id)
@@ -173,7 +175,7 @@ static __u32 serial_connect(struct __test_metadata *_metadata,
 	ret = mls_dial(s->ml, s->line, NUMBER, 0, &call);
 	ASSERT_EQ(0, ret) TH_LOG("DIAL on %s: %s", s->name, strerror(-ret));
 	ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_CONNECTED, &ev,
-			    SERIAL_WAIT_MS);
+			     SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no CONNECTED on %s: %s", s->name,
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, s->line, call,
@@ -201,7 +203,7 @@ static void dial_drop(struct __test_metadata *_metadata, struct serial_line *s)
 	ret = mls_drop(s->ml, call, 0);
 	ASSERT_EQ(0, ret) TH_LOG("DROP: %s", strerror(-ret));
 	ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-			    SERIAL_WAIT_MS);
+			     SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the drop did not finish on %s: %s", s->name,
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, s->line, call,
@@ -216,7 +218,8 @@ static void dial_drop(struct __test_metadata *_metadata, struct serial_line *s)
 	e.rate = RATE;
 	/* The modem's answer to ATH (modemsim ignores DTR). */
 	e.result = "OK";
-	e.connected = e.ended = true;
+	e.connected = true;
+	e.ended = true;
 	check_record(_metadata, &ci, call, &e);
 	ASSERT_LT(0ULL, ci.duration_ns);
 	ASSERT_EQ(0, mls_deallocate(s->ml, call, 0));
@@ -265,7 +268,8 @@ FIXTURE(serial) {
 
 FIXTURE_SETUP(serial)
 {
-	self->s.ml = self->s.fd = -1;
+	self->s.ml = -1;
+	self->s.fd = -1;
 }
 
 FIXTURE_TEARDOWN(serial)
@@ -310,7 +314,8 @@ TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
 	int ret;
 
 	if (!ctl_dir(dir, sizeof(dir)))
-		SKIP(return, "no unplug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
+		SKIP(return,
+		     "no unplug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
 	if (!wait_path(USB, true, USB_APPEAR_MS))
 		SKIP(return, USB " did not appear (vm.sh --usb)");
 
@@ -320,14 +325,14 @@ TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
 	ASSERT_TRUE(host_ask(_metadata, dir, "unplug"));
 
 	ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED, &ev,
-			    SERIAL_WAIT_MS);
+			     SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("the unplug did not end the call: %s",
 				 strerror(-ret));
 	check_state_event(_metadata, &ev, s->line, call,
 			  MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_SYSTEM,
 			  MODEMLINE_REASON_LINE_REMOVED, 0);
 	ret = mls_wait_event(s->ml, MODEMLINE_EVENT_LINE_REMOVED, s->line, &ev,
-			    SERIAL_WAIT_MS);
+			     SERIAL_WAIT_MS);
 	ASSERT_EQ(0, ret) TH_LOG("no LINE_REMOVED event: %s", strerror(-ret));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_LINE_REMOVED, s->line,
 			 MODEMLINE_REASON_LINE_REMOVED, "");
@@ -340,7 +345,8 @@ TEST_F_TIMEOUT(serial, usb_unplug_mid_call, 300)
 	e.reason = MODEMLINE_REASON_LINE_REMOVED;
 	e.rate = RATE;
 	e.result = "CONNECT 33600";
-	e.connected = e.ended = true;
+	e.connected = true;
+	e.ended = true;
 	check_record(_metadata, &ci, call, &e);
 	ASSERT_LT(0ULL, ci.duration_ns);
 
@@ -384,7 +390,8 @@ TEST_F_TIMEOUT(serial, usb_unplug_replug_storm, USB_CYCLES_MAX * 60)
 	ASSERT_TRUE(cycles >= 1 && cycles <= USB_CYCLES_MAX)
 		TH_LOG("ML_USB_CYCLES=%s: want 1 to %d", env, USB_CYCLES_MAX);
 	if (!ctl_dir(dir, sizeof(dir)))
-		SKIP(return, "no plug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
+		SKIP(return,
+		     "no plug helper ($ML_SERIAL_CTL, $MODEMLINE_BUILD/serial-run: run scripts/check-serial.sh)");
 
 	for (i = 1; i <= cycles; i++) {
 		if (access(USB, F_OK))
@@ -411,7 +418,7 @@ TEST_F_TIMEOUT(serial, usb_unplug_replug_storm, USB_CYCLES_MAX * 60)
 		ASSERT_LT(0UL, wr.done);
 
 		ret = mls_wait_state(s->ml, call, MODEMLINE_STATE_DISCONNECTED,
-				    &ev, SERIAL_WAIT_MS);
+				     &ev, SERIAL_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("cycle %d: the unplug did not end the call: %s",
 					 i, strerror(-ret));
 		check_state_event(_metadata, &ev, s->line, call,
