@@ -213,8 +213,10 @@ static int unix_connect(const char *path)
 }
 
 /*
- * modemsim --tty prints nothing: it is ready once its control socket
- * answers, which it does only after setting the tty up.
+ * modemsim --tty prints nothing. Its control socket listens before the
+ * tty is opened, so a connect() alone proves nothing: the caller must
+ * wait for an answer, which comes only from the main loop, once the tty
+ * is set up and its lines are where the profile puts them.
  */
 static int msim_connect_when_ready(struct msim *m)
 {
@@ -321,6 +323,16 @@ connected:
 		ret = m->ctl;
 		m->ctl = -1;
 		goto fail;
+	}
+	/*
+	 * Opening a tty raises modemsim's DTR, the DTE's DCD, and the
+	 * profile (&C1) drops it again: a DTE opened in between without
+	 * CLOCAL would be hung up. The first answer comes after that.
+	 */
+	if (tty) {
+		ret = msim_ctl(m, "status");
+		if (ret)
+			goto fail;
 	}
 	return 0;
 fail:

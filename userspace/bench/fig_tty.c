@@ -58,27 +58,40 @@ struct msim {
 	char ctl[108];
 };
 
-/* Connect to modemsim's control socket: 0, or -errno. */
-static int msim_ctl_connect(const char *path)
+/*
+ * Ask modemsim's control socket for its status: 0 once it answers, or
+ * -errno. The socket listens before the tty is set up; only the answer,
+ * from the main loop, says the tty is open and its lines settled.
+ */
+static int msim_ctl_ready(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, err;
+	struct pollfd pf = { .events = POLLIN };
+	static const char cmd[] = "status\n";
+	char c;
+	int err;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	pf.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (pf.fd < 0)
 		return -errno;
-	err = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
-	close(fd);
+	err = 0;
+	if (connect(pf.fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    send(pf.fd, cmd, sizeof(cmd) - 1, MSG_NOSIGNAL) != sizeof(cmd) - 1)
+		err = -errno;
+	/* The reply's first byte is enough: it is sent after the set-up. */
+	else if (poll(&pf, 1, WAIT_MS) != 1 || read(pf.fd, &c, 1) != 1)
+		err = -ETIMEDOUT;
+	close(pf.fd);
 	return err;
 }
 
 /*
  * Start modemsim on a pty of its own (@tty NULL: it prints "PTY <path>"),
  * or serving @tty, one end of a null-modem pair, where it prints nothing
- * and is ready once its control socket answers (it sets the tty up first).
+ * and is ready once its control socket answers.
  */
 static int msim_start_on(struct msim *m, const char *tty, const char *guard)
 {
@@ -116,7 +129,7 @@ static int msim_start_on(struct msim *m, const char *tty, const char *guard)
 		if (strlen(tty) >= sizeof(m->pty))
 			return -ENAMETOOLONG;
 		strcpy(m->pty, tty);
-		while (msim_ctl_connect(m->ctl)) {
+		while (msim_ctl_ready(m->ctl)) {
 			if (now_ns() >= deadline)
 				return -ETIMEDOUT;
 			if (waitpid(m->pid, NULL, WNOHANG) == m->pid) {
