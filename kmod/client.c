@@ -16,7 +16,7 @@ struct modemline_client *modemline_client_create(u32 max_calls, u32 max_events)
 {
 	struct modemline_client *client;
 
-	client = kzalloc(sizeof(*client), GFP_KERNEL_ACCOUNT);
+	client = kzalloc_obj(*client, GFP_KERNEL_ACCOUNT);
 	if (!client)
 		return NULL;
 	if (modemline_evq_init(&client->events, max_events)) {

@@ -7,7 +7,16 @@
 #ifndef _MODEMLINE_COMPAT_H
 #define _MODEMLINE_COMPAT_H
 
+#include <linux/slab.h>
 #include <linux/version.h>
+
+/*
+ * Kernels before kzalloc_obj() (6.1; Debian's 6.12 has it) get its
+ * one-object form, the GFP flags always given.
+ */
+#ifndef kzalloc_obj
+#define kzalloc_obj(P, GFP) ((typeof(P) *)kzalloc(sizeof(P), GFP))
+#endif
 
 /* 6.13 made MODULE_IMPORT_NS() take a string literal. */
 #if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE

@@ -412,7 +412,7 @@ static struct file *modemline_data_file(struct modemline_call *call, u32 flags)
 	struct file *file;
 	int mode = O_RDWR;
 
-	df = kzalloc(sizeof(*df), GFP_KERNEL_ACCOUNT);
+	df = kzalloc_obj(*df, GFP_KERNEL_ACCOUNT);
 	if (!df)
 		return ERR_PTR(-ENOMEM);
 	df->call = call;

@@ -345,7 +345,7 @@ static int mlt_open(struct tty_struct *tty)
 	if (!tty->ops->write)
 		return -EOPNOTSUPP;
 
-	mlt = kzalloc(sizeof(*mlt), GFP_KERNEL);
+	mlt = kzalloc_obj(*mlt, GFP_KERNEL);
 	if (!mlt)
 		return -ENOMEM;
 	mlt->tty = tty;

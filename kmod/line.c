@@ -53,7 +53,7 @@ struct modemline_line *modemline_line_create(const struct modemline_line_ops *op
 {
 	struct modemline_line *line;
 
-	line = kzalloc(sizeof(*line), GFP_KERNEL_ACCOUNT);
+	line = kzalloc_obj(*line, GFP_KERNEL_ACCOUNT);
 	if (!line)
 		return NULL;
 	kref_init(&line->ref);
@@ -424,7 +424,7 @@ int modemline_subscribe(struct modemline_client *client, u32 line_id)
 	struct modemline_sub *sub, *cur;
 	int err = 0;
 
-	sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
+	sub = kzalloc_obj(*sub, GFP_KERNEL_ACCOUNT);
 	if (!sub)
 		return -ENOMEM;
 	sub->line_id = line_id;

@@ -34,6 +34,7 @@
 #include <linux/modemline.h>
 #include <kunit/visibility.h>
 
+#include "compat.h"
 #include "line.h"
 #include "sim.h"
 
@@ -370,7 +371,7 @@ struct sim_line *sim_line_create(const char *name)
 
 	if (!sim_name_valid(name))
 		return ERR_PTR(-EINVAL);
-	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+	sim = kzalloc_obj(*sim, GFP_KERNEL);
 	if (!sim)
 		return ERR_PTR(-ENOMEM);
 	strscpy(sim->name, name, sizeof(sim->name));

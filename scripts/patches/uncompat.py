@@ -17,11 +17,16 @@ compat.h is deleted, and the result reads as if written for that kernel:
   - a fully parenthesised expansion passed as a whole function argument
     loses its outer parentheses.
 
-compat.h may only hold '#if KERNEL_VERSION(a, b, c) <= LINUX_VERSION_CODE'
-/ '#else' / '#endif' around function-like '#define's (besides its guard,
-includes and comments); anything else, a use this script cannot expand,
-or a macro name left over afterwards is an error, so that a new compat
-entry either expands cleanly or stops 'make patches'.
+compat.h may only hold, besides its guard, includes and comments:
+  - '#if KERNEL_VERSION(a, b, c) <= LINUX_VERSION_CODE' / '#else' /
+    '#endif' around function-like '#define's;
+  - '#ifndef NAME' / '#define NAME(...)' / '#endif', a fallback for a
+    kernel interface older kernels lack: in-tree the kernel has NAME, so
+    the fallback is dropped and its uses stay (the in-tree build proves
+    NAME is there).
+Anything else, a use this script cannot expand, or a macro name left
+over afterwards is an error, so that a new compat entry either expands
+cleanly or stops 'make patches'.
 """
 import re
 import sys
@@ -53,6 +58,7 @@ def parse_compat(path, version):
     macros = {}
     stack = []          # one bool per open #if: is this branch taken
     guard = None
+    fallback = None     # NAME of the open '#ifndef NAME', a kernel interface
     in_comment = False
     for line in logical_lines(open(path).read()):
         s = line.strip()
@@ -73,15 +79,20 @@ def parse_compat(path, version):
             guard = s.split()[1]
             stack.append(True)
             continue
+        if s.startswith('#ifndef') and fallback is None:
+            fallback = s.split()[1]
+            stack.append(False)
+            continue
         if s == '#else':
-            if not stack:
-                die('%s: #else without #if' % path)
+            if not stack or fallback:
+                die('%s: #else without #if, or in a fallback' % path)
             stack[-1] = not stack[-1]
             continue
         if s.startswith('#endif'):
             if not stack:
                 die('%s: #endif without #if' % path)
             stack.pop()
+            fallback = None
             continue
         if s.startswith('#include'):
             continue
@@ -90,6 +101,10 @@ def parse_compat(path, version):
             die('%s: cannot handle "%s"' % (path, s))
         name, params, body = m.group(1), m.group(3), m.group(4).strip()
         if name == guard:
+            continue
+        if fallback:
+            if name != fallback:
+                die('%s: #ifndef %s defines %s' % (path, fallback, name))
             continue
         if params is None:
             die('%s: %s is not a function-like macro' % (path, name))
