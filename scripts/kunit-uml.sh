@@ -113,19 +113,36 @@ def status(group):
     return 'SKIP' if all(s == 'SKIP' for s in sts) else 'PASS'
 
 
-def evidence(suite, case):
-    """The KTAP diagnostics of SUITE.CASE: the lines before its result."""
+def result_line(suite, case):
+    """Index in the KTAP of SUITE.CASE's result line, None if not there."""
     start = None
     for i, line in enumerate(raw):
         if re.search(r'# Subtest: ' + re.escape(suite) + r'$', line):
             start = i
         elif start is not None and re.search(
-                r'^\s*not ok \d+ ' + re.escape(case) + r'(\s|$)', line):
-            j = i
-            while j > start + 1 and not re.match(r'^\s*(not )?ok \d+', raw[j - 1]):
-                j -= 1
-            return raw[max(j, i - 30):i + 1]
-    return []
+                r'^\s*(not )?ok \d+ ' + re.escape(case) + r'(\s|$)', line):
+            return i
+    return None
+
+
+def evidence(suite, case):
+    """The KTAP diagnostics of SUITE.CASE: the lines of its block but the
+    results of the parameters that passed, the last 30."""
+    end = result_line(suite, case)
+    if end is None:
+        return []
+    indent = len(raw[end]) - len(raw[end].lstrip())
+    i = end
+    while i > 0:
+        line = raw[i - 1]
+        if 'Subtest: ' + suite in line or (
+                len(line) - len(line.lstrip()) == indent and
+                re.match(r'^\s*(not )?ok \d+', line)):
+            break
+        i -= 1
+    skip = r'^\s*(ok \d+|1\.\.\d+$|KTAP version|# module:)'
+    block = [line for line in raw[i:end + 1] if not re.match(skip, line)]
+    return block[-30:]
 
 
 n = failed = 0
@@ -151,6 +168,8 @@ for s in top['test_cases']:
 for suite in top['sub_groups']:
     cases = [(c['name'], c['status']) for c in suite['test_cases']] + \
             [(g['name'], status(g)) for g in suite['sub_groups']]
+    # In the order they ran (the JSON puts parameterised cases last).
+    cases.sort(key=lambda c: (result_line(suite['name'], c[0]) or 0))
     counts = {k: sum(1 for _, st in cases if (st if st in ('PASS', 'SKIP') else 'FAIL') == k)
               for k in ('PASS', 'FAIL', 'SKIP')}
     print(f"# {suite['name']}: {len(cases)} cases, {counts['PASS']} passed, "
