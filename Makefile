@@ -159,6 +159,12 @@ PATCHES_KERNEL ?= 6.12
 patches-check: deps
 	scripts/patches-check.sh $(PATCHES_KERNEL)
 
+# KUnit the usual way: the series applied to a clean 6.12 tree (or
+# PATCHES_KERNEL), then 'kunit.py run --kunitconfig=drivers/tty/modemline'
+# there: a UML kernel, no VM; one TAP line per KUnit case.
+kunit-uml: deps
+	scripts/kunit-uml.sh $(PATCHES_KERNEL)
+
 clean:
 	rm -rf $(BUILD)
 	find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
@@ -167,4 +173,5 @@ clean:
 
 .PHONY: all modules kdir modules-vm sparse userspace selftests deps check \
 	compat check-harness vm demo bench install uninstall dkms-source dkms-check \
-	install-check abi-check demo-check clean stress patches patches-check
+	install-check abi-check demo-check clean stress patches patches-check \
+	kunit-uml

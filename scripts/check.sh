@@ -4,9 +4,11 @@
 #
 #   check.sh [KERNEL...]      default: debug stock-6.1 stock-6.12
 #
-# Counted cases: each KUnit test case (a parameterised case counts once,
-# however many parameters it runs), each kselftest case, each insmod and
-# rmmod of our modules, and one kernel log scan per kernel. A stage that
+# Counted cases: each case of the host stages (TAP: modemsim, install,
+# ABI, DKMS, demo, the patch series on 6.12 and 7.3, KUnit by kunit.py),
+# each KUnit test case (a parameterised case counts once, however many
+# parameters it runs), each kselftest case, each insmod and rmmod of our
+# modules, and one kernel log scan per kernel. A stage that
 # cannot run (build, VM, missing results) counts as one failed case.
 # Prints one line per stage, the evidence of every failure, and last
 # "N passed, M failed, K skipped". Exits 1 if anything failed.
@@ -224,6 +226,12 @@ host_stage "make install/uninstall" "$ML_TOP/scripts/install-check.sh" stock-6.1
 host_stage "libmodemline ABI" "$ML_TOP/scripts/abi-check.sh"
 host_stage dkms "$ML_TOP/scripts/dkms-check.sh"
 host_stage "make demo" "$ML_TOP/scripts/demo-check.sh"
+# The series a maintainer would apply (make patches), checked the way they
+# would: git am, in-tree W=1 build, checkpatch --strict, kernel-doc; then
+# the KUnit suites the way KUnit users run them, kunit.py on UML.
+host_stage "patch series on 6.12" "$ML_TOP/scripts/patches-check.sh" 6.12
+host_stage "patch series on 7.3" "$ML_TOP/scripts/patches-check.sh" 7.3
+host_stage "KUnit (kunit.py, UML)" "$ML_TOP/scripts/kunit-uml.sh" 6.12
 
 for kernel in "$@"; do
 	ML_STAGE=$kernel

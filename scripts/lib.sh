@@ -66,3 +66,35 @@ ml_install_backports() {
 		apt-get install -y --no-install-recommends "$pkg"; } >/tmp/modemline-backports.log 2>&1 ||
 		{ tail -n 20 /tmp/modemline-backports.log >&2; ml_die "cannot install $pkg"; }
 }
+
+# The series of 'make patches' as the check scripts generate it
+# (scripts/patches.sh SERIES DIR) and apply it to a clean copy of the
+# pristine tree (scripts/patches-kernel.sh).
+#
+# ml_patches_list DIR: the patches in DIR, the cover letter apart, one a
+# line, in order.
+ml_patches_list() {
+	local p
+	for p in "$1"/*.patch; do
+		[[ "$(basename "$p")" == 0000-* ]] || echo "$p"
+	done
+}
+# ml_patches_am TREE LOG PATCH...: TREE, a clone of a pristine tree, reset
+# to its tag 'base' and cleaned of anything a run left, then the PATCHes
+# applied with 'git am'. Returns 1 if the reset left TREE unclean (its
+# status in LOG), 2 if git am failed (its output in LOG; aborted).
+ml_patches_am() {
+	local tree=$1 log=$2
+	shift 2
+	local git=(git -C "$tree" -c user.name=modemline -c user.email=modemline@localhost)
+	"${git[@]}" am --abort >/dev/null 2>&1
+	"${git[@]}" reset -q --hard base && "${git[@]}" clean -fdxq
+	if [ -n "$("${git[@]}" status --porcelain)" ]; then
+		"${git[@]}" status --porcelain >"$log"
+		return 1
+	fi
+	if ! "${git[@]}" am -q "$@" >"$log" 2>&1; then
+		"${git[@]}" am --abort >/dev/null 2>&1
+		return 2
+	fi
+}

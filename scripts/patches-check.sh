@@ -48,10 +48,7 @@ else
 	finish
 fi
 step_time generation "$t"
-patches=()
-for p in "$out"/*.patch; do
-	[[ "$(basename "$p")" == 0000-* ]] || patches+=("$p")
-done
+mapfile -t patches < <(ml_patches_list "$out")
 
 t=$(date +%s)
 if ! dir=$("$ML_TOP/scripts/patches-kernel.sh" "$series" check 2>"$logs/tree.log"); then
@@ -62,24 +59,18 @@ step_time "clean copy (cached after the first run)" "$t"
 src=$dir/linux obj=$dir/obj
 exec 9>"$dir/.lock"
 flock 9
-git=(git -C "$src" -c user.name=modemline -c user.email=modemline@localhost)
 
 # 'git am' on the base, the copy reset first: a clean tree, nothing left.
 t=$(date +%s)
-"${git[@]}" am --abort >/dev/null 2>&1
-"${git[@]}" reset -q --hard base && "${git[@]}" clean -fdxq
-if [ -n "$("${git[@]}" status --porcelain)" ]; then
-	"${git[@]}" status --porcelain >"$logs/am.log"
-	not_ok "git am applies on a clean copy: the copy is not clean" "$logs/am.log"
-	finish
-fi
-if "${git[@]}" am -q "${patches[@]}" >"$logs/am.log" 2>&1; then
-	ok "git am applies the ${#patches[@]} patches on a clean copy of $(make -s -C "$src" kernelversion)"
-else
-	not_ok "git am applies the ${#patches[@]} patches on a clean copy" "$logs/am.log"
-	"${git[@]}" am --abort >/dev/null 2>&1
-	finish
-fi
+rc=0
+ml_patches_am "$src" "$logs/am.log" "${patches[@]}" || rc=$?
+case $rc in
+0) ok "git am applies the ${#patches[@]} patches on a clean copy of $(make -s -C "$src" kernelversion)" ;;
+1) not_ok "git am applies on a clean copy: the copy is not clean" "$logs/am.log"
+	finish ;;
+*) not_ok "git am applies the ${#patches[@]} patches on a clean copy" "$logs/am.log"
+	finish ;;
+esac
 step_time "git am" "$t"
 
 # The in-tree build, W=1: every warning counts.

@@ -15,6 +15,10 @@
 #                                  config.prepared, that .config. The
 #                                  user resets linux/ to 'base' and
 #                                  obj/.config to config.prepared.
+#   patches-kernel.sh SERIES kunit a directory with linux/, another clone
+#                                  of that tree, for kunit.py (UML) to
+#                                  build in build/ there, kept between
+#                                  runs: the user resets linux/ to 'base'.
 #
 # SERIES is 6.12 (default) or 7.3. Prints the directory on stdout.
 set -euo pipefail
@@ -62,19 +66,37 @@ if [ ! -f "$src/.complete" ]; then
 	ml_log "pristine tree in $(ml_elapsed "$start")s"
 fi
 [ "$what" = src ] && { echo "$src"; exit 0; }
-[ "$what" = check ] || ml_die "unknown item '$what' (src, check)"
+
+# clone DIR: DIR/linux, a clone of the pristine tree sharing its objects,
+# made in DIR.tmp then moved: the objects record the tree's path, so both
+# are made where they stay.
+clone() {
+	rm -rf "$1.tmp"
+	mkdir -p "$1.tmp"
+	ml_log "cloning the pristine tree"
+	git clone -q --shared "$src" "$1.tmp/linux"
+	mv "$1.tmp" "$1"
+}
+
+if [ "$what" = kunit ]; then
+	dir=$ML_CACHE/kunit-uml-$series-$ver
+	if [ ! -f "$dir/.complete" ]; then
+		rm -rf "$dir"
+		clone "$dir"
+		touch "$dir/.complete"
+	fi
+	echo "$dir"
+	exit 0
+fi
+[ "$what" = check ] || ml_die "unknown item '$what' (src, check, kunit)"
 
 fragment=$ML_TOP/scripts/patches/kernel.config
 key=$(cat <(echo "$ver") "$fragment" | sha256sum | cut -c1-12)
 dir=$ML_CACHE/patches-check-$series-$key
 if [ ! -f "$dir/.complete" ]; then
 	start=$(date +%s)
-	rm -rf "$dir.tmp"
-	mkdir -p "$dir.tmp"
-	# The objects record the tree's path: both are made where they stay.
-	ml_log "cloning the pristine tree"
-	git clone -q --shared "$src" "$dir.tmp/linux"
-	mv "$dir.tmp" "$dir"
+	rm -rf "$dir"
+	clone "$dir"
 	ml_log "configuring (defconfig + $(basename "$fragment")) and modules_prepare"
 	{
 		nice -n 19 make -C "$dir/linux" O="$dir/obj" defconfig &&

@@ -13,6 +13,8 @@
 #   include/uapi/linux/modemline.h          uapi/linux/modemline.h
 #   drivers/tty/modemline/*.[ch]            kmod/*.[ch] without compat.h
 #   drivers/tty/modemline/tests/*.[ch]      kmod/tests/*.[ch] (KUnit only)
+#   drivers/tty/modemline/.kunitconfig      scripts/patches/kunitconfig (for
+#                                           kunit.py run --kunitconfig=)
 #   drivers/tty/modemline/{Kconfig,Makefile}  object lists from kmod/Kbuild
 #                                           and kmod/tests/Kbuild
 #   Documentation/userspace-api/modemline.rst   scripts/patches/modemline.rst
@@ -289,9 +291,11 @@ printf '%s\n%s\n%s\n' "$make_core" "$make_sim" "$make_test" >"$tree/$drv/Makefil
 	echo 'obj-$(CONFIG_MODEMLINE_KUNIT_TEST) += modemline_test.o'
 	echo "modemline_test-y := "$test_objs | wrap
 } >"$tree/$drv/tests/Makefile"
+# What 'kunit.py run --kunitconfig=drivers/tty/modemline' builds (UML).
+put "$tpl/kunitconfig" "$drv/.kunitconfig"
 maintainers "$title_sim" "$drv/tests/sim_test.c"
 commit 4-kunit "${test_files[@]}" "$drv/Kconfig" "$drv/Makefile" "$drv/tests/Makefile" \
-	MAINTAINERS
+	"$drv/.kunitconfig" MAINTAINERS
 
 # 5. The documentation.
 put "$tpl/modemline.rst" Documentation/userspace-api/modemline.rst
