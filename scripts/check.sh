@@ -198,19 +198,67 @@ check_log() {
 	esac
 }
 
+# host_verdict STAGE SECONDS CMD OUTPUT: judge the TAP a host stage
+# printed; one that printed no result at all failed.
+host_verdict() {
+	if ! grep -qE '^(not )?ok [0-9]+' <<<"$4"; then
+		not_run "$1" "no results from $(basename "$3")"
+		tail -n 20 <<<"$4" | evidence
+		return
+	fi
+	judge "$1" "$2" "$(tap '' <(printf '%s\n' "$4"))"
+}
+
 # host_stage STAGE CMD...: a stage that prints TAP on the host (it may
-# boot a VM of its own). One that printed no result at all failed.
+# boot a VM of its own).
 host_stage() {
 	local stage=$1 start out
 	shift
 	start=$(date +%s)
 	out=$("$@" 2>&1) || true
-	if ! grep -qE '^(not )?ok [0-9]+' <<<"$out"; then
-		not_run "$stage" "no results from $(basename "$1")"
-		tail -n 20 <<<"$out" | evidence
-		return
-	fi
-	judge "$stage" "$(ml_elapsed "$start")" "$(tap '' <(printf '%s\n' "$out"))"
+	host_verdict "$stage" "$(ml_elapsed "$start")" "$1" "$out"
+}
+
+# The compile-bound host stages run in the background, one after the
+# other at nice 19, while the VMs run: a VM under test mostly waits (on
+# modems, timers, a paced line), and the compiles take the CPU it leaves;
+# the VMs keep their priority. bg_stage STAGE CMD... queues one,
+# bg_start starts them, bg_verdicts waits and judges each as host_stage.
+bg_dir=$ML_BUILD/check-host
+bg_names=()
+bg_pid=
+rm -rf "$bg_dir"
+mkdir -p "$bg_dir"
+# A check cut short takes its background compiles down with it.
+trap '[ -z "$bg_pid" ] || kill -- -"$bg_pid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+bg_stage() {
+	bg_names+=("$1")
+	shift
+	printf '%q ' "$@" >"$bg_dir/${#bg_names[@]}.cmd"
+}
+bg_start() {
+	set -m	# a process group of their own, for the trap
+	(
+		for n in $(seq "${#bg_names[@]}"); do
+			start=$(date +%s)
+			nice -n 19 bash -c "$(cat "$bg_dir/$n.cmd")" >"$bg_dir/$n.out" 2>&1 || true
+			ml_elapsed "$start" >"$bg_dir/$n.time"
+		done
+	) &
+	bg_pid=$!
+	set +m
+}
+bg_verdicts() {
+	local n
+	wait "$bg_pid" || true
+	bg_pid=
+	kernel=host
+	for n in $(seq "${#bg_names[@]}"); do
+		host_verdict "${bg_names[n - 1]}" "$(cat "$bg_dir/$n.time")" \
+			"$(cut -d' ' -f1 "$bg_dir/$n.cmd")" "$(cat "$bg_dir/$n.out")"
+	done
 }
 
 kernel=host
@@ -229,9 +277,11 @@ host_stage "make demo" "$ML_TOP/scripts/demo-check.sh"
 # The series a maintainer would apply (make patches), checked the way they
 # would: git am, in-tree W=1 build, checkpatch --strict, kernel-doc; then
 # the KUnit suites the way KUnit users run them, kunit.py on UML.
-host_stage "patch series on 6.12" "$ML_TOP/scripts/patches-check.sh" 6.12
-host_stage "patch series on 7.3" "$ML_TOP/scripts/patches-check.sh" 7.3
-host_stage "KUnit (kunit.py, UML)" "$ML_TOP/scripts/kunit-uml.sh" 6.12
+# They are judged after the VM stages.
+bg_stage "patch series on 6.12" "$ML_TOP/scripts/patches-check.sh" 6.12
+bg_stage "patch series on 7.3" "$ML_TOP/scripts/patches-check.sh" 7.3
+bg_stage "KUnit (kunit.py, UML)" "$ML_TOP/scripts/kunit-uml.sh" 6.12
+bg_start
 
 for kernel in "$@"; do
 	ML_STAGE=$kernel
@@ -317,5 +367,6 @@ for kernel in "$@"; do
 	check_log
 done
 
+bg_verdicts
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
