@@ -154,19 +154,45 @@ FIXTURE_VARIANT(ioc) {
 	unsigned long cmd;
 };
 
-#define IOC_VARIANT(name, W, C) \
-	FIXTURE_VARIANT_ADD(ioc, name) { .which = W, .cmd = C }
+FIXTURE_VARIANT_ADD(ioc, line_list) {
+	.which = IOC_LINE_LIST, .cmd = MODEMLINE_IOC_LINE_LIST
+};
 
-IOC_VARIANT(line_list, IOC_LINE_LIST, MODEMLINE_IOC_LINE_LIST);
-IOC_VARIANT(line_info, IOC_LINE_INFO, MODEMLINE_IOC_LINE_INFO);
-IOC_VARIANT(subscribe, IOC_SUBSCRIBE, MODEMLINE_IOC_SUBSCRIBE);
-IOC_VARIANT(unsubscribe, IOC_UNSUBSCRIBE, MODEMLINE_IOC_UNSUBSCRIBE);
-IOC_VARIANT(dial, IOC_DIAL, MODEMLINE_IOC_DIAL);
-IOC_VARIANT(answer, IOC_ANSWER, MODEMLINE_IOC_ANSWER);
-IOC_VARIANT(drop, IOC_DROP, MODEMLINE_IOC_DROP);
-IOC_VARIANT(deallocate, IOC_DEALLOCATE, MODEMLINE_IOC_DEALLOCATE);
-IOC_VARIANT(call_info, IOC_CALL_INFO, MODEMLINE_IOC_CALL_INFO);
-IOC_VARIANT(call_list, IOC_CALL_LIST, MODEMLINE_IOC_CALL_LIST);
+FIXTURE_VARIANT_ADD(ioc, line_info) {
+	.which = IOC_LINE_INFO, .cmd = MODEMLINE_IOC_LINE_INFO
+};
+
+FIXTURE_VARIANT_ADD(ioc, subscribe) {
+	.which = IOC_SUBSCRIBE, .cmd = MODEMLINE_IOC_SUBSCRIBE
+};
+
+FIXTURE_VARIANT_ADD(ioc, unsubscribe) {
+	.which = IOC_UNSUBSCRIBE, .cmd = MODEMLINE_IOC_UNSUBSCRIBE
+};
+
+FIXTURE_VARIANT_ADD(ioc, dial) {
+	.which = IOC_DIAL, .cmd = MODEMLINE_IOC_DIAL
+};
+
+FIXTURE_VARIANT_ADD(ioc, answer) {
+	.which = IOC_ANSWER, .cmd = MODEMLINE_IOC_ANSWER
+};
+
+FIXTURE_VARIANT_ADD(ioc, drop) {
+	.which = IOC_DROP, .cmd = MODEMLINE_IOC_DROP
+};
+
+FIXTURE_VARIANT_ADD(ioc, deallocate) {
+	.which = IOC_DEALLOCATE, .cmd = MODEMLINE_IOC_DEALLOCATE
+};
+
+FIXTURE_VARIANT_ADD(ioc, call_info) {
+	.which = IOC_CALL_INFO, .cmd = MODEMLINE_IOC_CALL_INFO
+};
+
+FIXTURE_VARIANT_ADD(ioc, call_list) {
+	.which = IOC_CALL_LIST, .cmd = MODEMLINE_IOC_CALL_LIST
+};
 
 /*
  * A valid argument for the variant's ioctl, one that would succeed and
@@ -794,108 +820,121 @@ TEST_F(bad, id_list_writes_no_slot_past_count)
 /* ------------------------------------------------------------------ */
 /* Handles this file does not hold.                                    */
 
-FIXTURE(handle) {
+/*
+ * The fixture's data and its variant, each in a type of ours that the
+ * helpers below can take (those of FIXTURE_DATA() and FIXTURE_VARIANT()
+ * are the harness's).
+ */
+struct handle_env {
 	int fd;
 	struct sim_line line;
 	__u32 call;	/* a live call that must survive it all */
 	__u32 released;	/* a handle that was issued, then released */
 };
 
-FIXTURE_VARIANT(handle) {
+struct handle_op {
 	int op;		/* 0 DROP, 1 DEALLOCATE, 2 CALL_INFO */
 	__u32 flags;
 };
 
-FIXTURE_VARIANT_ADD(handle, drop) { .op = 0, .flags = 0 };
+FIXTURE(handle) {
+	struct handle_env h;
+};
+
+FIXTURE_VARIANT(handle) {
+	struct handle_op o;
+};
+
+FIXTURE_VARIANT_ADD(handle, drop) { .o = { .op = 0, .flags = 0 } };
 FIXTURE_VARIANT_ADD(handle, drop_wait) {
-	.op = 0, .flags = MODEMLINE_DROP_WAIT
+	.o = { .op = 0, .flags = MODEMLINE_DROP_WAIT }
 };
 
-FIXTURE_VARIANT_ADD(handle, deallocate) { .op = 1, .flags = 0 };
+FIXTURE_VARIANT_ADD(handle, deallocate) { .o = { .op = 1, .flags = 0 } };
 FIXTURE_VARIANT_ADD(handle, deallocate_drop) {
-	.op = 1, .flags = MODEMLINE_DEALLOCATE_DROP
+	.o = { .op = 1, .flags = MODEMLINE_DEALLOCATE_DROP }
 };
 
-FIXTURE_VARIANT_ADD(handle, call_info) { .op = 2, .flags = 0 };
+FIXTURE_VARIANT_ADD(handle, call_info) { .o = { .op = 2, .flags = 0 } };
 
 FIXTURE_SETUP(handle)
 {
-	ML_OPEN(self->fd, 0);
-	SIM_CREATE_LINES(&self->line, 1);
+	ML_OPEN(self->h.fd, 0);
+	SIM_CREATE_LINES(&self->h.line, 1);
 }
 
 FIXTURE_TEARDOWN_PARENT(handle)
 {
-	sim_line_remove(&self->line);
+	sim_line_remove(&self->h.line);
 }
 
 static void handle_prepare(struct __test_metadata *_metadata,
-			   FIXTURE_DATA(handle) *self)
+			   struct handle_env *h)
 {
 	struct modemline_event ev;
 
-	SIM_CTL(&self->line, "dial busy 0");
-	self->released = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
-				   MODEMLINE_STATE_DISCONNECTED, &ev);
-	ASSERT_EQ(0, mls_deallocate(self->fd, self->released, 0));
-	SIM_CTL(&self->line, "dial connect 0 33600");
-	self->call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
-			       MODEMLINE_STATE_CONNECTED, &ev);
+	SIM_CTL(&h->line, "dial busy 0");
+	h->released = dial_wait(_metadata, h->fd, h->line.id, NUMBER,
+				MODEMLINE_STATE_DISCONNECTED, &ev);
+	ASSERT_EQ(0, mls_deallocate(h->fd, h->released, 0));
+	SIM_CTL(&h->line, "dial connect 0 33600");
+	h->call = dial_wait(_metadata, h->fd, h->line.id, NUMBER,
+			    MODEMLINE_STATE_CONNECTED, &ev);
 }
 
-static int handle_op(FIXTURE_DATA(handle) *self,
-		     const FIXTURE_VARIANT(handle) *variant, __u32 call)
+static int handle_op(const struct handle_env *h, const struct handle_op *o,
+		     __u32 call)
 {
 	struct modemline_call_info ci;
 
-	switch (variant->op) {
+	switch (o->op) {
 	case 0:
-		return mls_drop(self->fd, call, variant->flags);
+		return mls_drop(h->fd, call, o->flags);
 	case 1:
-		return mls_deallocate(self->fd, call, variant->flags);
+		return mls_deallocate(h->fd, call, o->flags);
 	default:
-		return mls_call_info(self->fd, call, &ci);
+		return mls_call_info(h->fd, call, &ci);
 	}
 }
 
 static void handle_check(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(handle) *self,
-			 const FIXTURE_VARIANT(handle) *variant, __u32 call)
+			 const struct handle_env *h, const struct handle_op *o,
+			 __u32 call)
 {
 	struct modemline_call_info ci;
 
-	ASSERT_EQ(-ENOENT, handle_op(self, variant, call))
+	ASSERT_EQ(-ENOENT, handle_op(h, o, call))
 		TH_LOG("handle %#x", call);
 	/* The file's real call is untouched. */
-	ASSERT_EQ(0, mls_call_info(self->fd, self->call, &ci));
+	ASSERT_EQ(0, mls_call_info(h->fd, h->call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
-	ASSERT_EQ(1, mls_call_count(self->fd));
+	ASSERT_EQ(1, mls_call_count(h->fd));
 }
 
 TEST_F(handle, handle_zero_is_enoent)
 {
-	handle_prepare(_metadata, self);
-	handle_check(_metadata, self, variant, 0);
+	handle_prepare(_metadata, &self->h);
+	handle_check(_metadata, &self->h, &variant->o, 0);
 }
 
 TEST_F(handle, handle_all_ones_is_enoent)
 {
-	handle_prepare(_metadata, self);
-	handle_check(_metadata, self, variant, 0xFFFFFFFFU);
+	handle_prepare(_metadata, &self->h);
+	handle_check(_metadata, &self->h, &variant->o, 0xFFFFFFFFU);
 }
 
 TEST_F(handle, handle_never_issued_is_enoent)
 {
-	handle_prepare(_metadata, self);
-	handle_check(_metadata, self, variant, self->call + 1);
-	handle_check(_metadata, self, variant, self->call + 12345);
-	handle_check(_metadata, self, variant, 0x80000000U);
+	handle_prepare(_metadata, &self->h);
+	handle_check(_metadata, &self->h, &variant->o, self->h.call + 1);
+	handle_check(_metadata, &self->h, &variant->o, self->h.call + 12345);
+	handle_check(_metadata, &self->h, &variant->o, 0x80000000U);
 }
 
 TEST_F(handle, handle_released_is_enoent)
 {
-	handle_prepare(_metadata, self);
-	handle_check(_metadata, self, variant, self->released);
+	handle_prepare(_metadata, &self->h);
+	handle_check(_metadata, &self->h, &variant->o, self->h.released);
 }
 
 /* ------------------------------------------------------------------ */
@@ -933,14 +972,17 @@ FIXTURE_TEARDOWN_PARENT(ids)
 	sim_lines_remove(self->line, 2);
 }
 
-static __u64 bad_ids(struct __test_metadata *_metadata,
-		     FIXTURE_DATA(ids) *self,
-		     const FIXTURE_VARIANT(ids) *variant)
+/*
+ * The ids pointer for @kind; memory it maps is left in *@pages (the
+ * fixture's).
+ */
+static __u64 bad_ids(struct __test_metadata *_metadata, enum ids_kind kind,
+		     char **pages)
 {
 	size_t ps = mls_page_size();
 	void *p = NULL;
 
-	switch (variant->kind) {
+	switch (kind) {
 	case IDS_NULL:
 		p = NULL;
 		break;
@@ -953,39 +995,40 @@ static __u64 bad_ids(struct __test_metadata *_metadata,
 		ASSERT_NE(NULL, p);
 		break;
 	case IDS_READONLY:
-		self->pages = mls_guarded_pages(PROT_READ);
-		ASSERT_NE(NULL, self->pages);
-		p = self->pages;
+		*pages = mls_guarded_pages(PROT_READ);
+		ASSERT_NE(NULL, *pages);
+		p = *pages;
 		break;
 	case IDS_KERNEL:
 		p = KERNEL_ADDR;
 		break;
 	case IDS_CROSSING:
-		self->pages = mls_guarded_pages(PROT_READ | PROT_WRITE);
-		ASSERT_NE(NULL, self->pages);
-		p = self->pages + ps - sizeof(__u32);
+		*pages = mls_guarded_pages(PROT_READ | PROT_WRITE);
+		ASSERT_NE(NULL, *pages);
+		p = *pages + ps - sizeof(__u32);
 		break;
 	}
 	return (__u64)(uintptr_t)p;
 }
 
-static void ids_check(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(ids) *self,
-		      const FIXTURE_VARIANT(ids) *variant, unsigned long cmd)
+/* @cmd on file @fd with the ids pointer for @kind (see bad_ids()). */
+static void ids_check(struct __test_metadata *_metadata, int fd,
+		      enum ids_kind kind, char **pages, unsigned long cmd)
 {
 	struct modemline_id_list l;
 
 	memset(&l, 0, sizeof(l));
 	l.count = 4;
-	l.ids = bad_ids(_metadata, self, variant);
-	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, cmd, &l));
+	l.ids = bad_ids(_metadata, kind, pages);
+	ASSERT_EQ(-EFAULT, mls_ioctl(fd, cmd, &l));
 	ASSERT_EQ(4U, l.count) TH_LOG("count written on failure");
 	ASSERT_EQ(0U, l.flags);
 }
 
 TEST_F(ids, line_list_bad_ids_is_efault)
 {
-	ids_check(_metadata, self, variant, MODEMLINE_IOC_LINE_LIST);
+	ids_check(_metadata, self->fd, variant->kind, &self->pages,
+		  MODEMLINE_IOC_LINE_LIST);
 }
 
 TEST_F(ids, call_list_bad_ids_is_efault)
@@ -998,7 +1041,8 @@ TEST_F(ids, call_list_bad_ids_is_efault)
 		       MODEMLINE_STATE_CONNECTED, &ev);
 	c1 = dial_wait(_metadata, self->fd, self->line[1].id, NUMBER,
 		       MODEMLINE_STATE_CONNECTED, &ev);
-	ids_check(_metadata, self, variant, MODEMLINE_IOC_CALL_LIST);
+	ids_check(_metadata, self->fd, variant->kind, &self->pages,
+		  MODEMLINE_IOC_CALL_LIST);
 	/* Nothing happened to them. */
 	ASSERT_EQ(2, mls_call_count(self->fd));
 	ASSERT_EQ(1, mls_call_listed(self->fd, c0));

@@ -326,12 +326,13 @@ TEST_F(ev, timestamps_are_boottime_and_ordered)
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev[1], ML_WAIT_MS));
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev[2], ML_WAIT_MS));
 	after = mls_now_ns();
-	for (i = 0; i < 3; i++) {
+	/* Each within [before, after], and none before the one before it. */
+	ASSERT_LE(before, ev[0].timestamp_ns);
+	ASSERT_LE(ev[0].timestamp_ns, after);
+	for (i = 1; i < 3; i++) {
 		ASSERT_LE(before, ev[i].timestamp_ns);
 		ASSERT_LE(ev[i].timestamp_ns, after);
-		if (i) {
-			ASSERT_LE(ev[i - 1].timestamp_ns, ev[i].timestamp_ns);
-		}
+		ASSERT_LE(ev[i - 1].timestamp_ns, ev[i].timestamp_ns);
 	}
 }
 
@@ -369,13 +370,14 @@ TEST_F(ev, call_offered_fills_every_byte)
 			 0, "12");
 }
 
-/* Queue a CALL_STATE event on L1: everything queued before it is in. */
-static __u32 marker(struct __test_metadata *_metadata, FIXTURE_DATA(ev) *self)
+/* Queue a CALL_STATE event on @line: everything queued before it is in. */
+static __u32 marker(struct __test_metadata *_metadata, int fd,
+		    const struct sim_line *line)
 {
 	__u32 call = 0;
 
-	ASSERT_EQ(0, sim_ctl(&L1, "dial busy 0"));
-	ASSERT_EQ(0, mls_dial(self->fd, L1.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, sim_ctl(line, "dial busy 0"));
+	ASSERT_EQ(0, mls_dial(fd, line->id, NUMBER, 0, &call));
 	return call;
 }
 
@@ -393,7 +395,7 @@ TEST_F(ev, call_offered_again_when_caller_id_known)
 			 0, CALLER_ID);
 	/* Further rings with the same caller id add nothing. */
 	SIM_CTL(&L0, "ring %s", CALLER_ID);
-	call = marker(_metadata, self);
+	call = marker(_metadata, self->fd, &L1);
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_busy_event(_metadata, &ev, L1.id, call);
 }
@@ -406,7 +408,7 @@ TEST_F(ev, further_rings_add_no_event)
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
 	SIM_CTL(&L0, "ring %s", CALLER_ID);
 	SIM_CTL(&L0, "ring %s", CALLER_ID);
-	call = marker(_metadata, self);
+	call = marker(_metadata, self->fd, &L1);
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_busy_event(_metadata, &ev, L1.id, call);
 }
@@ -430,7 +432,7 @@ TEST_F(ev, no_line_events_without_subscription)
 	__u32 call;
 
 	SIM_CTL(&L0, "ring %s", CALLER_ID);
-	call = marker(_metadata, self);
+	call = marker(_metadata, self->fd, &L1);
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_busy_event(_metadata, &ev, L1.id, call);
 }
@@ -480,17 +482,36 @@ FIXTURE_TEARDOWN_PARENT(ovf)
 	EXPECT_EQ(0, mls_param_restore(&self->max_events));
 }
 
-/* Open the file with max_events = variant->max, then queue @n events. */
-static void ovf_fill(struct __test_metadata *_metadata, FIXTURE_DATA(ovf) *self,
-		     const FIXTURE_VARIANT(ovf) *variant, int n)
+/*
+ * Open the file, *@fd, with max_events = @max, then queue @n events on
+ * @line; their calls go to @calls (64 at most).
+ */
+static void ovf_fill(struct __test_metadata *_metadata, int max, int *fd,
+		     const struct sim_line *line, __u32 *calls, int n)
 {
 	int i;
 
-	ASSERT_EQ(0, mls_param_set("max_events", variant->max));
-	ML_OPEN(self->fd, 0);
+	ASSERT_EQ(0, mls_param_set("max_events", max));
+	ML_OPEN(*fd, 0);
 	ASSERT_GE(64, n);
 	for (i = 0; i < n; i++)
-		self->calls[i] = one_event(_metadata, self->fd, &self->line);
+		calls[i] = one_event(_metadata, *fd, line);
+}
+
+/*
+ * Read @n events, each within ML_WAIT_MS; the last is left in @ev. The
+ * overflow tests read past those they do not look at.
+ */
+static void read_events(struct __test_metadata *_metadata, int fd, int n,
+			struct modemline_event *ev)
+{
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		ret = mls_read_event(fd, ev, ML_WAIT_MS);
+		ASSERT_EQ(0, ret) TH_LOG("event %d of %d: %s", i + 1, n,
+					 strerror(-ret));
+	}
 }
 
 static void check_overflow(struct __test_metadata *_metadata,
@@ -515,7 +536,8 @@ TEST_F(ovf, full_queue_keeps_oldest_events)
 	struct modemline_event ev;
 	int i;
 
-	ovf_fill(_metadata, self, variant, variant->max + variant->extra);
+	ovf_fill(_metadata, variant->max, &self->fd, &self->line, self->calls,
+		 variant->max + variant->extra);
 	for (i = 0; i < variant->max; i++) {
 		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 		check_busy_event(_metadata, &ev, self->line.id,
@@ -527,12 +549,10 @@ TEST_F(ovf, full_queue_keeps_oldest_events)
 TEST_F(ovf, overflow_record_counts_lost_events)
 {
 	struct modemline_event ev;
-	int i;
 
-	ovf_fill(_metadata, self, variant, variant->max + variant->extra);
-	for (i = 0; i < variant->max; i++) {
-		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
-	}
+	ovf_fill(_metadata, variant->max, &self->fd, &self->line, self->calls,
+		 variant->max + variant->extra);
+	read_events(_metadata, self->fd, variant->max, &ev);
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS))
 		TH_LOG("no OVERFLOW record");
 	check_overflow(_metadata, &ev, (__u64)variant->max + 1,
@@ -547,7 +567,8 @@ TEST_F(ovf, newer_events_follow_overflow_record)
 	__u32 call;
 	int i;
 
-	ovf_fill(_metadata, self, variant, variant->max + variant->extra);
+	ovf_fill(_metadata, variant->max, &self->fd, &self->line, self->calls,
+		 variant->max + variant->extra);
 	/* Make room for the OVERFLOW record and one new event. */
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
@@ -571,10 +592,9 @@ TEST_F(ovf, lost_count_restarts_after_overflow_record)
 	struct modemline_event ev;
 	int i;
 
-	ovf_fill(_metadata, self, variant, variant->max + variant->extra);
-	for (i = 0; i <= variant->max; i++) {
-		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
-	}
+	ovf_fill(_metadata, variant->max, &self->fd, &self->line, self->calls,
+		 variant->max + variant->extra);
+	read_events(_metadata, self->fd, variant->max + 1, &ev);
 	check_overflow(_metadata, &ev, (__u64)variant->max + 1,
 		       (__u32)variant->extra);
 	/* Overflow again, by 3. */
@@ -594,12 +614,10 @@ TEST_F(ovf, exactly_full_queue_has_no_overflow_record)
 {
 	struct modemline_event ev;
 	__u32 call;
-	int i;
 
-	ovf_fill(_metadata, self, variant, variant->max);
-	for (i = 0; i < variant->max; i++) {
-		ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
-	}
+	ovf_fill(_metadata, variant->max, &self->fd, &self->line, self->calls,
+		 variant->max);
+	read_events(_metadata, self->fd, variant->max, &ev);
 	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->fd, &ev, 0))
 		TH_LOG("unexpected record of type %u", ev.type);
 	call = one_event(_metadata, self->fd, &self->line);
@@ -612,7 +630,8 @@ TEST_F(ovf, full_queue_is_readable)
 {
 	struct pollfd p;
 
-	ovf_fill(_metadata, self, variant, variant->max + variant->extra);
+	ovf_fill(_metadata, variant->max, &self->fd, &self->line, self->calls,
+		 variant->max + variant->extra);
 	p.fd = self->fd;
 	p.events = POLLIN;
 	p.revents = 0;

@@ -33,50 +33,51 @@ FIXTURE_TEARDOWN_PARENT(iso)
 #define L0 (self->line[0])
 #define L1 (self->line[1])
 
-static void a_connects(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(iso) *self)
+/* File @a connects a call on @line; returns its handle. */
+static __u32 a_connects(struct __test_metadata *_metadata, int a,
+			const struct sim_line *line)
 {
 	struct modemline_event ev;
 
-	self->call = dial_wait(_metadata, self->a, L0.id, NUMBER,
-			       MODEMLINE_STATE_CONNECTED, &ev);
+	return dial_wait(_metadata, a, line->id, NUMBER,
+			 MODEMLINE_STATE_CONNECTED, &ev);
 }
 
-/* A's call is still there, connected, untouched. */
-static void a_call_intact(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(iso) *self)
+/* A's @call is still there, connected, untouched. */
+static void a_call_intact(struct __test_metadata *_metadata, int a,
+			  __u32 call)
 {
 	struct modemline_call_info ci;
 
-	ASSERT_EQ(0, mls_call_info(self->a, self->call, &ci));
+	ASSERT_EQ(0, mls_call_info(a, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
 	ASSERT_EQ(0U, ci.origin);
-	ASSERT_EQ(1, mls_call_listed(self->a, self->call));
+	ASSERT_EQ(1, mls_call_listed(a, call));
 }
 
 TEST_F(iso, other_file_call_info_is_enoent)
 {
 	struct modemline_call_info ci;
 
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	ASSERT_EQ(-ENOENT, mls_call_info(self->b, self->call, &ci));
 }
 
 TEST_F(iso, other_file_drop_is_enoent)
 {
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	ASSERT_EQ(-ENOENT, mls_drop(self->b, self->call, 0));
 	ASSERT_EQ(-ENOENT, mls_drop(self->b, self->call, MODEMLINE_DROP_WAIT));
-	a_call_intact(_metadata, self);
+	a_call_intact(_metadata, self->a, self->call);
 }
 
 TEST_F(iso, other_file_deallocate_is_enoent)
 {
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	ASSERT_EQ(-ENOENT, mls_deallocate(self->b, self->call, 0));
 	ASSERT_EQ(-ENOENT, mls_deallocate(self->b, self->call,
 					  MODEMLINE_DEALLOCATE_DROP));
-	a_call_intact(_metadata, self);
+	a_call_intact(_metadata, self->a, self->call);
 }
 
 TEST_F(iso, other_file_deallocate_of_ended_call_is_enoent)
@@ -96,7 +97,7 @@ TEST_F(iso, other_file_call_list_is_empty)
 {
 	__u32 ids[4], count = 99;
 
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	memset(ids, ML_POISON, sizeof(ids));
 	ASSERT_EQ(0, mls_call_list(self->b, ids, 4, &count));
 	ASSERT_EQ(0U, count);
@@ -110,7 +111,7 @@ TEST_F(iso, other_file_gets_no_call_events)
 
 	/* Even subscribed to the line, B hears nothing of A's call. */
 	ASSERT_EQ(0, mls_subscribe(self->b, L0.id));
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	ASSERT_EQ(0, mls_drop(self->a, self->call, MODEMLINE_DROP_WAIT));
 	SIM_CTL(&L1, "dial busy 0");
 	ASSERT_EQ(0, mls_dial(self->b, L1.id, NUMBER, 0, &marker));
@@ -124,10 +125,10 @@ TEST_F(iso, other_file_cannot_dial_busy_line)
 {
 	__u32 call;
 
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	ASSERT_EQ(-EBUSY, mls_dial(self->b, L0.id, NUMBER, 0, &call));
 	ASSERT_EQ(0, mls_call_count(self->b));
-	a_call_intact(_metadata, self);
+	a_call_intact(_metadata, self->a, self->call);
 }
 
 TEST_F(iso, each_file_resolves_handles_in_its_own_table)
@@ -136,7 +137,7 @@ TEST_F(iso, each_file_resolves_handles_in_its_own_table)
 	struct modemline_event ev;
 	__u32 b_call;
 
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	b_call = dial_wait(_metadata, self->b, L1.id, NUMBER,
 			   MODEMLINE_STATE_CONNECTED, &ev);
 	/* The values may well be equal; each names its own file's call. */
@@ -155,19 +156,19 @@ TEST_F(iso, deallocate_in_one_file_leaves_other_files_call)
 	struct modemline_event ev;
 	__u32 b_call;
 
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	SIM_CTL(&L1, "dial busy 0");
 	b_call = dial_wait(_metadata, self->b, L1.id, NUMBER,
 			   MODEMLINE_STATE_DISCONNECTED, &ev);
 	ASSERT_EQ(0, mls_deallocate(self->b, b_call, 0));
-	a_call_intact(_metadata, self);
+	a_call_intact(_metadata, self->a, self->call);
 }
 
 TEST_F(iso, seq_numbers_are_per_file)
 {
 	struct modemline_event ev;
 
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	dial_wait(_metadata, self->b, L1.id, NUMBER,
 		  MODEMLINE_STATE_CONNECTED, &ev);
 	ASSERT_EQ(1ULL, ev.seq);
@@ -179,7 +180,7 @@ TEST_F(iso, both_files_see_all_lines)
 
 	ASSERT_EQ(0, mls_line_info(self->a, L0.id, &li));
 	ASSERT_EQ(0, mls_line_info(self->b, L0.id, &li));
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	/* Line state is global: B sees the line busy. */
 	ASSERT_EQ(0, mls_line_info(self->b, L0.id, &li));
 	ASSERT_EQ(U32(MODEMLINE_LINE_BUSY), li.flags);
@@ -232,7 +233,7 @@ TEST_F(iso, closing_one_file_leaves_other_files_calls)
 	struct modemline_event ev;
 	__u32 b_call;
 
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	b_call = dial_wait(_metadata, self->b, L1.id, NUMBER,
 			   MODEMLINE_STATE_CONNECTED, &ev);
 	ASSERT_EQ(0, close(self->a));
@@ -249,7 +250,7 @@ TEST_F(iso, forked_child_shares_the_file)
 	int status;
 	pid_t pid;
 
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -270,7 +271,7 @@ TEST_F(iso, forked_child_shares_the_file)
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	/* The child's exit closed only its reference: the call lives on. */
-	a_call_intact(_metadata, self);
+	a_call_intact(_metadata, self->a, self->call);
 }
 
 TEST_F(iso, dup_shares_handles_and_close_of_dup_keeps_them)
@@ -278,12 +279,12 @@ TEST_F(iso, dup_shares_handles_and_close_of_dup_keeps_them)
 	struct modemline_call_info ci;
 	int fd;
 
-	a_connects(_metadata, self);
+	self->call = a_connects(_metadata, self->a, &L0);
 	fd = dup(self->a);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, mls_call_info(fd, self->call, &ci));
 	ASSERT_EQ(0, close(fd));
-	a_call_intact(_metadata, self);
+	a_call_intact(_metadata, self->a, self->call);
 }
 
 TEST_HARNESS_MAIN

@@ -50,70 +50,79 @@ FIXTURE_TEARDOWN_PARENT(lc)
 #define L1 (self->line[1])
 
 /*
- * Run @cmd on L0's sim (NULL: none), DIAL on L0 and wait for @state.
- * Returns the handle; the event is left in @ev.
+ * The helpers below take the file and the line they work on, @fd and
+ * @line (L0 or L1), rather than the fixture: its type is the harness's.
  */
-static __u32 dial_l0(struct __test_metadata *_metadata,
-		     FIXTURE_DATA(lc) *self, const char *cmd, __u32 state,
-		     struct modemline_event *ev)
+
+/*
+ * Run @cmd on @line's sim (NULL: none), DIAL on @line and wait for
+ * @state. Returns the handle; the event is left in @ev.
+ */
+static __u32 dial_on(struct __test_metadata *_metadata, int fd,
+		     const struct sim_line *line, const char *cmd,
+		     __u32 state, struct modemline_event *ev)
 {
 	if (cmd)
-		SIM_CTL(&L0, "%s", cmd);
-	return dial_wait(_metadata, self->fd, L0.id, NUMBER, state, ev);
+		SIM_CTL(line, "%s", cmd);
+	return dial_wait(_metadata, fd, line->id, NUMBER, state, ev);
 }
 
 /* A call on L0 that connects (the sim set up by @cmd first). */
 #define CONNECT_L0(cmd, ev) \
-	dial_l0(_metadata, self, (cmd), MODEMLINE_STATE_CONNECTED, (ev))
+	dial_on(_metadata, self->fd, &L0, (cmd), MODEMLINE_STATE_CONNECTED, \
+		(ev))
 
 /* A call on L0 that the far end ends at once: BUSY. */
 #define FAILED_L0(ev) \
-	dial_l0(_metadata, self, "dial busy 0", MODEMLINE_STATE_DISCONNECTED, \
-		(ev))
+	dial_on(_metadata, self->fd, &L0, "dial busy 0", \
+		MODEMLINE_STATE_DISCONNECTED, (ev))
 
-/* A call on L0 in DISCONNECTING: dropped, and the sim slow to hang up. */
-static __u32 disconnecting_l0(struct __test_metadata *_metadata,
-			      FIXTURE_DATA(lc) *self,
-			      struct modemline_event *ev)
+/* A call on @line in DISCONNECTING: dropped, the sim slow to hang up. */
+static __u32 disconnecting_call(struct __test_metadata *_metadata, int fd,
+				const struct sim_line *line,
+				struct modemline_event *ev)
 {
-	__u32 call = CONNECT_L0("hangup_delay 5000", ev);
+	__u32 call = dial_on(_metadata, fd, line, "hangup_delay 5000",
+			     MODEMLINE_STATE_CONNECTED, ev);
 
-	ASSERT_EQ(0, mls_drop(self->fd, call, 0));
+	ASSERT_EQ(0, mls_drop(fd, call, 0));
 	return call;
 }
 
-/* An incoming call on L0 in ANSWERING: offered, the sim never answers. */
-static __u32 answering_l0(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(lc) *self, struct modemline_event *ev)
+/* An incoming call on @line in ANSWERING: offered, the sim never answers. */
+static __u32 answering_call(struct __test_metadata *_metadata, int fd,
+			    const struct sim_line *line,
+			    struct modemline_event *ev)
 {
 	__u32 call = 0;
 
-	ring_offer(_metadata, self->fd, &L0, CALLER_ID, ev);
-	SIM_CTL(&L0, "answer silent");
-	ASSERT_EQ(0, mls_answer(self->fd, L0.id, &call));
+	ring_offer(_metadata, fd, line, CALLER_ID, ev);
+	SIM_CTL(line, "answer silent");
+	ASSERT_EQ(0, mls_answer(fd, line->id, &call));
 	return call;
 }
 
 /*
- * The far end ends a connected outgoing call on L0 with sim command @cmd:
- * the DISCONNECTED event and the record say REMOTE and @reason, and the
- * record keeps the modem's last text @result (NULL: not specified).
+ * The far end ends a connected outgoing call on @line with sim command
+ * @cmd: the DISCONNECTED event and the record say REMOTE and @reason, and
+ * the record keeps the modem's last text @result (NULL: not specified).
  */
-static void check_remote_end(struct __test_metadata *_metadata,
-			     FIXTURE_DATA(lc) *self, const char *cmd,
+static void check_remote_end(struct __test_metadata *_metadata, int fd,
+			     const struct sim_line *line, const char *cmd,
 			     __u32 reason, const char *result)
 {
-	struct rec_expect e = outgoing(L0.id);
+	struct rec_expect e = outgoing(line->id);
 	struct modemline_call_info ci;
 	struct modemline_event ev;
 	__u32 call;
 
-	call = CONNECT_L0(NULL, &ev);
-	SIM_CTL(&L0, "%s", cmd);
-	check_ended_event(_metadata, self->fd, L0.id, call,
+	call = dial_on(_metadata, fd, line, NULL, MODEMLINE_STATE_CONNECTED,
+		       &ev);
+	SIM_CTL(line, "%s", cmd);
+	check_ended_event(_metadata, fd, line->id, call,
 			  MODEMLINE_ORIGIN_REMOTE, reason, &ev);
 	expect_connected(&e, 33600, NULL);
-	check_ended_info(_metadata, self->fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
+	check_ended_info(_metadata, fd, call, &e, MODEMLINE_ORIGIN_REMOTE,
 			 reason, result, &ci);
 }
 
@@ -130,11 +139,13 @@ TEST_F(lc, line_list_includes_sim_lines_ascending)
 
 	memset(ids, ML_POISON, sizeof(ids));
 	ASSERT_EQ(0, mls_line_list(self->fd, ids, 1024, &count));
-	for (i = 0; i < count; i++) {
+	/* Each id valid and above the one before it (count is 2 or more). */
+	ASSERT_NE(0U, ids[0]);
+	for (i = 1; i < count; i++) {
 		ASSERT_NE(0U, ids[i]);
-		if (i) {
-			ASSERT_LT(ids[i - 1], ids[i]);
-		}
+		ASSERT_LT(ids[i - 1], ids[i]);
+	}
+	for (i = 0; i < count; i++) {
 		if (ids[i] == L0.id || ids[i] == L1.id)
 			found++;
 	}
@@ -222,16 +233,18 @@ TEST_F(lc, dial_connect_event)
  * the CONNECTED event are left in @ci and @ev.
  */
 static __u32 check_connected_record(struct __test_metadata *_metadata,
-				    FIXTURE_DATA(lc) *self, const char *mode,
-				    __u32 rate, const char *result,
+				    int fd, const struct sim_line *line,
+				    const char *mode, __u32 rate,
+				    const char *result,
 				    struct modemline_call_info *ci,
 				    struct modemline_event *ev)
 {
-	struct rec_expect e = outgoing(L0.id);
-	__u32 call = CONNECT_L0(mode, ev);
+	struct rec_expect e = outgoing(line->id);
+	__u32 call = dial_on(_metadata, fd, line, mode,
+			     MODEMLINE_STATE_CONNECTED, ev);
 
 	expect_connected(&e, rate, result);
-	check_call_info(_metadata, self->fd, call, &e, ci);
+	check_call_info(_metadata, fd, call, &e, ci);
 	return call;
 }
 
@@ -240,8 +253,8 @@ TEST_F(lc, connected_call_record)
 	struct modemline_call_info ci;
 	struct modemline_event ev;
 
-	check_connected_record(_metadata, self, "dial connect 0 33600", 33600,
-			       "CONNECT 33600", &ci, &ev);
+	check_connected_record(_metadata, self->fd, &L0, "dial connect 0 33600",
+			       33600, "CONNECT 33600", &ci, &ev);
 }
 
 TEST_F(lc, connect_without_rate_record)
@@ -250,8 +263,9 @@ TEST_F(lc, connect_without_rate_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = check_connected_record(_metadata, self, "dial connect 0 0", 0,
-				      "CONNECT", &ci, &ev);
+	call = check_connected_record(_metadata, self->fd, &L0,
+				      "dial connect 0 0", 0, "CONNECT", &ci,
+				      &ev);
 	check_state_event(_metadata, &ev, L0.id, call,
 			  MODEMLINE_STATE_CONNECTED, 0, 0, 0);
 }
@@ -261,8 +275,9 @@ TEST_F(lc, connect_delay_shows_in_timestamps)
 	struct modemline_call_info ci;
 	struct modemline_event ev;
 
-	check_connected_record(_metadata, self, "dial connect 500 9600", 9600,
-			       "CONNECT 9600", &ci, &ev);
+	check_connected_record(_metadata, self->fd, &L0,
+			       "dial connect 500 9600", 9600, "CONNECT 9600",
+			       &ci, &ev);
 	/* Timers never fire early; leave room for jiffy rounding. */
 	ASSERT_LE(ci.created_ns + 450 * MS, ci.connected_ns);
 	ASSERT_LE(ci.created_ns + 450 * MS, ev.timestamp_ns);
@@ -376,7 +391,7 @@ TEST_F(lc, drop_returns_before_hangup_completes)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = disconnecting_l0(_metadata, self, &ev);
+	call = disconnecting_call(_metadata, self->fd, &L0, &ev);
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTING), ci.state);
 	ASSERT_EQ(0ULL, ci.disconnected_ns);
@@ -420,8 +435,8 @@ TEST_F(lc, drop_of_ended_call_changes_nothing)
 
 TEST_F(lc, remote_hangup_record)
 {
-	check_remote_end(_metadata, self, "hangup", MODEMLINE_REASON_NORMAL,
-			 "NO CARRIER");
+	check_remote_end(_metadata, self->fd, &L0, "hangup",
+			 MODEMLINE_REASON_NORMAL, "NO CARRIER");
 }
 
 TEST_F(lc, remote_hangup_has_no_disconnecting_event)
@@ -440,7 +455,7 @@ TEST_F(lc, remote_hangup_has_no_disconnecting_event)
 TEST_F(lc, carrier_lost_record)
 {
 	/* No result code: the text is not specified. */
-	check_remote_end(_metadata, self, "carrier_lost",
+	check_remote_end(_metadata, self->fd, &L0, "carrier_lost",
 			 MODEMLINE_REASON_CARRIER_LOST, NULL);
 }
 
@@ -555,7 +570,9 @@ TEST_F(lc, removed_line_is_unknown)
 	ASSERT_EQ(0, mls_line_list(self->fd, ids, 1024, &count));
 	ASSERT_GT(1024U, count);
 	for (i = 0; i < count; i++) {
-		ASSERT_NE(L0.id, ids[i]);
+		ASSERT_NE(L0.id, ids[i])
+			TH_LOG("the removed line still listed, slot %u of %u",
+			       i, count);
 	}
 	ASSERT_EQ(0, mls_call_count(self->fd));
 }
@@ -721,7 +738,7 @@ TEST_F(lc, answering_call_state)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = answering_l0(_metadata, self, &ev);
+	call = answering_call(_metadata, self->fd, &L0, &ev);
 	ASSERT_NE(0U, call);
 	e.state = MODEMLINE_STATE_ANSWERING;
 	e.result = NULL;
@@ -735,7 +752,7 @@ TEST_F(lc, caller_gives_up_while_answering_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = answering_l0(_metadata, self, &ev);
+	call = answering_call(_metadata, self->fd, &L0, &ev);
 	SIM_CTL(&L0, "ring_stop");
 	check_ended_event(_metadata, self->fd, L0.id, call,
 			  MODEMLINE_ORIGIN_REMOTE,
@@ -775,14 +792,14 @@ TEST_F(lc, answer_without_offer_is_esrch)
 
 /* -- SUBSCRIBE / UNSUBSCRIBE --------------------------------------- */
 
-/* Queue a CALL_STATE event on L1 that marks "everything before is in". */
-static __u32 marker(struct __test_metadata *_metadata,
-		    FIXTURE_DATA(lc) *self)
+/* Queue a CALL_STATE event on @line that marks "everything before is in". */
+static __u32 marker(struct __test_metadata *_metadata, int fd,
+		    const struct sim_line *line)
 {
 	__u32 call = 0;
 
-	ASSERT_EQ(0, sim_ctl(&L1, "dial busy 0"));
-	ASSERT_EQ(0, mls_dial(self->fd, L1.id, NUMBER, 0, &call));
+	ASSERT_EQ(0, sim_ctl(line, "dial busy 0"));
+	ASSERT_EQ(0, mls_dial(fd, line->id, NUMBER, 0, &call));
 	return call;
 }
 
@@ -793,7 +810,7 @@ TEST_F(lc, subscribe_twice_gives_one_event)
 
 	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
 	ring_offer(_metadata, self->fd, &L0, CALLER_ID, &ev);
-	call = marker(_metadata, self);
+	call = marker(_metadata, self->fd, &L1);
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L1.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
@@ -808,7 +825,7 @@ TEST_F(lc, unsubscribe_stops_line_events)
 	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
 	ASSERT_EQ(0, mls_unsubscribe(self->fd, L0.id));
 	SIM_CTL(&L0, "ring " CALLER_ID);
-	call = marker(_metadata, self);
+	call = marker(_metadata, self->fd, &L1);
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, L1.id, call,
 			  MODEMLINE_STATE_DISCONNECTED,
@@ -912,7 +929,7 @@ TEST_F(lc, deallocate_disconnecting_call_is_ebusy)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = disconnecting_l0(_metadata, self, &ev);
+	call = disconnecting_call(_metadata, self->fd, &L0, &ev);
 	ASSERT_EQ(-EBUSY, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTING), ci.state);
@@ -949,7 +966,7 @@ TEST_F(lc, deallocate_drop_releases_disconnecting_call)
 	struct modemline_event ev;
 	__u32 call;
 
-	call = disconnecting_l0(_metadata, self, &ev);
+	call = disconnecting_call(_metadata, self->fd, &L0, &ev);
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 }
@@ -977,24 +994,24 @@ TEST_F(lc, deallocate_drop_of_ended_call)
 	ASSERT_EQ(-ENOENT, mls_call_info(self->fd, call, &ci));
 }
 
-/* @n calls on L0 that ended (BUSY), handles in the order they were made. */
-static void failed_calls_l0(struct __test_metadata *_metadata,
-			    FIXTURE_DATA(lc) *self, __u32 *calls, int n)
+/* @n calls on @line that ended (BUSY), handles in the order made. */
+static void failed_calls(struct __test_metadata *_metadata, int fd,
+			 const struct sim_line *line, __u32 *calls, int n)
 {
 	struct modemline_event ev;
 	int i;
 
-	SIM_CTL(&L0, "dial busy 0");
+	SIM_CTL(line, "dial busy 0");
 	for (i = 0; i < n; i++)
-		calls[i] = dial_l0(_metadata, self, NULL,
+		calls[i] = dial_on(_metadata, fd, line, NULL,
 				   MODEMLINE_STATE_DISCONNECTED, &ev);
 }
 
 TEST_F(lc, call_list_lists_handles_ascending)
 {
-	__u32 calls[3], ids[8], count = 0, i;
+	__u32 calls[3], ids[8], count = 0;
 
-	failed_calls_l0(_metadata, self, calls, 3);
+	failed_calls(_metadata, self->fd, &L0, calls, 3);
 	ASSERT_EQ(0, mls_call_list(self->fd, NULL, 0, &count));
 	ASSERT_EQ(3U, count);
 	memset(ids, ML_POISON, sizeof(ids));
@@ -1003,9 +1020,9 @@ TEST_F(lc, call_list_lists_handles_ascending)
 	/* Handles of one file, made one after the other, ascend too. */
 	ASSERT_LT(calls[0], calls[1]);
 	ASSERT_LT(calls[1], calls[2]);
-	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(calls[i], ids[i]);
-	}
+	ASSERT_EQ(calls[0], ids[0]);
+	ASSERT_EQ(calls[1], ids[1]);
+	ASSERT_EQ(calls[2], ids[2]);
 	ASSERT_EQ(0xAAAAAAAAU, ids[3]);
 }
 
@@ -1013,7 +1030,7 @@ TEST_F(lc, call_list_short_array_gets_full_count)
 {
 	__u32 calls[3], ids[4], count = 0;
 
-	failed_calls_l0(_metadata, self, calls, 3);
+	failed_calls(_metadata, self->fd, &L0, calls, 3);
 	memset(ids, ML_POISON, sizeof(ids));
 	ASSERT_EQ(0, mls_call_list(self->fd, ids, 2, &count));
 	ASSERT_EQ(3U, count);
@@ -1059,7 +1076,7 @@ TEST_F_TIMEOUT(closing, close_releases_100_calls, 300)
 	struct modemline_call_info ci;
 	struct modemline_event ev;
 	__u32 calls[100], n = 0, h;
-	int fd, fd2, i, j;
+	int fd, fd2, i, j, ret;
 
 	ML_OPEN(fd, 0);
 	/* 24 ended calls and one connected call on each line. */
@@ -1080,7 +1097,9 @@ TEST_F_TIMEOUT(closing, close_releases_100_calls, 300)
 	ML_OPEN(fd2, 0);
 	ASSERT_EQ(0, mls_call_count(fd2));
 	for (i = 0; i < 100; i++) {
-		ASSERT_EQ(-ENOENT, mls_call_info(fd2, calls[i], &ci));
+		ret = mls_call_info(fd2, calls[i], &ci);
+		ASSERT_EQ(-ENOENT, ret) TH_LOG("call %u (%d of 100)", calls[i],
+					       i + 1);
 	}
 	/* The live calls were terminated: every line is free again. */
 	for (i = 0; i < NLINES; i++) {
@@ -1229,7 +1248,15 @@ FIXTURE(fail) {
 	struct sim_line line;
 };
 
-DIAL_FAILURE_VARIANTS(fail);
+FIXTURE_VARIANT(fail) {
+	const struct dial_failure *dial;
+};
+
+FIXTURE_VARIANT_ADD(fail, busy) { .dial = &dial_busy };
+FIXTURE_VARIANT_ADD(fail, noanswer) { .dial = &dial_noanswer };
+FIXTURE_VARIANT_ADD(fail, nocarrier) { .dial = &dial_nocarrier };
+FIXTURE_VARIANT_ADD(fail, nodialtone) { .dial = &dial_nodialtone };
+FIXTURE_VARIANT_ADD(fail, error) { .dial = &dial_error };
 
 FIXTURE_SETUP(fail)
 {
@@ -1247,13 +1274,13 @@ TEST_F(fail, failed_dial_event)
 	struct modemline_event ev;
 	__u32 call = 0;
 
-	SIM_CTL(&self->line, "dial %s 0", variant->mode);
+	SIM_CTL(&self->line, "dial %s 0", variant->dial->mode);
 	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 0, &call));
 	/* The first event: DIALING is not one, and nothing else happens. */
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));
 	check_state_event(_metadata, &ev, self->line.id, call,
-			  MODEMLINE_STATE_DISCONNECTED, variant->origin,
-			  variant->reason, 0);
+			  MODEMLINE_STATE_DISCONNECTED, variant->dial->origin,
+			  variant->dial->reason, 0);
 }
 
 TEST_F(fail, failed_dial_record)
@@ -1263,11 +1290,11 @@ TEST_F(fail, failed_dial_record)
 	struct modemline_event ev;
 	__u32 call;
 
-	SIM_CTL(&self->line, "dial %s 0", variant->mode);
+	SIM_CTL(&self->line, "dial %s 0", variant->dial->mode);
 	call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
-	check_ended_info(_metadata, self->fd, call, &e, variant->origin,
-			 variant->reason, variant->result, &ci);
+	check_ended_info(_metadata, self->fd, call, &e, variant->dial->origin,
+			 variant->dial->reason, variant->dial->result, &ci);
 }
 
 TEST_F(fail, failed_dial_after_delay)
@@ -1276,7 +1303,7 @@ TEST_F(fail, failed_dial_after_delay)
 	struct modemline_event ev;
 	__u32 call = 0;
 
-	SIM_CTL(&self->line, "dial %s 2000", variant->mode);
+	SIM_CTL(&self->line, "dial %s 2000", variant->dial->mode);
 	ASSERT_EQ(0, mls_dial(self->fd, self->line.id, NUMBER, 0, &call));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DIALING), ci.state);
@@ -1284,7 +1311,7 @@ TEST_F(fail, failed_dial_after_delay)
 				    MODEMLINE_STATE_DISCONNECTED, &ev,
 				   2 * ML_WAIT_MS));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
-	ASSERT_EQ(variant->reason, ci.reason);
+	ASSERT_EQ(variant->dial->reason, ci.reason);
 	ASSERT_LE(ci.created_ns + 1950 * MS, ci.disconnected_ns);
 }
 
@@ -1293,7 +1320,7 @@ TEST_F(fail, failed_dial_counts_on_line)
 	struct modemline_line_info li;
 	struct modemline_event ev;
 
-	SIM_CTL(&self->line, "dial %s 0", variant->mode);
+	SIM_CTL(&self->line, "dial %s 0", variant->dial->mode);
 	dial_wait(_metadata, self->fd, self->line.id, NUMBER,
 		  MODEMLINE_STATE_DISCONNECTED, &ev);
 	ASSERT_EQ(0, mls_line_info(self->fd, self->line.id, &li));

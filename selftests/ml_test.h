@@ -59,9 +59,9 @@ static inline void check_str_field(struct __test_metadata *_metadata,
 {
 	ASSERT_TRUE(mls_str_tail_zero(field, len))
 		TH_LOG("%s: no NUL, or non-zero bytes after it", what);
-	if (want) {
-		ASSERT_STREQ(want, field) TH_LOG("%s", what);
-	}
+	if (!want)
+		return;
+	ASSERT_STREQ(want, field) TH_LOG("%s", what);
 }
 
 #define ASSERT_STR_FIELD(want, field) \
@@ -106,17 +106,19 @@ static inline void check_record(struct __test_metadata *_metadata,
 		ASSERT_NE(0ULL, ci->disconnected_ns);
 		ASSERT_LE(ci->created_ns, ci->disconnected_ns);
 		ASSERT_LE(ci->disconnected_ns, now);
-		if (e->connected) {
-			ASSERT_LE(ci->connected_ns, ci->disconnected_ns);
-			ASSERT_EQ(ci->disconnected_ns - ci->connected_ns,
-				  ci->duration_ns);
-		}
 	} else {
 		ASSERT_EQ(0ULL, ci->disconnected_ns);
+	}
+	/* A call that never connected has no duration: 0, as checked. */
+	if (!e->connected)
+		return;
+	if (e->ended) {
+		ASSERT_LE(ci->connected_ns, ci->disconnected_ns);
+		ASSERT_EQ(ci->disconnected_ns - ci->connected_ns,
+			  ci->duration_ns);
+	} else {
 		/* While connected: now - connected, as of the ioctl. */
-		if (e->connected) {
-			ASSERT_LE(ci->duration_ns, now - ci->connected_ns);
-		}
+		ASSERT_LE(ci->duration_ns, now - ci->connected_ns);
 	}
 }
 
@@ -359,32 +361,53 @@ static inline __u32 answer_wait(struct __test_metadata *_metadata, int fd,
 } while (0)
 
 /*
- * Every way a dial can fail, one row each, for the lifecycle (modemline_sim
- * "dial MODE") and tty (modemsim --result MODE) selftests, whose simulators
- * name the outcomes alike: DIAL_FAILURE_VARIANTS(f) declares fixture @f's
- * variant (the mode, the record's origin, reason and result text) and adds
- * the rows.
+ * Every way a dial can fail, for the lifecycle (modemline_sim "dial MODE")
+ * and tty (modemsim --result MODE) selftests, whose simulators name the
+ * outcomes alike: the mode, and the origin, reason and result text the
+ * record must then show. Each of those fixtures has one variant per
+ * outcome, named as the mode, that points to it.
  */
-#define DIAL_FAILURE_ROW(f, m, o, r, text) \
-	FIXTURE_VARIANT_ADD(f, m) { \
-		.mode = #m, \
-		.origin = MODEMLINE_ORIGIN_##o, \
-		.reason = MODEMLINE_REASON_##r, \
-		.result = text, \
-	}
+struct dial_failure {
+	const char *mode;
+	__u32 origin;
+	__u32 reason;
+	const char *result;
+};
 
-#define DIAL_FAILURE_VARIANTS(f) \
-	FIXTURE_VARIANT(f) { \
-		const char *mode; \
-		__u32 origin; \
-		__u32 reason; \
-		const char *result; \
-	}; \
-	DIAL_FAILURE_ROW(f, busy, REMOTE, BUSY, "BUSY"); \
-	DIAL_FAILURE_ROW(f, noanswer, REMOTE, NO_ANSWER, "NO ANSWER"); \
-	DIAL_FAILURE_ROW(f, nocarrier, REMOTE, NO_CARRIER, "NO CARRIER"); \
-	DIAL_FAILURE_ROW(f, nodialtone, REMOTE, NO_DIALTONE, "NO DIALTONE"); \
-	DIAL_FAILURE_ROW(f, error, SYSTEM, MODEM_ERROR, "ERROR")
+static const struct dial_failure dial_busy = {
+	.mode = "busy",
+	.origin = MODEMLINE_ORIGIN_REMOTE,
+	.reason = MODEMLINE_REASON_BUSY,
+	.result = "BUSY",
+};
+
+static const struct dial_failure dial_noanswer = {
+	.mode = "noanswer",
+	.origin = MODEMLINE_ORIGIN_REMOTE,
+	.reason = MODEMLINE_REASON_NO_ANSWER,
+	.result = "NO ANSWER",
+};
+
+static const struct dial_failure dial_nocarrier = {
+	.mode = "nocarrier",
+	.origin = MODEMLINE_ORIGIN_REMOTE,
+	.reason = MODEMLINE_REASON_NO_CARRIER,
+	.result = "NO CARRIER",
+};
+
+static const struct dial_failure dial_nodialtone = {
+	.mode = "nodialtone",
+	.origin = MODEMLINE_ORIGIN_REMOTE,
+	.reason = MODEMLINE_REASON_NO_DIALTONE,
+	.result = "NO DIALTONE",
+};
+
+static const struct dial_failure dial_error = {
+	.mode = "error",
+	.origin = MODEMLINE_ORIGIN_SYSTEM,
+	.reason = MODEMLINE_REASON_MODEM_ERROR,
+	.result = "ERROR",
+};
 
 /*
  * Make @line ring once (with caller id @number, or none when NULL) and

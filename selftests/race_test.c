@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,12 +22,13 @@
 /* ------------------------------------------------------------------ */
 /* Signals.                                                            */
 
-static volatile sig_atomic_t sig_count;
+/* Bumped by the handler, read by the test: lock-free, so signal safe. */
+static atomic_int sig_count;
 
 static void on_sigusr1(int sig)
 {
 	(void)sig;
-	sig_count++;
+	atomic_fetch_add(&sig_count, 1);
 }
 
 static int install_handler(bool restart)
@@ -37,7 +39,7 @@ static int install_handler(bool restart)
 	sa.sa_handler = on_sigusr1;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = restart ? SA_RESTART : 0;
-	sig_count = 0;
+	atomic_store(&sig_count, 0);
 	return sigaction(SIGUSR1, &sa, NULL);
 }
 
@@ -113,24 +115,24 @@ FIXTURE_TEARDOWN_PARENT(sig)
 }
 
 /*
- * DROP_WAIT a connected call whose hangup takes 5 s while signals (with
- * or without SA_RESTART, as @restart says) keep arriving; returns what
- * DROP_WAIT returned, the call in *@call.
+ * DROP_WAIT a connected call on @line (of file @fd) whose hangup takes
+ * 5 s while signals (with or without SA_RESTART, as @restart says) keep
+ * arriving; returns what DROP_WAIT returned, the call in *@call.
  */
-static int drop_wait_pelted(struct __test_metadata *_metadata,
-			    FIXTURE_DATA(sig) *self, bool restart,
+static int drop_wait_pelted(struct __test_metadata *_metadata, int fd,
+			    const struct sim_line *line, bool restart,
 			    __u32 *call)
 {
 	struct pelter p = { .interval_us = 20000 };
 	struct modemline_event ev;
 	int ret;
 
-	SIM_CTL(&self->line, "hangup_delay 5000");
-	*call = dial_wait(_metadata, self->fd, self->line.id, NUMBER,
+	SIM_CTL(line, "hangup_delay 5000");
+	*call = dial_wait(_metadata, fd, line->id, NUMBER,
 			  MODEMLINE_STATE_CONNECTED, &ev);
 	ASSERT_EQ(0, install_handler(restart));
 	ASSERT_EQ(0, pelter_start(&p));
-	ret = mls_drop(self->fd, *call, MODEMLINE_DROP_WAIT);
+	ret = mls_drop(fd, *call, MODEMLINE_DROP_WAIT);
 	pelter_stop(&p);
 	return ret;
 }
@@ -142,9 +144,9 @@ TEST_F_TIMEOUT(sig, drop_wait_without_sa_restart_is_eintr, 120)
 	__u32 call;
 	int ret;
 
-	ret = drop_wait_pelted(_metadata, self, false, &call);
+	ret = drop_wait_pelted(_metadata, self->fd, &self->line, false, &call);
 	ASSERT_EQ(-EINTR, ret) TH_LOG("DROP_WAIT: %s", strerror(-ret));
-	ASSERT_LE(1, sig_count);
+	ASSERT_LE(1, atomic_load(&sig_count));
 	/* The drop goes on and completes. */
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_TRUE(ci.state == MODEMLINE_STATE_DISCONNECTING ||
@@ -163,9 +165,9 @@ TEST_F_TIMEOUT(sig, drop_wait_with_sa_restart_completes, 120)
 	__u32 call;
 	int ret;
 
-	ret = drop_wait_pelted(_metadata, self, true, &call);
+	ret = drop_wait_pelted(_metadata, self->fd, &self->line, true, &call);
 	ASSERT_EQ(0, ret) TH_LOG("DROP_WAIT: %s", strerror(-ret));
-	ASSERT_LE(1, sig_count);
+	ASSERT_LE(1, atomic_load(&sig_count));
 	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
 	ASSERT_EQ(U32(MODEMLINE_ORIGIN_LOCAL), ci.origin);
@@ -186,7 +188,7 @@ TEST_F(sig, blocked_read_without_sa_restart_is_eintr)
 	pelter_stop(&p);
 	ASSERT_EQ(-1, n);
 	ASSERT_EQ(EINTR, err);
-	ASSERT_LE(1, sig_count);
+	ASSERT_LE(1, atomic_load(&sig_count));
 }
 
 TEST_F(sig, blocked_read_with_sa_restart_completes)
@@ -206,7 +208,7 @@ TEST_F(sig, blocked_read_with_sa_restart_completes)
 	pelter_stop(&p);
 	ASSERT_EQ((ssize_t)REC, n) TH_LOG("read: %s", strerror(err));
 	ASSERT_EQ(0, p.ring_ret);
-	ASSERT_LE(1, sig_count);
+	ASSERT_LE(1, atomic_load(&sig_count));
 	check_line_event(_metadata, &ev, MODEMLINE_EVENT_CALL_OFFERED,
 			 self->line.id, 0, CALLER_ID);
 }
@@ -243,25 +245,26 @@ static const char *const line_modes[NLINES][2] = {
 	{ "dial silent", "hangup_delay 1" },
 };
 
+/* The helpers below work on the fixture's NLINES lines, @lines. */
 static void setup_modes(struct __test_metadata *_metadata,
-			FIXTURE_DATA(race) *self)
+			const struct sim_line *lines)
 {
 	int i;
 
 	for (i = 0; i < NLINES; i++) {
-		SIM_CTL(&self->line[i], "%s", line_modes[i][0]);
-		SIM_CTL(&self->line[i], "%s", line_modes[i][1]);
+		SIM_CTL(&lines[i], "%s", line_modes[i][0]);
+		SIM_CTL(&lines[i], "%s", line_modes[i][1]);
 	}
 }
 
 /* One call per line; the silent line's dial times out after 30 ms. */
 static void dial_all(struct __test_metadata *_metadata, int fd,
-		     FIXTURE_DATA(race) *self, __u32 *calls)
+		     const struct sim_line *lines, __u32 *calls)
 {
 	int i, ret;
 
 	for (i = 0; i < NLINES; i++) {
-		ret = mls_dial_retry(fd, self->line[i].id, NUMBER,
+		ret = mls_dial_retry(fd, lines[i].id, NUMBER,
 				     i == NLINES - 1 ? 30 : 0, &calls[i],
 				    ML_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("DIAL line %d: %s", i,
@@ -270,15 +273,15 @@ static void dial_all(struct __test_metadata *_metadata, int fd,
 }
 
 static void wait_all_idle(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(race) *self)
+			  const struct sim_line *lines)
 {
 	int fd, i, ret;
 
 	ML_OPEN(fd, 0);
 	for (i = 0; i < NLINES; i++) {
 		/* Withdraw offers the remote thread's rings left behind. */
-		SIM_CTL(&self->line[i], "ring_stop");
-		ret = mls_wait_line_idle(fd, self->line[i].id, 2 * ML_WAIT_MS);
+		SIM_CTL(&lines[i], "ring_stop");
+		ret = mls_wait_line_idle(fd, lines[i].id, 2 * ML_WAIT_MS);
 		ASSERT_EQ(0, ret) TH_LOG("line %d still busy: %s", i,
 					 strerror(-ret));
 	}
@@ -388,7 +391,7 @@ static void *worker_fn(void *arg)
 struct remote {
 	pthread_t thread;
 	pthread_barrier_t *start;
-	FIXTURE_DATA(race) *self;
+	const struct sim_line *lines;	/* NLINES of them */
 	unsigned int seed;
 	int ops;
 	int bad;
@@ -405,7 +408,7 @@ static void *remote_fn(void *arg)
 	for (i = 0; i < r->ops; i++) {
 		l = (int)(rand_r(&r->seed) % NLINES);
 		c = (int)(rand_r(&r->seed) % 3);
-		ret = sim_ctl(&r->self->line[l], "%s", cmds[c]);
+		ret = sim_ctl(&r->lines[l], "%s", cmds[c]);
 		if (ret && !r->bad++)
 			snprintf(r->msg, sizeof(r->msg), "sim %s: %s", cmds[c],
 				 strerror(-ret));
@@ -430,18 +433,17 @@ static void run_workers(struct __test_metadata *_metadata,
 		r->start = &start;
 		ASSERT_EQ(0, pthread_create(&r->thread, NULL, remote_fn, r));
 	}
-	for (i = 0; i < n; i++)
-		pthread_join(w[i].thread, NULL);
-	if (r)
-		pthread_join(r->thread, NULL);
-	pthread_barrier_destroy(&start);
+	/* Each thread's results once joined: EXPECT goes on, all are joined. */
 	for (i = 0; i < n; i++) {
+		pthread_join(w[i].thread, NULL);
 		EXPECT_EQ(0, w[i].bad) TH_LOG("thread %d: %d bad, first: %s",
 					      i, w[i].bad, w[i].msg);
 	}
 	if (r) {
+		pthread_join(r->thread, NULL);
 		EXPECT_EQ(0, r->bad) TH_LOG("remote: %s", r->msg);
 	}
+	pthread_barrier_destroy(&start);
 }
 
 TEST_F_TIMEOUT(race, threads_share_handles_of_one_file, 600)
@@ -451,10 +453,10 @@ TEST_F_TIMEOUT(race, threads_share_handles_of_one_file, 600)
 	__u32 calls[NLINES];
 	int round, i, fd;
 
-	setup_modes(_metadata, self);
+	setup_modes(_metadata, self->line);
 	for (round = 0; round < 5; round++) {
 		ML_OPEN(fd, 0);
-		dial_all(_metadata, fd, self, calls);
+		dial_all(_metadata, fd, self->line, calls);
 		memset(w, 0, sizeof(w));
 		for (i = 0; i < NTHREADS; i++) {
 			w[i].fd = dup(fd);
@@ -470,14 +472,14 @@ TEST_F_TIMEOUT(race, threads_share_handles_of_one_file, 600)
 		w[0].close_at = 150;
 		w[0].closefd = fd;
 		memset(&r, 0, sizeof(r));
-		r.self = self;
+		r.lines = self->line;
 		r.seed = (unsigned int)round;
 		r.ops = 100;
 		run_workers(_metadata, w, NTHREADS, &r);
 		/* The last descriptor closed releases whatever is left. */
 		for (i = 0; i < NTHREADS; i++)
 			close(w[i].fd);
-		wait_all_idle(_metadata, self);
+		wait_all_idle(_metadata, self->line);
 		ASSERT_EQ(0, _metadata->exit_code);
 	}
 }
@@ -488,10 +490,10 @@ TEST_F_TIMEOUT(race, close_while_ioctls_in_flight, 600)
 	__u32 calls[NLINES];
 	int round, i, fd;
 
-	setup_modes(_metadata, self);
+	setup_modes(_metadata, self->line);
 	for (round = 0; round < 5; round++) {
 		ML_OPEN(fd, 0);
-		dial_all(_metadata, fd, self, calls);
+		dial_all(_metadata, fd, self->line, calls);
 		memset(w, 0, sizeof(w));
 		for (i = 0; i < NTHREADS; i++) {
 			/* All on the same descriptor, closed under them. */
@@ -507,7 +509,7 @@ TEST_F_TIMEOUT(race, close_while_ioctls_in_flight, 600)
 		w[round % NTHREADS].close_at = 20 + round * 30;
 		w[round % NTHREADS].closefd = fd;
 		run_workers(_metadata, w, NTHREADS, NULL);
-		wait_all_idle(_metadata, self);
+		wait_all_idle(_metadata, self->line);
 		ASSERT_EQ(0, _metadata->exit_code);
 	}
 }
@@ -520,9 +522,9 @@ TEST_F_TIMEOUT(race, line_removed_during_ops, 300)
 	__u32 calls[NLINES], ids[NLINES * 2], count = 0, j;
 	int i, fd, ret;
 
-	setup_modes(_metadata, self);
+	setup_modes(_metadata, self->line);
 	ML_OPEN(fd, 0);
-	dial_all(_metadata, fd, self, calls);
+	dial_all(_metadata, fd, self->line, calls);
 	memset(w, 0, sizeof(w));
 	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, NTHREADS + 1));
 	for (i = 0; i < NTHREADS; i++) {
@@ -543,12 +545,11 @@ TEST_F_TIMEOUT(race, line_removed_during_ops, 300)
 		EXPECT_EQ(0, ret) TH_LOG("remove line %d: %s", i,
 					 strerror(-ret));
 	}
-	for (i = 0; i < NTHREADS; i++)
-		pthread_join(w[i].thread, NULL);
-	pthread_barrier_destroy(&start);
 	for (i = 0; i < NTHREADS; i++) {
+		pthread_join(w[i].thread, NULL);
 		EXPECT_EQ(0, w[i].bad) TH_LOG("thread %d: %s", i, w[i].msg);
 	}
+	pthread_barrier_destroy(&start);
 	/* What is left is a record of an ended call. */
 	ASSERT_EQ(0, mls_call_list(fd, ids, NLINES * 2, &count));
 	ASSERT_GE((__u32)NLINES, count);
@@ -721,14 +722,15 @@ TEST_F_TIMEOUT(race, concurrent_dials_on_one_line, 300)
 			ASSERT_EQ(0, pthread_create(&th[i], NULL, dial_fn,
 						    &d[i]));
 		}
+		/* One dial wins the line, every other finds it busy. */
 		winners = 0;
 		for (i = 0; i < 8; i++) {
 			pthread_join(th[i], NULL);
 			if (d[i].ret == 0) {
 				winners++;
-			} else {
-				ASSERT_EQ(-EBUSY, d[i].ret);
+				continue;
 			}
+			ASSERT_EQ(-EBUSY, d[i].ret);
 		}
 		pthread_barrier_destroy(&start);
 		ASSERT_EQ(1, winners);

@@ -49,9 +49,11 @@ static void check_ret(const char *what, int ret, const int *set)
 	}
 }
 
-#define ASSERT_NO_BAD() do { \
-	ASSERT_EQ(0L, atomic_load(&bad_results)) TH_LOG("%s", bad_what); \
-} while (0)
+/* Every result so far was in its set (else: log the last that was not). */
+static void check_no_bad(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0L, atomic_load(&bad_results)) TH_LOG("%s", bad_what);
+}
 
 /* ------------------------------------------------------------------ */
 
@@ -165,7 +167,7 @@ HARD_TEST(hangup_vs_ioctls)
 		atomic_store(&h[1].stop, true);
 		pthread_join(h[0].thread, NULL);
 		pthread_join(h[1].thread, NULL);
-		ASSERT_NO_BAD();
+		check_no_bad(_metadata);
 		/* The line is gone; every call the file holds has ended. */
 		ASSERT_EQ(-ENOENT, mls_line_info(ml, p.line, &li));
 		ASSERT_EQ(0, mls_call_count(ml));
@@ -456,7 +458,7 @@ HARD_TEST(removal_vs_dial)
 		usleep(2000);
 		atomic_store(&h.stop, true);
 		pthread_join(h.thread, NULL);
-		ASSERT_NO_BAD();
+		check_no_bad(_metadata);
 		/* Whatever the file still holds has ended. */
 		ASSERT_EQ(0, mls_call_list(ml, ids, 64, &n));
 		for (k = 0; k < n && k < 64; k++) {

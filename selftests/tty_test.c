@@ -669,11 +669,19 @@ FIXTURE(dialfail) {
 	struct ttyline t;
 };
 
-DIAL_FAILURE_VARIANTS(dialfail);
+FIXTURE_VARIANT(dialfail) {
+	const struct dial_failure *dial;
+};
+
+FIXTURE_VARIANT_ADD(dialfail, busy) { .dial = &dial_busy };
+FIXTURE_VARIANT_ADD(dialfail, noanswer) { .dial = &dial_noanswer };
+FIXTURE_VARIANT_ADD(dialfail, nocarrier) { .dial = &dial_nocarrier };
+FIXTURE_VARIANT_ADD(dialfail, nodialtone) { .dial = &dial_nodialtone };
+FIXTURE_VARIANT_ADD(dialfail, error) { .dial = &dial_error };
 
 FIXTURE_SETUP(dialfail)
 {
-	const char *const args[] = { "--result", variant->mode, NULL };
+	const char *const args[] = { "--result", variant->dial->mode, NULL };
 
 	line_up(_metadata, &self->t, args, NULL);
 }
@@ -694,13 +702,13 @@ TEST_F(dialfail, dial_ends_with_reason)
 	call = dial_wait(_metadata, T->ml, T->line, NUMBER,
 			 MODEMLINE_STATE_DISCONNECTED, &ev);
 	check_state_event(_metadata, &ev, T->line, call,
-			  MODEMLINE_STATE_DISCONNECTED, variant->origin,
-			  variant->reason, 0);
+			  MODEMLINE_STATE_DISCONNECTED, variant->dial->origin,
+			  variant->dial->reason, 0);
 	ASSERT_EQ(0, mls_call_info(T->ml, call, &ci));
 	e.state = MODEMLINE_STATE_DISCONNECTED;
-	e.origin = variant->origin;
-	e.reason = variant->reason;
-	e.result = variant->result;
+	e.origin = variant->dial->origin;
+	e.reason = variant->dial->reason;
+	e.result = variant->dial->result;
 	e.ended = true;
 	check_record(_metadata, &ci, call, &e);
 	ASSERT_EQ(0, mls_line_info(T->ml, T->line, &li));

@@ -323,12 +323,14 @@ static bool errno_in(int e, const int *set)
 
 static void check_call_info(const struct modemline_call_info *ci, __u32 h)
 {
+	/* DISCONNECTED (5), and only then, has an end time; and an origin. */
+	bool ended = ci->state == 5, has_end = ci->disconnected_ns != 0;
+
 	if (ci->call != h || ci->flags || !ci->direction || ci->direction > 2 ||
 	    !ci->state || ci->state > 5 || ci->origin > 3 || ci->reason > 11 ||
 	    !str_ok(ci->number, sizeof(ci->number)) ||
 	    !str_ok(ci->result, sizeof(ci->result)) || !ci->created_ns ||
-	    (ci->state == 5) != (ci->disconnected_ns != 0) ||
-	    (ci->state == 5 && !ci->origin))
+	    ended != has_end || (ended && !ci->origin))
 		bad("CALL_INFO %u: malformed record (state %u dir %u origin %u reason %u)",
 		    h, ci->state, ci->direction, ci->origin, ci->reason);
 }
