@@ -11,8 +11,9 @@
 #include <linux/version.h>
 
 /*
- * Kernels before kzalloc_obj() (6.1; Debian's 6.12 has it) get its
- * one-object form, the GFP flags always given.
+ * Kernels without kzalloc_obj() (6.1 here; Debian's 6.12.118 and 7.3
+ * have it) get its one-object form, the GFP flags always given. Tested
+ * by name, not version: stable trees took it at different releases.
  */
 #ifndef kzalloc_obj
 #define kzalloc_obj(P, GFP) ((typeof(P) *)kzalloc(sizeof(P), GFP))

@@ -4,11 +4,11 @@
 #
 #   check.sh [KERNEL...]      default: debug stock-6.1 stock-6.12
 #
-# Counted cases: each case of the host stages (TAP: modemsim, install,
-# ABI, DKMS, demo, the patch series on 6.12 and 7.3, KUnit by kunit.py),
-# each KUnit test case (a parameterised case counts once, however many
-# parameters it runs), each kselftest case, each insmod and rmmod of our
-# modules, and one kernel log scan per kernel. A stage that
+# Counted cases: each case of the host stages (TAP: log scan rules,
+# modemsim, install, ABI, DKMS, demo, the patch series on 6.12 and 7.3,
+# KUnit by kunit.py), each KUnit test case (a parameterised case counts
+# once, however many parameters it runs), each kselftest case, each insmod
+# and rmmod of our modules, and one kernel log scan per kernel. A stage that
 # cannot run (build, VM, missing results) counts as one failed case.
 # Prints one line per stage, the evidence of every failure, and last
 # "N passed, M failed, K skipped". Exits 1 if anything failed.
@@ -233,20 +233,24 @@ mkdir -p "$bg_dir"
 trap '[ -z "$bg_pid" ] || kill -- -"$bg_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
 bg_stage() {
 	bg_names+=("$1")
 	shift
 	printf '%q ' "$@" >"$bg_dir/${#bg_names[@]}.cmd"
+	basename "$1" >"$bg_dir/${#bg_names[@]}.name"
 }
 bg_start() {
 	set -m	# a process group of their own, for the trap
+	# Nothing from the terminal: a background process group that reads
+	# it, or changes its settings (kunit.py's 'stty sane'), is stopped.
 	(
 		for n in $(seq "${#bg_names[@]}"); do
 			start=$(date +%s)
 			nice -n 19 bash -c "$(cat "$bg_dir/$n.cmd")" >"$bg_dir/$n.out" 2>&1 || true
 			ml_elapsed "$start" >"$bg_dir/$n.time"
 		done
-	) &
+	) </dev/null >"$bg_dir/bg.log" 2>&1 &
 	bg_pid=$!
 	set +m
 }
@@ -256,8 +260,8 @@ bg_verdicts() {
 	bg_pid=
 	kernel=host
 	for n in $(seq "${#bg_names[@]}"); do
-		host_verdict "${bg_names[n - 1]}" "$(cat "$bg_dir/$n.time")" \
-			"$(cut -d' ' -f1 "$bg_dir/$n.cmd")" "$(cat "$bg_dir/$n.out")"
+		host_verdict "${bg_names[n - 1]}" "$(cat "$bg_dir/$n.time" 2>/dev/null)" \
+			"$(cat "$bg_dir/$n.name")" "$(cat "$bg_dir/$n.out" 2>/dev/null)"
 	done
 }
 
@@ -277,7 +281,9 @@ host_stage "make demo" "$ML_TOP/scripts/demo-check.sh"
 # The series a maintainer would apply (make patches), checked the way they
 # would: git am, in-tree W=1 build, checkpatch --strict, kernel-doc; then
 # the KUnit suites the way KUnit users run them, kunit.py on UML.
-# They are judged after the VM stages.
+# They are judged after the VM stages. apt runs here, in the foreground,
+# not beside the stock kernels' downloads; if it fails, the stage says so.
+( ml_install_backports "$(ml_debug_src_pkg 7.3)" ) || true
 bg_stage "patch series on 6.12" "$ML_TOP/scripts/patches-check.sh" 6.12
 bg_stage "patch series on 7.3" "$ML_TOP/scripts/patches-check.sh" 7.3
 bg_stage "KUnit (kunit.py, UML)" "$ML_TOP/scripts/kunit-uml.sh" 6.12

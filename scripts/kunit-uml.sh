@@ -22,7 +22,7 @@
 # directory beside it are cached under $ML_CACHE, keyed by the source
 # package version: a re-run rebuilds what changed. The series is applied
 # again only when its changes differ from the applied one's (git
-# patch-id), so that an unchanged driver is not rebuilt. Logs and the
+# patch-id --verbatim), so that an unchanged driver is not rebuilt. Logs and the
 # JSON go to $ML_BUILD/kunit-uml/SERIES/. Compiles run at nice 19, two
 # jobs at most; KUNIT_TIMEOUT bounds the run of the tests (default 600 s).
 set -uo pipefail
@@ -57,7 +57,7 @@ src=$dir/linux build=$dir/build
 exec 9>"$dir/.lock"
 flock 9
 # What the series changes, not its dates or messages.
-key=$(cat "${patches[@]}" | git patch-id --stable | cut -d' ' -f1 | sha256sum | cut -c1-16)
+key=$(cat "${patches[@]}" | git patch-id --verbatim | cut -d' ' -f1 | sha256sum | cut -c1-16)
 if [ "$(cat "$dir/applied" 2>/dev/null)" = "$key" ] &&
 	[ -z "$(git -C "$src" status --porcelain)" ]; then
 	echo "# the series is applied already on a clean copy ($src)"

@@ -76,6 +76,7 @@ ml_install_backports() {
 ml_patches_list() {
 	local p
 	for p in "$1"/*.patch; do
+		[ -e "$p" ] || continue	# no patches at all
 		[[ "$(basename "$p")" == 0000-* ]] || echo "$p"
 	done
 }
@@ -87,14 +88,17 @@ ml_patches_am() {
 	local tree=$1 log=$2
 	shift 2
 	local git=(git -C "$tree" -c user.name=modemline -c user.email=modemline@localhost)
-	"${git[@]}" am --abort >/dev/null 2>&1
-	"${git[@]}" reset -q --hard base && "${git[@]}" clean -fdxq
+	"${git[@]}" am --abort >/dev/null 2>&1 || true
+	if ! { "${git[@]}" reset -q --hard base && "${git[@]}" clean -fdxq; } >"$log" 2>&1; then
+		echo "reset to the tag 'base' failed" >>"$log"
+		return 1
+	fi
 	if [ -n "$("${git[@]}" status --porcelain)" ]; then
 		"${git[@]}" status --porcelain >"$log"
 		return 1
 	fi
 	if ! "${git[@]}" am -q "$@" >"$log" 2>&1; then
-		"${git[@]}" am --abort >/dev/null 2>&1
+		"${git[@]}" am --abort >/dev/null 2>&1 || true
 		return 2
 	fi
 }

@@ -218,7 +218,7 @@ static int unix_connect(const char *path)
  * wait for an answer, which comes only from the main loop, once the tty
  * is set up and its lines are where the profile puts them.
  */
-static int msim_connect_when_ready(struct msim *m)
+static int msim_ctl_connect(struct msim *m)
 {
 	__u64 deadline = now_ms() + MSIM_WAIT_MS;
 	int fd;
@@ -304,7 +304,7 @@ int msim_start_on(struct msim *m, const char *tty, const char *const *args)
 		}
 		snprintf(m->pty, sizeof(m->pty), "%s", tty);
 		m->pty_index = -1;
-		m->ctl = msim_connect_when_ready(m);
+		m->ctl = msim_ctl_connect(m);
 		goto connected;
 	}
 	ret = read_line(m->out, line, sizeof(line), MSIM_WAIT_MS);
@@ -331,6 +331,11 @@ connected:
 	 */
 	if (tty) {
 		ret = msim_ctl(m, "status");
+		/* It died setting the tty up (it says why on stderr). */
+		if (ret && waitpid(m->pid, NULL, WNOHANG) == m->pid) {
+			m->pid = 0;
+			ret = -ECHILD;
+		}
 		if (ret)
 			goto fail;
 	}

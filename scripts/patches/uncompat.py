@@ -58,7 +58,7 @@ def parse_compat(path, version):
     macros = {}
     stack = []          # one bool per open #if: is this branch taken
     guard = None
-    fallback = None     # NAME of the open '#ifndef NAME', a kernel interface
+    fallback = None     # NAME of the open '#ifndef NAME'; nothing nests in it
     in_comment = False
     for line in logical_lines(open(path).read()):
         s = line.strip()
@@ -72,6 +72,8 @@ def parse_compat(path, version):
             continue
         active = all(stack)
         m = VERSION_IF.match(s)
+        if m and fallback:
+            die('%s: #if inside the fallback for %s' % (path, fallback))
         if m:
             stack.append(version >= tuple(int(x) for x in m.groups()))
             continue
@@ -79,9 +81,11 @@ def parse_compat(path, version):
             guard = s.split()[1]
             stack.append(True)
             continue
-        if s.startswith('#ifndef') and fallback is None:
-            fallback = s.split()[1]
+        if s.startswith('#ifndef'):
+            if fallback or len(stack) != 1:
+                die('%s: "%s" inside another #if' % (path, s))
             stack.append(False)
+            fallback = s.split()[1]
             continue
         if s == '#else':
             if not stack or fallback:
@@ -91,8 +95,8 @@ def parse_compat(path, version):
         if s.startswith('#endif'):
             if not stack:
                 die('%s: #endif without #if' % path)
-            stack.pop()
             fallback = None
+            stack.pop()
             continue
         if s.startswith('#include'):
             continue
@@ -103,7 +107,7 @@ def parse_compat(path, version):
         if name == guard:
             continue
         if fallback:
-            if name != fallback:
+            if name != fallback or params is None:
                 die('%s: #ifndef %s defines %s' % (path, fallback, name))
             continue
         if params is None:
