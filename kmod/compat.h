@@ -16,7 +16,7 @@
  * by name, not version: stable trees took it at different releases.
  */
 #ifndef kzalloc_obj
-#define kzalloc_obj(P, GFP) ((typeof(P) *)kzalloc(sizeof(P), GFP))
+#define kzalloc_obj(P, GFP) kzalloc(sizeof(P), GFP)
 #endif
 
 /* 6.13 made MODULE_IMPORT_NS() take a string literal. */
