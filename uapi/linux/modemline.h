@@ -10,10 +10,23 @@
  *          line id, a __u32 > 0 that is global and never reused while the
  *          module is loaded.
  *   call   One dialed or answered call on a line. Named by a call handle,
- *          a __u32 > 0 that is private to the open file that created it:
+ *          a __u32 > 0 that is private to the open file that holds it:
  *          another file can neither see nor use it. Handles are allocated
  *          cyclically, so a released handle is not handed out again at
  *          once.
+ *
+ * Handles: owner and monitors
+ *   A call has exactly one owner handle: the one DIAL or ANSWER returned,
+ *   or the one CALL_HANDOFF moved it to. Only the owner may DROP it, open
+ *   its data descriptor (CALL_DATA) or hand it off. A file subscribed
+ *   with MODEMLINE_SUBSCRIBE_MONITOR also gets a monitor handle of its
+ *   own to every call created on the lines it monitors (CALL_NEW event);
+ *   a monitor handle reads the same record (CALL_INFO, CALL_LIST), gets
+ *   the call's CALL_STATE events, and can be deallocated at any time,
+ *   which does not affect the call; DROP, CALL_DATA and CALL_HANDOFF on
+ *   it fail with -EPERM. Each handle counts against its own file's
+ *   max_calls. The call's memory is freed when its last handle, the
+ *   owner's or a monitor's, is released (or its file closed).
  *
  * Lifecycle of a call
  *   DIAL or ANSWER creates the call (DIALING or ANSWERING), the modem
@@ -168,6 +181,9 @@ struct modemline_line_info {
 	__aligned_u64 reserved[2];
 };
 
+/* SUBSCRIBE / UNSUBSCRIBE: monitor the line's calls, not its events. */
+#define MODEMLINE_SUBSCRIBE_MONITOR	_BITUL(0)
+
 /**
  * struct modemline_subscribe - argument of SUBSCRIBE and UNSUBSCRIBE
  * @line_id: the line whose events (offered calls, line removed) this
@@ -176,7 +192,13 @@ struct modemline_line_info {
  *           gives the ones already there). A file subscribed to 0 and to
  *           a line gets each event once; UNSUBSCRIBE of that line leaves
  *           the subscription to 0 in force.
- * @flags:   must be 0
+ * @flags:   0, or MODEMLINE_SUBSCRIBE_MONITOR: instead of the line's
+ *           events, a monitor handle to every call created on the line
+ *           (0: on every line, present and future) from now on, each
+ *           announced by a CALL_NEW event. Monitoring and line events are
+ *           subscribed and unsubscribed separately, with the same rules
+ *           for 0 and for a line. UNSUBSCRIBE with the flag stops new
+ *           monitor handles; the ones held stay until released.
  */
 struct modemline_subscribe {
 	__u32 line_id;
@@ -293,6 +315,21 @@ struct modemline_call_data {
 	__u32 reserved;
 };
 
+/**
+ * struct modemline_call_handoff - argument of CALL_HANDOFF
+ * @call:     in: an owner handle of this file
+ * @flags:    in: must be 0
+ * @fd:       in: a descriptor, in the calling process, of another open
+ *            /dev/modemline file: the new owner
+ * @new_call: out: the call's handle in that file
+ */
+struct modemline_call_handoff {
+	__u32 call;
+	__u32 flags;
+	__s32 fd;
+	__u32 new_call;
+};
+
 /* Event types, in struct modemline_event.type. */
 #define MODEMLINE_EVENT_CALL_STATE	1	/* a call of this file changed state */
 /* A subscribed line rings: sent on the first RING, again once caller id is known. */
@@ -300,6 +337,10 @@ struct modemline_call_data {
 #define MODEMLINE_EVENT_LINE_ADDED	3	/* a line appeared (subscribed to 0) */
 #define MODEMLINE_EVENT_LINE_REMOVED	4	/* a subscribed line went away */
 #define MODEMLINE_EVENT_OVERFLOW	5	/* @lost events were dropped */
+/* A monitored line has a new call: @call is this file's monitor handle. */
+#define MODEMLINE_EVENT_CALL_NEW	6
+/* A monitored line had a call this file could hold no handle to. */
+#define MODEMLINE_EVENT_CALL_MISSED	7
 
 /**
  * struct modemline_event - the record read() returns
@@ -315,19 +356,29 @@ struct modemline_call_data {
  * are dropped and counted; once the reader makes room a single OVERFLOW
  * record carrying the count is queued before any newer event.
  *
+ * A monitor handle's CALL_STATE events come after its CALL_NEW; the
+ * states the call passed before the monitor got its handle are not
+ * repeated (CALL_NEW carries the state it is in). When a monitoring file
+ * is at its max_calls, a new call gets no handle there and a CALL_MISSED
+ * event says so instead.
+ *
  * @seq:          per-file sequence number of this record, from 1, with no
  *                gaps (lost events get none; OVERFLOW says how many)
  * @timestamp_ns: CLOCK_BOOTTIME when the event happened
  * @type:         MODEMLINE_EVENT_*
  * @line_id:      the line concerned (0 in OVERFLOW)
- * @call:         CALL_STATE: the handle; otherwise 0
- * @state:        CALL_STATE: the new MODEMLINE_STATE_*
- * @origin:       CALL_STATE to DISCONNECTED: MODEMLINE_ORIGIN_*
- * @reason:       CALL_STATE to DISCONNECTED: MODEMLINE_REASON_*;
- *                LINE_REMOVED: why the line went
- * @lost:         OVERFLOW: number of events dropped
+ * @call:         CALL_STATE, CALL_NEW: this file's handle; otherwise 0
+ * @state:        CALL_STATE: the new MODEMLINE_STATE_*; CALL_NEW: the
+ *                state the call is in
+ * @origin:       CALL_STATE to DISCONNECTED: MODEMLINE_ORIGIN_*; CALL_NEW
+ *                of a call that already ended: the same
+ * @reason:       as @origin, MODEMLINE_REASON_*; LINE_REMOVED: why the
+ *                line went
+ * @lost:         OVERFLOW: number of events dropped; CALL_MISSED: number
+ *                of calls this file has missed since it was opened
  * @rate:         CALL_STATE to CONNECTED: connect rate, bit/s; else 0
- * @number:       CALL_OFFERED: caller id ("" if unknown)
+ * @number:       CALL_OFFERED: caller id ("" if unknown); CALL_NEW, and
+ *                CALL_MISSED: the call's number (dialed or caller id)
  */
 struct modemline_event {
 	__aligned_u64 seq;
@@ -358,11 +409,14 @@ struct modemline_event {
 #define MODEMLINE_IOC_LINE_INFO	_IOWR(MODEMLINE_IOC_MAGIC, 0x02, struct modemline_line_info)
 
 /*
- * SUBSCRIBE / UNSUBSCRIBE: start or stop receiving a line's events.
+ * SUBSCRIBE / UNSUBSCRIBE: start or stop receiving a line's events, or
+ * with MODEMLINE_SUBSCRIBE_MONITOR monitor handles to its calls.
  * Subscribing twice is harmless; unsubscribing from a line not subscribed
  * to is -ENOENT. Calls created by this file report their own state events
  * whether or not the file is subscribed.
- *   -ENOENT  no such line;  -EINVAL  flags not 0;  -EFAULT
+ *   -ENOENT  no such line;  -EINVAL  unknown flag;  -EFAULT
+ *   -EPERM   SUBSCRIBE with MODEMLINE_SUBSCRIBE_MONITOR without
+ *            CAP_NET_ADMIN (monitors see every number dialed)
  */
 #define MODEMLINE_IOC_SUBSCRIBE		_IOW(MODEMLINE_IOC_MAGIC, 0x03, struct modemline_subscribe)
 #define MODEMLINE_IOC_UNSUBSCRIBE	_IOW(MODEMLINE_IOC_MAGIC, 0x04, struct modemline_subscribe)
@@ -405,6 +459,7 @@ struct modemline_event {
  * MODEMLINE_DROP_WAIT is therefore not refused with -EBUSY, unless the
  * tty itself stopped taking bytes (see TCOFLUSH in modemline(4)).
  *   -ENOENT  not a handle of this file;  -EINVAL  unknown flag
+ *   -EPERM   a monitor handle
  *   -EINTR / restart  a signal arrived while waiting (the drop goes on)
  *   -EFAULT
  */
@@ -414,7 +469,10 @@ struct modemline_event {
  * DEALLOCATE: release a DISCONNECTED call and its record; the handle is
  * then invalid (-ENOENT). With MODEMLINE_DEALLOCATE_DROP a call that has
  * not ended is dropped (origin LOCAL, reason NORMAL) and released at once.
+ * A monitor handle is released whatever the call's state, and the call
+ * goes on; the record is freed once no handle of any file holds it.
  *   -EBUSY   the call has not ended and MODEMLINE_DEALLOCATE_DROP is clear
+ *   -EPERM   MODEMLINE_DEALLOCATE_DROP on a monitor handle
  *   -ENOENT  not a handle of this file;  -EINVAL  unknown flag;  -EFAULT
  */
 #define MODEMLINE_IOC_DEALLOCATE _IOW(MODEMLINE_IOC_MAGIC, 0x13, struct modemline_call_op)
@@ -462,12 +520,50 @@ struct modemline_event {
  * buffer back at once.
  *
  *   -ENOENT   not a handle of this file;  -EINVAL  flags/reserved not 0
+ *   -EPERM    a monitor handle
  *   -EBUSY    a data descriptor of this call is open
  *   -ENOTCONN the call has ended and has no unread bytes left
  *   -EMFILE, -ENFILE  no free descriptor;  -ENOMEM;  -EFAULT (no
  *            descriptor is created)
  */
 #define MODEMLINE_IOC_CALL_DATA	_IOWR(MODEMLINE_IOC_MAGIC, 0x16, struct modemline_call_data)
+
+/*
+ * CALL_HANDOFF: move a call, live or ended, from this file to another
+ * open /dev/modemline file (lineHandoff in TAPI), e.g. one received over
+ * a unix socket with SCM_RIGHTS. The target gets a new owner handle
+ * (@new_call, written before the move and valid only if the ioctl
+ * returns 0); this file's handle is gone (-ENOENT). The call's future
+ * CALL_STATE events go to the new owner, closing this file no longer
+ * touches the call, and a data descriptor already open keeps working.
+ * Monitor handles of other files are unaffected.
+ *   -ENOENT  not a handle of this file (or released meanwhile)
+ *   -EPERM   a monitor handle
+ *   -EBADF   @fd is not an open descriptor of /dev/modemline
+ *   -EINVAL  @fd is this same file, or flags not 0
+ *   -EMFILE  the target file already holds max_calls calls
+ *   -ENOMEM;  -EFAULT (nothing moved)
+ */
+#define MODEMLINE_IOC_CALL_HANDOFF _IOWR(MODEMLINE_IOC_MAGIC, 0x17, struct modemline_call_handoff)
+
+/*
+ * What a file holds shows in /proc/PID/fdinfo/FD, one "key:\tvalue" line
+ * each, after the kernel's own (pos, flags, mnt_id, ino):
+ *   ml_calls_live      owner handles of calls that have not ended
+ *   ml_calls_ended     owner handles of ended calls (retained records)
+ *   ml_monitor_handles monitor handles, live or ended
+ *   ml_oldest_ended_ms age of the oldest ended call any of its handles
+ *                      holds (now minus disconnected), 0 if none
+ *   ml_events_queued   events waiting to be read
+ *   ml_events_lost     events dropped since the file was opened
+ *   ml_calls_missed    calls a full monitor got no handle to
+ *   ml_kernel_bytes    kernel memory the file pins: its own state and
+ *                      event queue, and for each handle the call's record
+ *                      (and its data buffer while it has one); a record
+ *                      held by several files counts in each
+ * Module-wide, /sys/class/misc/modemline/ has retained_calls (ended calls
+ * some handle still holds) and retained_bytes (their records' memory).
+ */
 
 /*
  * The line discipline. Attaching it to a modem's tty (TIOCSETD with
