@@ -4,9 +4,10 @@
  * operations that move it, for a line's one call that has not ended.
  *
  * The record of a call is protected by its line's lock (see modemline.h
- * for the lock order). A call is referenced by the owner's handle table,
- * by its line while it has not ended (line->active), and by anyone
- * working on it; the last reference frees it and drops its line.
+ * for the lock order). A call is referenced by the owner's handle table
+ * and each monitor's, by its line while it has not ended (line->active),
+ * by its data file, and by anyone working on it; the last reference frees
+ * it and drops its line.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +22,9 @@
 #include "trace.h"
 
 static struct kmem_cache *modemline_call_cache;
+
+/* Calls that ended and are not freed yet: sysfs retained_calls. */
+static atomic_long_t modemline_retained = ATOMIC_LONG_INIT(0);
 
 #define DIALING		MODEMLINE_STATE_DIALING
 #define ANSWERING	MODEMLINE_STATE_ANSWERING
@@ -93,6 +97,7 @@ struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 	kref_get(&line->ref);
 	call->line = line;
 	call->direction = direction;
+	INIT_LIST_HEAD(&call->monitors);
 	init_waitqueue_head(&call->wait);
 	strscpy_pad(call->number, number, sizeof(call->number));
 	return call;
@@ -104,6 +109,12 @@ static void modemline_call_release(struct kref *ref)
 {
 	struct modemline_call *call = container_of(ref, struct modemline_call, ref);
 
+	/*
+	 * Nobody else holds it, so no lock. disconnected_ns is set exactly
+	 * when the call reached DISCONNECTED and was counted.
+	 */
+	if (call->disconnected_ns)
+		atomic_long_dec(&modemline_retained);
 	kfifo_free(&call->rx);
 	modemline_line_put(call->line);
 	kmem_cache_free(modemline_call_cache, call);
@@ -115,12 +126,12 @@ void modemline_call_put(struct modemline_call *call)
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_put);
 
+/* Tell the owner and every monitor; the line's lock is held. */
 static void modemline_call_notify(struct modemline_call *call, u64 now)
 {
+	struct modemline_watch *watch;
 	struct modemline_event ev;
 
-	if (!call->client)
-		return;
 	memset(&ev, 0, sizeof(ev));
 	ev.timestamp_ns = now;
 	ev.type = MODEMLINE_EVENT_CALL_STATE;
@@ -131,7 +142,12 @@ static void modemline_call_notify(struct modemline_call *call, u64 now)
 	ev.reason = call->reason;
 	if (call->state == CONNECTED)
 		ev.rate = call->rate;
-	modemline_client_event(call->client, &ev);
+	if (call->client)
+		modemline_client_event(call->client, &ev);
+	list_for_each_entry(watch, &call->monitors, node) {
+		ev.call = watch->handle;
+		modemline_client_event(watch->client, &ev);
+	}
 }
 
 /**
@@ -194,6 +210,7 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 		call->disconnected_ns = now;
 		if (!call->connected_ns)
 			line->calls_failed++;
+		atomic_long_inc(&modemline_retained);
 		modemline_deadline_disarm(&line->timeout);
 		modemline_data_call_ended(call);
 		break;
@@ -363,6 +380,29 @@ void modemline_call_fill_info(struct modemline_call *call,
 	memcpy(info->result, call->result, sizeof(info->result));
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_fill_info);
+
+/*
+ * The kernel memory @call pins: its record, and its receive buffer while
+ * it has one. The line's lock must be held.
+ */
+size_t modemline_call_bytes(struct modemline_call *call)
+{
+	lockdep_assert_held(&call->line->lock);
+	return kmem_cache_size(modemline_call_cache) +
+	       (call->rx.kfifo.data ? kfifo_size(&call->rx) : 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_bytes);
+
+/* The memory of one retained record, once its buffer is given back. */
+size_t modemline_call_record_bytes(void)
+{
+	return kmem_cache_size(modemline_call_cache);
+}
+
+long modemline_calls_retained(void)
+{
+	return atomic_long_read(&modemline_retained);
+}
 
 int modemline_calls_init(void)
 {

@@ -6,9 +6,16 @@
  * slot) before a call starts so that its events already carry the handle.
  * The last released handle stays reserved until the next one is allocated
  * (see @released): reserved slots read as absent everywhere.
+ *
+ * An entry is either the call itself (the owner's handle) or a struct
+ * modemline_watch tagged MODEMLINE_ENTRY_MONITOR (a monitor's handle);
+ * each holds one reference on the call. The call is freed when the last
+ * of them, and of everyone else's references, is put.
  */
+#include <linux/err.h>
 #include <linux/error-injection.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 
 #include "modemline.h"
 
@@ -26,24 +33,65 @@ struct modemline_client *modemline_client_create(u32 max_calls, u32 max_events)
 	xa_init_flags(&client->calls, XA_FLAGS_ALLOC1);
 	client->max_calls = max_calls;
 	INIT_LIST_HEAD(&client->sub_node);
-	INIT_LIST_HEAD(&client->subs);
+	modemline_subset_init(&client->subs);
+	INIT_LIST_HEAD(&client->mon_node);
+	modemline_subset_init(&client->mons);
 	return client;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_create);
 ALLOW_ERROR_INJECTION(modemline_client_create, NULL);
 
+static bool modemline_entry_is_monitor(void *entry)
+{
+	return xa_pointer_tag(entry) == MODEMLINE_ENTRY_MONITOR;
+}
+
+static struct modemline_call *modemline_entry_call(void *entry)
+{
+	struct modemline_watch *watch;
+
+	if (!modemline_entry_is_monitor(entry))
+		return entry;
+	watch = xa_untag_pointer(entry);
+	return watch->call;
+}
+
+/*
+ * Let go of a handle already taken out of its table: an owner's call is
+ * dropped first if @drop, and gets no more events; a monitor's handle
+ * leaves the call, which goes on.
+ */
+void modemline_client_let_go(void *entry, bool drop)
+{
+	struct modemline_call *call = modemline_entry_call(entry);
+	struct modemline_watch *watch;
+
+	if (modemline_entry_is_monitor(entry)) {
+		watch = xa_untag_pointer(entry);
+		spin_lock(&call->line->lock);
+		list_del(&watch->node);
+		spin_unlock(&call->line->lock);
+		kfree(watch);
+	} else {
+		modemline_call_disown(call);
+		if (drop)
+			modemline_call_drop(call);
+	}
+	modemline_call_put(call);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_client_let_go);
+
 /* The file is closed: terminate and release every call it holds. */
 void modemline_client_destroy(struct modemline_client *client)
 {
-	struct modemline_call *call;
 	unsigned long handle;
+	void *entry;
 
 	modemline_unsubscribe_all(client);
-	xa_for_each(&client->calls, handle, call) {
+	modemline_unmonitor_all(client);
+	xa_for_each(&client->calls, handle, entry) {
 		xa_erase(&client->calls, handle);
-		modemline_call_disown(call);
-		modemline_call_drop(call);
-		modemline_call_put(call);
+		modemline_client_let_go(entry, true);
 	}
 	xa_destroy(&client->calls);
 	modemline_evq_destroy(&client->events);
@@ -97,34 +145,60 @@ void modemline_client_publish(struct modemline_client *client, u32 handle,
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_publish);
 
-/* Returns the call @handle names, with a reference, or NULL. */
-struct modemline_call *modemline_client_get(struct modemline_client *client,
-					    u32 handle)
+/*
+ * Returns the call @handle names, with a reference, or an error pointer:
+ * -ENOENT, or -EPERM if @owned and the handle is a monitor's.
+ */
+static struct modemline_call *modemline_client_lookup(struct modemline_client *client,
+						      u32 handle, bool owned)
 {
-	struct modemline_call *call;
+	struct modemline_call *call = ERR_PTR(-ENOENT);
+	void *entry;
 
 	xa_lock(&client->calls);
-	call = xa_load(&client->calls, handle);
-	if (call)
+	entry = xa_load(&client->calls, handle);
+	if (entry && owned && modemline_entry_is_monitor(entry)) {
+		call = ERR_PTR(-EPERM);
+	} else if (entry) {
+		call = modemline_entry_call(entry);
 		kref_get(&call->ref);
+	}
 	xa_unlock(&client->calls);
 	return call;
 }
+
+/* Returns the call @handle (owner's or monitor's) names, with a reference, or NULL. */
+struct modemline_call *modemline_client_get(struct modemline_client *client,
+					    u32 handle)
+{
+	struct modemline_call *call = modemline_client_lookup(client, handle, false);
+
+	return IS_ERR(call) ? NULL : call;
+}
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_get);
 
-/*
- * Remove @handle if it still names @call. Of two threads releasing one
- * handle, exactly one gets the table's reference; the other gets NULL.
- */
-struct modemline_call *modemline_client_take(struct modemline_client *client,
-					     u32 handle,
-					     struct modemline_call *call)
+/* As modemline_client_get(), for the owner only: else -ENOENT or -EPERM. */
+struct modemline_call *modemline_client_get_owned(struct modemline_client *client,
+						  u32 handle)
 {
-	struct modemline_call *cur;
+	return modemline_client_lookup(client, handle, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_client_get_owned);
+
+/*
+ * Remove @handle if it still holds @entry (for an owner's handle, the
+ * call) and return it, with the table's reference, for
+ * modemline_client_let_go(). Of two threads releasing one handle,
+ * exactly one gets the entry; the other gets NULL.
+ */
+void *modemline_client_take(struct modemline_client *client, u32 handle,
+			    void *entry)
+{
+	void *cur;
 
 	xa_lock(&client->calls);
 	cur = xa_load(&client->calls, handle);
-	if (cur == call) {
+	if (cur == entry) {
 		/*
 		 * Reserved, not erased: storing NULL in an allocating xarray
 		 * reserves, and the slot exists, so storing cannot fail.
@@ -136,9 +210,174 @@ struct modemline_call *modemline_client_take(struct modemline_client *client,
 		client->ncalls--;
 	}
 	xa_unlock(&client->calls);
-	return cur == call ? call : NULL;
+	return cur == entry ? entry : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_take);
+
+/**
+ * modemline_client_release - DEALLOCATE: let go of a handle
+ * @client: the file
+ * @handle: its handle
+ * @drop:   drop a call that has not ended (owner only)
+ *
+ * Return: 0, -ENOENT (no such handle, or another thread released it
+ * first), -EPERM (@drop on a monitor's handle) or -EBUSY (an owner's call
+ * that has not ended, without @drop).
+ */
+int modemline_client_release(struct modemline_client *client, u32 handle,
+			     bool drop)
+{
+	struct modemline_call *call = NULL;
+	bool monitor = false;
+	void *entry;
+	int err = 0;
+
+	xa_lock(&client->calls);
+	entry = xa_load(&client->calls, handle);
+	if (entry) {
+		call = modemline_entry_call(entry);
+		monitor = modemline_entry_is_monitor(entry);
+		kref_get(&call->ref);
+	}
+	xa_unlock(&client->calls);
+	if (!entry)
+		return -ENOENT;
+
+	if (monitor && drop)
+		err = -EPERM;
+	else if (!monitor && !drop && !modemline_call_ended(call))
+		err = -EBUSY;
+	else if (!modemline_client_take(client, handle, entry))
+		err = -ENOENT;
+	else
+		modemline_client_let_go(entry, drop);
+	modemline_call_put(call);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_client_release);
+
+/*
+ * Fill the reserved @handle of @client with @entry, and, in the same
+ * moment for anyone looking at the table, run @publish under the call's
+ * line lock: the events it queues name a handle that already resolves.
+ */
+static void modemline_client_publish_with(struct modemline_client *client,
+					  u32 handle, void *entry,
+					  void (*publish)(struct modemline_client *client,
+							  u32 handle, void *entry))
+{
+	struct modemline_line *line = modemline_entry_call(entry)->line;
+
+	xa_lock(&client->calls);
+	spin_lock(&line->lock);
+	publish(client, handle, entry);
+	spin_unlock(&line->lock);
+	/* The slot exists since the reservation: storing cannot fail. */
+	WARN_ON_ONCE(xa_is_err(__xa_store(&client->calls, handle, entry, 0)));
+	xa_unlock(&client->calls);
+}
+
+static void modemline_client_adopt(struct modemline_client *client, u32 handle,
+				   void *entry)
+{
+	struct modemline_call *call = entry;
+
+	call->client = client;
+	call->handle = handle;
+}
+
+/**
+ * modemline_client_handoff - CALL_HANDOFF: move an owner's handle
+ * @client:     the file that owns the call
+ * @handle:     its handle there, as modemline_client_get_owned() found it
+ * @call:       the call
+ * @to:         another file
+ * @new_handle: a handle reserved in @to
+ *
+ * On success the call's future events go to @to; on error @new_handle
+ * is still reserved, for the caller to unreserve.
+ *
+ * Return: 0, or -ENOENT if another thread released @handle meanwhile.
+ */
+int modemline_client_handoff(struct modemline_client *client, u32 handle,
+			     struct modemline_call *call,
+			     struct modemline_client *to, u32 new_handle)
+{
+	/* The table's reference moves with the handle. */
+	if (!modemline_client_take(client, handle, call))
+		return -ENOENT;
+	modemline_client_publish_with(to, new_handle, call,
+				      modemline_client_adopt);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_client_handoff);
+
+static void modemline_client_announce(struct modemline_client *client,
+				      u32 handle, void *entry)
+{
+	struct modemline_watch *watch = xa_untag_pointer(entry);
+	struct modemline_call *call = watch->call;
+	struct modemline_event ev;
+
+	list_add_tail(&watch->node, &call->monitors);
+	memset(&ev, 0, sizeof(ev));
+	ev.timestamp_ns = ktime_get_boottime_ns();
+	ev.type = MODEMLINE_EVENT_CALL_NEW;
+	ev.line_id = call->line->id;
+	ev.call = handle;
+	ev.state = call->state;
+	ev.origin = call->origin;
+	ev.reason = call->reason;
+	memcpy(ev.number, call->number, sizeof(ev.number));
+	modemline_client_event(client, &ev);
+}
+
+/* The monitor could not have a handle: tell it, like lost events. */
+static void modemline_client_missed(struct modemline_client *client,
+				    struct modemline_call *call)
+{
+	struct modemline_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.timestamp_ns = ktime_get_boottime_ns();
+	ev.type = MODEMLINE_EVENT_CALL_MISSED;
+	ev.line_id = call->line->id;
+	WRITE_ONCE(client->missed, client->missed + 1);
+	ev.lost = client->missed;
+	spin_lock(&call->line->lock);
+	memcpy(ev.number, call->number, sizeof(ev.number));
+	spin_unlock(&call->line->lock);
+	modemline_client_event(client, &ev);
+}
+
+/**
+ * modemline_client_watch - give a monitoring file a handle to @call
+ * @client: the monitor, on the monitors' list (modemline_monitors_lock)
+ * @call:   a call that has started
+ *
+ * The handle is announced by a CALL_NEW event, queued before any
+ * CALL_STATE event of it. A file at its max_calls, or out of memory, gets
+ * a CALL_MISSED event instead.
+ */
+void modemline_client_watch(struct modemline_client *client,
+			    struct modemline_call *call)
+{
+	struct modemline_watch *watch;
+
+	watch = kzalloc_obj(*watch, GFP_KERNEL_ACCOUNT);
+	if (!watch || modemline_client_reserve(client, &watch->handle)) {
+		kfree(watch);
+		modemline_client_missed(client, call);
+		return;
+	}
+	watch->client = client;
+	watch->call = call;
+	kref_get(&call->ref);
+	modemline_client_publish_with(client, watch->handle,
+				      xa_tag_pointer(watch, MODEMLINE_ENTRY_MONITOR),
+				      modemline_client_announce);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_client_watch);
 
 /* The record of @handle, without taking a reference: the fast path. */
 int modemline_client_info(struct modemline_client *client, u32 handle,
@@ -146,10 +385,12 @@ int modemline_client_info(struct modemline_client *client, u32 handle,
 {
 	struct modemline_call *call;
 	int err = -ENOENT;
+	void *entry;
 
 	xa_lock(&client->calls);
-	call = xa_load(&client->calls, handle);
-	if (call) {
+	entry = xa_load(&client->calls, handle);
+	if (entry) {
+		call = modemline_entry_call(entry);
 		spin_lock(&call->line->lock);
 		modemline_call_fill_info(call, info);
 		spin_unlock(&call->line->lock);
@@ -163,12 +404,12 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_client_info);
 /* Fill @ids with up to @max handles; returns how many are held. */
 u32 modemline_client_list(struct modemline_client *client, u32 *ids, u32 max)
 {
-	struct modemline_call *call;
 	unsigned long handle;
+	void *entry;
 	u32 n = 0;
 
 	xa_lock(&client->calls);
-	xa_for_each(&client->calls, handle, call) {
+	xa_for_each(&client->calls, handle, entry) {
 		if (n < max)
 			ids[n] = handle;
 		n++;
@@ -177,3 +418,37 @@ u32 modemline_client_list(struct modemline_client *client, u32 *ids, u32 max)
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_list);
+
+/* What @client holds and pins, for its fdinfo; walks the whole table. */
+void modemline_client_stats(struct modemline_client *client,
+			    struct modemline_client_stats *st)
+{
+	struct modemline_call *call;
+	unsigned long handle;
+	bool monitor;
+	void *entry;
+
+	memset(st, 0, sizeof(*st));
+	st->kernel_bytes = sizeof(*client) +
+			   client->events.cap * sizeof(*client->events.ring);
+	xa_lock(&client->calls);
+	xa_for_each(&client->calls, handle, entry) {
+		call = modemline_entry_call(entry);
+		monitor = modemline_entry_is_monitor(entry);
+		spin_lock(&call->line->lock);
+		if (monitor)
+			st->monitor_handles++;
+		else if (call->state == MODEMLINE_STATE_DISCONNECTED)
+			st->calls_ended++;
+		else
+			st->calls_live++;
+		if (call->state == MODEMLINE_STATE_DISCONNECTED &&
+		    (!st->oldest_ended_ns || call->disconnected_ns < st->oldest_ended_ns))
+			st->oldest_ended_ns = call->disconnected_ns;
+		st->kernel_bytes += modemline_call_bytes(call) +
+				    (monitor ? sizeof(struct modemline_watch) : 0);
+		spin_unlock(&call->line->lock);
+	}
+	xa_unlock(&client->calls);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_client_stats);

@@ -9,13 +9,18 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/math64.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
 #include "modemline.h"
@@ -133,38 +138,17 @@ static long modemline_ioc_subscribe(struct modemline_client *client,
 
 	if (copy_from_user(&sub, argp, sizeof(sub)))
 		return -EFAULT;
-	if (sub.flags)
+	if (sub.flags & ~MODEMLINE_SUBSCRIBE_MONITOR)
 		return -EINVAL;
-	return subscribe ? modemline_subscribe(client, sub.line_id) :
-			   modemline_unsubscribe(client, sub.line_id);
-}
-
-/* Release a call the file holds, dropping it first if @drop. */
-static long modemline_release_call(struct modemline_client *client,
-				   u32 handle, bool drop)
-{
-	struct modemline_call *call, *taken;
-	long err = 0;
-
-	call = modemline_client_get(client, handle);
-	if (!call)
-		return -ENOENT;
-	if (!drop && !modemline_call_ended(call)) {
-		err = -EBUSY;
-		goto out;
-	}
-	taken = modemline_client_take(client, handle, call);
-	if (!taken) {
-		err = -ENOENT;	/* another thread released it first */
-		goto out;
-	}
-	modemline_call_disown(call);
-	if (drop)
-		modemline_call_drop(call);
-	modemline_call_put(taken);
-out:
-	modemline_call_put(call);
-	return err;
+	if (!(sub.flags & MODEMLINE_SUBSCRIBE_MONITOR))
+		return subscribe ? modemline_subscribe(client, sub.line_id) :
+				   modemline_unsubscribe(client, sub.line_id);
+	if (!subscribe)
+		return modemline_unmonitor(client, sub.line_id);
+	/* A monitor sees every number dialed, by anyone. */
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	return modemline_monitor(client, sub.line_id);
 }
 
 /*
@@ -199,6 +183,7 @@ static long modemline_new_call(struct modemline_client *client, u32 line_id,
 		modemline_client_unreserve(client, *handle);
 		goto put;
 	}
+	modemline_monitors_attach(call);
 	modemline_client_publish(client, *handle, call);
 	return 0;
 put:
@@ -223,7 +208,7 @@ static long modemline_ioc_dial(struct modemline_client *client,
 	if (err)
 		return err;
 	if (copy_to_user(argp, &dial, sizeof(dial))) {
-		modemline_release_call(client, dial.call, true);
+		modemline_client_release(client, dial.call, true);
 		return -EFAULT;
 	}
 	return 0;
@@ -244,7 +229,7 @@ static long modemline_ioc_answer(struct modemline_client *client,
 	if (err)
 		return err;
 	if (copy_to_user(argp, &answer, sizeof(answer))) {
-		modemline_release_call(client, answer.call, true);
+		modemline_client_release(client, answer.call, true);
 		return -EFAULT;
 	}
 	return 0;
@@ -261,9 +246,9 @@ static long modemline_ioc_drop(struct modemline_client *client,
 		return -EFAULT;
 	if (op.flags & ~MODEMLINE_DROP_WAIT)
 		return -EINVAL;
-	call = modemline_client_get(client, op.call);
-	if (!call)
-		return -ENOENT;
+	call = modemline_client_get_owned(client, op.call);
+	if (IS_ERR(call))
+		return PTR_ERR(call);
 	modemline_call_drop(call);
 	/* Restarting repeats a drop that is already under way: harmless. */
 	if (op.flags & MODEMLINE_DROP_WAIT)
@@ -282,8 +267,8 @@ static long modemline_ioc_deallocate(struct modemline_client *client,
 		return -EFAULT;
 	if (op.flags & ~MODEMLINE_DEALLOCATE_DROP)
 		return -EINVAL;
-	return modemline_release_call(client, op.call,
-				      op.flags & MODEMLINE_DEALLOCATE_DROP);
+	return modemline_client_release(client, op.call,
+					op.flags & MODEMLINE_DEALLOCATE_DROP);
 }
 
 static long modemline_ioc_call_info(struct modemline_client *client,
@@ -302,6 +287,54 @@ static long modemline_ioc_call_info(struct modemline_client *client,
 	if (err)
 		return err;
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static const struct file_operations modemline_fops;
+
+static long modemline_ioc_call_handoff(struct modemline_client *client,
+				       void __user *argp)
+{
+	struct modemline_call_handoff req;
+	struct modemline_client *to;
+	struct modemline_call *call;
+	struct file *target;
+	long err;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags)
+		return -EINVAL;
+	/* Held until the end: the target's release cannot run meanwhile. */
+	target = fget(req.fd);
+	if (!target)
+		return -EBADF;
+	err = -EBADF;
+	if (target->f_op != &modemline_fops)
+		goto out;
+	to = target->private_data;
+	err = -EINVAL;
+	if (to == client)
+		goto out;
+	call = modemline_client_get_owned(client, req.call);
+	err = PTR_ERR_OR_ZERO(call);
+	if (err)
+		goto out;
+	err = modemline_client_reserve(to, &req.new_call);
+	if (err)
+		goto put;
+	/* Written before the move, so that a fault leaves the call where it was. */
+	if (copy_to_user(argp, &req, sizeof(req)))
+		err = -EFAULT;
+	else
+		err = modemline_client_handoff(client, req.call, call, to,
+					       req.new_call);
+	if (err)
+		modemline_client_unreserve(to, req.new_call);
+put:
+	modemline_call_put(call);
+out:
+	fput(target);
+	return err;
 }
 
 static long modemline_ioctl(struct file *file, unsigned int cmd,
@@ -333,6 +366,8 @@ static long modemline_ioctl(struct file *file, unsigned int cmd,
 		return modemline_ioc_id_list(argp, client, modemline_fill_calls);
 	case MODEMLINE_IOC_CALL_DATA:
 		return modemline_ioc_call_data(client, argp);
+	case MODEMLINE_IOC_CALL_HANDOFF:
+		return modemline_ioc_call_handoff(client, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -403,6 +438,29 @@ static int modemline_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* What the file holds and pins, to find the process that leaks records. */
+static void modemline_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct modemline_client *client = file->private_data;
+	struct modemline_client_stats st;
+	u64 lost, age = 0;
+	u32 queued;
+
+	modemline_client_stats(client, &st);
+	modemline_evq_stats(&client->events, &queued, &lost);
+	if (st.oldest_ended_ns)
+		age = div_u64(ktime_get_boottime_ns() - st.oldest_ended_ns,
+			      NSEC_PER_MSEC);
+	seq_printf(m, "ml_calls_live:\t%u\n", st.calls_live);
+	seq_printf(m, "ml_calls_ended:\t%u\n", st.calls_ended);
+	seq_printf(m, "ml_monitor_handles:\t%u\n", st.monitor_handles);
+	seq_printf(m, "ml_oldest_ended_ms:\t%llu\n", age);
+	seq_printf(m, "ml_events_queued:\t%u\n", queued);
+	seq_printf(m, "ml_events_lost:\t%llu\n", lost);
+	seq_printf(m, "ml_calls_missed:\t%u\n", READ_ONCE(client->missed));
+	seq_printf(m, "ml_kernel_bytes:\t%llu\n", st.kernel_bytes);
+}
+
 static const struct file_operations modemline_fops = {
 	.owner = THIS_MODULE,
 	.open = modemline_open,
@@ -411,12 +469,37 @@ static const struct file_operations modemline_fops = {
 	.poll = modemline_poll,
 	.unlocked_ioctl = modemline_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.show_fdinfo = modemline_show_fdinfo,
 };
+
+/* Module-wide, for monitoring systems: ended calls some handle holds. */
+static ssize_t retained_calls_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", modemline_calls_retained());
+}
+static DEVICE_ATTR_RO(retained_calls);
+
+static ssize_t retained_bytes_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", modemline_calls_retained() *
+			  (long)modemline_call_record_bytes());
+}
+static DEVICE_ATTR_RO(retained_bytes);
+
+static struct attribute *modemline_attrs[] = {
+	&dev_attr_retained_calls.attr,
+	&dev_attr_retained_bytes.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(modemline);
 
 static struct miscdevice modemline_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "modemline",
 	.fops = &modemline_fops,
+	.groups = modemline_groups,
 	.mode = 0660,
 };
 

@@ -444,9 +444,9 @@ long modemline_ioc_call_data(struct modemline_client *client,
 		return -EFAULT;
 	if ((req.flags & ~MODEMLINE_DATA_NONBLOCK) || req.reserved)
 		return -EINVAL;
-	call = modemline_client_get(client, req.call);
-	if (!call)
-		return -ENOENT;
+	call = modemline_client_get_owned(client, req.call);
+	if (IS_ERR(call))
+		return PTR_ERR(call);
 	err = modemline_data_claim(call);
 	if (err)
 		goto put;

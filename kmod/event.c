@@ -20,6 +20,7 @@ int modemline_evq_init(struct modemline_evq *q, u32 cap)
 	q->head = 0;
 	q->count = 0;
 	q->lost = 0;
+	q->lost_total = 0;
 	q->seq = 0;
 	spin_lock_init(&q->lock);
 	init_waitqueue_head(&q->wait);
@@ -67,10 +68,12 @@ void modemline_evq_push(struct modemline_evq *q,
 {
 	spin_lock(&q->lock);
 	modemline_evq_flush_lost_locked(q);
-	if (q->count < q->cap)
+	if (q->count < q->cap) {
 		modemline_evq_append_locked(q, ev);
-	else
+	} else {
 		q->lost++;
+		q->lost_total++;
+	}
 	spin_unlock(&q->lock);
 	wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
 }
@@ -116,4 +119,13 @@ void modemline_client_event(struct modemline_client *client,
 			    struct modemline_event *ev)
 {
 	modemline_evq_push(&client->events, ev);
+}
+
+/* For fdinfo: events waiting to be read, and all ever dropped. */
+void modemline_evq_stats(struct modemline_evq *q, u32 *queued, u64 *lost)
+{
+	spin_lock(&q->lock);
+	*queued = q->count;
+	*lost = q->lost_total;
+	spin_unlock(&q->lock);
 }

@@ -23,16 +23,7 @@
 static DEFINE_XARRAY_ALLOC1(modemline_lines);
 static u32 modemline_next_line_id;	/* under the xa_lock of modemline_lines */
 
-/* One line a file subscribed to (line id 0 is kept as client->sub_all). */
-struct modemline_sub {
-	struct list_head node;
-	u32 line_id;
-};
-
-/*
- * Protects modemline_clients and, in every client on it, sub_all and the
- * subs list.
- */
+/* Protects modemline_clients and, in every client on it, client->subs. */
 static DEFINE_SPINLOCK(modemline_subs_lock);
 static LIST_HEAD(modemline_clients);	/* clients with a subscription */
 
@@ -138,24 +129,11 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_line_hangup_timeout);
 /* Queue @ev for the files subscribed to @line_id (or to all lines). */
 static void modemline_subs_notify(struct modemline_event *ev, bool removed)
 {
-	struct modemline_client *client, *tmp;
-	struct modemline_sub *sub, *next;
-	bool match;
+	struct modemline_client *client;
 
 	spin_lock(&modemline_subs_lock);
-	list_for_each_entry_safe(client, tmp, &modemline_clients, sub_node) {
-		match = client->sub_all;
-		list_for_each_entry_safe(sub, next, &client->subs, node) {
-			if (sub->line_id != ev->line_id)
-				continue;
-			match = true;
-			/* The id is never reused: the subscription is spent. */
-			if (removed) {
-				list_del(&sub->node);
-				kfree(sub);
-			}
-		}
-		if (match)
+	list_for_each_entry(client, &modemline_clients, sub_node) {
+		if (modemline_subset_match(&client->subs, ev->line_id, removed))
 			modemline_client_event(client, ev);
 	}
 	spin_unlock(&modemline_subs_lock);
@@ -229,6 +207,7 @@ void modemline_line_remove(struct modemline_line *line, u32 reason)
 
 	pr_debug("line %u (%s) removed, reason %u\n", line->id, line->name, reason);
 	modemline_line_event(line, MODEMLINE_EVENT_LINE_REMOVED, reason);
+	modemline_monitors_line_removed(line->id);
 	if (put)
 		modemline_call_put(put);
 	modemline_line_put(line);
@@ -421,13 +400,12 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_line_fill_info);
 
 int modemline_subscribe(struct modemline_client *client, u32 line_id)
 {
-	struct modemline_sub *sub, *cur;
+	struct modemline_sub *sub;
 	int err = 0;
 
 	sub = kzalloc_obj(*sub, GFP_KERNEL_ACCOUNT);
 	if (!sub)
 		return -ENOMEM;
-	sub->line_id = line_id;
 
 	spin_lock(&modemline_subs_lock);
 	/*
@@ -437,22 +415,13 @@ int modemline_subscribe(struct modemline_client *client, u32 line_id)
 	 * and one already unregistered is refused. (xa_load() takes only
 	 * RCU, not the registry's xa_lock, which comes before this one.)
 	 */
-	if (line_id && !xa_load(&modemline_lines, line_id)) {
+	if (line_id && !modemline_line_registered(line_id)) {
 		err = -ENOENT;
 		goto out;
 	}
 	if (list_empty(&client->sub_node))
 		list_add_tail(&client->sub_node, &modemline_clients);
-	if (!line_id) {
-		client->sub_all = true;
-	} else {
-		list_for_each_entry(cur, &client->subs, node) {
-			if (cur->line_id == line_id)
-				goto out;
-		}
-		list_add_tail(&sub->node, &client->subs);
-		sub = NULL;
-	}
+	modemline_subset_add(&client->subs, line_id, &sub);
 out:
 	spin_unlock(&modemline_subs_lock);
 	kfree(sub);
@@ -461,24 +430,11 @@ out:
 
 int modemline_unsubscribe(struct modemline_client *client, u32 line_id)
 {
-	struct modemline_sub *sub, *found = NULL;
-	int err = -ENOENT;
+	struct modemline_sub *found;
+	int err;
 
 	spin_lock(&modemline_subs_lock);
-	if (!line_id) {
-		if (client->sub_all)
-			err = 0;
-		client->sub_all = false;
-	} else {
-		list_for_each_entry(sub, &client->subs, node) {
-			if (sub->line_id == line_id) {
-				found = sub;
-				list_del(&sub->node);
-				err = 0;
-				break;
-			}
-		}
-	}
+	err = modemline_subset_del(&client->subs, line_id, &found);
 	spin_unlock(&modemline_subs_lock);
 	kfree(found);
 	return err;
@@ -487,14 +443,14 @@ int modemline_unsubscribe(struct modemline_client *client, u32 line_id)
 /* Called when the file goes: after this no line event reaches @client. */
 void modemline_unsubscribe_all(struct modemline_client *client)
 {
-	struct modemline_sub *sub, *next;
-	LIST_HEAD(gone);
-
 	spin_lock(&modemline_subs_lock);
 	list_del_init(&client->sub_node);
-	list_splice_init(&client->subs, &gone);
-	client->sub_all = false;
+	modemline_subset_clear(&client->subs);
 	spin_unlock(&modemline_subs_lock);
-	list_for_each_entry_safe(sub, next, &gone, node)
-		kfree(sub);
+}
+
+/* Whether @line_id is registered now; for lookups under a later lock. */
+bool modemline_line_registered(u32 line_id)
+{
+	return xa_load(&modemline_lines, line_id);
 }

@@ -5,6 +5,7 @@
  *
  * Lock order (outermost first):
  *   line->ctl                 mutex, serialises the ops of one line
+ *   modemline_monitors_lock   mutex, the monitoring files (monitor.c)
  *   client->calls (xa_lock)   a file's handle table
  *   modemline_lines (xa_lock) the line registry
  *   line->lock                a line and the records of its calls
@@ -75,9 +76,9 @@ struct modemline_line {
 };
 
 struct modemline_call {
+	/* One per handle (owner or monitor), line->active and user. */
 	struct kref ref;
 	struct modemline_line *line;	/* holds a reference, constant */
-	u32 handle;			/* constant once the call is started */
 	u32 direction;			/* constant */
 	/*
 	 * Woken at every state change, when received data arrives and when
@@ -86,6 +87,8 @@ struct modemline_call {
 	wait_queue_head_t wait;
 	/* line->lock: */
 	struct modemline_client *client;	/* owner, NULL once released */
+	u32 handle;			/* the owner's handle */
+	struct list_head monitors;	/* struct modemline_watch.node */
 	u32 state;
 	u32 origin;
 	u32 reason;
@@ -111,6 +114,35 @@ struct modemline_call {
 	u32 tx_seq;			/* bumped when a writer should retry */
 };
 
+/*
+ * A monitor handle: another file's view of a call. Its handle table holds
+ * it (tagged MODEMLINE_ENTRY_MONITOR), and it holds a reference on @call.
+ */
+struct modemline_watch {
+	struct list_head node;		/* in call->monitors, line->lock */
+	struct modemline_client *client;	/* constant */
+	struct modemline_call *call;	/* constant */
+	u32 handle;			/* constant */
+};
+
+/*
+ * What a handle table entry is: an owner's entry is the call itself, a
+ * monitor's the struct modemline_watch, tagged (see xa_tag_pointer()).
+ */
+#define MODEMLINE_ENTRY_MONITOR	1
+
+/* One line of a subset (line id 0 is kept as modemline_subset.all). */
+struct modemline_sub {
+	struct list_head node;
+	u32 line_id;
+};
+
+/* A set of lines a file subscribed to, for events or to monitor. */
+struct modemline_subset {
+	struct list_head lines;		/* struct modemline_sub.node */
+	bool all;			/* every line, present and future */
+};
+
 /* Received bytes a call buffers for its data file. */
 #define MODEMLINE_DATA_RX_SIZE	4096
 
@@ -122,6 +154,7 @@ struct modemline_evq {
 	u32 head;
 	u32 count;
 	u32 lost;			/* dropped since the last OVERFLOW */
+	u64 lost_total;			/* dropped since the queue was made */
 	u64 seq;			/* last sequence number assigned */
 	wait_queue_head_t wait;		/* readers and pollers */
 	struct mutex read_mutex;	/* one reader consumes at a time */
@@ -144,8 +177,11 @@ struct modemline_client {
 	struct modemline_evq events;
 	/* Subscriptions, under modemline_subs_lock (line.c): */
 	struct list_head sub_node;	/* in the list of subscribed files */
-	struct list_head subs;		/* lines subscribed to one by one */
-	bool sub_all;			/* subscribed to every line */
+	struct modemline_subset subs;
+	/* Monitoring, under modemline_monitors_lock (monitor.c): */
+	struct list_head mon_node;	/* in the list of monitoring files */
+	struct modemline_subset mons;
+	u32 missed;			/* calls it could hold no handle to */
 };
 
 /* What happens to a call; the table in call.c says what each does. */
@@ -167,6 +203,15 @@ extern unsigned int modemline_hangup_timeout_ms;
  */
 #define MODEMLINE_HANGUP_MARGIN_MS	2000
 
+/* What one open file holds, for its fdinfo. */
+struct modemline_client_stats {
+	u32 calls_live;
+	u32 calls_ended;
+	u32 monitor_handles;
+	u64 oldest_ended_ns;		/* disconnected_ns of the oldest, 0: none */
+	u64 kernel_bytes;
+};
+
 /* call.c */
 u32 modemline_call_next_state(u32 state, enum modemline_call_input in);
 struct modemline_call *modemline_call_alloc(struct modemline_line *line,
@@ -183,11 +228,32 @@ void modemline_call_disown(struct modemline_call *call);
 bool modemline_call_ended(struct modemline_call *call);
 void modemline_call_fill_info(struct modemline_call *call,
 			      struct modemline_call_info *info);
+size_t modemline_call_bytes(struct modemline_call *call);
+long modemline_calls_retained(void);
+size_t modemline_call_record_bytes(void);
 int modemline_calls_init(void);
 void modemline_calls_exit(void);
 
+/* subset.c */
+void modemline_subset_init(struct modemline_subset *set);
+bool modemline_subset_match(struct modemline_subset *set, u32 line_id,
+			    bool spend);
+void modemline_subset_add(struct modemline_subset *set, u32 line_id,
+			  struct modemline_sub **sub);
+int modemline_subset_del(struct modemline_subset *set, u32 line_id,
+			 struct modemline_sub **found);
+void modemline_subset_clear(struct modemline_subset *set);
+
+/* monitor.c */
+int modemline_monitor(struct modemline_client *client, u32 line_id);
+int modemline_unmonitor(struct modemline_client *client, u32 line_id);
+void modemline_unmonitor_all(struct modemline_client *client);
+void modemline_monitors_line_removed(u32 line_id);
+void modemline_monitors_attach(struct modemline_call *call);
+
 /* line.c */
 struct modemline_line *modemline_line_get_by_id(u32 id);
+bool modemline_line_registered(u32 line_id);
 void modemline_line_unlock(struct modemline_line *line)
 	__releases(&line->lock);
 void modemline_line_arm_timeout_locked(struct modemline_line *line,
@@ -208,6 +274,7 @@ void modemline_evq_push(struct modemline_evq *q,
 bool modemline_evq_peek(struct modemline_evq *q, struct modemline_event *ev);
 void modemline_evq_consume(struct modemline_evq *q);
 bool modemline_evq_empty(struct modemline_evq *q);
+void modemline_evq_stats(struct modemline_evq *q, u32 *queued, u64 *lost);
 void modemline_client_event(struct modemline_client *client,
 			    struct modemline_event *ev);
 
@@ -231,11 +298,22 @@ void modemline_client_publish(struct modemline_client *client, u32 handle,
 			      struct modemline_call *call);
 struct modemline_call *modemline_client_get(struct modemline_client *client,
 					    u32 handle);
-struct modemline_call *modemline_client_take(struct modemline_client *client,
-					     u32 handle,
-					     struct modemline_call *call);
+struct modemline_call *modemline_client_get_owned(struct modemline_client *client,
+						  u32 handle);
+void *modemline_client_take(struct modemline_client *client, u32 handle,
+			    void *entry);
+void modemline_client_let_go(void *entry, bool drop);
+int modemline_client_release(struct modemline_client *client, u32 handle,
+			     bool drop);
+int modemline_client_handoff(struct modemline_client *client, u32 handle,
+			     struct modemline_call *call,
+			     struct modemline_client *to, u32 new_handle);
+void modemline_client_watch(struct modemline_client *client,
+			    struct modemline_call *call);
 int modemline_client_info(struct modemline_client *client, u32 handle,
 			  struct modemline_call_info *info);
 u32 modemline_client_list(struct modemline_client *client, u32 *ids, u32 max);
+void modemline_client_stats(struct modemline_client *client,
+			    struct modemline_client_stats *st);
 
 #endif /* _MODEMLINE_H */
