@@ -69,6 +69,27 @@ int ml_unsubscribe(int fd, uint32_t line_id)
 	return do_ioctl(fd, MODEMLINE_IOC_UNSUBSCRIBE, &s);
 }
 
+/* The same ioctls with the monitor flag: monitor handles, not line events. */
+int ml_monitor(int fd, uint32_t line_id)
+{
+	struct modemline_subscribe s = {
+		.line_id = line_id,
+		.flags = MODEMLINE_SUBSCRIBE_MONITOR,
+	};
+
+	return do_ioctl(fd, MODEMLINE_IOC_SUBSCRIBE, &s);
+}
+
+int ml_unmonitor(int fd, uint32_t line_id)
+{
+	struct modemline_subscribe s = {
+		.line_id = line_id,
+		.flags = MODEMLINE_SUBSCRIBE_MONITOR,
+	};
+
+	return do_ioctl(fd, MODEMLINE_IOC_UNSUBSCRIBE, &s);
+}
+
 int ml_dial(int fd, uint32_t line_id, const char *number, uint32_t timeout_ms,
 	    uint32_t *call)
 {
@@ -139,4 +160,17 @@ int ml_call_data(int fd, uint32_t call, bool nonblock)
 	int ret = do_ioctl(fd, MODEMLINE_IOC_CALL_DATA, &d);
 
 	return ret ? ret : d.fd;
+}
+
+int ml_call_handoff(int fd, uint32_t call, int target_fd, uint32_t *new_call)
+{
+	struct modemline_call_handoff h = { .call = call, .fd = target_fd };
+	int ret;
+
+	if (!new_call)
+		return -EINVAL;
+	ret = do_ioctl(fd, MODEMLINE_IOC_CALL_HANDOFF, &h);
+	if (!ret)
+		*new_call = h.new_call;
+	return ret;
 }

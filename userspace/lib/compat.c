@@ -37,3 +37,4 @@ int ml_tty_set_config(int tty_fd, const struct modemline_tty_config *cfg)
 _Static_assert(sizeof(struct modemline_line_info) >= ML_LINE_INFO_SIZE_0_1, "line_info shrank");
 _Static_assert(sizeof(struct modemline_call_info) >= ML_CALL_INFO_SIZE_0_1, "call_info shrank");
 _Static_assert(sizeof(struct modemline_tty_config) >= ML_TTY_CONFIG_SIZE_0_1, "tty_config shrank");
+_Static_assert(sizeof(struct ml_fdinfo) >= ML_FDINFO_SIZE_0_3, "ml_fdinfo shrank");

@@ -12,8 +12,8 @@
  * `pkg-config --cflags --libs modemline`.
  *
  * ABI: the shared library's symbols are versioned (MODEMLINE_0.1 for the
- * first interface, MODEMLINE_0.2 for what came after), so a program
- * runs with any later libmodemline.so.0. Functions that copy a struct of
+ * first interface, MODEMLINE_0.2 and MODEMLINE_0.3 for what came after),
+ * so a program runs with any later libmodemline.so.0. Functions that copy a struct of
  * <linux/modemline.h> take its size (the *_sz forms; the plain names are
  * macros that pass sizeof), so that the structs can grow: see
  * ml_call_info_sz().
@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <termios.h>
+#include <sys/types.h>
 #include <linux/modemline.h>
 
 #ifdef __cplusplus
@@ -96,6 +97,21 @@ int ml_call_info(int fd, uint32_t call, struct modemline_call_info *out);
 int ml_subscribe(int fd, uint32_t line_id);
 int ml_unsubscribe(int fd, uint32_t line_id);
 
+/*
+ * SUBSCRIBE / UNSUBSCRIBE with MODEMLINE_SUBSCRIBE_MONITOR: from now on
+ * this descriptor gets a monitor handle of its own to every call created
+ * on @line_id (0: on every line, present and future), each announced by
+ * a CALL_NEW event and followed by the call's CALL_STATE events. A
+ * monitor handle reads the record (ml_call_info_sz()) and is released
+ * with ml_deallocate(fd, handle, false) whatever the call's state, which
+ * does not touch the call; ml_drop(), ml_call_data() and
+ * ml_call_handoff() on it are -EPERM. Needs CAP_NET_ADMIN (-EPERM):
+ * a monitor sees every number dialed. ml_unmonitor() stops new handles;
+ * those held stay until released. (0.3)
+ */
+int ml_monitor(int fd, uint32_t line_id);
+int ml_unmonitor(int fd, uint32_t line_id);
+
 /* DIAL: @timeout_ms 0 is the line's default. The handle goes to *@call. */
 int ml_dial(int fd, uint32_t line_id, const char *number, uint32_t timeout_ms,
 	    uint32_t *call);
@@ -106,6 +122,14 @@ int ml_drop(int fd, uint32_t call, bool wait);
 int ml_deallocate(int fd, uint32_t call, bool drop);
 /* CALL_DATA: a new descriptor of the call's data stream, or -errno. */
 int ml_call_data(int fd, uint32_t call, bool nonblock);
+/*
+ * CALL_HANDOFF: make @target_fd, another open /dev/modemline of this
+ * process (e.g. one received over a unix socket with SCM_RIGHTS), the
+ * owner of @call, live or ended. Its new handle there goes to *@new_call;
+ * @call is then gone from @fd (-ENOENT); the call's events that @fd had
+ * already read stay with @fd. (0.3)
+ */
+int ml_call_handoff(int fd, uint32_t call, int target_fd, uint32_t *new_call);
 
 /*
  * The next event: the oldest queued on this descriptor (by ml_wait_state()
@@ -173,6 +197,11 @@ enum ml_op {
 	ML_OP_TTY_ATTACH,	/* ml_tty_attach() */
 	ML_OP_TTY_LINE,		/* ml_tty_line_id() */
 	ML_OP_TTY_CONFIG,	/* ml_tty_get_config(), ml_tty_set_config() */
+	/* (0.3) */
+	ML_OP_MONITOR,		/* ml_monitor() */
+	ML_OP_UNMONITOR,	/* ml_unmonitor() */
+	ML_OP_CALL_HANDOFF,	/* ml_call_handoff() */
+	ML_OP_FDINFO,		/* ml_fdinfo_sz() */
 };
 
 /*
@@ -181,6 +210,48 @@ enum ml_op {
  * in progress"; strerror() for errnos the operation does not document.
  */
 const char *ml_strerror(int op, int err);
+
+/*
+ * What an open /dev/modemline file holds, as the kernel shows it in
+ * /proc/PID/fdinfo/FD (the ml_* keys of <linux/modemline.h>). @have says
+ * which of the fields the kernel showed (ML_FDINFO_* bits); the others
+ * are 0. Fields are only ever added at the end, with a new bit, so a
+ * program built with this struct works with a later library and kernel
+ * and gets its part. (0.3)
+ */
+struct ml_fdinfo {
+	uint64_t have;			/* ML_FDINFO_* */
+	uint64_t calls_live;		/* ml_calls_live: owner handles of live calls */
+	uint64_t calls_ended;		/* ml_calls_ended: owner handles of ended calls */
+	uint64_t monitor_handles;	/* ml_monitor_handles */
+	uint64_t oldest_ended_ms;	/* ml_oldest_ended_ms: 0 if none ended */
+	uint64_t events_queued;		/* ml_events_queued */
+	uint64_t events_lost;		/* ml_events_lost */
+	uint64_t calls_missed;		/* ml_calls_missed */
+	uint64_t kernel_bytes;		/* ml_kernel_bytes */
+};
+
+#define ML_FDINFO_CALLS_LIVE		(1ULL << 0)
+#define ML_FDINFO_CALLS_ENDED		(1ULL << 1)
+#define ML_FDINFO_MONITOR_HANDLES	(1ULL << 2)
+#define ML_FDINFO_OLDEST_ENDED_MS	(1ULL << 3)
+#define ML_FDINFO_EVENTS_QUEUED		(1ULL << 4)
+#define ML_FDINFO_EVENTS_LOST		(1ULL << 5)
+#define ML_FDINFO_CALLS_MISSED		(1ULL << 6)
+#define ML_FDINFO_KERNEL_BYTES		(1ULL << 7)
+
+/*
+ * Read descriptor @fd of process @pid (0: this process) into @out, a
+ * struct ml_fdinfo of @size bytes (pass sizeof; less than version 0.3's
+ * struct is -EINVAL), filled as for ml_call_info_sz(). Returns 0;
+ * -ENOENT when there is no such process or descriptor (it may just have
+ * gone), -EACCES when this process may not look (another user's: needs
+ * root), -ENODATA when the file shows none of the keys (not a
+ * /dev/modemline file, or a module without them), or another -errno.
+ * (0.3)
+ */
+int ml_fdinfo_sz(pid_t pid, int fd, struct ml_fdinfo *out, size_t size);
+#define ml_fdinfo(pid, fd, out) ml_fdinfo_sz((pid), (fd), (out), sizeof(*(out)))
 
 /*
  * A rate in bit/s as the termios speed (B9600, B115200, ...) for

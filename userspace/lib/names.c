@@ -63,6 +63,8 @@ const char *ml_event_name(uint32_t type)
 		[MODEMLINE_EVENT_LINE_ADDED] = "line-added",
 		[MODEMLINE_EVENT_LINE_REMOVED] = "line-removed",
 		[MODEMLINE_EVENT_OVERFLOW] = "overflow",
+		[MODEMLINE_EVENT_CALL_NEW] = "call-new",
+		[MODEMLINE_EVENT_CALL_MISSED] = "call-missed",
 	};
 	return NAME(n, type);
 }
@@ -112,11 +114,26 @@ static const struct meaning meanings[] = {
 	{ ML_OP_ANSWER, EBUSY, "the line already has a call in progress" },
 	{ ML_OP_ANSWER, EMFILE, "this file holds too many calls (module parameter max_calls): release some" },
 	{ ML_OP_DROP, EINTR, "interrupted while waiting; the drop goes on" },
+	{ ML_OP_DROP, EPERM, "a monitor handle: only the call's owner may drop it" },
 	{ ML_OP_DEALLOCATE, EBUSY, "the call has not ended: drop it first (or release with drop)" },
+	{ ML_OP_DEALLOCATE, EPERM, "a monitor handle cannot drop the call: release it without drop" },
 	{ ML_OP_CALL_DATA, EBUSY, "the call's data stream is already open" },
+	{ ML_OP_CALL_DATA, EPERM, "a monitor handle: only the call's owner may open its data stream" },
 	{ ML_OP_CALL_DATA, ENOTCONN, "the call has ended and no received data is left" },
 	{ ML_OP_CALL_DATA, ENOTTY, "this modemline module has no data stream (CALL_DATA): update it" },
 	{ ML_OP_DATA_WRITE, EPIPE, "the call has ended" },
+	{ ML_OP_MONITOR, EPERM, "monitoring calls needs CAP_NET_ADMIN, since a monitor sees every number dialed (run as root)" },
+	{ ML_OP_MONITOR, ENOENT, "no such line" },
+	{ ML_OP_MONITOR, EINVAL, "this modemline module has no monitor handles (SUBSCRIBE_MONITOR): update it" },
+	{ ML_OP_UNMONITOR, ENOENT, "not monitoring this line, or no such line" },
+	{ ML_OP_CALL_HANDOFF, EPERM, "a monitor handle: only the call's owner may hand it off" },
+	{ ML_OP_CALL_HANDOFF, EBADF, "the target is not an open descriptor of /dev/modemline" },
+	{ ML_OP_CALL_HANDOFF, EINVAL, "the target is this same file (or flags not 0)" },
+	{ ML_OP_CALL_HANDOFF, EMFILE, "the target file already holds too many calls (module parameter max_calls)" },
+	{ ML_OP_CALL_HANDOFF, ENOTTY, "this modemline module has no CALL_HANDOFF: update it" },
+	{ ML_OP_FDINFO, ENOENT, "no such process or descriptor (it may have just gone)" },
+	{ ML_OP_FDINFO, EACCES, "no permission to look at another user's process (run as root)" },
+	{ ML_OP_FDINFO, ENODATA, "not a /dev/modemline descriptor, or a modemline module without fdinfo figures" },
 	{ ML_OP_EVENT, ETIMEDOUT, "timed out waiting for an event" },
 	{ ML_OP_TTY_OPEN, ENOENT, "no such tty" },
 	{ ML_OP_TTY_OPEN, EACCES, "no permission to open the tty" },
@@ -141,7 +158,7 @@ static const struct meaning meanings[] = {
 static bool call_op(int op)
 {
 	return op == ML_OP_DROP || op == ML_OP_DEALLOCATE || op == ML_OP_CALL_INFO ||
-	       op == ML_OP_CALL_DATA;
+	       op == ML_OP_CALL_DATA || op == ML_OP_CALL_HANDOFF;
 }
 
 const char *ml_strerror(int op, int err)

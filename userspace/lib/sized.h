@@ -15,6 +15,8 @@
 #define ML_LINE_INFO_SIZE_0_1	136
 #define ML_CALL_INFO_SIZE_0_1	160
 #define ML_TTY_CONFIG_SIZE_0_1	80
+/* struct ml_fdinfo as version 0.3 introduced it. */
+#define ML_FDINFO_SIZE_0_3	72
 
 /* -EINVAL unless @p is an object of at least @min bytes. */
 ML_HIDDEN int ml_sized_check(const void *p, size_t size, size_t min);
