@@ -18,7 +18,7 @@
  * grows to that count and the list is asked for again (the count may
  * change meanwhile). Returns the count or -errno (not reported).
  */
-static int all_ids(int fd, int (*list)(int, uint32_t *, uint32_t), uint32_t **ids)
+int all_ids(int fd, int (*list)(int, uint32_t *, uint32_t), uint32_t **ids)
 {
 	uint32_t cap = 256, *v = NULL, *nv;
 	int n;

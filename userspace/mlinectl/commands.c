@@ -75,6 +75,7 @@ static const struct optdef o_attach[] = {
 	{ "init", true }, { NULL, false }
 };
 static const struct optdef o_batch[] = { { "keep-going", false }, { NULL, false } };
+static const struct optdef o_monitor[] = { { "output", true }, { "count", true }, { NULL, false } };
 
 const struct cmd commands[] = {
 	{ "attach", "TTY [--speed BAUD] [--daemon] [--pidfile FILE] [--guard DURATION] [--init AT...]",
@@ -125,6 +126,20 @@ const struct cmd commands[] = {
 	  "Subscribe to the lines (default: every line) and print events as they happen,\n"
 	  "until N events, the timeout, Ctrl-C (exit 130), or SIGTERM or SIGHUP (exit 0).",
 	  o_watch, cmd_watch, CMD_SIGNALS },
+	{ "monitor", "[LINE...] [--output FILE] [--count N]",
+	  "Log every call made on the lines (default: every line), by any process: each\n"
+	  "call that ends is printed as one JSON object on one line, a call detail record\n"
+	  "(line, number, direction, who ended it and why, rate, times, bytes), or\n"
+	  "appended to FILE with --output. Runs until N records, Ctrl-C (exit 130), or\n"
+	  "SIGTERM or SIGHUP (exit 0). Missed calls and lost events are reported on\n"
+	  "stderr. Needs CAP_NET_ADMIN: a monitor sees every number dialed.",
+	  o_monitor, cmd_monitor, CMD_SIGNALS },
+	{ "ps", "",
+	  "List the processes that have /dev/modemline open, one row per open file: calls\n"
+	  "live and ended, monitor handles, age of the oldest ended call, events queued\n"
+	  "and lost, calls missed, kernel memory pinned; oldest ended call first. Root\n"
+	  "sees every process, others their own.",
+	  NULL, cmd_ps, 0 },
 	{ "wait-event", "[--timeout DURATION]", "Wait for the next event and print it.",
 	  o_timeout, cmd_wait_event, CMD_BATCH },
 	{ "wait", "[CALL] STATE [--timeout DURATION]",

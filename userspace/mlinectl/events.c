@@ -14,7 +14,7 @@
  * The LINE arguments, or 0 (every line) when there are none: an array to
  * free, with its length in *@n; NULL with the error (reported) in *@n.
  */
-static uint32_t *line_args(struct ctx *c, const struct args *a, int *n)
+uint32_t *line_args(struct ctx *c, const struct args *a, int *n)
 {
 	uint32_t *lines = calloc((size_t)a->n + 1, sizeof(*lines));
 	int i;

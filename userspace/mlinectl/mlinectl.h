@@ -130,12 +130,18 @@ int fail_msg(struct ctx *c, int err, const char *fmt, ...)
 int report_usage(struct ctx *c, const struct cmd *cmd, const char *msg);
 /* --dev's path, else ml_open()'s ($MODEMLINE_DEV or ML_DEVICE): fd or -errno. */
 int dev_open(const struct ctx *c);
+/* The path dev_open() opens. */
+const char *dev_path(const struct ctx *c);
+/* A new open file of the device, apart from the ctx's: fd or -errno (reported). */
+int dev_new(struct ctx *c);
 /* /dev/modemline, opened once per ctx: the fd or -errno (reported). */
 int dev(struct ctx *c);
 
 /* output.c: results and narration go to @out (stdout unless in 'call'). */
 extern FILE *out;
 void print_call(struct ctx *c, const struct modemline_call_info *i);
+/* The record's fields, into the JSON object being written. */
+void j_call(const struct modemline_call_info *i);
 void print_line(struct ctx *c, const struct modemline_line_info *i);
 void print_event(struct ctx *c, const struct modemline_event *e);
 /* Narration for humans; nothing with --json. */
@@ -149,6 +155,12 @@ void j_bool(const char *key, bool val);
 void j_end(void);
 /* Bytes for humans: "ab\r\n" -> ab\r\n. */
 void print_escaped(FILE *f, const char *buf, size_t len);
+
+/* calls.c: every id of ml_line_list() or ml_call_list(), however many (free *@ids). */
+int all_ids(int fd, int (*list)(int, uint32_t *, uint32_t), uint32_t **ids);
+
+/* events.c: the LINE arguments, or 0 (every line) if none; see there. */
+uint32_t *line_args(struct ctx *c, const struct args *a, int *n);
 
 /* data.c */
 void stream_forget(struct ctx *c, uint32_t call);
@@ -186,5 +198,7 @@ int cmd_attach(struct ctx *c, const struct args *a);
 int cmd_detach(struct ctx *c, const struct args *a);
 int cmd_call(struct ctx *c, const struct args *a);
 int cmd_batch(struct ctx *c, const struct args *a);
+int cmd_monitor(struct ctx *c, const struct args *a);
+int cmd_ps(struct ctx *c, const struct args *a);
 
 #endif

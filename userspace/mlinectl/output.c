@@ -108,25 +108,30 @@ void note(struct ctx *c, const char *fmt, ...)
 	fflush(out);
 }
 
+void j_call(const struct modemline_call_info *i)
+{
+	j_u64("call", i->call);
+	j_u64("line", i->line_id);
+	j_str("direction", ml_direction_name(i->direction));
+	j_str("state", ml_state_name(i->state));
+	j_str("origin", ml_origin_name(i->origin));
+	j_str("reason", ml_reason_name(i->reason));
+	j_u64("rate", i->rate);
+	j_str("number", i->number);
+	j_str("result", i->result);
+	j_u64("created_ns", i->created_ns);
+	j_u64("connected_ns", i->connected_ns);
+	j_u64("disconnected_ns", i->disconnected_ns);
+	j_u64("duration_ns", i->duration_ns);
+	j_u64("rx_bytes", i->rx_bytes);
+	j_u64("tx_bytes", i->tx_bytes);
+}
+
 void print_call(struct ctx *c, const struct modemline_call_info *i)
 {
 	if (c->json) {
 		j_begin(out, "call");
-		j_u64("call", i->call);
-		j_u64("line", i->line_id);
-		j_str("direction", ml_direction_name(i->direction));
-		j_str("state", ml_state_name(i->state));
-		j_str("origin", ml_origin_name(i->origin));
-		j_str("reason", ml_reason_name(i->reason));
-		j_u64("rate", i->rate);
-		j_str("number", i->number);
-		j_str("result", i->result);
-		j_u64("created_ns", i->created_ns);
-		j_u64("connected_ns", i->connected_ns);
-		j_u64("disconnected_ns", i->disconnected_ns);
-		j_u64("duration_ns", i->duration_ns);
-		j_u64("rx_bytes", i->rx_bytes);
-		j_u64("tx_bytes", i->tx_bytes);
+		j_call(i);
 		j_end();
 		return;
 	}
@@ -174,7 +179,7 @@ void print_line(struct ctx *c, const struct modemline_line_info *i)
 
 void print_event(struct ctx *c, const struct modemline_event *e)
 {
-	bool ended = e->type == MODEMLINE_EVENT_CALL_STATE &&
+	bool ended = (e->type == MODEMLINE_EVENT_CALL_STATE || e->type == MODEMLINE_EVENT_CALL_NEW) &&
 		     e->state == MODEMLINE_STATE_DISCONNECTED;
 
 	if (c->json) {
@@ -203,6 +208,19 @@ void print_event(struct ctx *c, const struct modemline_event *e)
 		case MODEMLINE_EVENT_OVERFLOW:
 			j_u64("lost", e->lost);
 			break;
+		case MODEMLINE_EVENT_CALL_NEW:
+			j_u64("call", e->call);
+			j_str("state", ml_state_name(e->state));
+			j_str("number", e->number);
+			if (ended) {
+				j_str("origin", ml_origin_name(e->origin));
+				j_str("reason", ml_reason_name(e->reason));
+			}
+			break;
+		case MODEMLINE_EVENT_CALL_MISSED:
+			j_str("number", e->number);
+			j_u64("missed", e->lost);
+			break;
 		}
 		j_end();
 		return;
@@ -229,6 +247,19 @@ void print_event(struct ctx *c, const struct modemline_event *e)
 		break;
 	case MODEMLINE_EVENT_OVERFLOW:
 		fprintf(out, "event: %u events were lost (queue full)", e->lost);
+		break;
+	case MODEMLINE_EVENT_CALL_NEW:
+		fprintf(out, "event: line %u has a new call, %s, monitor handle %u, %s",
+			e->line_id, *e->number ? e->number : "number unknown", e->call,
+			ml_state_name(e->state));
+		if (ended)
+			fprintf(out, ", ended by %s (%s)", ml_origin_name(e->origin),
+				ml_reason_name(e->reason));
+		break;
+	case MODEMLINE_EVENT_CALL_MISSED:
+		fprintf(out, "event: line %u had a call, %s, this file got no handle to"
+			" (%u missed so far)", e->line_id, *e->number ? e->number : "number unknown",
+			e->lost);
 		break;
 	default:
 		fprintf(out, "event: unknown type %u", e->type);

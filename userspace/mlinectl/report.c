@@ -100,18 +100,28 @@ int dev_open(const struct ctx *c)
 	return c->dev ? ml_open_path(c->dev, 0) : ml_open(0);
 }
 
+const char *dev_path(const struct ctx *c)
+{
+	const char *p = c->dev ? c->dev : getenv("MODEMLINE_DEV");
+
+	return p && *p ? p : ML_DEVICE;
+}
+
+int dev_new(struct ctx *c)
+{
+	int fd = dev_open(c);
+
+	return fd < 0 ? fail(c, ML_OP_OPEN, fd, "%s", dev_path(c)) : fd;
+}
+
 int dev(struct ctx *c)
 {
-	const char *p;
 	int fd;
 
 	if (c->fd >= 0)
 		return c->fd;
-	fd = dev_open(c);
-	if (fd < 0) {
-		p = c->dev ? c->dev : getenv("MODEMLINE_DEV");
-		return fail(c, ML_OP_OPEN, fd, "%s", p && *p ? p : ML_DEVICE);
-	}
-	c->fd = fd;
+	fd = dev_new(c);
+	if (fd >= 0)
+		c->fd = fd;
 	return fd;
 }
