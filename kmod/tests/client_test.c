@@ -524,5 +524,325 @@ static struct kunit_suite client_list_test_suite = {
 	.test_cases = client_list_test_cases,
 };
 
+/* A second file, destroyed before the fixture's own. */
+static struct modemline_client *client_other(struct kunit *test, u32 max_calls)
+{
+	struct modemline_client *client;
+
+	client = modemline_client_create(max_calls, CLIENT_MAX_EVENTS);
+	KUNIT_ASSERT_NOT_NULL(test, client);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, client_destroy_action,
+							client), 0);
+	return client;
+}
+
+/* The oldest event queued for @client; the test fails if there is none. */
+static void client_next_event(struct kunit *test, struct modemline_client *client,
+			      struct modemline_event *ev)
+{
+	KUNIT_ASSERT_TRUE(test, modemline_evq_peek(&client->events, ev));
+	modemline_evq_consume(&client->events);
+}
+
+/* Give @mon a monitor handle to @call and return it. */
+static u32 client_watch(struct kunit *test, struct modemline_client *mon,
+			struct modemline_call *call)
+{
+	struct modemline_event ev;
+
+	modemline_client_watch(mon, call);
+	client_next_event(test, mon, &ev);
+	KUNIT_ASSERT_EQ(test, ev.type, (u32)MODEMLINE_EVENT_CALL_NEW);
+	return ev.call;
+}
+
+static void client_watch_announces_handle_and_record_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	struct modemline_call *call;
+	struct modemline_event ev;
+	u32 handle;
+
+	call = client_add_call(test, f, &handle);
+	modemline_client_watch(mon, call);
+	client_next_event(test, mon, &ev);
+	KUNIT_EXPECT_EQ(test, ev.type, (u32)MODEMLINE_EVENT_CALL_NEW);
+	KUNIT_EXPECT_EQ(test, ev.call, 1U);
+	KUNIT_EXPECT_EQ(test, ev.state, (u32)MODEMLINE_STATE_DISCONNECTED);
+	KUNIT_EXPECT_STREQ(test, ev.number, "5551234");
+	KUNIT_EXPECT_PTR_EQ(test, modemline_client_get_owned(mon, ev.call),
+			    ERR_PTR(-EPERM));
+}
+
+/* Each handle, the owner's and every monitor's, holds its own reference. */
+static void client_watch_takes_reference_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	struct modemline_call *call;
+	unsigned int refs;
+	u32 handle;
+
+	call = client_add_call(test, f, &handle);
+	refs = kref_read(&call->ref);
+	client_watch(test, mon, call);
+	KUNIT_EXPECT_EQ(test, kref_read(&call->ref), refs + 1);
+	KUNIT_EXPECT_EQ(test, mon->ncalls, 1U);
+}
+
+static void client_watch_full_monitor_misses_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 0);
+	struct modemline_call *call;
+	struct modemline_event ev;
+	unsigned int refs;
+	u32 handle;
+
+	call = client_add_call(test, f, &handle);
+	refs = kref_read(&call->ref);
+	modemline_client_watch(mon, call);
+	modemline_client_watch(mon, call);
+	KUNIT_EXPECT_EQ(test, kref_read(&call->ref), refs);
+	KUNIT_EXPECT_EQ(test, mon->missed, 2U);
+	client_next_event(test, mon, &ev);
+	KUNIT_EXPECT_EQ(test, ev.type, (u32)MODEMLINE_EVENT_CALL_MISSED);
+	KUNIT_EXPECT_EQ(test, ev.lost, 1U);
+	KUNIT_EXPECT_STREQ(test, ev.number, "5551234");
+	client_next_event(test, mon, &ev);
+	KUNIT_EXPECT_EQ(test, ev.lost, 2U);
+}
+
+/* The owner's release leaves the record to the monitor, which frees it. */
+static void client_record_outlives_owner_release_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	unsigned int line_refs = kref_read(&f->line->ref);
+	struct modemline_call_info info;
+	u32 handle, mh;
+
+	mh = client_watch(test, mon, client_add_call(test, f, &handle));
+	KUNIT_ASSERT_EQ(test, modemline_client_release(f->client, handle, false), 0);
+	KUNIT_EXPECT_EQ(test, modemline_client_info(mon, mh, &info), 0);
+	KUNIT_EXPECT_STREQ(test, info.number, "5551234");
+	KUNIT_EXPECT_EQ(test, kref_read(&f->line->ref), line_refs + 1);
+	KUNIT_ASSERT_EQ(test, modemline_client_release(mon, mh, false), 0);
+	/* The call is freed, and with it its reference on the line. */
+	KUNIT_EXPECT_EQ(test, kref_read(&f->line->ref), line_refs);
+}
+
+/* Closing the monitor's file lets go of its handles, not of the call. */
+static void client_destroy_monitor_leaves_call_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	struct modemline_call *call;
+	unsigned int refs;
+	u32 handle;
+
+	call = client_add_call(test, f, &handle);
+	refs = kref_read(&call->ref);
+	client_watch(test, mon, call);
+	kunit_release_action(test, client_destroy_action, mon);
+	KUNIT_EXPECT_EQ(test, kref_read(&call->ref), refs);
+	KUNIT_EXPECT_TRUE(test, list_empty(&call->monitors));
+	KUNIT_EXPECT_PTR_EQ(test, modemline_client_get_owned(f->client, handle), call);
+	modemline_call_put(call);
+}
+
+static void client_release_monitor_with_drop_eperm_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	u32 handle, mh;
+
+	mh = client_watch(test, mon, client_add_call(test, f, &handle));
+	KUNIT_EXPECT_EQ(test, modemline_client_release(mon, mh, true), -EPERM);
+	KUNIT_EXPECT_EQ(test, mon->ncalls, 1U);
+}
+
+/* A monitor may let go of a call that goes on; the owner may not. */
+static void client_release_live_call_monitor_only_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	struct modemline_call *call;
+	u32 handle, mh;
+
+	call = client_add_call(test, f, &handle);
+	mh = client_watch(test, mon, call);
+	call->state = MODEMLINE_STATE_CONNECTED;
+	KUNIT_EXPECT_EQ(test, modemline_client_release(f->client, handle, false), -EBUSY);
+	KUNIT_EXPECT_EQ(test, modemline_client_release(mon, mh, false), 0);
+	KUNIT_EXPECT_EQ(test, call->state, (u32)MODEMLINE_STATE_CONNECTED);
+	KUNIT_EXPECT_EQ(test, mon->ncalls, 0U);
+	/* Ended again, so that the fixture releases it without a transport. */
+	call->state = MODEMLINE_STATE_DISCONNECTED;
+}
+
+/* A state change reaches the owner and each monitor, under its own handle. */
+static void client_state_event_reaches_every_handle_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	struct modemline_call *call;
+	struct modemline_event ev;
+	u32 handle, mh;
+
+	call = client_add_call(test, f, &handle);
+	call->client = f->client;
+	call->state = MODEMLINE_STATE_DIALING;
+	mh = client_watch(test, mon, call);
+	spin_lock(&f->line->lock);
+	modemline_call_input(call, MODEMLINE_IN_CONNECT, 0, 0, 9600, "CONNECT 9600");
+	spin_unlock(&f->line->lock);
+	client_next_event(test, f->client, &ev);
+	KUNIT_EXPECT_EQ(test, ev.call, handle);
+	KUNIT_EXPECT_EQ(test, ev.state, (u32)MODEMLINE_STATE_CONNECTED);
+	client_next_event(test, mon, &ev);
+	KUNIT_EXPECT_EQ(test, ev.type, (u32)MODEMLINE_EVENT_CALL_STATE);
+	KUNIT_EXPECT_EQ(test, ev.call, mh);
+	KUNIT_EXPECT_EQ(test, ev.rate, 9600U);
+	call->state = MODEMLINE_STATE_DISCONNECTED;
+}
+
+static struct kunit_case client_monitor_test_cases[] = {
+	KUNIT_CASE(client_watch_announces_handle_and_record_test),
+	KUNIT_CASE(client_watch_takes_reference_test),
+	KUNIT_CASE(client_watch_full_monitor_misses_test),
+	KUNIT_CASE(client_record_outlives_owner_release_test),
+	KUNIT_CASE(client_destroy_monitor_leaves_call_test),
+	KUNIT_CASE(client_release_monitor_with_drop_eperm_test),
+	KUNIT_CASE(client_release_live_call_monitor_only_test),
+	KUNIT_CASE(client_state_event_reaches_every_handle_test),
+	{}
+};
+
+static struct kunit_suite client_monitor_test_suite = {
+	.name = "modemline_client_monitor",
+	.test_cases = client_monitor_test_cases,
+};
+
+/* The handle moves, the reference with it, and the events follow. */
+static void client_handoff_moves_owner_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *to = client_other(test, 8);
+	struct modemline_call *call;
+	unsigned int refs;
+	u32 handle, nh = 0;
+
+	call = client_add_call(test, f, &handle);
+	call->client = f->client;
+	refs = kref_read(&call->ref);
+	KUNIT_ASSERT_EQ(test, modemline_client_reserve(to, &nh), 0);
+	KUNIT_ASSERT_EQ(test, modemline_client_handoff(f->client, handle, call, to, nh), 0);
+	KUNIT_EXPECT_NULL(test, modemline_client_get(f->client, handle));
+	KUNIT_EXPECT_EQ(test, f->client->ncalls, 0U);
+	KUNIT_EXPECT_PTR_EQ(test, modemline_client_get_owned(to, nh), call);
+	modemline_call_put(call);
+	KUNIT_EXPECT_PTR_EQ(test, call->client, to);
+	KUNIT_EXPECT_EQ(test, call->handle, nh);
+	KUNIT_EXPECT_EQ(test, kref_read(&call->ref), refs);
+}
+
+/* Released by another thread first: nothing moves. */
+static void client_handoff_after_release_enoent_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *to = client_other(test, 8);
+	struct modemline_call *call;
+	u32 handle, nh = 0;
+
+	call = client_add_call(test, f, &handle);
+	kref_get(&call->ref);
+	KUNIT_ASSERT_EQ(test, modemline_client_release(f->client, handle, false), 0);
+	KUNIT_ASSERT_EQ(test, modemline_client_reserve(to, &nh), 0);
+	KUNIT_EXPECT_EQ(test, modemline_client_handoff(f->client, handle, call, to, nh),
+			-ENOENT);
+	KUNIT_EXPECT_NULL(test, modemline_client_get(to, nh));
+	modemline_client_unreserve(to, nh);
+	modemline_call_put(call);
+}
+
+/* A monitor's handle names the call but is not it: handoff finds nothing. */
+static void client_handoff_monitor_handle_moves_nothing_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	struct modemline_client *to = client_other(test, 8);
+	struct modemline_call *call;
+	u32 handle, mh, nh = 0;
+
+	call = client_add_call(test, f, &handle);
+	mh = client_watch(test, mon, call);
+	KUNIT_ASSERT_EQ(test, modemline_client_reserve(to, &nh), 0);
+	KUNIT_EXPECT_EQ(test, modemline_client_handoff(mon, mh, call, to, nh), -ENOENT);
+	KUNIT_EXPECT_EQ(test, mon->ncalls, 1U);
+	modemline_client_unreserve(to, nh);
+}
+
+static struct kunit_case client_handoff_test_cases[] = {
+	KUNIT_CASE(client_handoff_moves_owner_test),
+	KUNIT_CASE(client_handoff_after_release_enoent_test),
+	KUNIT_CASE(client_handoff_monitor_handle_moves_nothing_test),
+	{}
+};
+
+static struct kunit_suite client_handoff_test_suite = {
+	.name = "modemline_client_handoff",
+	.test_cases = client_handoff_test_cases,
+};
+
+/* fdinfo's figures: handles by role and state, and the memory they pin. */
+static void client_stats_counts_handles_and_bytes_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	struct modemline_client_stats st, empty;
+	struct modemline_call *live, *ended;
+	size_t call_bytes;
+	u32 handle;
+
+	modemline_client_stats(mon, &empty);
+	ended = client_add_call(test, f, &handle);
+	ended->disconnected_ns = 1000;
+	live = client_add_call(test, f, &handle);
+	live->state = MODEMLINE_STATE_CONNECTED;
+	client_watch(test, mon, ended);
+	client_watch(test, mon, live);
+
+	modemline_client_stats(f->client, &st);
+	KUNIT_EXPECT_EQ(test, st.calls_live, 1U);
+	KUNIT_EXPECT_EQ(test, st.calls_ended, 1U);
+	KUNIT_EXPECT_EQ(test, st.monitor_handles, 0U);
+	KUNIT_EXPECT_EQ(test, st.oldest_ended_ns, 1000ULL);
+
+	spin_lock(&f->line->lock);
+	call_bytes = modemline_call_bytes(live);
+	spin_unlock(&f->line->lock);
+	modemline_client_stats(mon, &st);
+	KUNIT_EXPECT_EQ(test, st.monitor_handles, 2U);
+	KUNIT_EXPECT_EQ(test, st.calls_live + st.calls_ended, 0U);
+	/* Both calls still have their receive buffers: they are equal. */
+	KUNIT_EXPECT_EQ(test, st.kernel_bytes, empty.kernel_bytes +
+			2 * (call_bytes + sizeof(struct modemline_watch)));
+	live->state = MODEMLINE_STATE_DISCONNECTED;
+	ended->disconnected_ns = 0;
+}
+
+static struct kunit_case client_stats_test_cases[] = {
+	KUNIT_CASE(client_stats_counts_handles_and_bytes_test),
+	{}
+};
+
+static struct kunit_suite client_stats_test_suite = {
+	.name = "modemline_client_stats",
+	.test_cases = client_stats_test_cases,
+};
+
 kunit_test_suites(&client_handle_test_suite, &client_lookup_test_suite,
-		  &client_list_test_suite);
+		  &client_list_test_suite, &client_monitor_test_suite,
+		  &client_handoff_test_suite, &client_stats_test_suite);
