@@ -12,9 +12,11 @@ log=$ML_BUILD/demo.log
 rc=0
 "$ML_TOP/scripts/demo.sh" >"$log" 2>&1 || rc=$?
 checks=(
-	"a line id" "line [0-9]+, idle" "dialed" "connected" "bytes sent" "bytes received"
+	"a line id" "line [0-9]+, idle" "the monitor running" "the monitor in mlinectl ps"
+	"dialed" "connected" "bytes sent" "bytes received"
 	"the remote hang-up" "the record: origin remote" "the record: bytes both ways"
-	"the release" "the documented error after the release" "detached" "no lines"
+	"the release" "the documented error after the release" "a call detail record"
+	"the record: the number dialed" "the record: ended by the remote side" "detached" "no lines"
 )
 echo "1..$((${#checks[@]} + 1))"
 n=0

@@ -12,7 +12,9 @@ set -uo pipefail
 tty=${1:?usage: demo-guest.sh TTY NUMBER [GUARD_MS]} number=${2:?} guard=${3:-}
 PATH=$MODEMLINE_BUILD/userspace:$PATH
 work=$MODEMLINE_VM_RUN
-steps=0
+steps=0 monpid=
+# A demo that stops half-way leaves no monitor behind.
+trap '[ -z "$monpid" ] || kill "$monpid" 2>/dev/null' EXIT
 
 step() { steps=$((steps + 1)); printf '\n[%d] %s\n' "$steps" "$*"; }
 # show CMD...: run it, show its output and status; the output is kept in $got.
@@ -39,6 +41,25 @@ line=$(sed -n 's/^line \([0-9]*\) on .*/\1/p' <<<"$got")
 step "The lines the module knows now"
 show mlinectl lines
 expect "line $line, idle" "^line $line .* idle"
+
+step "A second process logs every call: mlinectl monitor in the background (needs root)"
+echo "    It gets a monitor handle to each call made on any line, by any process, and"
+echo "    writes one JSON record when the call ends; --count 1: stop after the first"
+printf '$ %s &\n' "mlinectl monitor --output $work/cdr.jsonl --count 1"
+mlinectl monitor --output "$work/cdr.jsonl" --count 1 2>"$work/monitor.log" &
+monpid=$!
+for _ in $(seq 100); do
+	grep -q '^monitoring' "$work/monitor.log" && break
+	kill -0 "$monpid" 2>/dev/null || break
+	sleep 0.1
+done
+got=$(cat "$work/monitor.log")
+printf '%s\n' "$got" | sed 's/^/  /'
+expect "the monitor running" '^monitoring every line'
+
+step "Who has /dev/modemline open now, and what each file holds"
+show mlinectl ps
+expect "the monitor in mlinectl ps" "^ *$monpid +mlinectl +[0-9]+ +0 +0 +0 "
 
 step "One session on one open /dev/modemline (call handles belong to the file that made them):"
 echo "    dial, talk, wait for the remote hang-up, read the record, release, read it again"
@@ -71,6 +92,20 @@ expect "the record: bytes both ways" 'bytes +[1-9][0-9]* received, [1-9][0-9]* s
 expect "the release" 'released: its handle and record are gone'
 expect "the documented error after the release" 'no such call in this file.*\(ENOENT\)'
 [ "$rc" = 2 ] || { echo "DEMO FAILED: the batch should stop with ENOENT (2), got $rc"; exit 1; }
+
+step "The monitor's record of the call, written by the second process"
+for _ in $(seq 100); do kill -0 "$monpid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$monpid" 2>/dev/null && kill "$monpid"
+wait "$monpid"
+monrc=$? monpid=
+sed 's/^/  /' "$work/monitor.log"
+printf '  (mlinectl monitor: exit status %d)\n' "$monrc"
+show python3 -m json.tool "$work/cdr.jsonl"
+expect "a call detail record" '"type": "cdr"'
+expect "the record: the number dialed" "\"number\": \"$number\""
+expect "the record: ended by the remote side" '"origin": "remote"'
+[ "$monrc" = 0 ] && [ "$(wc -l <"$work/cdr.jsonl")" = 1 ] ||
+	{ echo "DEMO FAILED: the monitor should write one record and exit 0, got $monrc"; exit 1; }
 
 step "Detach the line discipline: the line goes away and the background mlinectl exits"
 show mlinectl detach "$tty"

@@ -4,7 +4,9 @@
 # with our modules loaded, with the guest's /dev/ttyS1 (a 16550 UART)
 # wired to modemsim on this host, and runs scripts/demo-guest.sh in it:
 # attach the line, dial, connected, bytes both ways, the remote side
-# hangs up, the retained record, release, and the documented error after.
+# hangs up, the retained record, release, and the documented error after;
+# meanwhile a second process, 'mlinectl monitor', logs the call as a JSON
+# record.
 #
 #   demo.sh                         modemsim on the UART
 #   DEMO_MODEM=unix:PATH demo.sh    the UART wired to a modem or emulator
