@@ -4,8 +4,10 @@
 # pty attached with 'mlinectl attach', then every command on it, the
 # --json output parsed by Python's json module (every object typed, the
 # types documented, errors on stderr only), the exit statuses, the
-# signals and the documented messages; then 304 modemline_sim lines (if
-# the sim module is loaded) for the lists. TAP on stdout.
+# signals and the documented messages, a second mlinectl monitoring the
+# calls of others and ps counting what each file holds; then 304
+# modemline_sim lines (if the sim module is loaded) for the lists. TAP on
+# stdout.
 #
 # mlinectl and modemsim are found in ../userspace next to this script's
 # build copy (build/selftests), or in $MLINECTL / $MODEMSIM; the man page
@@ -110,7 +112,7 @@ reap() {
 # The name the module gives a pty line: /dev/pts/3 -> pts3.
 ptyname() { local p=${1#/dev/}; echo "${p//\//}"; }
 
-echo "1..75"
+echo "1..85"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 # ---- no device needed: the command line itself
@@ -120,7 +122,7 @@ grep -Eq -- '-V, --version' <<<"$out" && grep -Eq -- '-j, --json' <<<"$out"
 ok $? "--help lists -V/--version and -j/--json" "$out"
 s=0 bad=
 for c in attach detach lines dial answer drop release info list subscribe unsubscribe \
-	watch wait-event wait send recv call batch shell help sleep echo; do
+	watch wait-event wait send recv call batch shell help sleep echo monitor ps; do
 	"$ml" "$c" --help 2>&1 | grep -q "^usage: mlinectl \[--json\] $c" || { s=1; bad+=" $c"; }
 	[ "$("$ml" help "$c" 2>&1)" = "$("$ml" "$c" -h 2>&1)" ] || { s=1; bad+=" help-$c"; }
 done
@@ -146,7 +148,8 @@ s=0 bad=
 for a in "dial x 5" "dial 1 5 --timeout 1h" "answer x" "info x" "drop x" "wait 1 ringing" \
 	"subscribe x" "unsubscribe 1 x" "watch --count x" "wait-event --timeout x" \
 	"recv --call 1 --bytes 1 --until x" "recv --call 1 --bytes 99999" "send --call 1 a\\xZZ" \
-	"call x 5" "attach /dev/null --guard 11s" "attach /dev/null --init X" "sleep 1m"; do
+	"call x 5" "attach /dev/null --guard 11s" "attach /dev/null --init X" "sleep 1m" \
+	"monitor x" "monitor --count x" "ps x"; do
 	# shellcheck disable=SC2086 # the words of $a are the arguments
 	r=$("$ml" $a --dev "$tmp/nodev" 2>&1)
 	[ $? = 22 ] || { s=1; bad+=$'\n'"$a: $r"; }
@@ -498,6 +501,103 @@ s=0
 [ "$rc" = 130 ] && ! grep -q '^after' <<<"$out" || s=1
 ok "$s" "batch: SIGINT during a recv after a watch line ends the batch (130)" \
 	"exit status $rc; output:"$'\n'"$out"
+
+# ---- monitor and ps: a second process sees the calls of others
+# idle: until the line has no call in progress (a closed file's hang-up is not instant).
+idle() {
+	local i
+	for i in $(seq 100); do
+		"$ml" --json lines "$line" | grep -q '"busy":false' && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# row PID: the --json ps object of PID's file, as Python, for check_json.
+row() { echo "[o for o in j if o[\"pid\"] == $1][0]"; }
+run timeout 10 setpriv --bounding-set -net_admin --inh-caps -net_admin "$ml" monitor --count 1
+check "monitor without CAP_NET_ADMIN: EPERM, explained" 1 'needs CAP_NET_ADMIN.*\(EPERM\)'
+run timeout 10 "$ml" monitor 4000000000 --count 1
+check "monitor of no such line: ENOENT" 2 '^mlinectl: monitor line 4000000000: no such line'
+
+idle
+"$ml" --json monitor "$line" --count 1 >"$tmp/mon.out" 2>"$tmp/mon.err" &
+mpid=$!
+# With --json nothing is narrated: the monitor is ready once ps shows its
+# file (and it has had a moment for its SUBSCRIBE).
+for _ in $(seq 50); do "$ml" --json ps | grep -q "\"pid\":$mpid," && break; sleep 0.1; done
+sleep 0.3
+run "$ml" batch - <<EOT
+dial $line 5551234 --wait
+drop --wait
+release
+EOT
+reap "$mpid" 10
+out=$(cat "$tmp/mon.out") err=$(cat "$tmp/mon.err")
+check_json "monitor --json --count 1: another process's call, one record on stdout, exit 0" 0 '
+	len(j) == 1 and j[0]["type"] == "cdr" and j[0]["line"] == '"$line"' and
+	j[0]["line_name"] == "'"$ptyn"'" and j[0]["number"] == "5551234" and
+	j[0]["direction"] == "outgoing" and j[0]["state"] == "disconnected" and
+	j[0]["origin"] == "local" and j[0]["reason"] == "normal" and
+	j[0]["connected_ns"] > 0 and j[0]["disconnected_ns"] >= j[0]["connected_ns"] and
+	j[0]["ended_at"].endswith("Z") and
+	e[-1] == {"type": "monitor", "recorded": 1, "missed": 0, "lost": 0, "unfinished": 0}' any
+
+# The logger: --output, then ps while others hold a live and an ended call.
+idle
+"$ml" monitor --output "$tmp/cdr.jsonl" >"$tmp/mon.out" 2>"$tmp/mon.err" &
+mpid=$!
+wait_for "$tmp/mon.err" '^monitoring every line'
+printf 'dial %s 5551234 --wait\nsleep 30\n' "$line" | "$ml" batch - >"$tmp/b1.out" 2>&1 &
+b1=$!
+wait_for "$tmp/b1.out" 'is connected'
+runj "$ml" --json ps
+check_json "ps --json: the caller's file holds 1 live call, the monitor's 1 monitor handle" 0 "
+	$(row "$b1")[\"calls_live\"] == 1 and $(row "$b1")[\"calls_ended\"] == 0 and
+	$(row "$b1")[\"command\"] == \"mlinectl\" and $(row "$b1")[\"kernel_bytes\"] > 0 and
+	$(row "$mpid")[\"monitor_handles\"] == 1 and $(row "$mpid")[\"calls_live\"] == 0 and
+	$(row "$mpid")[\"events_lost\"] == 0 and $(row "$mpid")[\"calls_missed\"] == 0"
+kill -TERM "$b1"
+reap "$b1" 10
+wait_for "$tmp/cdr.jsonl" '"type":"cdr"'
+# The record is written, then the handle released: ps sees that soon after.
+s=1
+for _ in $(seq 50); do
+	runj "$ml" --json ps
+	json "$(row "$mpid")[\"monitor_handles\"] == 0 and $(row "$mpid")[\"calls_ended\"] == 0" \
+		>/dev/null && { s=0; break; }
+	sleep 0.1
+done
+ok "$s" "monitor: the handle is released once the call's record is written" "ps: $out"
+idle
+printf 'dial %s 5551234 --wait\ndrop --wait\nsleep 30\n' "$line" | "$ml" batch - >"$tmp/b2.out" 2>&1 &
+b2=$!
+wait_for "$tmp/b2.out" 'dropped: disconnected'
+sleep 0.2
+runj "$ml" --json ps
+check_json "ps --json: a retained ended call: counted, aged, its file listed first" 0 "
+	j[0][\"pid\"] == $b2 and j[0][\"calls_ended\"] == 1 and j[0][\"calls_live\"] == 0 and
+	j[0][\"oldest_ended_ms\"] > 0 and all(o[\"type\"] == \"file\" for o in j)"
+run "$ml" ps
+s=0
+[ "$rc" = 0 ] && grep -Eq '^ +PID +COMMAND +FD +LIVE +ENDED +MONITOR +OLDEST' <<<"$out" &&
+	grep -Eq "^ *$b2 +mlinectl +[0-9]+ +0 +1 +0 +[0-9.]+s " <<<"$(sed -n 2p <<<"$out")" || s=1
+ok "$s" "ps: a table, the file with the oldest ended call first" "exit status $rc; output:"$'\n'"$out"
+kill -TERM "$b2"
+reap "$b2" 10
+kill -TERM "$mpid"
+reap "$mpid" 10
+out=$(cat "$tmp/cdr.jsonl") err=
+s=0
+json 'len(j) == 2 and all(o["type"] == "cdr" and o["number"] == "5551234" and
+	o["line"] == '"$line"' for o in j) and j[1]["origin"] == "local" and j[1]["reason"] == "normal"' ||
+	s=1
+[ "$rc" = 0 ] && [ ! -s "$tmp/mon.out" ] || s=1
+ok "$s" "monitor --output: one JSON line per call appended, nothing on stdout; SIGTERM: exit 0" \
+	"exit status $rc; $tmp/cdr.jsonl:"$'\n'"$out"$'\n'"stdout: $(cat "$tmp/mon.out")"
+grep -q '^monitor: 2 calls recorded, 0 missed, 0 events lost' "$tmp/mon.err"
+ok $? "... and says what it did on stderr" "$(cat "$tmp/mon.err")"
+[ "$(stat -c %a "$tmp/cdr.jsonl")" = 640 ]
+ok $? "monitor --output creates its file 0640 (it lists every number dialed)"
 
 run "$ml" detach "$pty"
 check "detach" 0 "^line $line on $pty detached"
