@@ -146,42 +146,38 @@ void modemline_client_publish(struct modemline_client *client, u32 handle,
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_publish);
 
 /*
- * Returns the call @handle names, with a reference, or an error pointer:
- * -ENOENT, or -EPERM if @owned and the handle is a monitor's.
+ * The call @handle names, with a reference, and in *@entry the table's
+ * entry, or an error pointer: -ENOENT, or -EPERM if @owned and the
+ * handle is a monitor's.
  */
 static struct modemline_call *modemline_client_lookup(struct modemline_client *client,
-						      u32 handle, bool owned)
+						      u32 handle, bool owned,
+						      void **entry)
 {
 	struct modemline_call *call = ERR_PTR(-ENOENT);
-	void *entry;
 
 	xa_lock(&client->calls);
-	entry = xa_load(&client->calls, handle);
-	if (entry && owned && modemline_entry_is_monitor(entry)) {
+	*entry = xa_load(&client->calls, handle);
+	if (*entry && owned && modemline_entry_is_monitor(*entry)) {
 		call = ERR_PTR(-EPERM);
-	} else if (entry) {
-		call = modemline_entry_call(entry);
+	} else if (*entry) {
+		call = modemline_entry_call(*entry);
 		kref_get(&call->ref);
 	}
 	xa_unlock(&client->calls);
 	return call;
 }
 
-/* Returns the call @handle (owner's or monitor's) names, with a reference, or NULL. */
-struct modemline_call *modemline_client_get(struct modemline_client *client,
-					    u32 handle)
-{
-	struct modemline_call *call = modemline_client_lookup(client, handle, false);
-
-	return IS_ERR(call) ? NULL : call;
-}
-EXPORT_SYMBOL_IF_KUNIT(modemline_client_get);
-
-/* As modemline_client_get(), for the owner only: else -ENOENT or -EPERM. */
+/*
+ * The call @handle names, with a reference, if it is the owner's handle;
+ * else -ENOENT or -EPERM (a monitor's handle).
+ */
 struct modemline_call *modemline_client_get_owned(struct modemline_client *client,
 						  u32 handle)
 {
-	return modemline_client_lookup(client, handle, true);
+	void *entry;
+
+	return modemline_client_lookup(client, handle, true, &entry);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_get_owned);
 
@@ -227,22 +223,15 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_client_take);
 int modemline_client_release(struct modemline_client *client, u32 handle,
 			     bool drop)
 {
-	struct modemline_call *call = NULL;
-	bool monitor = false;
+	struct modemline_call *call;
+	bool monitor;
 	void *entry;
 	int err = 0;
 
-	xa_lock(&client->calls);
-	entry = xa_load(&client->calls, handle);
-	if (entry) {
-		call = modemline_entry_call(entry);
-		monitor = modemline_entry_is_monitor(entry);
-		kref_get(&call->ref);
-	}
-	xa_unlock(&client->calls);
-	if (!entry)
-		return -ENOENT;
-
+	call = modemline_client_lookup(client, handle, false, &entry);
+	if (IS_ERR(call))
+		return PTR_ERR(call);
+	monitor = modemline_entry_is_monitor(entry);
 	if (monitor && drop)
 		err = -EPERM;
 	else if (!monitor && !drop && !modemline_call_ended(call))

@@ -296,8 +296,6 @@ int modemline_client_reserve(struct modemline_client *client, u32 *handle);
 void modemline_client_unreserve(struct modemline_client *client, u32 handle);
 void modemline_client_publish(struct modemline_client *client, u32 handle,
 			      struct modemline_call *call);
-struct modemline_call *modemline_client_get(struct modemline_client *client,
-					    u32 handle);
 struct modemline_call *modemline_client_get_owned(struct modemline_client *client,
 						  u32 handle);
 void *modemline_client_take(struct modemline_client *client, u32 handle,

@@ -222,7 +222,8 @@ static void client_take_leaves_slot_reserved_test(struct kunit *test)
 	modemline_call_put(call);
 	KUNIT_EXPECT_TRUE(test, client_slot_reserved(f, handle));
 	KUNIT_EXPECT_EQ(test, f->client->released, handle);
-	KUNIT_EXPECT_NULL(test, modemline_client_get(f->client, handle));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(f->client, handle), ERR_PTR(-ENOENT));
 	KUNIT_EXPECT_EQ(test, modemline_client_info(f->client, handle, &info), -ENOENT);
 	KUNIT_EXPECT_EQ(test, modemline_client_list(f->client, NULL, 0), 0U);
 	KUNIT_EXPECT_EQ(test, f->client->ncalls, 0U);
@@ -286,31 +287,35 @@ static struct kunit_suite client_handle_test_suite = {
 	.test_cases = client_handle_test_cases,
 };
 
-static void client_get_handle_zero_is_null_test(struct kunit *test)
+static void client_get_handle_zero_enoent_test(struct kunit *test)
 {
 	struct client_fixture *f = client_new(test, 8);
 	u32 handle;
 
 	client_add_call(test, f, &handle);
-	KUNIT_EXPECT_NULL(test, modemline_client_get(f->client, 0));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(f->client, 0), ERR_PTR(-ENOENT));
 }
 
-static void client_get_unknown_handle_is_null_test(struct kunit *test)
+static void client_get_unknown_handle_enoent_test(struct kunit *test)
 {
 	struct client_fixture *f = client_new(test, 8);
 	u32 handle;
 
 	client_add_call(test, f, &handle);
-	KUNIT_EXPECT_NULL(test, modemline_client_get(f->client, handle + 1));
-	KUNIT_EXPECT_NULL(test, modemline_client_get(f->client, U32_MAX));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(f->client, handle + 1), ERR_PTR(-ENOENT));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(f->client, U32_MAX), ERR_PTR(-ENOENT));
 }
 
-static void client_get_reserved_unpublished_is_null_test(struct kunit *test)
+static void client_get_reserved_unpublished_enoent_test(struct kunit *test)
 {
 	struct client_fixture *f = client_new(test, 8);
 	u32 handle = client_reserve(test, f);
 
-	KUNIT_EXPECT_NULL(test, modemline_client_get(f->client, handle));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(f->client, handle), ERR_PTR(-ENOENT));
 }
 
 static void client_get_published_takes_reference_test(struct kunit *test)
@@ -322,7 +327,7 @@ static void client_get_published_takes_reference_test(struct kunit *test)
 
 	call = client_add_call(test, f, &handle);
 	refs = kref_read(&call->ref);
-	got = modemline_client_get(f->client, handle);
+	got = modemline_client_get_owned(f->client, handle);
 	KUNIT_ASSERT_PTR_EQ(test, got, call);
 	KUNIT_EXPECT_EQ(test, kref_read(&call->ref), refs + 1);
 	modemline_call_put(got);
@@ -342,7 +347,7 @@ static void client_take_returns_call_once_test(struct kunit *test)
 	modemline_call_put(taken);
 }
 
-static void client_get_after_take_is_null_test(struct kunit *test)
+static void client_get_after_take_enoent_test(struct kunit *test)
 {
 	struct client_fixture *f = client_new(test, 8);
 	struct modemline_call *call;
@@ -351,7 +356,8 @@ static void client_get_after_take_is_null_test(struct kunit *test)
 	call = client_add_call(test, f, &handle);
 	KUNIT_ASSERT_PTR_EQ(test, modemline_client_take(f->client, handle, call), call);
 	modemline_call_put(call);
-	KUNIT_EXPECT_NULL(test, modemline_client_get(f->client, handle));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(f->client, handle), ERR_PTR(-ENOENT));
 }
 
 /* A stale pointer cannot release whatever the handle names now. */
@@ -365,9 +371,9 @@ static void client_take_other_call_leaves_handle_test(struct kunit *test)
 	b = client_add_call(test, f, &hb);
 	KUNIT_EXPECT_NULL(test, modemline_client_take(f->client, ha, b));
 	KUNIT_EXPECT_EQ(test, f->client->ncalls, 2U);
-	got = modemline_client_get(f->client, ha);
+	got = modemline_client_get_owned(f->client, ha);
 	KUNIT_EXPECT_PTR_EQ(test, got, a);
-	if (got)
+	if (!IS_ERR(got))
 		modemline_call_put(got);
 }
 
@@ -418,12 +424,12 @@ static void client_destroy_releases_calls_test(struct kunit *test)
 }
 
 static struct kunit_case client_lookup_test_cases[] = {
-	KUNIT_CASE(client_get_handle_zero_is_null_test),
-	KUNIT_CASE(client_get_unknown_handle_is_null_test),
-	KUNIT_CASE(client_get_reserved_unpublished_is_null_test),
+	KUNIT_CASE(client_get_handle_zero_enoent_test),
+	KUNIT_CASE(client_get_unknown_handle_enoent_test),
+	KUNIT_CASE(client_get_reserved_unpublished_enoent_test),
 	KUNIT_CASE(client_get_published_takes_reference_test),
 	KUNIT_CASE(client_take_returns_call_once_test),
-	KUNIT_CASE(client_get_after_take_is_null_test),
+	KUNIT_CASE(client_get_after_take_enoent_test),
 	KUNIT_CASE(client_take_other_call_leaves_handle_test),
 	KUNIT_CASE(client_info_unknown_handle_enoent_test),
 	KUNIT_CASE(client_info_reserved_handle_enoent_test),
@@ -571,7 +577,8 @@ static void client_watch_announces_handle_and_record_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ev.call, 1U);
 	KUNIT_EXPECT_EQ(test, ev.state, (u32)MODEMLINE_STATE_DISCONNECTED);
 	KUNIT_EXPECT_STREQ(test, ev.number, "5551234");
-	KUNIT_EXPECT_PTR_EQ(test, modemline_client_get_owned(mon, ev.call),
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(mon, ev.call),
 			    ERR_PTR(-EPERM));
 }
 
@@ -648,7 +655,8 @@ static void client_destroy_monitor_leaves_call_test(struct kunit *test)
 	kunit_release_action(test, client_destroy_action, mon);
 	KUNIT_EXPECT_EQ(test, kref_read(&call->ref), refs);
 	KUNIT_EXPECT_TRUE(test, list_empty(&call->monitors));
-	KUNIT_EXPECT_PTR_EQ(test, modemline_client_get_owned(f->client, handle), call);
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(f->client, handle), call);
 	modemline_call_put(call);
 }
 
@@ -739,9 +747,11 @@ static void client_handoff_moves_owner_test(struct kunit *test)
 	refs = kref_read(&call->ref);
 	KUNIT_ASSERT_EQ(test, modemline_client_reserve(to, &nh), 0);
 	KUNIT_ASSERT_EQ(test, modemline_client_handoff(f->client, handle, call, to, nh), 0);
-	KUNIT_EXPECT_NULL(test, modemline_client_get(f->client, handle));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(f->client, handle), ERR_PTR(-ENOENT));
 	KUNIT_EXPECT_EQ(test, f->client->ncalls, 0U);
-	KUNIT_EXPECT_PTR_EQ(test, modemline_client_get_owned(to, nh), call);
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(to, nh), call);
 	modemline_call_put(call);
 	KUNIT_EXPECT_PTR_EQ(test, call->client, to);
 	KUNIT_EXPECT_EQ(test, call->handle, nh);
@@ -762,7 +772,8 @@ static void client_handoff_after_release_enoent_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, modemline_client_reserve(to, &nh), 0);
 	KUNIT_EXPECT_EQ(test, modemline_client_handoff(f->client, handle, call, to, nh),
 			-ENOENT);
-	KUNIT_EXPECT_NULL(test, modemline_client_get(to, nh));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    modemline_client_get_owned(to, nh), ERR_PTR(-ENOENT));
 	modemline_client_unreserve(to, nh);
 	modemline_call_put(call);
 }
