@@ -19,9 +19,10 @@ sim=${MODEMSIM:-$here/../userspace/modemsim}
 man=${MLINECTL_MAN:-$here/../../userspace/man/mlinectl.8}
 simfs=/sys/kernel/debug/modemline_sim
 tmp=$(mktemp -d)
-simpid='' attpid='' simlines=()
+simpid='' attpid='' simlines=() oldmax=''
 cleanup() {
 	local l
+	[ -z "$oldmax" ] || echo "$oldmax" >/sys/module/modemline/parameters/max_calls
 	for l in "${simlines[@]}"; do echo remove >"$simfs/lines/$l/control"; done 2>/dev/null
 	[ -z "$attpid" ] || kill "$attpid" 2>/dev/null
 	[ -z "$simpid" ] || kill "$simpid" 2>/dev/null
@@ -112,7 +113,7 @@ reap() {
 # The name the module gives a pty line: /dev/pts/3 -> pts3.
 ptyname() { local p=${1#/dev/}; echo "${p//\//}"; }
 
-echo "1..85"
+echo "1..88"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 # ---- no device needed: the command line itself
@@ -598,6 +599,51 @@ grep -q '^monitor: 2 calls recorded, 0 missed, 0 events lost' "$tmp/mon.err"
 ok $? "... and says what it did on stderr" "$(cat "$tmp/mon.err")"
 [ "$(stat -c %a "$tmp/cdr.jsonl")" = 640 ]
 ok $? "monitor --output creates its file 0640 (it lists every number dialed)"
+
+# A monitor at its max_calls (read when a file is opened) misses calls.
+maxp=/sys/module/modemline/parameters/max_calls
+if [ ! -w "$simfs/new_line" ] || [ ! -w "$maxp" ]; then
+	for t in "monitor at max_calls: the missed call on stderr" \
+		"ps: the monitor's missed call counted" "monitor: the summary counts the missed call"; do
+		skip "$t" "no modemline_sim or max_calls parameter"
+	done
+else
+	for l in mlmonA$$ mlmonB$$; do
+		simlines+=("$l")
+		echo "$l" >"$simfs/new_line"
+	done
+	la=$(<"$simfs/lines/mlmonA$$/id") lb=$(<"$simfs/lines/mlmonB$$/id")
+	oldmax=$(<"$maxp")
+	echo 1 >"$maxp"
+	"$ml" monitor "$la" "$lb" --output "$tmp/cdr2.jsonl" >/dev/null 2>"$tmp/mon.err" &
+	mpid=$!
+	wait_for "$tmp/mon.err" '^monitoring the lines given'
+	echo "$oldmax" >"$maxp"
+	printf 'dial %s 5551234 --wait\ndial %s 5557777 --wait\nsleep 30\n' "$la" "$lb" |
+		"$ml" batch - >"$tmp/b3.out" 2>&1 &
+	b3=$!
+	wait_for "$tmp/b3.out" "event: call [0-9]+ on line $lb is connected"
+	wait_for "$tmp/mon.err" 'had a call'
+	grep -Eq "^event: line $lb had a call, 5557777, this file got no handle to \(1 missed so far\)" \
+		"$tmp/mon.err"
+	ok $? "monitor at max_calls: the missed call on stderr" "$(cat "$tmp/mon.err")"
+	runj "$ml" --json ps
+	check_json "ps: the monitor's missed call counted" 0 "
+		$(row "$mpid")[\"calls_missed\"] == 1 and $(row "$mpid")[\"monitor_handles\"] == 1 and
+		$(row "$b3")[\"calls_live\"] == 2"
+	kill -TERM "$b3"
+	reap "$b3" 10
+	wait_for "$tmp/cdr2.jsonl" '"number":"5551234"'
+	kill -TERM "$mpid"
+	reap "$mpid" 10
+	s=0
+	[ "$rc" = 0 ] && grep -q '^monitor: 1 call recorded, 1 missed, 0 events lost' "$tmp/mon.err" &&
+		[ "$(wc -l <"$tmp/cdr2.jsonl")" = 1 ] || s=1
+	ok "$s" "monitor: the summary counts the missed call" \
+		"exit status $rc; stderr:"$'\n'"$(cat "$tmp/mon.err")"$'\n'"records:"$'\n'"$(cat "$tmp/cdr2.jsonl")"
+	for l in mlmonA$$ mlmonB$$; do echo remove >"$simfs/lines/$l/control"; done
+	simlines=()
+fi
 
 run "$ml" detach "$pty"
 check "detach" 0 "^line $line on $pty detached"
