@@ -5,7 +5,8 @@
  * (-EFAULT, with no state change), non-zero reserved fields and unknown
  * flags (-EINVAL), unknown handles and lines (-ENOENT), malformed dial
  * strings (-EINVAL), and output structs whose unused bytes must come back
- * zeroed.
+ * zeroed. CALL_HANDOFF also gets descriptors that are no /dev/modemline
+ * file (-EBADF); a rejected handoff moves nothing.
  */
 #include "ml_test.h"
 
@@ -23,13 +24,15 @@
 
 /*
  * Three lines: L0 idle (DIAL target), L1 with a connected call H (DROP,
- * DEALLOCATE, CALL_INFO target), L2 offering a call (ANSWER target) and
- * subscribed to. The lines are made in the setup; prepare() makes the
- * call and the offer inside the test, so that a setup failure never
+ * DEALLOCATE, CALL_INFO, CALL_HANDOFF target), L2 offering a call (ANSWER
+ * target) and subscribed to. A second open file, other, is where a
+ * handoff would move H. The lines are made in the setup; prepare() makes
+ * the call and the offer inside the test, so that a setup failure never
  * leaves lines behind.
  */
 #define BAD_ENV \
 	int fd; \
+	int other; \
 	struct sim_line line[3]; \
 	struct sim_line extra; \
 	__u32 call	/* H */
@@ -42,6 +45,7 @@ FIXTURE(bad) {
 FIXTURE_SETUP(bad)
 {
 	ML_OPEN(self->fd, 0);
+	ML_OPEN(self->other, 0);
 	SIM_CREATE_LINES(self->line, 3);
 }
 
@@ -59,6 +63,7 @@ FIXTURE(ioc) {
 FIXTURE_SETUP(ioc)
 {
 	ML_OPEN(self->fd, 0);
+	ML_OPEN(self->other, 0);
 	SIM_CREATE_LINES(self->line, 3);
 }
 
@@ -91,13 +96,14 @@ static void prepare(struct __test_metadata *_metadata, int fd,
 /* What a rejected ioctl must not have changed. */
 struct snap {
 	int ncalls;
+	int other_ncalls;	/* in the handoff target */
 	__u32 call_state;
 	__u32 call_origin;
 	__u32 l0_flags, l2_flags;
 	__u64 l0_calls, l2_calls;
 };
 
-static void take_snap(struct __test_metadata *_metadata, int fd,
+static void take_snap(struct __test_metadata *_metadata, int fd, int other,
 		      const struct sim_line *line, __u32 call, struct snap *s)
 {
 	struct modemline_call_info ci;
@@ -106,6 +112,8 @@ static void take_snap(struct __test_metadata *_metadata, int fd,
 	memset(s, 0, sizeof(*s));
 	s->ncalls = mls_call_count(fd);
 	ASSERT_LE(0, s->ncalls);
+	s->other_ncalls = mls_call_count(other);
+	ASSERT_LE(0, s->other_ncalls);
 	ASSERT_EQ(0, mls_call_info(fd, call, &ci));
 	s->call_state = ci.state;
 	s->call_origin = ci.origin;
@@ -118,14 +126,16 @@ static void take_snap(struct __test_metadata *_metadata, int fd,
 }
 
 static void check_unchanged(struct __test_metadata *_metadata, int fd,
-			    const struct sim_line *line, __u32 call,
+			    int other, const struct sim_line *line, __u32 call,
 			    const struct snap *before)
 {
 	struct modemline_event ev;
 	struct snap now;
 
-	take_snap(_metadata, fd, line, call, &now);
+	take_snap(_metadata, fd, other, line, call, &now);
 	ASSERT_EQ(before->ncalls, now.ncalls) TH_LOG("a call was created or released");
+	ASSERT_EQ(before->other_ncalls, now.other_ncalls)
+		TH_LOG("a call was handed off");
 	ASSERT_EQ(before->call_state, now.call_state);
 	ASSERT_EQ(before->call_origin, now.call_origin);
 	ASSERT_EQ(before->l0_flags, now.l0_flags);
@@ -136,9 +146,11 @@ static void check_unchanged(struct __test_metadata *_metadata, int fd,
 		TH_LOG("an event was queued (type %u)", ev.type);
 }
 
-#define SNAP(s) take_snap(_metadata, self->fd, self->line, self->call, (s))
+#define SNAP(s) take_snap(_metadata, self->fd, self->other, self->line, \
+			  self->call, (s))
 #define UNCHANGED(s) \
-	check_unchanged(_metadata, self->fd, self->line, self->call, (s))
+	check_unchanged(_metadata, self->fd, self->other, self->line, \
+			self->call, (s))
 
 /* ------------------------------------------------------------------ */
 /* The matrix: one variant per ioctl.                                  */
@@ -146,7 +158,7 @@ static void check_unchanged(struct __test_metadata *_metadata, int fd,
 enum ioc {
 	IOC_LINE_LIST, IOC_LINE_INFO, IOC_SUBSCRIBE, IOC_UNSUBSCRIBE,
 	IOC_DIAL, IOC_ANSWER, IOC_DROP, IOC_DEALLOCATE, IOC_CALL_INFO,
-	IOC_CALL_LIST,
+	IOC_CALL_LIST, IOC_CALL_HANDOFF,
 };
 
 FIXTURE_VARIANT(ioc) {
@@ -194,12 +206,16 @@ FIXTURE_VARIANT_ADD(ioc, call_list) {
 	.which = IOC_CALL_LIST, .cmd = MODEMLINE_IOC_CALL_LIST
 };
 
+FIXTURE_VARIANT_ADD(ioc, call_handoff) {
+	.which = IOC_CALL_HANDOFF, .cmd = MODEMLINE_IOC_CALL_HANDOFF
+};
+
 /*
  * A valid argument for the variant's ioctl, one that would succeed and
  * change something where the ioctl can: a kernel that ignores the size,
  * direction or pointer problem is caught by the state check.
  */
-static void fill_valid(const struct sim_line *line, __u32 call,
+static void fill_valid(const struct sim_line *line, __u32 call, int other,
 		       enum ioc which, void *buf)
 {
 	switch (which) {
@@ -257,10 +273,19 @@ static void fill_valid(const struct sim_line *line, __u32 call,
 		ci->call = call;
 		break;
 	}
+	case IOC_CALL_HANDOFF: {
+		struct modemline_call_handoff *h = buf;
+
+		memset(h, 0, sizeof(*h));
+		h->call = call;
+		h->fd = other;
+		break;
+	}
 	}
 }
 
-#define FILL(which, buf) fill_valid(self->line, self->call, (which), (buf))
+#define FILL(which, buf) \
+	fill_valid(self->line, self->call, self->other, (which), (buf))
 
 TEST_F(ioc, wrong_size_is_enotty)
 {
@@ -443,6 +468,9 @@ TEST_F(bad, unknown_commands_are_enotty)
 		_IOW(MODEMLINE_IOC_MAGIC, 0x05, struct modemline_subscribe),
 		_IOWR(MODEMLINE_IOC_MAGIC, 0x0F, struct modemline_dial),
 		_IOWR(MODEMLINE_IOC_MAGIC, 0x16, struct modemline_call_info),
+		_IOWR(MODEMLINE_IOC_MAGIC, 0x17, struct modemline_call_op),
+		_IOW(MODEMLINE_IOC_MAGIC, 0x17, struct modemline_call_handoff),
+		_IOWR(MODEMLINE_IOC_MAGIC, 0x18, struct modemline_call_handoff),
 		_IOWR(MODEMLINE_IOC_MAGIC, 0x20, struct modemline_id_list),
 		_IOWR(MODEMLINE_IOC_MAGIC, 0xFF, __u64),
 		/* Right number and size, other magic. */
@@ -613,14 +641,22 @@ TEST_F(bad, call_list_nonzero_flags_is_einval)
 	ASSERT_EQ(0U, l.count) TH_LOG("count written on failure");
 }
 
-TEST_F(bad, subscribe_nonzero_flags_is_einval)
-{
-	struct modemline_subscribe s = { .line_id = L0.id, .flags = 1 };
-	struct modemline_event ev;
+/* Every flag but MODEMLINE_SUBSCRIBE_MONITOR is unknown, alone or with it. */
+static const __u32 bad_sub_flags[] = {
+	1U << 1, 1U << 31, ~0U, MODEMLINE_SUBSCRIBE_MONITOR | (1U << 2),
+};
 
-	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_SUBSCRIBE, &s));
-	s.flags = 1U << 31;
-	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_SUBSCRIBE, &s));
+TEST_F(bad, subscribe_unknown_flags_is_einval)
+{
+	struct modemline_subscribe s = { .line_id = L0.id };
+	struct modemline_event ev;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_sub_flags); i++) {
+		s.flags = bad_sub_flags[i];
+		ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_SUBSCRIBE, &s))
+			TH_LOG("flags %#x", bad_sub_flags[i]);
+	}
 	/* Not subscribed: unsubscribing fails, a ring gives no event. */
 	ASSERT_EQ(-ENOENT, mls_unsubscribe(self->fd, L0.id));
 	SIM_CTL(&L0, "ring");
@@ -630,14 +666,132 @@ TEST_F(bad, subscribe_nonzero_flags_is_einval)
 	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->fd, &ev, 0));
 }
 
-TEST_F(bad, unsubscribe_nonzero_flags_is_einval)
+TEST_F(bad, subscribe_unknown_flags_makes_no_monitor)
 {
-	struct modemline_subscribe s = { .line_id = L0.id, .flags = 1 };
+	struct modemline_subscribe s = { .line_id = 0 };
+	struct modemline_event ev;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_sub_flags); i++) {
+		s.flags = bad_sub_flags[i];
+		ASSERT_EQ(-EINVAL, mls_ioctl(self->other, MODEMLINE_IOC_SUBSCRIBE, &s))
+			TH_LOG("flags %#x", bad_sub_flags[i]);
+	}
+	/* No monitor handle to a new call, and no CALL_NEW. */
+	ASSERT_EQ(0, sim_ctl(&L1, "dial busy 0"));
+	dial_wait(_metadata, self->fd, L1.id, NUMBER,
+		  MODEMLINE_STATE_DISCONNECTED, &ev);
+	ASSERT_EQ(0, mls_call_count(self->other));
+	ASSERT_EQ(-ETIMEDOUT, mls_read_event(self->other, &ev, 0));
+	s.flags = MODEMLINE_SUBSCRIBE_MONITOR;
+	ASSERT_EQ(-ENOENT, mls_ioctl(self->other, MODEMLINE_IOC_UNSUBSCRIBE, &s));
+}
+
+TEST_F(bad, unsubscribe_unknown_flags_is_einval)
+{
+	struct modemline_subscribe s = { .line_id = L0.id };
+	unsigned int i;
 
 	ASSERT_EQ(0, mls_subscribe(self->fd, L0.id));
-	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_UNSUBSCRIBE, &s));
+	for (i = 0; i < ARRAY_SIZE(bad_sub_flags); i++) {
+		s.flags = bad_sub_flags[i];
+		ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_UNSUBSCRIBE, &s))
+			TH_LOG("flags %#x", bad_sub_flags[i]);
+	}
 	/* Still subscribed. */
 	ASSERT_EQ(0, mls_unsubscribe(self->fd, L0.id));
+}
+
+TEST_F(bad, unsubscribe_monitor_unknown_flags_is_einval)
+{
+	struct modemline_subscribe s = {
+		.line_id = L0.id, .flags = MODEMLINE_SUBSCRIBE_MONITOR,
+	};
+	unsigned int i;
+
+	ASSERT_EQ(0, mls_ioctl(self->fd, MODEMLINE_IOC_SUBSCRIBE, &s));
+	for (i = 0; i < ARRAY_SIZE(bad_sub_flags); i++) {
+		s.flags = bad_sub_flags[i];
+		ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_UNSUBSCRIBE, &s))
+			TH_LOG("flags %#x", bad_sub_flags[i]);
+	}
+	/* Still monitoring. */
+	s.flags = MODEMLINE_SUBSCRIBE_MONITOR;
+	ASSERT_EQ(0, mls_ioctl(self->fd, MODEMLINE_IOC_UNSUBSCRIBE, &s));
+}
+
+/* CALL_HANDOFF of H with @flags and target @to: what it returns. */
+static int handoff_h(int fd, __u32 call, int to, __u32 flags)
+{
+	struct modemline_call_handoff h = {
+		.call = call, .flags = flags, .fd = to,
+	};
+
+	return mls_ioctl(fd, MODEMLINE_IOC_CALL_HANDOFF, &h);
+}
+
+TEST_F(bad, handoff_nonzero_flags_is_einval)
+{
+	const __u32 bad_flags[] = { 1U << 0, 1U << 1, 1U << 31, ~0U };
+	struct snap snap;
+	unsigned int i;
+
+	PREPARE();
+	SNAP(&snap);
+	for (i = 0; i < ARRAY_SIZE(bad_flags); i++) {
+		ASSERT_EQ(-EINVAL, handoff_h(self->fd, self->call, self->other,
+					     bad_flags[i]))
+			TH_LOG("flags %#x", bad_flags[i]);
+	}
+	UNCHANGED(&snap);
+}
+
+TEST_F(bad, handoff_bad_descriptor_is_ebadf)
+{
+	const int bad_fds[] = { -1, -2, INT32_MIN, 0x7FFFFFFF, 65536 };
+	struct snap snap;
+	unsigned int i;
+	int null;
+
+	PREPARE();
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, null);
+	SNAP(&snap);
+	for (i = 0; i < ARRAY_SIZE(bad_fds); i++) {
+		ASSERT_EQ(-EBADF, handoff_h(self->fd, self->call, bad_fds[i], 0))
+			TH_LOG("fd %d", bad_fds[i]);
+	}
+	ASSERT_EQ(-EBADF, handoff_h(self->fd, self->call, null, 0));
+	UNCHANGED(&snap);
+	close(null);
+}
+
+TEST_F(bad, handoff_to_itself_is_einval)
+{
+	struct snap snap;
+
+	PREPARE();
+	SNAP(&snap);
+	ASSERT_EQ(-EINVAL, handoff_h(self->fd, self->call, self->fd, 0));
+	UNCHANGED(&snap);
+}
+
+TEST_F(bad, handoff_writes_only_the_new_handle)
+{
+	struct modemline_call_handoff h, want;
+
+	PREPARE();
+	FILL(IOC_CALL_HANDOFF, &h);
+	h.new_call = 0xAAAAAAAAU;
+	want = h;
+	ASSERT_EQ(0, mls_ioctl(self->fd, MODEMLINE_IOC_CALL_HANDOFF, &h));
+	ASSERT_NE(0U, h.new_call);
+	ASSERT_NE(0xAAAAAAAAU, h.new_call);
+	want.new_call = h.new_call;
+	ASSERT_EQ(0, memcmp(&want, &h, sizeof(h)))
+		TH_LOG("CALL_HANDOFF changed input fields");
+	ASSERT_EQ(1, mls_call_listed(self->other, h.new_call));
+	ASSERT_EQ(0, mls_call_listed(self->fd, self->call));
 }
 
 /* ------------------------------------------------------------------ */
@@ -827,13 +981,14 @@ TEST_F(bad, id_list_writes_no_slot_past_count)
  */
 struct handle_env {
 	int fd;
+	int other;	/* CALL_HANDOFF's target */
 	struct sim_line line;
 	__u32 call;	/* a live call that must survive it all */
 	__u32 released;	/* a handle that was issued, then released */
 };
 
 struct handle_op {
-	int op;		/* 0 DROP, 1 DEALLOCATE, 2 CALL_INFO */
+	int op;		/* 0 DROP, 1 DEALLOCATE, 2 CALL_INFO, 3 CALL_HANDOFF */
 	__u32 flags;
 };
 
@@ -857,9 +1012,12 @@ FIXTURE_VARIANT_ADD(handle, deallocate_drop) {
 
 FIXTURE_VARIANT_ADD(handle, call_info) { .o = { .op = 2, .flags = 0 } };
 
+FIXTURE_VARIANT_ADD(handle, call_handoff) { .o = { .op = 3, .flags = 0 } };
+
 FIXTURE_SETUP(handle)
 {
 	ML_OPEN(self->h.fd, 0);
+	ML_OPEN(self->h.other, 0);
 	SIM_CREATE_LINES(&self->h.line, 1);
 }
 
@@ -892,6 +1050,8 @@ static int handle_op(const struct handle_env *h, const struct handle_op *o,
 		return mls_drop(h->fd, call, o->flags);
 	case 1:
 		return mls_deallocate(h->fd, call, o->flags);
+	case 3:
+		return handoff_h(h->fd, call, h->other, o->flags);
 	default:
 		return mls_call_info(h->fd, call, &ci);
 	}
@@ -909,6 +1069,7 @@ static void handle_check(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, mls_call_info(h->fd, h->call, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
 	ASSERT_EQ(1, mls_call_count(h->fd));
+	ASSERT_EQ(0, mls_call_count(h->other));
 }
 
 TEST_F(handle, handle_zero_is_enoent)
