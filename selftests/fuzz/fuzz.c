@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * modemline fuzzer: seeded random sequences of every /dev/modemline
- * ioctl, read, poll, close, dup, fork and data-descriptor operation, with
+ * ioctl (monitor subscriptions and CALL_HANDOFF between the files it has
+ * open, or to descriptors that are none), read, poll, close, dup, fork
+ * and data-descriptor operation, with
  * random and boundary arguments and bad pointers, from several threads at
  * once, over simulated lines (scripted at random through modemline_sim's
  * debugfs) and pty lines whose "modem" (a thread per line on the pty
@@ -86,6 +88,8 @@ static const char *const cnames[C_COUNT] = {
 static atomic_long counts[C_COUNT];
 /* What the operations reached: connected calls seen, data bytes moved. */
 static atomic_long seen_connected, data_in, data_out;
+/* Issue 17: calls handed off, monitor handles announced, calls missed. */
+static atomic_long handoffs, seen_call_new, seen_call_missed;
 static atomic_long unexpected;
 
 static dev_t mls_rdev;
@@ -366,8 +370,41 @@ union arg {
 	struct modemline_call_op op;
 	struct modemline_call_info ci;
 	struct modemline_call_data cd;
+	struct modemline_call_handoff ho;
 	char raw[256];
 };
+
+/*
+ * CALL_HANDOFF's target: mostly another /dev/modemline file of ours (its
+ * slot held in *@held for the ioctl, so its number stays what it is),
+ * else this same descriptor, a data descriptor, stdin, or a number that
+ * may be anything or nothing. A forked child takes no locks and its copy
+ * of the slots may be stale: any result is in the documented set.
+ */
+static int pick_target(struct rng *r, int fd, bool child, struct slot **held)
+{
+	int k = below(r, 100);
+
+	*held = NULL;
+	if (child)
+		return k < 80 ? slots[below(r, NSLOTS)].fd : (int)pick_u32(r);
+	if (k < 60) {
+		int t = slot_get(r, K_ML, held);
+
+		if (t >= 0)
+			return t;
+	} else if (k < 70) {
+		return fd;
+	} else if (k < 80) {
+		int t = slot_get(r, K_DATA, held);
+
+		if (t >= 0)
+			return t;
+	} else if (k < 85) {
+		return 0;
+	}
+	return chance(r, 50) ? (int)below(r, 64) - 1 : (int)pick_u32(r);
+}
 
 /* One random ioctl on @fd. @child: no waits, no new descriptors kept. */
 static void fuzz_ioctl(struct rng *r, int fd, bool child)
@@ -375,7 +412,7 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 	union arg a;
 	__u32 ids[16];
 	void *p;
-	int ret, e, which = below(r, 13);
+	int ret, e, which = below(r, 14);
 	unsigned long cmd;
 	__u32 slots_given;
 	bool good;
@@ -430,7 +467,7 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 		break;
 	case 3:
 		a.sub.line_id = chance(r, 20) ? 0 : pick_line(r);
-		a.sub.flags = pick_flags(r, 0);
+		a.sub.flags = pick_flags(r, MODEMLINE_SUBSCRIBE_MONITOR);
 		cmd = chance(r, 60) ? MODEMLINE_IOC_SUBSCRIBE : MODEMLINE_IOC_UNSUBSCRIBE;
 		ret = ioctl(fd, cmd, pick_ptr(r, &a, sizeof(a.sub), false));
 		e = errno;
@@ -498,7 +535,8 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 		/* A child's copy of the slots may name a descriptor closed meanwhile. */
 		if (child && ret && (e == EBADF || e == ENOTTY))
 			return;
-		if (ret && !errno_in(e, ERRS(ENOENT, EINVAL, EINTR, EFAULT)))
+		/* EPERM: a monitor handle. */
+		if (ret && !errno_in(e, ERRS(ENOENT, EPERM, EINVAL, EINTR, EFAULT)))
 			bad("DROP: errno %d", e);
 		break;
 	case 8:
@@ -509,8 +547,10 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 		/* A child's copy of the slots may name a descriptor closed meanwhile. */
 		if (child && ret && (e == EBADF || e == ENOTTY))
 			return;
-		if (ret && !errno_in(e, ERRS(EBUSY, ENOENT, EINVAL, EFAULT)))
+		if (ret && !errno_in(e, ERRS(EBUSY, ENOENT, EPERM, EINVAL, EFAULT)))
 			bad("DEALLOCATE: errno %d", e);
+		if (ret && e == EPERM && !(a.op.flags & MODEMLINE_DEALLOCATE_DROP))
+			bad("DEALLOCATE without DROP: EPERM");
 		break;
 	case 9:
 	case 10:
@@ -543,8 +583,8 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 		/* A child's copy of the slots may name a descriptor closed meanwhile. */
 		if (child && ret && (e == EBADF || e == ENOTTY))
 			return;
-		if (ret && !errno_in(e, ERRS(ENOENT, EINVAL, EBUSY, ENOTCONN, EMFILE,
-					     ENFILE, ENOMEM, EFAULT)))
+		if (ret && !errno_in(e, ERRS(ENOENT, EPERM, EINVAL, EBUSY, ENOTCONN,
+					     EMFILE, ENFILE, ENOMEM, EFAULT)))
 			bad("CALL_DATA: errno %d", e);
 		if (!ret && p == &a) {
 			if (a.cd.fd < 0) {
@@ -558,6 +598,35 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 			}
 		}
 		break;
+	case 12: {
+		struct slot *held;
+
+		a.ho.call = pick_handle(r);
+		a.ho.flags = pick_flags(r, 0);
+		a.ho.fd = pick_target(r, fd, child, &held);
+		a.ho.new_call = (__u32)rnd(r);
+		p = pick_ptr(r, &a, sizeof(a.ho), true);
+		ret = ioctl(fd, MODEMLINE_IOC_CALL_HANDOFF, p);
+		e = errno;
+		if (held)
+			slot_put(held);
+		/* A child's copy of the slots may name a descriptor closed meanwhile. */
+		if (child && ret && (e == EBADF || e == ENOTTY))
+			return;
+		if (ret && !errno_in(e, ERRS(ENOENT, EPERM, EBADF, EINVAL, EMFILE,
+					     ENOMEM, EFAULT)))
+			bad("CALL_HANDOFF: errno %d", e);
+		if (!ret && a.ho.fd == fd)
+			bad("CALL_HANDOFF to the same descriptor succeeded");
+		if (!ret && p == &a) {
+			if (!a.ho.new_call)
+				bad("CALL_HANDOFF: handle 0");
+			atomic_fetch_add(&handoffs, 1);
+			if (!child)
+				note_handle(r, a.ho.new_call);
+		}
+		break;
+	}
 	default:
 		/* Unknown commands: other numbers, sizes and directions. */
 		switch (below(r, 4)) {
@@ -578,7 +647,7 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 		    cmd == MODEMLINE_IOC_DIAL || cmd == MODEMLINE_IOC_ANSWER ||
 		    cmd == MODEMLINE_IOC_DROP || cmd == MODEMLINE_IOC_DEALLOCATE ||
 		    cmd == MODEMLINE_IOC_CALL_INFO || cmd == MODEMLINE_IOC_CALL_LIST ||
-		    cmd == MODEMLINE_IOC_CALL_DATA)
+		    cmd == MODEMLINE_IOC_CALL_DATA || cmd == MODEMLINE_IOC_CALL_HANDOFF)
 			break;
 		ret = ioctl(fd, cmd, &a);
 		e = errno;
@@ -613,11 +682,23 @@ static void fuzz_read(struct rng *r, int fd)
 		bad("read(%zu) returned %zd", len, n);
 	if (p != ev)
 		return;
-	for (i = 0; i < (size_t)n / sizeof(ev[0]); i++)
-		if (!ev[i].seq || !ev[i].type || ev[i].type > 5 ||
+	for (i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
+		if (!ev[i].seq || !ev[i].type || ev[i].type > MODEMLINE_EVENT_CALL_MISSED ||
 		    !str_ok(ev[i].number, sizeof(ev[i].number)))
 			bad("event: malformed (type %u seq %llu)", ev[i].type,
 			    (unsigned long long)ev[i].seq);
+		/* CALL_NEW names the monitor's handle; CALL_MISSED counts from 1. */
+		if (ev[i].type == MODEMLINE_EVENT_CALL_NEW && (!ev[i].call || !ev[i].state))
+			bad("CALL_NEW: handle %u state %u", ev[i].call, ev[i].state);
+		if (ev[i].type == MODEMLINE_EVENT_CALL_NEW) {
+			atomic_fetch_add(&seen_call_new, 1);
+			note_handle(r, ev[i].call);
+		}
+		if (ev[i].type == MODEMLINE_EVENT_CALL_MISSED)
+			atomic_fetch_add(&seen_call_missed, 1);
+		if (ev[i].type == MODEMLINE_EVENT_CALL_MISSED && (ev[i].call || !ev[i].lost))
+			bad("CALL_MISSED: handle %u count %u", ev[i].call, ev[i].lost);
+	}
 }
 
 /* read, write or poll on a data descriptor. */
@@ -1105,8 +1186,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < C_COUNT; i++)
 		printf("%s%s %ld", i ? ", " : "", cnames[i], atomic_load(&counts[i]));
 	printf(")\n");
-	printf("reached: CALL_INFO saw CONNECTED %ld times, data bytes read %ld, written %ld\n",
+	printf("reached: CALL_INFO saw CONNECTED %ld times, data bytes read %ld, written %ld, ",
 	       atomic_load(&seen_connected), atomic_load(&data_in), atomic_load(&data_out));
+	printf("calls handed off %ld, CALL_NEW %ld, CALL_MISSED %ld\n", atomic_load(&handoffs),
+	       atomic_load(&seen_call_new), atomic_load(&seen_call_missed));
 	printf("unexpected results: %ld\n", atomic_load(&unexpected));
 	printf("modemline_call objects: %ld before, %ld after\n", before, after);
 	printf("sanitizer reports: %ld\n", reports);
