@@ -3,9 +3,14 @@
  * Blocking calls and signals (-EINTR without SA_RESTART, transparent
  * restart with it), and races: several threads dropping, deallocating,
  * inspecting and closing the same handles at once, against remote
- * hangups, line removal and close(). Nothing may crash or hang, and every
- * result must be one of the errnos the ABI documents for that ioctl. The
- * run harness scans the kernel log (KASAN, lockdep, kmemleak) afterwards.
+ * hangups, line removal and close(); DEALLOCATE against CALL_HANDOFF of
+ * one handle, and monitor subscriptions against dials and the monitoring
+ * file's close (issue 17). Nothing may crash or hang, and every result
+ * must be one of the errnos the ABI documents for that ioctl. The run
+ * harness scans the kernel log (KASAN, lockdep, kmemleak) afterwards.
+ *
+ * HARD_SCALE (as for storm_test, make stress) multiplies the rounds of
+ * the issue 17 races.
  */
 #include "ml_test.h"
 
@@ -950,6 +955,314 @@ TEST_F_TIMEOUT(race, answer_races_caller_giving_up, 300)
 		}
 		ASSERT_LE(0, mls_drain_events(fd));
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Issue 17: handoff and monitors.                                     */
+
+/* HARD_SCALE from the environment (make stress), at least 1. */
+static int race_scale(void)
+{
+	const char *s = getenv("HARD_SCALE");
+	int n = s ? atoi(s) : 1;
+
+	return n < 1 ? 1 : n;
+}
+
+#define SYSFS_RETAINED	"/sys/class/misc/modemline/retained_calls"
+
+/* Module-wide retained records (sysfs), or -errno. */
+static long retained_calls(void)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(SYSFS_RETAINED, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* Wait until retained_calls is @want again; returns what it was. */
+static long wait_retained_calls(long want)
+{
+	__u64 deadline = mls_now_ns() + ML_WAIT_MS * 1000000ULL;
+	long now;
+
+	for (;;) {
+		now = retained_calls();
+		if (now == want || now < 0 || mls_now_ns() >= deadline)
+			return now;
+		usleep(2000);
+	}
+}
+
+static int monitor_ioc(int fd, __u32 line_id, bool on)
+{
+	struct modemline_subscribe s = {
+		.line_id = line_id, .flags = MODEMLINE_SUBSCRIBE_MONITOR,
+	};
+
+	return mls_ioctl(fd, on ? MODEMLINE_IOC_SUBSCRIBE :
+			 MODEMLINE_IOC_UNSUBSCRIBE, &s);
+}
+
+struct release_arg {
+	pthread_barrier_t *start;
+	int fd;
+	int to;			/* handoff only: the target */
+	__u32 call;
+	__u32 flags;
+	__u32 new_call;
+	int ret;
+};
+
+static void *deallocate_fn(void *arg)
+{
+	struct release_arg *a = arg;
+
+	pthread_barrier_wait(a->start);
+	a->ret = mls_deallocate(a->fd, a->call, a->flags);
+	return NULL;
+}
+
+static void *handoff_fn(void *arg)
+{
+	struct release_arg *a = arg;
+	struct modemline_call_handoff h = {
+		.call = a->call, .flags = 0, .fd = a->to,
+	};
+
+	pthread_barrier_wait(a->start);
+	a->ret = mls_ioctl(a->fd, MODEMLINE_IOC_CALL_HANDOFF, &h);
+	a->new_call = h.new_call;
+	return NULL;
+}
+
+/*
+ * DEALLOCATE and CALL_HANDOFF of one handle at the same moment, on ended
+ * calls and on connected ones (DEALLOCATE_DROP): exactly one wins, the
+ * other finds the handle gone (-ENOENT); a moved call is in the target
+ * and nowhere else, a released one nowhere. No record is left behind.
+ */
+TEST_F_TIMEOUT(race, deallocate_races_handoff_of_one_handle, 600)
+{
+	int round, rounds = 100 * race_scale(), fd, to, moved = 0;
+	struct release_arg d, h;
+	struct modemline_event ev;
+	pthread_barrier_t start;
+	pthread_t td, th;
+	long base;
+	bool live;
+
+	ML_OPEN(fd, 0);
+	ML_OPEN(to, 0);
+	base = retained_calls();
+	ASSERT_LE(0L, base);
+	for (round = 0; round < rounds; round++) {
+		live = round % 2;
+		SIM_CTL(&self->line[0], "%s", live ? "dial connect 0 33600" :
+						      "dial busy 0");
+		memset(&d, 0, sizeof(d));
+		ASSERT_EQ(0, mls_dial_retry(fd, self->line[0].id, NUMBER, 0,
+					    &d.call, ML_WAIT_MS));
+		ASSERT_EQ(0, mls_wait_state(fd, d.call, live ?
+					    MODEMLINE_STATE_CONNECTED :
+					    MODEMLINE_STATE_DISCONNECTED,
+					    &ev, ML_WAIT_MS));
+		d.fd = fd;
+		d.flags = live ? MODEMLINE_DEALLOCATE_DROP : 0;
+		h = d;
+		h.to = to;
+		ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 2));
+		d.start = &start;
+		h.start = &start;
+		ASSERT_EQ(0, pthread_create(&td, NULL, deallocate_fn, &d));
+		ASSERT_EQ(0, pthread_create(&th, NULL, handoff_fn, &h));
+		pthread_join(td, NULL);
+		pthread_join(th, NULL);
+		pthread_barrier_destroy(&start);
+		ASSERT_TRUE((d.ret == 0 && h.ret == -ENOENT) ||
+			    (h.ret == 0 && d.ret == -ENOENT))
+			TH_LOG("round %d: DEALLOCATE %d, CALL_HANDOFF %d",
+			       round, d.ret, h.ret);
+		ASSERT_EQ(0, mls_call_count(fd));
+		if (h.ret == 0) {
+			moved++;
+			ASSERT_EQ(1, mls_call_count(to));
+			ASSERT_EQ(1, mls_call_listed(to, h.new_call));
+			ASSERT_EQ(0, mls_deallocate(to, h.new_call,
+						    MODEMLINE_DEALLOCATE_DROP));
+		}
+		ASSERT_EQ(0, mls_call_count(to));
+		ASSERT_LE(0, mls_drain_events(fd));
+		ASSERT_LE(0, mls_drain_events(to));
+		ASSERT_EQ(0, mls_wait_line_idle(fd, self->line[0].id,
+						ML_WAIT_MS));
+	}
+	/* The line scripts/stress.sh collects, as storm_test's. */
+	printf("# race iterations deallocate_vs_handoff %d\n", rounds);
+	printf("# handoff won %d of %d rounds\n", moved, rounds);
+	fflush(stdout);
+	close(fd);
+	close(to);
+	ASSERT_EQ(base, wait_retained_calls(base)) TH_LOG("records left behind");
+}
+
+struct mon_toggler {
+	pthread_t thread;
+	int fd;			/* its own descriptor of the monitoring file */
+	const struct sim_line *lines;
+	unsigned int seed;
+	int ops;
+	int bad;
+	char msg[120];
+};
+
+/*
+ * SUBSCRIBE / UNSUBSCRIBE with MODEMLINE_SUBSCRIBE_MONITOR on random
+ * lines and 0, reading and releasing what the monitor got meanwhile;
+ * then closes its descriptor, perhaps the file's last.
+ */
+static void *mon_toggle_fn(void *arg)
+{
+	struct mon_toggler *t = arg;
+	struct modemline_event ev;
+	__u32 line;
+	int i, k, ret;
+
+	for (i = 0; i < t->ops; i++) {
+		k = (int)(rand_r(&t->seed) % (NLINES + 1));
+		line = k == NLINES ? 0 : t->lines[k].id;
+		ret = monitor_ioc(t->fd, line, rand_r(&t->seed) % 2);
+		if (ret && ret != -ENOENT && !t->bad++)
+			snprintf(t->msg, sizeof(t->msg), "(UN)MONITOR %u: %s",
+				 line, strerror(-ret));
+		while (mls_read_event(t->fd, &ev, 0) == 0) {
+			if (ev.type != MODEMLINE_EVENT_CALL_NEW)
+				continue;
+			/* The handle is there, until this thread lets it go. */
+			ret = rand_r(&t->seed) % 2 ?
+			      mls_deallocate(t->fd, ev.call, 0) : 0;
+			if (ret && !t->bad++)
+				snprintf(t->msg, sizeof(t->msg),
+					 "DEALLOCATE of monitor handle %u: %s",
+					 ev.call, strerror(-ret));
+		}
+	}
+	close(t->fd);
+	return NULL;
+}
+
+struct dialer {
+	pthread_t thread;
+	int fd;
+	const struct sim_line *lines;
+	unsigned int seed;
+	int stop;
+	int dials;
+	int bad;
+	char msg[120];
+};
+
+/* Calls on random lines, ended at once or dropped, and released. */
+static void *dialer_fn(void *arg)
+{
+	struct dialer *d = arg;
+	__u32 call;
+	int ret;
+
+	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
+		ret = mls_dial(d->fd, d->lines[rand_r(&d->seed) % NLINES].id,
+			       NUMBER, 0, &call);
+		if (ret == -EBUSY)
+			continue;
+		if (ret) {
+			if (!d->bad++)
+				snprintf(d->msg, sizeof(d->msg), "DIAL: %s",
+					 strerror(-ret));
+			continue;
+		}
+		d->dials++;
+		ret = mls_deallocate(d->fd, call, MODEMLINE_DEALLOCATE_DROP);
+		if (ret && !d->bad++)
+			snprintf(d->msg, sizeof(d->msg), "DEALLOCATE_DROP: %s",
+				 strerror(-ret));
+		mls_drain_events(d->fd);
+	}
+	return NULL;
+}
+
+/*
+ * Monitor subscriptions coming and going while two files keep dialing,
+ * and the monitoring file closed under it all (its descriptors closed by
+ * the togglers themselves, the last close racing the dials that hand out
+ * monitor handles). Every result is documented; no record is left.
+ */
+TEST_F_TIMEOUT(race, monitor_subscription_races_dials_and_close, 600)
+{
+	static const char *const modes[] = {
+		"dial busy 0", "dial connect 0 33600", "dial nocarrier 1",
+	};
+	int round, rounds = 10 * race_scale(), i, mon, dials = 0;
+	struct mon_toggler t[3];
+	struct dialer d[2];
+	long base;
+
+	for (i = 0; i < NLINES; i++) {
+		SIM_CTL(&self->line[i], "%s", modes[i % 3]);
+		SIM_CTL(&self->line[i], "hangup_delay 0");
+	}
+	base = retained_calls();
+	ASSERT_LE(0L, base);
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < 2; i++) {
+		ML_OPEN(d[i].fd, 0);
+		d[i].lines = self->line;
+		d[i].seed = (unsigned int)i + 17;
+		ASSERT_EQ(0, pthread_create(&d[i].thread, NULL, dialer_fn,
+					    &d[i]));
+	}
+	for (round = 0; round < rounds; round++) {
+		ML_OPEN(mon, O_NONBLOCK);
+		ASSERT_EQ(0, monitor_ioc(mon, 0, true));
+		memset(t, 0, sizeof(t));
+		for (i = 0; i < 3; i++) {
+			t[i].fd = dup(mon);
+			ASSERT_LE(0, t[i].fd);
+			t[i].lines = self->line;
+			t[i].seed = (unsigned int)(round * 10 + i);
+			t[i].ops = 50 + 40 * i + (round % 5) * 10;
+		}
+		ASSERT_EQ(0, close(mon));
+		for (i = 0; i < 3; i++)
+			ASSERT_EQ(0, pthread_create(&t[i].thread, NULL,
+						    mon_toggle_fn, &t[i]));
+		for (i = 0; i < 3; i++) {
+			pthread_join(t[i].thread, NULL);
+			EXPECT_EQ(0, t[i].bad) TH_LOG("round %d toggler %d: %s",
+						      round, i, t[i].msg);
+		}
+		ASSERT_EQ(0, _metadata->exit_code);
+	}
+	for (i = 0; i < 2; i++) {
+		__atomic_store_n(&d[i].stop, 1, __ATOMIC_RELEASE);
+		pthread_join(d[i].thread, NULL);
+		EXPECT_EQ(0, d[i].bad) TH_LOG("dialer %d: %s", i, d[i].msg);
+		dials += d[i].dials;
+		close(d[i].fd);
+	}
+	printf("# race iterations monitor_vs_dials_and_close %d\n", rounds);
+	printf("# %d dials during the monitor rounds\n", dials);
+	fflush(stdout);
+	wait_all_idle(_metadata, self->line);
+	ASSERT_EQ(base, wait_retained_calls(base)) TH_LOG("records left behind");
 }
 
 TEST_HARNESS_MAIN
