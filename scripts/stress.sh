@@ -6,8 +6,10 @@
 #      failslab on the call cache), in full;
 #   2. the fuzzer (selftests/fuzz/fuzz) for ~45% of the time, then again
 #      for ~15% with failslab injecting into modemline_call meanwhile;
-#   3. the race loops (storm_test) and the CVE-class tests (cve_test),
-#      repeated with HARD_SCALE=4 until the time is up;
+#   3. the race loops (storm_test), the CVE-class tests (cve_test) and
+#      race_test's handoff and monitor races (DEALLOCATE vs CALL_HANDOFF,
+#      monitor subscriptions vs dials and close; issue 17), repeated with
+#      HARD_SCALE=4 until the time is up;
 #   4. unload/reload cycles of modemline_sim with lines present, readers
 #      looping over its debugfs files and a client holding /dev/modemline
 #      open (which must keep modemline itself loaded);
@@ -84,11 +86,15 @@ if [ "${1:-}" = --guest ]; then
 		for t in storm_test cve_test; do
 			(cd "$st" && HARD_SCALE=4 timeout 900 "./$t") >"$res/$t.$round.out" 2>&1 || true
 		done
+		(cd "$st" && HARD_SCALE=4 timeout 900 ./race_test \
+			-r race.deallocate_races_handoff_of_one_handle \
+			-r race.monitor_subscription_races_dials_and_close) \
+			>"$res/race_test.$round.out" 2>&1 || true
 	done
-	cat "$res"/storm_test.*.out "$res"/cve_test.*.out | awk '
+	cat "$res"/storm_test.*.out "$res"/cve_test.*.out "$res"/race_test.*.out | awk '
 		/^# race iterations/ { n[$4] += $5 }
 		END { for (k in n) print "stress: race iterations " k " " n[k] }' | sort | tee -a "$res/summary"
-	for t in storm_test cve_test; do
+	for t in storm_test cve_test race_test; do
 		log "tests $t $(cat "$res"/$t.*.out | grep -c '^ok') ok $(cat "$res"/$t.*.out | grep -c '^not ok') failed ($round rounds)"
 	done
 
