@@ -8,7 +8,10 @@
  *   failnth_*        /proc/thread-self/fail-nth sweep over one path: the
  *                    1st, 2nd, ... fault site the operation reaches fails,
  *                    until the operation reaches no further site. Prints
- *                    "fault sites PATH N".
+ *                    "fault sites PATH N". Issue 17's paths: SUBSCRIBE
+ *                    with MODEMLINE_SUBSCRIBE_MONITOR, DIAL on a line
+ *                    another file monitors (its handle, or CALL_MISSED)
+ *                    and CALL_HANDOFF.
  *   failslab_cache   failslab on our call cache only (cache filter,
  *                    ignore-gfp-wait off) while two threads dial and drop.
  *   fail_function    fail_function on each ALLOW_ERROR_INJECTION helper
@@ -30,12 +33,14 @@ enum path {
 	P_OPEN, P_LINE_LIST, P_LINE_INFO, P_SUBSCRIBE, P_UNSUBSCRIBE, P_DIAL,
 	P_ANSWER, P_DROP, P_DEALLOCATE, P_CALL_INFO, P_CALL_LIST, P_CALL_DATA,
 	P_READ, P_CLOSE, P_TTY_ATTACH, P_TTY_CONFIG, P_SIM_NEW_LINE,
+	P_MONITOR, P_DIAL_MONITORED, P_HANDOFF,
 };
 
 static const char *const path_names[] = {
 	"open", "LINE_LIST", "LINE_INFO", "SUBSCRIBE", "UNSUBSCRIBE", "DIAL",
 	"ANSWER", "DROP", "DEALLOCATE", "CALL_INFO", "CALL_LIST", "CALL_DATA",
 	"read", "close", "tty-attach", "TIOCSCONFIG", "sim-new_line",
+	"SUBSCRIBE-MONITOR", "DIAL-monitored", "CALL_HANDOFF",
 };
 
 /*
@@ -100,7 +105,33 @@ struct state {
 	struct ptyline pty;
 	char name[MODEMLINE_NAME_LEN];
 	int ncalls, nlines;
+	__u32 moved;		/* CALL_HANDOFF: the target's handle */
 };
+
+static int monitor_ioc(int fd, __u32 line_id, bool on)
+{
+	struct modemline_subscribe s = {
+		.line_id = line_id, .flags = MODEMLINE_SUBSCRIBE_MONITOR,
+	};
+
+	return mls_ioctl(fd, on ? MODEMLINE_IOC_SUBSCRIBE :
+			 MODEMLINE_IOC_UNSUBSCRIBE, &s);
+}
+
+/* The monitoring file @fd got a handle to the call (CALL_NEW), or missed it. */
+static int monitor_outcome(int fd, bool *missed)
+{
+	struct modemline_event ev;
+	int ret = mls_read_event(fd, &ev, ML_WAIT_MS);
+
+	if (ret)
+		return ret;
+	if (ev.type != MODEMLINE_EVENT_CALL_NEW &&
+	    ev.type != MODEMLINE_EVENT_CALL_MISSED)
+		return -EPROTO;
+	*missed = ev.type == MODEMLINE_EVENT_CALL_MISSED;
+	return mls_call_count(fd) == (*missed ? 0 : 1) ? 0 : -EUCLEAN;
+}
 
 static int line_count(int ml)
 {
@@ -147,6 +178,19 @@ static void prepare(struct __test_metadata *_metadata, const struct fault_env *f
 	case P_UNSUBSCRIBE:
 		ASSERT_EQ(0, mls_subscribe(f->ml, f->line.id));
 		break;
+	case P_DIAL_MONITORED:
+		/* Another file monitors the line: the dial gives it a handle. */
+		st->fd = mls_open(O_NONBLOCK);
+		ASSERT_LE(0, st->fd);
+		ASSERT_EQ(0, monitor_ioc(st->fd, f->line.id, true));
+		break;
+	case P_HANDOFF:
+		ASSERT_EQ(0, sim_ctl(&f->line, "dial silent"));
+		ASSERT_EQ(0, mls_dial_retry(f->ml, f->line.id, "5551234", 0,
+					    &st->call, ML_WAIT_MS));
+		st->fd = mls_open(0);	/* the target */
+		ASSERT_LE(0, st->fd);
+		break;
 	case P_CLOSE:
 		st->fd = mls_open(0);
 		ASSERT_LE(0, st->fd);
@@ -188,6 +232,7 @@ static int operate(const struct fault_env *f, enum path p, struct state *st)
 	struct modemline_call_op op = { .call = st->call };
 	struct modemline_call_info ci = { .call = st->call };
 	struct modemline_call_data cd = { .call = st->call };
+	struct modemline_call_handoff ho = { .call = st->call, .fd = st->fd };
 	struct modemline_tty_config cfg = { .init = "ATZ", .guard_ms = 50 };
 	struct modemline_event ev;
 	__u32 ids[8];
@@ -247,6 +292,19 @@ static int operate(const struct fault_env *f, enum path p, struct state *st)
 		return ioctl(st->pty.slave, MODEMLINE_TIOCSCONFIG, &cfg) ? -errno : 0;
 	case P_SIM_NEW_LINE:
 		return sim_new_line_raw(st->name);
+	case P_MONITOR:
+		return monitor_ioc(f->ml, f->line.id, true);
+	case P_DIAL_MONITORED:
+		ret = ioctl(f->ml, MODEMLINE_IOC_DIAL, &dial) ? -errno : 0;
+		st->call = ret ? 0 : dial.call;
+		return ret;
+	case P_HANDOFF:
+		ret = ioctl(f->ml, MODEMLINE_IOC_CALL_HANDOFF, &ho) ? -errno : 0;
+		if (!ret) {
+			st->call = 0;	/* the target's close lets it go */
+			st->moved = ho.new_call;
+		}
+		return ret;
 	}
 	return -EINVAL;
 }
@@ -303,6 +361,37 @@ static void verify(struct __test_metadata *_metadata, const struct fault_env *f,
 		st->fd = mls_call_data(f->ml, st->call, MODEMLINE_DATA_NONBLOCK);
 		ASSERT_LE(0, st->fd) TH_LOG("CALL_DATA after a fault: %s", strerror(-st->fd));
 		break;
+	case P_MONITOR:
+		/* Refused: not monitoring; else it is. */
+		ASSERT_EQ(ret ? -ENOENT : 0, monitor_ioc(f->ml, f->line.id, false));
+		break;
+	case P_DIAL_MONITORED: {
+		bool missed = false;
+		int got;
+
+		if (ret) {
+			ASSERT_EQ(st->ncalls, mls_call_count(f->ml));
+			ASSERT_FALSE(line_busy(f->ml, f->line.id));
+			ASSERT_EQ(0, mls_call_count(st->fd));
+			ASSERT_EQ(-ETIMEDOUT, mls_read_event(st->fd,
+							     &(struct modemline_event){ 0 }, 0));
+			break;
+		}
+		/* A handle, or CALL_MISSED when the fault hit its making. */
+		got = monitor_outcome(st->fd, &missed);
+		ASSERT_EQ(0, got) TH_LOG("the monitor: %s", strerror(-got));
+		ASSERT_TRUE(hit || !missed) TH_LOG("CALL_MISSED without a fault");
+		break;
+	}
+	case P_HANDOFF:
+		if (ret) {
+			ASSERT_EQ(1, mls_call_listed(f->ml, st->call));
+			ASSERT_EQ(0, mls_call_count(st->fd));
+		} else {
+			ASSERT_EQ(st->ncalls - 1, mls_call_count(f->ml));
+			ASSERT_EQ(1, mls_call_listed(st->fd, st->moved));
+		}
+		break;
 	case P_OPEN:
 		/* A file that did open starts with no calls. */
 		if (ret)
@@ -342,6 +431,8 @@ static void verify(struct __test_metadata *_metadata, const struct fault_env *f,
 		mls_deallocate(f->ml, st->call, MODEMLINE_DEALLOCATE_DROP);
 	if (p == P_SUBSCRIBE && !ret)
 		mls_unsubscribe(f->ml, f->line.id);
+	if (p == P_MONITOR && !ret)
+		monitor_ioc(f->ml, f->line.id, false);
 	ptyline_close(&st->pty);
 	mls_drain_events(f->ml);
 	ASSERT_EQ(0, mls_wait_line_idle(f->ml, f->line.id, ML_WAIT_MS));
@@ -454,6 +545,21 @@ TEST_F(fault, failnth_tty_config)
 TEST_F(fault, failnth_sim_new_line)
 {
 	sweep(_metadata, &self->f, P_SIM_NEW_LINE);
+}
+
+TEST_F(fault, failnth_subscribe_monitor)
+{
+	sweep(_metadata, &self->f, P_MONITOR);
+}
+
+TEST_F(fault, failnth_dial_monitored)
+{
+	sweep(_metadata, &self->f, P_DIAL_MONITORED);
+}
+
+TEST_F(fault, failnth_call_handoff)
+{
+	sweep(_metadata, &self->f, P_HANDOFF);
 }
 
 /* ------------------------------------------------------------------ */
