@@ -502,6 +502,47 @@ TEST_F(mon, monitoring_a_removed_line_is_spent)
 	ASSERT_EQ(-ENOENT, monitor(self->mon, self->extra.id));
 }
 
+TEST_F(mon, monitor_of_zero_outlives_a_line_removal)
+{
+	ASSERT_EQ(0, monitor(self->mon, 0));
+	ASSERT_EQ(0, sim_line_create(&self->extra));
+	SIM_REMOVE(&self->extra);
+	wait_line_gone(_metadata, self->mon, self->extra.id);
+	busy_call(_metadata, self->fd, &L0, NUMBER);
+	expect_call_new(_metadata, self->mon, L0.id, NUMBER,
+			MODEMLINE_STATE_DISCONNECTED, MODEMLINE_ORIGIN_REMOTE,
+			MODEMLINE_REASON_BUSY);
+	ASSERT_EQ(0, unmonitor(self->mon, 0));
+}
+
+TEST_F(mon, monitor_handle_outlives_its_line)
+{
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	long base;
+	__u32 call, h;
+
+	ASSERT_EQ(0, sim_line_create(&self->extra));
+	ASSERT_EQ(0, monitor(self->mon, self->extra.id));
+	base = retained(_metadata);
+	call = dialing_call(_metadata, self->fd, &self->extra, NUMBER, 0);
+	h = expect_call_new(_metadata, self->mon, self->extra.id, NUMBER,
+			    MODEMLINE_STATE_DIALING, 0, 0);
+	ASSERT_EQ(0, mls_deallocate(self->fd, call, MODEMLINE_DEALLOCATE_DROP));
+	SIM_REMOVE(&self->extra);
+	wait_line_gone(_metadata, self->mon, self->extra.id);
+	/* The monitor still reads the ended record of the gone line. */
+	ASSERT_EQ(0, mls_wait_state(self->mon, h, MODEMLINE_STATE_DISCONNECTED,
+				    &ev, ML_WAIT_MS));
+	ASSERT_EQ(0, mls_call_info(self->mon, h, &ci));
+	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ci.state);
+	ASSERT_EQ(self->extra.id, ci.line_id);
+	ASSERT_STR_FIELD(NUMBER, ci.number);
+	ASSERT_EQ(base + 1, retained(_metadata));
+	ASSERT_EQ(0, mls_deallocate(self->mon, h, 0));
+	ASSERT_EQ(base, wait_retained(_metadata, base));
+}
+
 TEST_F(mon, owner_monitoring_its_own_line_gets_both_handles)
 {
 	__u32 call, h;
