@@ -11,6 +11,7 @@
  * max_events are read at open; the fixture restores them.
  */
 #include "ml_test.h"
+#include "fuzz/hard.h"
 
 #include <linux/capability.h>
 #include <stdio.h>
@@ -725,6 +726,28 @@ TEST_F(mon, record_survives_owner_deallocate_until_monitor_releases)
 			 MODEMLINE_REASON_BUSY, "BUSY", &ci);
 	ASSERT_EQ(0, mls_deallocate(self->mon, h, 0));
 	ASSERT_EQ(base, wait_retained(_metadata, base));
+}
+
+/* The call objects themselves, where the slab cache is our own. */
+TEST_F(mon, call_object_is_freed_only_after_the_last_release)
+{
+	long base;
+	__u32 call, h;
+
+	base = slab_live("modemline_call");
+	if (base < 0)
+		SKIP(return, "no modemline_call line in /proc/slabinfo (cache merged?)");
+	ASSERT_EQ(0, monitor(self->mon, L0.id));
+	call = busy_call(_metadata, self->fd, &L0, NUMBER);
+	h = expect_call_new(_metadata, self->mon, L0.id, NUMBER,
+			    MODEMLINE_STATE_DISCONNECTED,
+			    MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_BUSY);
+	ASSERT_EQ(base + 1, slab_live("modemline_call"));
+	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
+	ASSERT_EQ(base + 1, slab_live("modemline_call"))
+		TH_LOG("freed while the monitor holds it");
+	ASSERT_EQ(0, mls_deallocate(self->mon, h, 0));
+	ASSERT_EQ(base, slab_wait("modemline_call", base, ML_WAIT_MS));
 }
 
 TEST_F(mon, record_survives_monitor_release_until_owner_releases)
