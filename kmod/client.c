@@ -181,6 +181,21 @@ struct modemline_call *modemline_client_get_owned(struct modemline_client *clien
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_get_owned);
 
+/* Empty a published @handle; the table's xa_lock is held. */
+static void modemline_client_empty_locked(struct modemline_client *client,
+					  u32 handle)
+{
+	/*
+	 * Reserved, not erased: storing NULL in an allocating xarray
+	 * reserves, and the slot exists, so storing cannot fail.
+	 */
+	WARN_ON_ONCE(xa_is_err(__xa_store(&client->calls, handle, NULL, 0)));
+	if (client->released)
+		__xa_erase(&client->calls, client->released);
+	client->released = handle;
+	client->ncalls--;
+}
+
 /*
  * Remove @handle if it still holds @entry (for an owner's handle, the
  * call) and return it, with the table's reference, for
@@ -194,17 +209,8 @@ void *modemline_client_take(struct modemline_client *client, u32 handle,
 
 	xa_lock(&client->calls);
 	cur = xa_load(&client->calls, handle);
-	if (cur == entry) {
-		/*
-		 * Reserved, not erased: storing NULL in an allocating xarray
-		 * reserves, and the slot exists, so storing cannot fail.
-		 */
-		WARN_ON_ONCE(xa_is_err(__xa_store(&client->calls, handle, NULL, 0)));
-		if (client->released)
-			__xa_erase(&client->calls, client->released);
-		client->released = handle;
-		client->ncalls--;
-	}
+	if (cur == entry)
+		modemline_client_empty_locked(client, handle);
 	xa_unlock(&client->calls);
 	return cur == entry ? entry : NULL;
 }
@@ -245,36 +251,6 @@ int modemline_client_release(struct modemline_client *client, u32 handle,
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_release);
 
-/*
- * Fill the reserved @handle of @client with @entry, and, in the same
- * moment for anyone looking at the table, run @publish under the call's
- * line lock: the events it queues name a handle that already resolves.
- */
-static void modemline_client_publish_with(struct modemline_client *client,
-					  u32 handle, void *entry,
-					  void (*publish)(struct modemline_client *client,
-							  u32 handle, void *entry))
-{
-	struct modemline_line *line = modemline_entry_call(entry)->line;
-
-	xa_lock(&client->calls);
-	spin_lock(&line->lock);
-	publish(client, handle, entry);
-	spin_unlock(&line->lock);
-	/* The slot exists since the reservation: storing cannot fail. */
-	WARN_ON_ONCE(xa_is_err(__xa_store(&client->calls, handle, entry, 0)));
-	xa_unlock(&client->calls);
-}
-
-static void modemline_client_adopt(struct modemline_client *client, u32 handle,
-				   void *entry)
-{
-	struct modemline_call *call = entry;
-
-	call->client = client;
-	call->handle = handle;
-}
-
 /**
  * modemline_client_handoff - CALL_HANDOFF: move an owner's handle
  * @client:     the file that owns the call
@@ -283,42 +259,52 @@ static void modemline_client_adopt(struct modemline_client *client, u32 handle,
  * @to:         another file
  * @new_handle: a handle reserved in @to
  *
- * On success the call's future events go to @to; on error @new_handle
- * is still reserved, for the caller to unreserve.
+ * The handle leaves @client and the call's owner becomes @to under
+ * @client's table lock, which a concurrent release of @handle also
+ * takes: either the release or the handoff wins, and from that moment
+ * every event of the call goes to @to, under @new_handle.
  *
- * Return: 0, or -ENOENT if another thread released @handle meanwhile.
+ * Return: 0, or -ENOENT if another thread released @handle meanwhile,
+ * in which case @new_handle is still reserved, for the caller to
+ * unreserve.
  */
 int modemline_client_handoff(struct modemline_client *client, u32 handle,
 			     struct modemline_call *call,
 			     struct modemline_client *to, u32 new_handle)
 {
-	/* The table's reference moves with the handle. */
-	if (!modemline_client_take(client, handle, call))
+	xa_lock(&client->calls);
+	if (xa_load(&client->calls, handle) != call) {
+		xa_unlock(&client->calls);
 		return -ENOENT;
-	modemline_client_publish_with(to, new_handle, call,
-				      modemline_client_adopt);
+	}
+	spin_lock(&call->line->lock);
+	call->client = to;
+	call->handle = new_handle;
+	spin_unlock(&call->line->lock);
+	modemline_client_empty_locked(client, handle);
+	xa_unlock(&client->calls);
+	/* The table's reference moves with the handle. */
+	modemline_client_publish(to, new_handle, call);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_handoff);
 
-static void modemline_client_announce(struct modemline_client *client,
-				      u32 handle, void *entry)
+/* Queue CALL_NEW for a monitor's new handle; the line's lock is held. */
+static void modemline_client_announce(struct modemline_watch *watch)
 {
-	struct modemline_watch *watch = xa_untag_pointer(entry);
 	struct modemline_call *call = watch->call;
 	struct modemline_event ev;
 
-	list_add_tail(&watch->node, &call->monitors);
 	memset(&ev, 0, sizeof(ev));
 	ev.timestamp_ns = ktime_get_boottime_ns();
 	ev.type = MODEMLINE_EVENT_CALL_NEW;
 	ev.line_id = call->line->id;
-	ev.call = handle;
+	ev.call = watch->handle;
 	ev.state = call->state;
 	ev.origin = call->origin;
 	ev.reason = call->reason;
 	memcpy(ev.number, call->number, sizeof(ev.number));
-	modemline_client_event(client, &ev);
+	modemline_client_event(watch->client, &ev);
 }
 
 /* The monitor could not have a handle: tell it, like lost events. */
@@ -362,9 +348,21 @@ void modemline_client_watch(struct modemline_client *client,
 	watch->client = client;
 	watch->call = call;
 	kref_get(&call->ref);
-	modemline_client_publish_with(client, watch->handle,
-				      xa_tag_pointer(watch, MODEMLINE_ENTRY_MONITOR),
-				      modemline_client_announce);
+	/*
+	 * Joined, announced and published in one step for the table and
+	 * the call: CALL_NEW comes before any CALL_STATE of the handle, and
+	 * names a handle that resolves.
+	 */
+	xa_lock(&client->calls);
+	spin_lock(&call->line->lock);
+	list_add_tail(&watch->node, &call->monitors);
+	modemline_client_announce(watch);
+	spin_unlock(&call->line->lock);
+	/* The slot exists since the reservation: storing cannot fail. */
+	WARN_ON_ONCE(xa_is_err(__xa_store(&client->calls, watch->handle,
+					  xa_tag_pointer(watch, MODEMLINE_ENTRY_MONITOR),
+					  0)));
+	xa_unlock(&client->calls);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_watch);
 
