@@ -409,6 +409,44 @@ static void sized_test(int fd, uint32_t line, uint32_t call)
 	      "ml_tty_*_config_sz: a zero tail passes, smaller than 0.1 is -EINVAL", ret);
 }
 
+/*
+ * 0.3: a monitor's handle (ml_monitor), a handoff (ml_call_handoff) and
+ * what each file holds (ml_fdinfo) on a call dialed on @line.
+ */
+static void monitor_handoff_test(int fd, uint32_t line, const char *ctl)
+{
+	int mon = ml_open(0), to = ml_open(0), ret;
+	struct modemline_call_info info;
+	struct modemline_event ev = { 0 };
+	struct ml_fdinfo fi;
+	uint32_t call, moved = 0, dummy;
+
+	ret = ml_monitor(mon, line);
+	check(ret == 0, "ml_monitor", ret);
+	write_file(ctl, "dial connect 300 33600");
+	ret = ml_dial(fd, line, "5550303", 0, &call);
+	ret = ret ?: ml_next_event(mon, &ev, 5000);
+	check(ret == 0 && ev.type == MODEMLINE_EVENT_CALL_NEW && ev.line_id == line &&
+	      !strcmp(ev.number, "5550303"), "ml_monitor: CALL_NEW for the call", ev.type);
+	ret = ml_call_handoff(mon, ev.call, to, &dummy);
+	check(ret == -EPERM, "ml_call_handoff of a monitor's handle: -EPERM", ret);
+	ret = ml_call_handoff(fd, call, fd, &dummy);
+	check(ret == -EINVAL, "ml_call_handoff to the same file: -EINVAL", ret);
+	ret = ml_call_handoff(fd, call, to, &moved);
+	check(ret == 0 && ml_call_info(fd, call, &info) == -ENOENT &&
+	      ml_call_info(to, moved, &info) == 0 && !strcmp(info.number, "5550303"),
+	      "ml_call_handoff: the call moves to the other file", ret);
+	ret = ml_fdinfo(0, to, &fi);
+	check(ret == 0 && fi.calls_live + fi.calls_ended == 1 && fi.monitor_handles == 0,
+	      "ml_fdinfo: the new owner holds the call", ret);
+	ret = ml_fdinfo(0, mon, &fi);
+	check(ret == 0 && fi.monitor_handles == 1 && fi.calls_live + fi.calls_ended == 0,
+	      "ml_fdinfo: the monitor holds its handle", ret);
+	ml_deallocate(to, moved, true);
+	ml_close(to);
+	ml_close(mon);
+}
+
 int main(void)
 {
 	struct modemline_call_info info;
@@ -421,7 +459,7 @@ int main(void)
 
 	/* Each result as it comes, even if a hang gets the test killed. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..45\n");
+	printf("1..52\n");
 	setenv("MODEMLINE_DEV", "/nonexistent/modemline", 1);
 	ret = ml_open(0);
 	check(ret == -ENOENT, "ml_open: MODEMLINE_DEV is used, -ENOENT", ret);
@@ -486,6 +524,7 @@ int main(void)
 	      "ml_next_event returns the queued LINE_ADDED first", ev.type);
 	ml_deallocate(fd, call, true);
 	snprintf(path, sizeof(path), SIM "/lines/libt%d/control", getpid());
+	monitor_handoff_test(fd, line, path);
 	write_file(path, "remove");
 	snprintf(path, sizeof(path), SIM "/lines/libu%d/control", getpid());
 	write_file(path, "remove");
