@@ -307,6 +307,12 @@ int modemline_call_start(struct modemline_call *call,
 	spin_unlock(&line->lock);
 	modemline_call_put(call);
 out:
+	/*
+	 * Under ctl: a removal of the line, which spends its monitors'
+	 * subscriptions, comes wholly before or after.
+	 */
+	if (!err)
+		modemline_monitors_attach(call);
 	mutex_unlock(&line->ctl);
 	return err;
 }

@@ -183,7 +183,6 @@ static long modemline_new_call(struct modemline_client *client, u32 line_id,
 		modemline_client_unreserve(client, *handle);
 		goto put;
 	}
-	modemline_monitors_attach(call);
 	modemline_client_publish(client, *handle, call);
 	return 0;
 put:

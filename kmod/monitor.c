@@ -79,7 +79,8 @@ void modemline_monitors_line_removed(u32 line_id)
 }
 
 /*
- * @call has just started on its line: give every file that monitors the
+ * @call has just started on its line (line->ctl held, so the line is not
+ * being removed meanwhile): give every file that monitors the
  * line a handle to it. The owner's file is not skipped: it asked to see
  * every call, its own too.
  */

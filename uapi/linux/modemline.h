@@ -360,7 +360,9 @@ struct modemline_call_handoff {
  * states the call passed before the monitor got its handle are not
  * repeated (CALL_NEW carries the state it is in). When a monitoring file
  * is at its max_calls, a new call gets no handle there and a CALL_MISSED
- * event says so instead.
+ * event says so instead. A monitor whose queue overflowed may have lost
+ * CALL_NEW events of handles it holds: after OVERFLOW it reads them back
+ * with CALL_LIST.
  *
  * @seq:          per-file sequence number of this record, from 1, with no
  *                gaps (lost events get none; OVERFLOW says how many)
