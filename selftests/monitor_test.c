@@ -22,7 +22,6 @@
 
 #define NUMBER		"5551234"
 #define NUMBER2		"5559876"
-#define SYSFS_ML	"/sys/class/misc/modemline"
 
 FIXTURE(mon) {
 	int fd;		/* the owner's file */
@@ -132,47 +131,18 @@ static unsigned long long fdinfo_val(struct __test_metadata *_metadata,
 
 static int sysfs_get(const char *name, long *val)
 {
-	char path[128], buf[64], *end;
-	ssize_t n;
-	int f;
+	char path[128];
 
-	snprintf(path, sizeof(path), SYSFS_ML "/%s", name);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return -errno;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = '\0';
-	*val = strtol(buf, &end, 10);
-	return *end == '\n' && end != buf ? 0 : -EINVAL;
+	snprintf(path, sizeof(path), MLS_SYSFS "/%s", name);
+	return mls_read_long(path, val);
 }
 
 static long retained(struct __test_metadata *_metadata)
 {
-	long val = -1;
-	int ret = sysfs_get("retained_calls", &val);
+	long val = mls_retained_calls();
 
-	ASSERT_EQ(0, ret) TH_LOG(SYSFS_ML "/retained_calls: %s", strerror(-ret));
+	ASSERT_LE(0, val) TH_LOG(MLS_SYSFS "/retained_calls: %s", strerror(-val));
 	return val;
-}
-
-/*
- * Wait until retained_calls is @want (the last put of a record may come
- * from a worker a moment after the ioctl returned); returns what it was.
- */
-static long wait_retained(struct __test_metadata *_metadata, long want)
-{
-	__u64 deadline = mls_now_ns() + ML_WAIT_MS * 1000000ULL;
-	long now;
-
-	for (;;) {
-		now = retained(_metadata);
-		if (now == want || mls_now_ns() >= deadline)
-			return now;
-		usleep(2000);
-	}
 }
 
 /* The next event must be CALL_NEW for @line: the monitor handle. */
@@ -541,7 +511,7 @@ TEST_F(mon, monitor_handle_outlives_its_line)
 	ASSERT_STR_FIELD(NUMBER, ci.number);
 	ASSERT_EQ(base + 1, retained(_metadata));
 	ASSERT_EQ(0, mls_deallocate(self->mon, h, 0));
-	ASSERT_EQ(base, wait_retained(_metadata, base));
+	ASSERT_EQ(base, mls_wait_retained_calls(base));
 }
 
 TEST_F(mon, owner_monitoring_its_own_line_gets_both_handles)
@@ -725,7 +695,7 @@ TEST_F(mon, record_survives_owner_deallocate_until_monitor_releases)
 	check_ended_info(_metadata, self->mon, h, &e, MODEMLINE_ORIGIN_REMOTE,
 			 MODEMLINE_REASON_BUSY, "BUSY", &ci);
 	ASSERT_EQ(0, mls_deallocate(self->mon, h, 0));
-	ASSERT_EQ(base, wait_retained(_metadata, base));
+	ASSERT_EQ(base, mls_wait_retained_calls(base));
 }
 
 /* The call objects themselves, where the slab cache is our own. */
@@ -766,7 +736,7 @@ TEST_F(mon, record_survives_monitor_release_until_owner_releases)
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED),
 		  call_state(_metadata, self->fd, call));
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
-	ASSERT_EQ(base, wait_retained(_metadata, base));
+	ASSERT_EQ(base, mls_wait_retained_calls(base));
 }
 
 /* A child dials on @line with its own file, waits for @state, exits. */
@@ -817,7 +787,7 @@ TEST_F(mon, record_survives_owner_exit_until_monitor_releases)
 	check_ended_info(_metadata, self->mon, h, &e, MODEMLINE_ORIGIN_REMOTE,
 			 MODEMLINE_REASON_BUSY, "BUSY", &ci);
 	ASSERT_EQ(0, mls_deallocate(self->mon, h, 0));
-	ASSERT_EQ(base, wait_retained(_metadata, base));
+	ASSERT_EQ(base, mls_wait_retained_calls(base));
 }
 
 TEST_F(mon, owner_exit_ends_live_call_and_monitor_keeps_its_record)
@@ -841,7 +811,7 @@ TEST_F(mon, owner_exit_ends_live_call_and_monitor_keeps_its_record)
 	ASSERT_EQ(33600U, ci.rate);
 	ASSERT_EQ(base + 1, retained(_metadata));
 	ASSERT_EQ(0, mls_deallocate(self->mon, h, 0));
-	ASSERT_EQ(base, wait_retained(_metadata, base));
+	ASSERT_EQ(base, mls_wait_retained_calls(base));
 }
 
 TEST_F(mon, monitor_close_releases_its_handles)
@@ -858,7 +828,7 @@ TEST_F(mon, monitor_close_releases_its_handles)
 	ASSERT_EQ(0, close(self->mon));
 	self->mon = -1;
 	/* The record only the monitor held is gone; the other stays. */
-	ASSERT_EQ(base + 1, wait_retained(_metadata, base + 1));
+	ASSERT_EQ(base + 1, mls_wait_retained_calls(base + 1));
 	ASSERT_EQ(1, mls_call_count(self->fd));
 }
 
@@ -989,7 +959,7 @@ TEST_F(mon, handoff_of_an_ended_call_keeps_its_record)
 	check_ended_info(_metadata, to, n, &e, MODEMLINE_ORIGIN_REMOTE,
 			 MODEMLINE_REASON_BUSY, "BUSY", &ci);
 	ASSERT_EQ(0, mls_deallocate(to, n, 0));
-	ASSERT_EQ(base, wait_retained(_metadata, base));
+	ASSERT_EQ(base, mls_wait_retained_calls(base));
 	close(to);
 }
 
@@ -1293,19 +1263,6 @@ TEST_F(mon, handoff_to_a_full_file_is_emfile)
 	close(to);
 }
 
-TEST_F(mon, handoff_of_a_monitor_handle_is_eperm)
-{
-	__u32 call, h, n = 0;
-	int to;
-
-	ML_OPEN(to, 0);
-	live_watched(_metadata, self->fd, self->mon, &L0, &call, &h);
-	ASSERT_EQ(-EPERM, handoff(self->mon, h, to, 0, &n));
-	ASSERT_EQ(0, mls_call_count(to));
-	ASSERT_EQ(1, mls_call_listed(self->mon, h));
-	close(to);
-}
-
 TEST_F(mon, handoff_of_an_unknown_handle_is_enoent)
 {
 	__u32 call, released, n = 0;
@@ -1496,7 +1453,7 @@ TEST_F(mon, sysfs_retained_bytes_is_retained_calls_records)
 	ASSERT_EQ(c1, retained(_metadata));
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
-	ASSERT_EQ(c0, wait_retained(_metadata, c0));
+	ASSERT_EQ(c0, mls_wait_retained_calls(c0));
 }
 
 TEST_F(mon, fdinfo_oldest_ended_age_covers_the_wait)

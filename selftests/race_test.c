@@ -969,40 +969,6 @@ static int race_scale(void)
 	return n < 1 ? 1 : n;
 }
 
-#define SYSFS_RETAINED	"/sys/class/misc/modemline/retained_calls"
-
-/* Module-wide retained records (sysfs), or -errno. */
-static long retained_calls(void)
-{
-	char buf[32];
-	ssize_t n;
-	int fd;
-
-	fd = open(SYSFS_RETAINED, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
-}
-
-/* Wait until retained_calls is @want again; returns what it was. */
-static long wait_retained_calls(long want)
-{
-	__u64 deadline = mls_now_ns() + ML_WAIT_MS * 1000000ULL;
-	long now;
-
-	for (;;) {
-		now = retained_calls();
-		if (now == want || now < 0 || mls_now_ns() >= deadline)
-			return now;
-		usleep(2000);
-	}
-}
-
 static int monitor_ioc(int fd, __u32 line_id, bool on)
 {
 	struct modemline_subscribe s = {
@@ -1063,7 +1029,7 @@ TEST_F_TIMEOUT(race, deallocate_races_handoff_of_one_handle, 600)
 
 	ML_OPEN(fd, 0);
 	ML_OPEN(to, 0);
-	base = retained_calls();
+	base = mls_retained_calls();
 	ASSERT_LE(0L, base);
 	for (round = 0; round < rounds; round++) {
 		live = round % 2;
@@ -1112,7 +1078,7 @@ TEST_F_TIMEOUT(race, deallocate_races_handoff_of_one_handle, 600)
 	fflush(stdout);
 	close(fd);
 	close(to);
-	ASSERT_EQ(base, wait_retained_calls(base)) TH_LOG("records left behind");
+	ASSERT_EQ(base, mls_wait_retained_calls(base)) TH_LOG("records left behind");
 }
 
 struct mon_toggler {
@@ -1219,7 +1185,7 @@ TEST_F_TIMEOUT(race, monitor_subscription_races_dials_and_close, 600)
 		SIM_CTL(&self->line[i], "%s", modes[i % 3]);
 		SIM_CTL(&self->line[i], "hangup_delay 0");
 	}
-	base = retained_calls();
+	base = mls_retained_calls();
 	ASSERT_LE(0L, base);
 	memset(d, 0, sizeof(d));
 	for (i = 0; i < 2; i++) {
@@ -1262,7 +1228,7 @@ TEST_F_TIMEOUT(race, monitor_subscription_races_dials_and_close, 600)
 	printf("# %d dials during the monitor rounds\n", dials);
 	fflush(stdout);
 	wait_all_idle(_metadata, self->line);
-	ASSERT_EQ(base, wait_retained_calls(base)) TH_LOG("records left behind");
+	ASSERT_EQ(base, mls_wait_retained_calls(base)) TH_LOG("records left behind");
 }
 
 TEST_HARNESS_MAIN

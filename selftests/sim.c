@@ -529,23 +529,58 @@ void sim_lines_remove(struct sim_line *lines, int n)
 /* ------------------------------------------------------------------ */
 /* parameters                                                          */
 
-int mls_module_refcnt(const char *module, long *val)
+/* The number file @path holds (sysfs, proc): 0, or -errno / -EINVAL. */
+int mls_read_long(const char *path, long *val)
 {
-	char path[128], buf[32];
+	char buf[64], *end;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", module);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return -EIO;
+		return n < 0 ? -errno : -EIO;
 	buf[n] = '\0';
-	*val = strtol(buf, NULL, 10);
-	return 0;
+	*val = strtol(buf, &end, 10);
+	return *end == '\n' && end != buf ? 0 : -EINVAL;
+}
+
+int mls_module_refcnt(const char *module, long *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", module);
+	return mls_read_long(path, val);
+}
+
+/* The module's retained_calls (ended calls some handle holds), or -errno. */
+long mls_retained_calls(void)
+{
+	long val;
+	int ret = mls_read_long(MLS_SYSFS "/retained_calls", &val);
+
+	return ret ? ret : val;
+}
+
+/*
+ * Wait until retained_calls is @want (the last put of a record may come
+ * from a worker a moment after the ioctl returned); returns what it was,
+ * or -errno.
+ */
+long mls_wait_retained_calls(long want)
+{
+	__u64 deadline = mls_now_ns() + ML_WAIT_MS * 1000000ULL;
+	long now;
+
+	for (;;) {
+		now = mls_retained_calls();
+		if (now == want || now < 0 || mls_now_ns() >= deadline)
+			return now;
+		usleep(2000);
+	}
 }
 
 int mls_param_get(const char *name, long *val)

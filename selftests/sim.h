@@ -145,7 +145,13 @@ void sim_lines_remove(struct sim_line *lines, int n);
 /* modules                                                             */
 
 /* /sys/module/@module/refcnt into *@val. */
+int mls_read_long(const char *path, long *val);
 int mls_module_refcnt(const char *module, long *val);
+
+/* The misc device's sysfs directory. */
+#define MLS_SYSFS	"/sys/class/misc/modemline"
+long mls_retained_calls(void);
+long mls_wait_retained_calls(long want);
 
 /* ------------------------------------------------------------------ */
 /* modemline module parameters                                         */
