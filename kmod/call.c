@@ -126,22 +126,45 @@ void modemline_call_put(struct modemline_call *call)
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_put);
 
+/**
+ * modemline_call_event - an event about @call, as one file sees it
+ * @call:   the call; its line's lock is held
+ * @type:   MODEMLINE_EVENT_*
+ * @handle: the file's handle to the call, 0 if it has none
+ * @now:    when it happened
+ * @ev:     filled, every byte
+ */
+void modemline_call_event(struct modemline_call *call, u32 type, u32 handle,
+			  u64 now, struct modemline_event *ev)
+{
+	lockdep_assert_held(&call->line->lock);
+	memset(ev, 0, sizeof(*ev));
+	ev->timestamp_ns = now;
+	ev->type = type;
+	ev->line_id = call->line->id;
+	ev->call = handle;
+	ev->state = call->state;
+	ev->origin = call->origin;
+	ev->reason = call->reason;
+	if (call->state == CONNECTED)
+		ev->rate = call->rate;
+	/*
+	 * CALL_STATE never carried it: the owner has it from DIAL or
+	 * ANSWER, a monitor from CALL_NEW, a new owner from CALL_HANDOFF.
+	 */
+	if (type != MODEMLINE_EVENT_CALL_STATE)
+		memcpy(ev->number, call->number, sizeof(ev->number));
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_event);
+
 /* Tell the owner and every monitor; the line's lock is held. */
 static void modemline_call_notify(struct modemline_call *call, u64 now)
 {
 	struct modemline_watch *watch;
 	struct modemline_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.timestamp_ns = now;
-	ev.type = MODEMLINE_EVENT_CALL_STATE;
-	ev.line_id = call->line->id;
-	ev.call = call->handle;
-	ev.state = call->state;
-	ev.origin = call->origin;
-	ev.reason = call->reason;
-	if (call->state == CONNECTED)
-		ev.rate = call->rate;
+	modemline_call_event(call, MODEMLINE_EVENT_CALL_STATE, call->handle,
+			     now, &ev);
 	if (call->client)
 		modemline_client_event(call->client, &ev);
 	list_for_each_entry(watch, &call->monitors, node) {

@@ -14,6 +14,7 @@
  */
 #include <linux/err.h>
 #include <linux/error-injection.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
@@ -259,10 +260,12 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_client_release);
  * @to:         another file
  * @new_handle: a handle reserved in @to
  *
- * The handle leaves @client and the call's owner becomes @to under
- * @client's table lock, which a concurrent release of @handle also
- * takes: either the release or the handoff wins, and from that moment
- * every event of the call goes to @to, under @new_handle.
+ * Under both tables' locks: a concurrent release of @handle (which takes
+ * @client's) either wins or finds nothing. The owner changes and the
+ * CALL_HANDOFF event is queued under the line's lock, so @to gets it
+ * before any CALL_STATE under @new_handle; and @to's table lock is held
+ * from before that event until the slot is filled, so a lookup of
+ * @new_handle prompted by any of them resolves.
  *
  * Return: 0, or -ENOENT if another thread released @handle meanwhile,
  * in which case @new_handle is still reserved, for the caller to
@@ -272,38 +275,46 @@ int modemline_client_handoff(struct modemline_client *client, u32 handle,
 			     struct modemline_call *call,
 			     struct modemline_client *to, u32 new_handle)
 {
-	xa_lock(&client->calls);
-	if (xa_load(&client->calls, handle) != call) {
-		xa_unlock(&client->calls);
-		return -ENOENT;
+	/* The tables share one lock class: taken in address order. */
+	struct modemline_client *first = client < to ? client : to;
+	struct modemline_client *second = client < to ? to : client;
+	struct modemline_event ev;
+	int err = -ENOENT;
+
+	/* One table lock taken twice would deadlock; the ioctl refuses it. */
+	if (WARN_ON_ONCE(client == to))
+		return -EINVAL;
+	xa_lock(&first->calls);
+	xa_lock_nested(&second->calls, SINGLE_DEPTH_NESTING);
+	if (xa_load(&client->calls, handle) == call) {
+		spin_lock(&call->line->lock);
+		call->client = to;
+		call->handle = new_handle;
+		modemline_call_event(call, MODEMLINE_EVENT_CALL_HANDOFF,
+				     new_handle, ktime_get_boottime_ns(), &ev);
+		modemline_client_event(to, &ev);
+		spin_unlock(&call->line->lock);
+		modemline_client_empty_locked(client, handle);
+		/*
+		 * The table's reference moves with the handle. The slot
+		 * exists since the reservation: storing cannot fail.
+		 */
+		WARN_ON_ONCE(xa_is_err(__xa_store(&to->calls, new_handle, call, 0)));
+		err = 0;
 	}
-	spin_lock(&call->line->lock);
-	call->client = to;
-	call->handle = new_handle;
-	spin_unlock(&call->line->lock);
-	modemline_client_empty_locked(client, handle);
-	xa_unlock(&client->calls);
-	/* The table's reference moves with the handle. */
-	modemline_client_publish(to, new_handle, call);
-	return 0;
+	xa_unlock(&second->calls);
+	xa_unlock(&first->calls);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_handoff);
 
 /* Queue CALL_NEW for a monitor's new handle; the line's lock is held. */
 static void modemline_client_announce(struct modemline_watch *watch)
 {
-	struct modemline_call *call = watch->call;
 	struct modemline_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.timestamp_ns = ktime_get_boottime_ns();
-	ev.type = MODEMLINE_EVENT_CALL_NEW;
-	ev.line_id = call->line->id;
-	ev.call = watch->handle;
-	ev.state = call->state;
-	ev.origin = call->origin;
-	ev.reason = call->reason;
-	memcpy(ev.number, call->number, sizeof(ev.number));
+	modemline_call_event(watch->call, MODEMLINE_EVENT_CALL_NEW,
+			     watch->handle, ktime_get_boottime_ns(), &ev);
 	modemline_client_event(watch->client, &ev);
 }
 
@@ -313,16 +324,13 @@ static void modemline_client_missed(struct modemline_client *client,
 {
 	struct modemline_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.timestamp_ns = ktime_get_boottime_ns();
-	ev.type = MODEMLINE_EVENT_CALL_MISSED;
-	ev.line_id = call->line->id;
 	WRITE_ONCE(client->missed, client->missed + 1);
-	ev.lost = client->missed;
 	spin_lock(&call->line->lock);
-	memcpy(ev.number, call->number, sizeof(ev.number));
-	spin_unlock(&call->line->lock);
+	modemline_call_event(call, MODEMLINE_EVENT_CALL_MISSED, 0,
+			     ktime_get_boottime_ns(), &ev);
+	ev.lost = client->missed;
 	modemline_client_event(client, &ev);
+	spin_unlock(&call->line->lock);
 }
 
 /**
@@ -378,6 +386,8 @@ int modemline_client_info(struct modemline_client *client, u32 handle,
 	entry = xa_load(&client->calls, handle);
 	if (entry) {
 		call = modemline_entry_call(entry);
+		info->flags = modemline_entry_is_monitor(entry) ?
+			      MODEMLINE_CALL_INFO_MONITOR : 0;
 		spin_lock(&call->line->lock);
 		modemline_call_fill_info(call, info);
 		spin_unlock(&call->line->lock);
@@ -388,10 +398,35 @@ int modemline_client_info(struct modemline_client *client, u32 handle,
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_info);
 
+/*
+ * Handles a walk of the whole table reads per hold of its lock: a file
+ * may hold 100,000 records, and its DIAL, CALL_INFO and DEALLOCATE must
+ * not spin behind a walk of them all, nor the CPU go unscheduled.
+ */
+#define MODEMLINE_WALK_BATCH	64
+
+/*
+ * In an xa_for_each() walk of @client's table, under its lock: let the
+ * lock go after every MODEMLINE_WALK_BATCH entries. xa_find_after() goes
+ * on from the last index, lock or no lock; a handle made or released
+ * meanwhile is seen or not, as if the walk had read it a moment earlier
+ * or later.
+ */
+static void modemline_client_walk_pause(struct modemline_client *client,
+					unsigned int *n)
+{
+	if (++*n % MODEMLINE_WALK_BATCH)
+		return;
+	xa_unlock(&client->calls);
+	cond_resched();
+	xa_lock(&client->calls);
+}
+
 /* Fill @ids with up to @max handles; returns how many are held. */
 u32 modemline_client_list(struct modemline_client *client, u32 *ids, u32 max)
 {
 	unsigned long handle;
+	unsigned int walked = 0;
 	void *entry;
 	u32 n = 0;
 
@@ -400,6 +435,7 @@ u32 modemline_client_list(struct modemline_client *client, u32 *ids, u32 max)
 		if (n < max)
 			ids[n] = handle;
 		n++;
+		modemline_client_walk_pause(client, &walked);
 	}
 	xa_unlock(&client->calls);
 	return n;
@@ -412,6 +448,7 @@ void modemline_client_stats(struct modemline_client *client,
 {
 	struct modemline_call *call;
 	unsigned long handle;
+	unsigned int n = 0;
 	bool monitor;
 	void *entry;
 
@@ -435,6 +472,7 @@ void modemline_client_stats(struct modemline_client *client,
 		st->kernel_bytes += modemline_call_bytes(call) +
 				    (monitor ? sizeof(struct modemline_watch) : 0);
 		spin_unlock(&call->line->lock);
+		modemline_client_walk_pause(client, &n);
 	}
 	xa_unlock(&client->calls);
 }

@@ -279,7 +279,7 @@ static long modemline_ioc_call_info(struct modemline_client *client,
 	/* Only @call and @flags are input: the hot path copies in 8 bytes. */
 	if (copy_from_user(&info, argp, offsetofend(typeof(info), flags)))
 		return -EFAULT;
-	if (info.flags)
+	if (info.flags & ~MODEMLINE_CALL_INFO_MONITOR)
 		return -EINVAL;
 	memset_startat(&info, 0, line_id);
 	err = modemline_client_info(client, info.call, &info);

@@ -129,12 +129,14 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_line_hangup_timeout);
 /* Queue @ev for the files subscribed to @line_id (or to all lines). */
 static void modemline_subs_notify(struct modemline_event *ev, bool removed)
 {
-	struct modemline_client *client;
+	struct modemline_client *client, *next;
 
 	spin_lock(&modemline_subs_lock);
-	list_for_each_entry(client, &modemline_clients, sub_node) {
+	list_for_each_entry_safe(client, next, &modemline_clients, sub_node) {
 		if (modemline_subset_match(&client->subs, ev->line_id, removed))
 			modemline_client_event(client, ev);
+		if (modemline_subset_empty(&client->subs))
+			list_del_init(&client->sub_node);
 	}
 	spin_unlock(&modemline_subs_lock);
 }
@@ -427,6 +429,7 @@ out:
 	kfree(sub);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_subscribe);
 
 int modemline_unsubscribe(struct modemline_client *client, u32 line_id)
 {
@@ -435,10 +438,14 @@ int modemline_unsubscribe(struct modemline_client *client, u32 line_id)
 
 	spin_lock(&modemline_subs_lock);
 	err = modemline_subset_del(&client->subs, line_id, &found);
+	/* Off the list every line event walks once it wants none. */
+	if (modemline_subset_empty(&client->subs))
+		list_del_init(&client->sub_node);
 	spin_unlock(&modemline_subs_lock);
 	kfree(found);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_unsubscribe);
 
 /* Called when the file goes: after this no line event reaches @client. */
 void modemline_unsubscribe_all(struct modemline_client *client)

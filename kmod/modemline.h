@@ -6,7 +6,8 @@
  * Lock order (outermost first):
  *   line->ctl                 mutex, serialises the ops of one line
  *   modemline_monitors_lock   mutex, the monitoring files (monitor.c)
- *   client->calls (xa_lock)   a file's handle table
+ *   client->calls (xa_lock)   a file's handle table; a handoff holds
+ *                             two, the one at the lower address first
  *   modemline_lines (xa_lock) the line registry
  *   line->lock                a line and the records of its calls
  *   modemline_subs_lock       the subscription list
@@ -217,6 +218,8 @@ u32 modemline_call_next_state(u32 state, enum modemline_call_input in);
 struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 					    u32 direction, const char *number);
 void modemline_call_put(struct modemline_call *call);
+void modemline_call_event(struct modemline_call *call, u32 type, u32 handle,
+			  u64 now, struct modemline_event *ev);
 struct modemline_call *modemline_call_input(struct modemline_call *call,
 					    enum modemline_call_input in,
 					    u32 origin, u32 reason, u32 rate,
@@ -242,6 +245,7 @@ void modemline_subset_add(struct modemline_subset *set, u32 line_id,
 			  struct modemline_sub **sub);
 int modemline_subset_del(struct modemline_subset *set, u32 line_id,
 			 struct modemline_sub **found);
+bool modemline_subset_empty(const struct modemline_subset *set);
 void modemline_subset_clear(struct modemline_subset *set);
 
 /* monitor.c */

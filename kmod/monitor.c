@@ -14,7 +14,8 @@
 /*
  * Protects modemline_monitors and, in every client on it, client->mons
  * and client->missed. A client on the list is alive: its file's release
- * takes it off (modemline_unmonitor_all()) before anything else.
+ * takes it off (modemline_unmonitor_all()) before anything else. A client
+ * whose set became empty leaves the list.
  */
 static DEFINE_MUTEX(modemline_monitors_lock);
 static LIST_HEAD(modemline_monitors);
@@ -45,6 +46,7 @@ out:
 	kfree(sub);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_monitor);
 
 int modemline_unmonitor(struct modemline_client *client, u32 line_id)
 {
@@ -53,10 +55,14 @@ int modemline_unmonitor(struct modemline_client *client, u32 line_id)
 
 	mutex_lock(&modemline_monitors_lock);
 	err = modemline_subset_del(&client->mons, line_id, &found);
+	/* Off the list every new call walks once it monitors nothing. */
+	if (modemline_subset_empty(&client->mons))
+		list_del_init(&client->mon_node);
 	mutex_unlock(&modemline_monitors_lock);
 	kfree(found);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_unmonitor);
 
 /* Called when the file goes: after this no call gets a handle in @client. */
 void modemline_unmonitor_all(struct modemline_client *client)
@@ -70,11 +76,14 @@ void modemline_unmonitor_all(struct modemline_client *client)
 /* Line ids are never reused: monitoring a removed line is spent. */
 void modemline_monitors_line_removed(u32 line_id)
 {
-	struct modemline_client *client;
+	struct modemline_client *client, *next;
 
 	mutex_lock(&modemline_monitors_lock);
-	list_for_each_entry(client, &modemline_monitors, mon_node)
+	list_for_each_entry_safe(client, next, &modemline_monitors, mon_node) {
 		modemline_subset_match(&client->mons, line_id, true);
+		if (modemline_subset_empty(&client->mons))
+			list_del_init(&client->mon_node);
+	}
 	mutex_unlock(&modemline_monitors_lock);
 }
 

@@ -92,6 +92,13 @@ int modemline_subset_del(struct modemline_subset *set, u32 line_id,
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_subset_del);
 
+/* Whether @set covers no line at all: its file can leave its list. */
+bool modemline_subset_empty(const struct modemline_subset *set)
+{
+	return !set->all && list_empty(&set->lines);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_subset_empty);
+
 void modemline_subset_clear(struct modemline_subset *set)
 {
 	struct modemline_sub *sub, *next;

@@ -419,7 +419,7 @@ static void monitor_handoff_test(int fd, uint32_t line, const char *ctl)
 	struct modemline_call_info info;
 	struct modemline_event ev = { 0 };
 	struct ml_fdinfo fi;
-	uint32_t call, moved = 0, dummy;
+	uint32_t call, moved = 0, dummy, watched;
 
 	ret = ml_monitor(mon, line);
 	check(ret == 0, "ml_monitor", ret);
@@ -428,6 +428,7 @@ static void monitor_handoff_test(int fd, uint32_t line, const char *ctl)
 	ret = ret ?: ml_next_event(mon, &ev, 5000);
 	check(ret == 0 && ev.type == MODEMLINE_EVENT_CALL_NEW && ev.line_id == line &&
 	      !strcmp(ev.number, "5550303"), "ml_monitor: CALL_NEW for the call", ev.type);
+	watched = ev.call;
 	ret = ml_call_handoff(mon, ev.call, to, &dummy);
 	check(ret == -EPERM, "ml_call_handoff of a monitor's handle: -EPERM", ret);
 	ret = ml_call_handoff(fd, call, fd, &dummy);
@@ -436,6 +437,13 @@ static void monitor_handoff_test(int fd, uint32_t line, const char *ctl)
 	check(ret == 0 && ml_call_info(fd, call, &info) == -ENOENT &&
 	      ml_call_info(to, moved, &info) == 0 && !strcmp(info.number, "5550303"),
 	      "ml_call_handoff: the call moves to the other file", ret);
+	ret = ml_next_event(to, &ev, 5000);
+	check(ret == 0 && ev.type == MODEMLINE_EVENT_CALL_HANDOFF && ev.call == moved &&
+	      !strcmp(ml_event_name(ev.type), "call-handoff"),
+	      "ml_call_handoff: the new owner hears of its handle (call-handoff)", ev.type);
+	ret = ml_call_info(mon, watched, &info);
+	check(ret == 0 && info.flags == MODEMLINE_CALL_INFO_MONITOR,
+	      "ml_call_info: a monitor's handle is marked MODEMLINE_CALL_INFO_MONITOR", ret);
 	ret = ml_fdinfo(0, to, &fi);
 	check(ret == 0 && fi.calls_live + fi.calls_ended == 1 && fi.monitor_handles == 0,
 	      "ml_fdinfo: the new owner holds the call", ret);
@@ -459,7 +467,7 @@ int main(void)
 
 	/* Each result as it comes, even if a hang gets the test killed. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..52\n");
+	printf("1..54\n");
 	setenv("MODEMLINE_DEV", "/nonexistent/modemline", 1);
 	ret = ml_open(0);
 	check(ret == -ENOENT, "ml_open: MODEMLINE_DEV is used, -ENOENT", ret);

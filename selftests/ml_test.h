@@ -46,6 +46,7 @@
 struct rec_expect {
 	__u32 line_id, direction;
 	__u32 state, origin, reason, rate;
+	__u32 flags;		/* MODEMLINE_CALL_INFO_MONITOR or 0 */
 	const char *number;
 	const char *result;	/* NULL: any text (still NUL-padded) */
 	bool connected;		/* connected_ns must be set */
@@ -80,7 +81,7 @@ static inline void check_record(struct __test_metadata *_metadata,
 	__u64 now = mls_now_ns();
 
 	ASSERT_EQ(call, ci->call);
-	ASSERT_EQ(0U, ci->flags);
+	ASSERT_EQ(e->flags, ci->flags);
 	ASSERT_EQ(e->line_id, ci->line_id);
 	ASSERT_EQ(e->direction, ci->direction);
 	ASSERT_EQ(e->state, ci->state);

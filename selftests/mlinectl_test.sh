@@ -336,6 +336,7 @@ check_json "batch --json: dial, connected, drop, retained record, release, ENOEN
 	j[0]["type"] == "dial" and j[0]["state"] == "dialing" and
 	j[1]["type"] == "event" and j[1]["event"] == "call-state" and j[1]["state"] == "connected" and
 	j[2]["type"] == "call" and j[2]["state"] == "connected" and j[2]["result"].startswith("CONNECT") and
+	j[2]["monitor"] is False and
 	j[3]["type"] == "drop" and j[3]["dropped"] == "disconnected" and
 	j[4]["state"] == "disconnected" and j[4]["origin"] == "local" and j[4]["reason"] == "normal" and
 	j[4]["connected_ns"] > 0 and j[4]["duration_ns"] > 0 and

@@ -164,12 +164,16 @@ static __u32 expect_call_new(struct __test_metadata *_metadata, int fd,
 	ASSERT_EQ(origin, ev.origin);
 	ASSERT_EQ(reason, ev.reason);
 	ASSERT_EQ(0U, ev.lost);
-	ASSERT_EQ(0U, ev.rate);
+	/* Every connected call of these tests connects at 33600. */
+	ASSERT_EQ(state == MODEMLINE_STATE_CONNECTED ? 33600U : 0U, ev.rate);
 	ASSERT_STR_FIELD(number, ev.number);
 	return ev.call;
 }
 
-/* The next event must be CALL_MISSED for @line, the @missed'th. */
+/*
+ * The next event must be CALL_MISSED for @line, the @missed'th, of a
+ * call that ended BUSY, as every call a test lets a monitor miss.
+ */
 static void expect_call_missed(struct __test_metadata *_metadata, int fd,
 			       __u32 line, const char *number, __u32 missed)
 {
@@ -181,7 +185,10 @@ static void expect_call_missed(struct __test_metadata *_metadata, int fd,
 	ASSERT_NE(0ULL, ev.seq);
 	ASSERT_EQ(line, ev.line_id);
 	ASSERT_EQ(0U, ev.call);
-	ASSERT_EQ(0U, ev.state);
+	/* The call as it is, as in CALL_NEW. */
+	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED), ev.state);
+	ASSERT_EQ(U32(MODEMLINE_ORIGIN_REMOTE), ev.origin);
+	ASSERT_EQ(U32(MODEMLINE_REASON_BUSY), ev.reason);
 	ASSERT_EQ(missed, ev.lost);
 	ASSERT_STR_FIELD(number, ev.number);
 }
@@ -198,6 +205,32 @@ static void expect_state(struct __test_metadata *_metadata, int fd,
 				 call, strerror(-ret));
 	check_state_event(_metadata, &ev, line, call, state, origin, reason,
 			  rate);
+}
+
+/*
+ * The next event must be CALL_HANDOFF naming @call, the new owner
+ * handle, with the call as it is (@state, and @rate once connected).
+ */
+static void expect_handoff(struct __test_metadata *_metadata, int fd,
+			   __u32 line, __u32 call, __u32 state, __u32 origin,
+			   __u32 reason, __u32 rate)
+{
+	struct modemline_event ev;
+	int ret = mls_read_event(fd, &ev, ML_WAIT_MS);
+
+	ASSERT_EQ(0, ret) TH_LOG("no CALL_HANDOFF: %s", strerror(-ret));
+	ASSERT_EQ(U32(MODEMLINE_EVENT_CALL_HANDOFF), ev.type);
+	ASSERT_NE(0ULL, ev.seq);
+	ASSERT_NE(0ULL, ev.timestamp_ns);
+	ASSERT_LE(ev.timestamp_ns, mls_now_ns());
+	ASSERT_EQ(line, ev.line_id);
+	ASSERT_EQ(call, ev.call);
+	ASSERT_EQ(state, ev.state);
+	ASSERT_EQ(origin, ev.origin);
+	ASSERT_EQ(reason, ev.reason);
+	ASSERT_EQ(0U, ev.lost);
+	ASSERT_EQ(rate, ev.rate);
+	ASSERT_STR_FIELD(NUMBER, ev.number);
 }
 
 #define NO_EVENT(fd) do { \
@@ -269,6 +302,7 @@ TEST_F(mon, monitor_gets_call_new_with_a_handle_of_its_own)
 	ASSERT_EQ(1, mls_call_count(self->mon));
 	ASSERT_EQ(1, mls_call_listed(self->mon, h));
 	e.state = MODEMLINE_STATE_DIALING;
+	e.flags = MODEMLINE_CALL_INFO_MONITOR;
 	check_call_info(_metadata, self->mon, h, &e, &ci);
 	NO_EVENT(self->mon);
 }
@@ -329,6 +363,27 @@ TEST_F(mon, call_new_of_an_ended_call_carries_its_end)
 	ASSERT_EQ(U32(MODEMLINE_STATE_DISCONNECTED),
 		  call_state(_metadata, self->mon, h));
 	NO_EVENT(self->mon);
+}
+
+TEST_F(mon, call_info_flags_tell_a_monitor_handle_from_the_owner)
+{
+	struct modemline_call_info ci;
+	__u32 call, h;
+
+	ASSERT_EQ(0, monitor(self->mon, L0.id));
+	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
+	h = expect_call_new(_metadata, self->mon, L0.id, NUMBER,
+			    MODEMLINE_STATE_DIALING, 0, 0);
+	ASSERT_EQ(0, mls_call_info(self->fd, call, &ci));
+	ASSERT_EQ(0U, ci.flags);
+	ASSERT_EQ(0, mls_call_info(self->mon, h, &ci));
+	ASSERT_EQ(U32(MODEMLINE_CALL_INFO_MONITOR), ci.flags);
+	/* The struct goes back as it came: the output bit is no error. */
+	ASSERT_EQ(0, mls_ioctl(self->mon, MODEMLINE_IOC_CALL_INFO, &ci));
+	ASSERT_EQ(U32(MODEMLINE_CALL_INFO_MONITOR), ci.flags);
+	ci.call = call;
+	ASSERT_EQ(0, mls_ioctl(self->fd, MODEMLINE_IOC_CALL_INFO, &ci));
+	ASSERT_EQ(0U, ci.flags) TH_LOG("the input bit leaked into the output");
 }
 
 TEST_F(mon, monitor_of_one_line_sees_no_other_line)
@@ -692,6 +747,7 @@ TEST_F(mon, record_survives_owner_deallocate_until_monitor_releases)
 	ASSERT_EQ(base + 1, retained(_metadata));
 	ASSERT_EQ(0, mls_deallocate(self->fd, call, 0));
 	ASSERT_EQ(base + 1, retained(_metadata));
+	e.flags = MODEMLINE_CALL_INFO_MONITOR;
 	check_ended_info(_metadata, self->mon, h, &e, MODEMLINE_ORIGIN_REMOTE,
 			 MODEMLINE_REASON_BUSY, "BUSY", &ci);
 	ASSERT_EQ(0, mls_deallocate(self->mon, h, 0));
@@ -784,6 +840,7 @@ TEST_F(mon, record_survives_owner_exit_until_monitor_releases)
 			    MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_BUSY);
 	ASSERT_EQ(base + 1, retained(_metadata))
 		TH_LOG("the owner's exit freed the record a monitor holds");
+	e.flags = MODEMLINE_CALL_INFO_MONITOR;
 	check_ended_info(_metadata, self->mon, h, &e, MODEMLINE_ORIGIN_REMOTE,
 			 MODEMLINE_REASON_BUSY, "BUSY", &ci);
 	ASSERT_EQ(0, mls_deallocate(self->mon, h, 0));
@@ -934,6 +991,7 @@ TEST_F(mon, handoff_sends_future_events_to_the_new_owner)
 	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	ASSERT_EQ(0, handoff(self->fd, call, to, 0, &n));
 	ASSERT_EQ(0, mls_drop(to, n, MODEMLINE_DROP_WAIT));
+	expect_handoff(_metadata, to, L0.id, n, MODEMLINE_STATE_DIALING, 0, 0, 0);
 	expect_state(_metadata, to, L0.id, n, MODEMLINE_STATE_DISCONNECTING,
 		     0, 0, 0);
 	expect_state(_metadata, to, L0.id, n, MODEMLINE_STATE_DISCONNECTED,
@@ -955,6 +1013,8 @@ TEST_F(mon, handoff_of_an_ended_call_keeps_its_record)
 	base = retained(_metadata);
 	call = busy_call(_metadata, self->fd, &L0, NUMBER);
 	ASSERT_EQ(0, handoff(self->fd, call, to, 0, &n));
+	expect_handoff(_metadata, to, L0.id, n, MODEMLINE_STATE_DISCONNECTED,
+		       MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_BUSY, 0);
 	ASSERT_EQ(base + 1, retained(_metadata));
 	check_ended_info(_metadata, to, n, &e, MODEMLINE_ORIGIN_REMOTE,
 			 MODEMLINE_REASON_BUSY, "BUSY", &ci);
@@ -974,6 +1034,8 @@ TEST_F(mon, old_owner_close_does_not_touch_the_handed_off_call)
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), call_state(_metadata, to, n));
+	expect_handoff(_metadata, to, L0.id, n, MODEMLINE_STATE_CONNECTED, 0, 0,
+		       33600);
 	NO_EVENT(to);
 	/* The new owner's close is what ends it now. */
 	ASSERT_EQ(0, close(to));
@@ -1006,6 +1068,8 @@ TEST_F(mon, handoff_to_a_monitoring_file_gives_it_an_owner_handle_too)
 	live_watched(_metadata, self->fd, self->mon, &L0, &call, &h);
 	ASSERT_EQ(0, handoff(self->fd, call, self->mon, 0, &n));
 	ASSERT_NE(h, n);
+	expect_handoff(_metadata, self->mon, L0.id, n, MODEMLINE_STATE_DIALING,
+		       0, 0, 0);
 	ASSERT_EQ(2, mls_call_count(self->mon));
 	ASSERT_EQ(-EPERM, mls_drop(self->mon, h, 0));
 	ASSERT_EQ(0, mls_drop(self->mon, n, MODEMLINE_DROP_WAIT));
@@ -1100,6 +1164,8 @@ TEST_F(mon, handoff_across_processes_survives_the_sender_exit)
 	ASSERT_EQ(0, mls_call_info(to, n, &ci));
 	ASSERT_EQ(U32(MODEMLINE_STATE_CONNECTED), ci.state);
 	ASSERT_EQ(1, mls_call_count(to));
+	expect_handoff(_metadata, to, L0.id, n, MODEMLINE_STATE_CONNECTED, 0, 0,
+		       33600);
 	NO_EVENT(to);
 	/* Its events reach the new owner. */
 	SIM_CTL(&L0, "hangup");
@@ -1169,8 +1235,10 @@ static void handoff_refused(struct __test_metadata *_metadata, int fd,
 {
 	ASSERT_EQ(1, mls_call_listed(fd, call));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DIALING), call_state(_metadata, fd, call));
-	if (to >= 0)
+	if (to >= 0) {
 		ASSERT_EQ(0, mls_call_count(to));
+		NO_EVENT(to);
+	}
 	NO_EVENT(fd);
 }
 
@@ -1256,6 +1324,7 @@ TEST_F(mon, handoff_to_a_full_file_is_emfile)
 	busy_call(_metadata, to, &L1, NUMBER);
 	call = dialing_call(_metadata, self->fd, &L0, NUMBER, 0);
 	ASSERT_EQ(-EMFILE, handoff(self->fd, call, to, 0, &n));
+	NO_EVENT(to);
 	ASSERT_EQ(1, mls_call_listed(self->fd, call));
 	ASSERT_EQ(U32(MODEMLINE_STATE_DIALING),
 		  call_state(_metadata, self->fd, call));

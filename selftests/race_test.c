@@ -1019,7 +1019,7 @@ static void *handoff_fn(void *arg)
  */
 TEST_F_TIMEOUT(race, deallocate_races_handoff_of_one_handle, 600)
 {
-	int round, rounds = 100 * race_scale(), fd, to, moved = 0;
+	int round, rounds = 100 * race_scale(), fd, to, moved = 0, handed;
 	struct release_arg d, h;
 	struct modemline_event ev;
 	pthread_barrier_t start;
@@ -1068,7 +1068,11 @@ TEST_F_TIMEOUT(race, deallocate_races_handoff_of_one_handle, 600)
 		}
 		ASSERT_EQ(0, mls_call_count(to));
 		ASSERT_LE(0, mls_drain_events(fd));
-		ASSERT_LE(0, mls_drain_events(to));
+		/* The target heard of the call exactly when it got it. */
+		handed = 0;
+		while (mls_read_event(to, &ev, 0) == 0)
+			handed += ev.type == MODEMLINE_EVENT_CALL_HANDOFF;
+		ASSERT_EQ(h.ret == 0, handed) TH_LOG("round %d", round);
 		ASSERT_EQ(0, mls_wait_line_idle(fd, self->line[0].id,
 						ML_WAIT_MS));
 	}
@@ -1078,6 +1082,119 @@ TEST_F_TIMEOUT(race, deallocate_races_handoff_of_one_handle, 600)
 	fflush(stdout);
 	close(fd);
 	close(to);
+	ASSERT_EQ(base, mls_wait_retained_calls(base)) TH_LOG("records left behind");
+}
+
+struct resolver {
+	pthread_t thread;
+	int fd;			/* the handoff target */
+	int stop;
+	__u32 handed;		/* the handle of the last CALL_HANDOFF */
+	int ended;		/* DISCONNECTED events seen */
+	int bad;
+	char msg[120];
+};
+
+/*
+ * The handoff target's reader: every handle an event names resolves
+ * (CALL_INFO) the moment the event is read, and a handle's CALL_HANDOFF
+ * comes before its CALL_STATE events.
+ */
+static void *resolve_fn(void *arg)
+{
+	struct resolver *r = arg;
+	struct modemline_call_info ci;
+	struct modemline_event ev;
+	int ret;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		ret = mls_read_event(r->fd, &ev, 20);
+		if (ret == -ETIMEDOUT)
+			continue;
+		if (!ret && ev.type == MODEMLINE_EVENT_CALL_HANDOFF)
+			r->handed = ev.call;
+		if (!ret && ev.call)
+			ret = mls_call_info(r->fd, ev.call, &ci);
+		if (!ret && ev.call != r->handed)
+			ret = -EPROTO;
+		if (ret) {
+			if (!r->bad)
+				snprintf(r->msg, sizeof(r->msg),
+					 "event type %u call %u: %s", ev.type,
+					 ev.call, strerror(-ret));
+			__atomic_add_fetch(&r->bad, 1, __ATOMIC_RELEASE);
+			continue;
+		}
+		if (ev.type == MODEMLINE_EVENT_CALL_STATE &&
+		    ev.state == MODEMLINE_STATE_DISCONNECTED)
+			__atomic_add_fetch(&r->ended, 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/*
+ * CALL_HANDOFF of a call the modem is connecting at that moment, the
+ * target's reader waiting in read(): the target's first event of the
+ * call is CALL_HANDOFF, and CALL_INFO of the handle any event names
+ * succeeds as soon as the event is read, never -ENOENT.
+ */
+TEST_F_TIMEOUT(race, handoff_target_resolves_every_handle_it_hears_of, 600)
+{
+	int round, rounds = 100 * race_scale(), fd, wait, step = 0;
+	struct resolver r;
+	struct modemline_call_handoff h;
+	__u32 call;
+	long base;
+
+	ML_OPEN(fd, 0);
+	memset(&r, 0, sizeof(r));
+	ML_OPEN(r.fd, 0);
+	base = mls_retained_calls();
+	ASSERT_LE(0L, base);
+	ASSERT_EQ(0, pthread_create(&r.thread, NULL, resolve_fn, &r));
+	/*
+	 * A failed step breaks out: the reader is stopped and joined before
+	 * anything is asserted, so that it never outlives this frame.
+	 */
+	for (round = 0; round < rounds && !step; round++) {
+		/* Connecting 1 or 2 ms after the dial: during the handoff. */
+		SIM_CTL(&self->line[0], "dial connect %d 33600", 1 + round % 2);
+		step = 1;
+		if (mls_dial_retry(fd, self->line[0].id, NUMBER, 0, &call,
+				   ML_WAIT_MS))
+			break;
+		memset(&h, 0, sizeof(h));
+		h.call = call;
+		h.fd = r.fd;
+		step = 2;
+		if (mls_ioctl(fd, MODEMLINE_IOC_CALL_HANDOFF, &h) ||
+		    mls_drop(r.fd, h.new_call, MODEMLINE_DROP_WAIT))
+			break;
+		/* Released only once the reader has looked at all of it. */
+		for (wait = 0; wait < ML_WAIT_MS &&
+		     __atomic_load_n(&r.ended, __ATOMIC_ACQUIRE) <= round &&
+		     !__atomic_load_n(&r.bad, __ATOMIC_ACQUIRE); wait++)
+			usleep(1000);
+		step = 3;
+		if (__atomic_load_n(&r.ended, __ATOMIC_ACQUIRE) <= round)
+			break;
+		step = 4;
+		if (mls_deallocate(r.fd, h.new_call, 0) ||
+		    mls_drain_events(fd) < 0 ||
+		    mls_wait_line_idle(fd, self->line[0].id, ML_WAIT_MS))
+			break;
+		step = 0;
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(r.thread, NULL);
+	ASSERT_EQ(0, r.bad) TH_LOG("round %d: %s", round, r.msg);
+	ASSERT_EQ(0, step) TH_LOG("round %d: step %d failed (1 dial, 2 handoff or "
+				  "drop, 3 the target heard no end, 4 release)",
+				  round, step);
+	printf("# race iterations handoff_vs_target_reader %d\n", rounds);
+	fflush(stdout);
+	close(fd);
+	close(r.fd);
 	ASSERT_EQ(base, mls_wait_retained_calls(base)) TH_LOG("records left behind");
 }
 

@@ -615,6 +615,8 @@ static void client_watch_full_monitor_misses_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mon->missed, 2U);
 	client_next_event(test, mon, &ev);
 	KUNIT_EXPECT_EQ(test, ev.type, (u32)MODEMLINE_EVENT_CALL_MISSED);
+	KUNIT_EXPECT_EQ(test, ev.call, 0U);
+	KUNIT_EXPECT_EQ(test, ev.state, (u32)MODEMLINE_STATE_DISCONNECTED);
 	KUNIT_EXPECT_EQ(test, ev.lost, 1U);
 	KUNIT_EXPECT_STREQ(test, ev.number, "5551234");
 	client_next_event(test, mon, &ev);
@@ -690,6 +692,45 @@ static void client_release_live_call_monitor_only_test(struct kunit *test)
 	call->state = MODEMLINE_STATE_DISCONNECTED;
 }
 
+/* CALL_INFO says which handles are a monitor's. */
+static void client_info_marks_monitor_handles_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	struct modemline_call_info info;
+	u32 handle, mh;
+
+	mh = client_watch(test, mon, client_add_call(test, f, &handle));
+	info.flags = MODEMLINE_CALL_INFO_MONITOR;
+	KUNIT_ASSERT_EQ(test, modemline_client_info(f->client, handle, &info), 0);
+	KUNIT_EXPECT_EQ(test, info.flags, 0U);
+	info.flags = 0;
+	KUNIT_ASSERT_EQ(test, modemline_client_info(mon, mh, &info), 0);
+	KUNIT_EXPECT_EQ(test, info.flags, (u32)MODEMLINE_CALL_INFO_MONITOR);
+}
+
+/* A monitoring file that monitors nothing any more leaves the list. */
+static void client_unmonitor_last_leaves_the_list_test(struct kunit *test)
+{
+	struct modemline_client *mon = client_other(test, 8);
+
+	KUNIT_ASSERT_EQ(test, modemline_monitor(mon, 0), 0);
+	KUNIT_EXPECT_FALSE(test, list_empty(&mon->mon_node));
+	KUNIT_ASSERT_EQ(test, modemline_unmonitor(mon, 0), 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&mon->mon_node));
+}
+
+/* So does a file subscribed to no line's events any more. */
+static void client_unsubscribe_last_leaves_the_list_test(struct kunit *test)
+{
+	struct modemline_client *client = client_other(test, 8);
+
+	KUNIT_ASSERT_EQ(test, modemline_subscribe(client, 0), 0);
+	KUNIT_EXPECT_FALSE(test, list_empty(&client->sub_node));
+	KUNIT_ASSERT_EQ(test, modemline_unsubscribe(client, 0), 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&client->sub_node));
+}
+
 /* A state change reaches the owner and each monitor, under its own handle. */
 static void client_state_event_reaches_every_handle_test(struct kunit *test)
 {
@@ -725,6 +766,9 @@ static struct kunit_case client_monitor_test_cases[] = {
 	KUNIT_CASE(client_release_monitor_with_drop_eperm_test),
 	KUNIT_CASE(client_release_live_call_monitor_only_test),
 	KUNIT_CASE(client_state_event_reaches_every_handle_test),
+	KUNIT_CASE(client_info_marks_monitor_handles_test),
+	KUNIT_CASE(client_unmonitor_last_leaves_the_list_test),
+	KUNIT_CASE(client_unsubscribe_last_leaves_the_list_test),
 	{}
 };
 
@@ -756,6 +800,40 @@ static void client_handoff_moves_owner_test(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, call->client, to);
 	KUNIT_EXPECT_EQ(test, call->handle, nh);
 	KUNIT_EXPECT_EQ(test, kref_read(&call->ref), refs);
+}
+
+/*
+ * The new owner hears of its handle first, the call as it is; the old
+ * owner hears nothing, and the call's next event goes to the new one.
+ */
+static void client_handoff_tells_the_new_owner_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *to = client_other(test, 8);
+	struct modemline_call *call;
+	struct modemline_event ev;
+	u32 handle, nh = 0;
+
+	call = client_add_call(test, f, &handle);
+	call->client = f->client;
+	call->state = MODEMLINE_STATE_DIALING;
+	KUNIT_ASSERT_EQ(test, modemline_client_reserve(to, &nh), 0);
+	KUNIT_ASSERT_EQ(test, modemline_client_handoff(f->client, handle, call, to, nh), 0);
+	KUNIT_EXPECT_TRUE(test, modemline_evq_empty(&f->client->events));
+	client_next_event(test, to, &ev);
+	KUNIT_EXPECT_EQ(test, ev.type, (u32)MODEMLINE_EVENT_CALL_HANDOFF);
+	KUNIT_EXPECT_EQ(test, ev.call, nh);
+	KUNIT_EXPECT_EQ(test, ev.line_id, f->line->id);
+	KUNIT_EXPECT_EQ(test, ev.state, (u32)MODEMLINE_STATE_DIALING);
+	KUNIT_EXPECT_STREQ(test, ev.number, "5551234");
+	spin_lock(&f->line->lock);
+	modemline_call_input(call, MODEMLINE_IN_CONNECT, 0, 0, 9600, "CONNECT 9600");
+	spin_unlock(&f->line->lock);
+	client_next_event(test, to, &ev);
+	KUNIT_EXPECT_EQ(test, ev.type, (u32)MODEMLINE_EVENT_CALL_STATE);
+	KUNIT_EXPECT_EQ(test, ev.call, nh);
+	KUNIT_EXPECT_TRUE(test, modemline_evq_empty(&f->client->events));
+	call->state = MODEMLINE_STATE_DISCONNECTED;
 }
 
 /* Released by another thread first: nothing moves. */
@@ -797,6 +875,7 @@ static void client_handoff_monitor_handle_moves_nothing_test(struct kunit *test)
 
 static struct kunit_case client_handoff_test_cases[] = {
 	KUNIT_CASE(client_handoff_moves_owner_test),
+	KUNIT_CASE(client_handoff_tells_the_new_owner_test),
 	KUNIT_CASE(client_handoff_after_release_enoent_test),
 	KUNIT_CASE(client_handoff_monitor_handle_moves_nothing_test),
 	{}
@@ -844,8 +923,24 @@ static void client_stats_counts_handles_and_bytes_test(struct kunit *test)
 	ended->disconnected_ns = 0;
 }
 
+/* The walk lets the table lock go between batches and misses nothing. */
+static void client_stats_counts_past_one_batch_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 1000);
+	struct modemline_client_stats st;
+	u32 handle;
+	int i;
+
+	for (i = 0; i < 300; i++)
+		client_add_call(test, f, &handle);
+	modemline_client_stats(f->client, &st);
+	KUNIT_EXPECT_EQ(test, st.calls_ended, 300U);
+	KUNIT_EXPECT_EQ(test, st.calls_live + st.monitor_handles, 0U);
+}
+
 static struct kunit_case client_stats_test_cases[] = {
 	KUNIT_CASE(client_stats_counts_handles_and_bytes_test),
+	KUNIT_CASE(client_stats_counts_past_one_batch_test),
 	{}
 };
 

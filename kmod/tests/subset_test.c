@@ -103,6 +103,23 @@ static void subset_match_spend_removes_entry_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&set->lines));
 }
 
+/* Empty means no line and not every line: the file can leave its list. */
+static void subset_empty_until_a_line_or_zero_test(struct kunit *test)
+{
+	struct modemline_subset *set = subset_new(test);
+	struct modemline_sub *found;
+
+	KUNIT_EXPECT_TRUE(test, modemline_subset_empty(set));
+	subset_add(test, set, 0);
+	KUNIT_EXPECT_FALSE(test, modemline_subset_empty(set));
+	subset_add(test, set, 7);
+	KUNIT_ASSERT_EQ(test, modemline_subset_del(set, 0, &found), 0);
+	KUNIT_EXPECT_FALSE(test, modemline_subset_empty(set));
+	KUNIT_ASSERT_EQ(test, modemline_subset_del(set, 7, &found), 0);
+	kfree(found);
+	KUNIT_EXPECT_TRUE(test, modemline_subset_empty(set));
+}
+
 static struct kunit_case subset_test_cases[] = {
 	KUNIT_CASE(subset_empty_matches_nothing_test),
 	KUNIT_CASE(subset_line_zero_matches_every_line_test),
@@ -110,6 +127,7 @@ static struct kunit_case subset_test_cases[] = {
 	KUNIT_CASE(subset_del_absent_enoent_test),
 	KUNIT_CASE(subset_del_zero_keeps_lines_test),
 	KUNIT_CASE(subset_match_spend_removes_entry_test),
+	KUNIT_CASE(subset_empty_until_a_line_or_zero_test),
 	{}
 };
 

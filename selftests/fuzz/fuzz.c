@@ -330,7 +330,8 @@ static void check_call_info(const struct modemline_call_info *ci, __u32 h)
 	/* DISCONNECTED (5), and only then, has an end time; and an origin. */
 	bool ended = ci->state == 5, has_end = ci->disconnected_ns != 0;
 
-	if (ci->call != h || ci->flags || !ci->direction || ci->direction > 2 ||
+	if (ci->call != h || (ci->flags & ~MODEMLINE_CALL_INFO_MONITOR) ||
+	    !ci->direction || ci->direction > 2 ||
 	    !ci->state || ci->state > 5 || ci->origin > 3 || ci->reason > 11 ||
 	    !str_ok(ci->number, sizeof(ci->number)) ||
 	    !str_ok(ci->result, sizeof(ci->result)) || !ci->created_ns ||
@@ -683,17 +684,24 @@ static void fuzz_read(struct rng *r, int fd)
 	if (p != ev)
 		return;
 	for (i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
-		if (!ev[i].seq || !ev[i].type || ev[i].type > MODEMLINE_EVENT_CALL_MISSED ||
+		if (!ev[i].seq || !ev[i].type || ev[i].type > MODEMLINE_EVENT_CALL_HANDOFF ||
 		    !str_ok(ev[i].number, sizeof(ev[i].number)))
 			bad("event: malformed (type %u seq %llu)", ev[i].type,
 			    (unsigned long long)ev[i].seq);
-		/* CALL_NEW names the monitor's handle; CALL_MISSED counts from 1. */
-		if (ev[i].type == MODEMLINE_EVENT_CALL_NEW && (!ev[i].call || !ev[i].state))
-			bad("CALL_NEW: handle %u state %u", ev[i].call, ev[i].state);
-		if (ev[i].type == MODEMLINE_EVENT_CALL_NEW) {
+		/*
+		 * CALL_NEW names the monitor's handle, CALL_HANDOFF the new
+		 * owner's; CALL_MISSED counts from 1.
+		 */
+		if ((ev[i].type == MODEMLINE_EVENT_CALL_NEW ||
+		     ev[i].type == MODEMLINE_EVENT_CALL_HANDOFF) &&
+		    (!ev[i].call || !ev[i].state))
+			bad("event %u: handle %u state %u", ev[i].type, ev[i].call,
+			    ev[i].state);
+		if (ev[i].type == MODEMLINE_EVENT_CALL_NEW)
 			atomic_fetch_add(&seen_call_new, 1);
+		if (ev[i].type == MODEMLINE_EVENT_CALL_NEW ||
+		    ev[i].type == MODEMLINE_EVENT_CALL_HANDOFF)
 			note_handle(r, ev[i].call);
-		}
 		if (ev[i].type == MODEMLINE_EVENT_CALL_MISSED)
 			atomic_fetch_add(&seen_call_missed, 1);
 		if (ev[i].type == MODEMLINE_EVENT_CALL_MISSED && (ev[i].call || !ev[i].lost))

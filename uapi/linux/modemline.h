@@ -46,7 +46,8 @@
  *   - An unreadable or unwritable argument fails with -EFAULT and changes
  *     nothing (an output struct is written only after the operation
  *     succeeded; for DIAL/ANSWER a failure to write the handle back
- *     releases the new call again).
+ *     releases the new call again; a monitor that got a handle to it
+ *     meanwhile sees it end).
  *   - A call handle this file does not hold (0, never issued, released,
  *     or another file's) fails with -ENOENT. So does an unknown line id.
  *   - Output structs are fully written: padding and unused bytes are 0.
@@ -256,10 +257,16 @@ struct modemline_call_op {
 	__u32 flags;
 };
 
+/* CALL_INFO, out: the handle is a monitor's, not the owner's. */
+#define MODEMLINE_CALL_INFO_MONITOR	_BITUL(0)
+
 /**
  * struct modemline_call_info - argument of CALL_INFO: the call's record
  * @call:            in: the handle
- * @flags:           in: must be 0
+ * @flags:           in: 0 (MODEMLINE_CALL_INFO_MONITOR is ignored, so a
+ *                   struct can be passed again as it came back); out:
+ *                   MODEMLINE_CALL_INFO_MONITOR if @call is a monitor
+ *                   handle, else 0
  * @line_id:         out: the line the call was made on (it may be gone)
  * @direction:       out: MODEMLINE_DIR_*
  * @state:           out: MODEMLINE_STATE_*
@@ -341,6 +348,8 @@ struct modemline_call_handoff {
 #define MODEMLINE_EVENT_CALL_NEW	6
 /* A monitored line had a call this file could hold no handle to. */
 #define MODEMLINE_EVENT_CALL_MISSED	7
+/* CALL_HANDOFF made this file a call's owner: @call is its new handle. */
+#define MODEMLINE_EVENT_CALL_HANDOFF	8
 
 /**
  * struct modemline_event - the record read() returns
@@ -364,23 +373,34 @@ struct modemline_call_handoff {
  * CALL_NEW events of handles it holds: after OVERFLOW it reads them back
  * with CALL_LIST.
  *
+ * A file a call is handed to (CALL_HANDOFF) gets a CALL_HANDOFF event
+ * with its new owner handle before any CALL_STATE event under it. Event
+ * types are only ever added: a reader skips a type it does not know.
+ *
+ * The events about one call (CALL_STATE, CALL_NEW, CALL_MISSED and
+ * CALL_HANDOFF) carry its line, state, origin, reason and rate as they
+ * are when the event is queued, and all but CALL_STATE its number.
+ *
  * @seq:          per-file sequence number of this record, from 1, with no
  *                gaps (lost events get none; OVERFLOW says how many)
  * @timestamp_ns: CLOCK_BOOTTIME when the event happened
  * @type:         MODEMLINE_EVENT_*
  * @line_id:      the line concerned (0 in OVERFLOW)
- * @call:         CALL_STATE, CALL_NEW: this file's handle; otherwise 0
- * @state:        CALL_STATE: the new MODEMLINE_STATE_*; CALL_NEW: the
- *                state the call is in
- * @origin:       CALL_STATE to DISCONNECTED: MODEMLINE_ORIGIN_*; CALL_NEW
- *                of a call that already ended: the same
+ * @call:         CALL_STATE, CALL_NEW, CALL_HANDOFF: this file's handle;
+ *                otherwise 0
+ * @state:        CALL_STATE: the new MODEMLINE_STATE_*; other call
+ *                events: the state the call is in
+ * @origin:       a call event of a DISCONNECTED call: MODEMLINE_ORIGIN_*;
+ *                else 0
  * @reason:       as @origin, MODEMLINE_REASON_*; LINE_REMOVED: why the
  *                line went
  * @lost:         OVERFLOW: number of events dropped; CALL_MISSED: number
  *                of calls this file has missed since it was opened
- * @rate:         CALL_STATE to CONNECTED: connect rate, bit/s; else 0
- * @number:       CALL_OFFERED: caller id ("" if unknown); CALL_NEW, and
- *                CALL_MISSED: the call's number (dialed or caller id)
+ * @rate:         a call event of a CONNECTED call: connect rate, bit/s;
+ *                else 0
+ * @number:       CALL_OFFERED: caller id ("" if unknown); CALL_NEW,
+ *                CALL_MISSED, CALL_HANDOFF: the call's number (dialed or
+ *                caller id); otherwise ""
  */
 struct modemline_event {
 	__aligned_u64 seq;
@@ -480,13 +500,16 @@ struct modemline_event {
 #define MODEMLINE_IOC_DEALLOCATE _IOW(MODEMLINE_IOC_MAGIC, 0x13, struct modemline_call_op)
 
 /*
- * CALL_INFO: the call's record, live or retained.
- *   -ENOENT  not a handle of this file;  -EINVAL  flags not 0;  -EFAULT
+ * CALL_INFO: the call's record, live or retained, and whether the handle
+ * is a monitor's (MODEMLINE_CALL_INFO_MONITOR in @flags).
+ *   -ENOENT  not a handle of this file;  -EINVAL  unknown flag;  -EFAULT
  */
 #define MODEMLINE_IOC_CALL_INFO	_IOWR(MODEMLINE_IOC_MAGIC, 0x14, struct modemline_call_info)
 
 /*
- * CALL_LIST: the handles this file holds, live and retained.
+ * CALL_LIST: the handles this file holds, live and retained. A handle
+ * another thread makes or releases during the call may or may not be in
+ * the list (a big table is read a part at a time).
  *   -EINVAL  flags not 0;  -EFAULT
  */
 #define MODEMLINE_IOC_CALL_LIST	_IOWR(MODEMLINE_IOC_MAGIC, 0x15, struct modemline_id_list)
@@ -535,10 +558,13 @@ struct modemline_event {
  * open /dev/modemline file (lineHandoff in TAPI), e.g. one received over
  * a unix socket with SCM_RIGHTS. The target gets a new owner handle
  * (@new_call, written before the move and valid only if the ioctl
- * returns 0); this file's handle is gone (-ENOENT). The call's future
- * CALL_STATE events go to the new owner, closing this file no longer
- * touches the call, and a data descriptor already open keeps working.
- * Monitor handles of other files are unaffected.
+ * returns 0); this file's handle is gone (-ENOENT). The target's queue
+ * gets a CALL_HANDOFF event naming @new_call, before the call's future
+ * CALL_STATE events, which go to the new owner; closing this file no
+ * longer touches the call. A data descriptor already open keeps working:
+ * it is a file of its own and stays with whoever holds it (pass it along
+ * with SCM_RIGHTS too); while it is open the new owner's CALL_DATA is
+ * -EBUSY. Monitor handles of other files are unaffected.
  *   -ENOENT  not a handle of this file (or released meanwhile)
  *   -EPERM   a monitor handle
  *   -EBADF   @fd is not an open descriptor of /dev/modemline

@@ -65,6 +65,7 @@ const char *ml_event_name(uint32_t type)
 		[MODEMLINE_EVENT_OVERFLOW] = "overflow",
 		[MODEMLINE_EVENT_CALL_NEW] = "call-new",
 		[MODEMLINE_EVENT_CALL_MISSED] = "call-missed",
+		[MODEMLINE_EVENT_CALL_HANDOFF] = "call-handoff",
 	};
 	return NAME(n, type);
 }

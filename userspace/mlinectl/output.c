@@ -132,11 +132,13 @@ void print_call(struct ctx *c, const struct modemline_call_info *i)
 	if (c->json) {
 		j_begin(out, "call");
 		j_call(i);
+		j_bool("monitor", i->flags & MODEMLINE_CALL_INFO_MONITOR);
 		j_end();
 		return;
 	}
-	fprintf(out, "call %u on line %u: %s, %s\n", i->call, i->line_id,
-	       ml_state_name(i->state), ml_direction_name(i->direction));
+	fprintf(out, "call %u on line %u: %s, %s%s\n", i->call, i->line_id,
+	       ml_state_name(i->state), ml_direction_name(i->direction),
+	       i->flags & MODEMLINE_CALL_INFO_MONITOR ? " (monitor handle)" : "");
 	fprintf(out, "  number    %s\n", *i->number ? i->number : "(unknown)");
 	if (i->state == MODEMLINE_STATE_DISCONNECTED)
 		fprintf(out, "  ended     by %s, reason %s\n", ml_origin_name(i->origin),
@@ -179,7 +181,8 @@ void print_line(struct ctx *c, const struct modemline_line_info *i)
 
 void print_event(struct ctx *c, const struct modemline_event *e)
 {
-	bool ended = (e->type == MODEMLINE_EVENT_CALL_STATE || e->type == MODEMLINE_EVENT_CALL_NEW) &&
+	bool ended = (e->type == MODEMLINE_EVENT_CALL_STATE || e->type == MODEMLINE_EVENT_CALL_NEW ||
+		      e->type == MODEMLINE_EVENT_CALL_HANDOFF) &&
 		     e->state == MODEMLINE_STATE_DISCONNECTED;
 
 	if (c->json) {
@@ -209,6 +212,7 @@ void print_event(struct ctx *c, const struct modemline_event *e)
 			j_u64("lost", e->lost);
 			break;
 		case MODEMLINE_EVENT_CALL_NEW:
+		case MODEMLINE_EVENT_CALL_HANDOFF:
 			j_u64("call", e->call);
 			j_str("state", ml_state_name(e->state));
 			j_str("number", e->number);
@@ -216,6 +220,8 @@ void print_event(struct ctx *c, const struct modemline_event *e)
 				j_str("origin", ml_origin_name(e->origin));
 				j_str("reason", ml_reason_name(e->reason));
 			}
+			if (e->state == MODEMLINE_STATE_CONNECTED)
+				j_u64("rate", e->rate);
 			break;
 		case MODEMLINE_EVENT_CALL_MISSED:
 			j_str("number", e->number);
@@ -251,6 +257,14 @@ void print_event(struct ctx *c, const struct modemline_event *e)
 	case MODEMLINE_EVENT_CALL_NEW:
 		fprintf(out, "event: line %u has a new call, %s, monitor handle %u, %s",
 			e->line_id, *e->number ? e->number : "number unknown", e->call,
+			ml_state_name(e->state));
+		if (ended)
+			fprintf(out, ", ended by %s (%s)", ml_origin_name(e->origin),
+				ml_reason_name(e->reason));
+		break;
+	case MODEMLINE_EVENT_CALL_HANDOFF:
+		fprintf(out, "event: call %u on line %u, %s, was handed to this file, %s",
+			e->call, e->line_id, *e->number ? e->number : "number unknown",
 			ml_state_name(e->state));
 		if (ended)
 			fprintf(out, ", ended by %s (%s)", ml_origin_name(e->origin),
