@@ -145,29 +145,46 @@ static long retained(struct __test_metadata *_metadata)
 	return val;
 }
 
-/* The next event must be CALL_NEW for @line: the monitor handle. */
-static __u32 expect_call_new(struct __test_metadata *_metadata, int fd,
-			     __u32 line, const char *number, __u32 state,
-			     __u32 origin, __u32 reason)
+/*
+ * The next event must be @type (CALL_NEW or CALL_HANDOFF) for @line,
+ * naming @call (0: any handle but 0), with the call as it is: @number,
+ * @state, @origin, @reason, @rate. Returns the handle it names.
+ */
+static __u32 expect_call_event(struct __test_metadata *_metadata, int fd,
+			       __u32 type, __u32 line, __u32 call,
+			       const char *number, __u32 state, __u32 origin,
+			       __u32 reason, __u32 rate)
 {
 	struct modemline_event ev;
 	int ret = mls_read_event(fd, &ev, ML_WAIT_MS);
 
-	ASSERT_EQ(0, ret) TH_LOG("no CALL_NEW: %s", strerror(-ret));
-	ASSERT_EQ(U32(MODEMLINE_EVENT_CALL_NEW), ev.type);
+	ASSERT_EQ(0, ret) TH_LOG("no event %u: %s", type, strerror(-ret));
+	ASSERT_EQ(type, ev.type);
 	ASSERT_NE(0ULL, ev.seq);
 	ASSERT_NE(0ULL, ev.timestamp_ns);
 	ASSERT_LE(ev.timestamp_ns, mls_now_ns());
 	ASSERT_EQ(line, ev.line_id);
+	if (call)
+		ASSERT_EQ(call, ev.call);
 	ASSERT_NE(0U, ev.call);
 	ASSERT_EQ(state, ev.state);
 	ASSERT_EQ(origin, ev.origin);
 	ASSERT_EQ(reason, ev.reason);
 	ASSERT_EQ(0U, ev.lost);
-	/* Every connected call of these tests connects at 33600. */
-	ASSERT_EQ(state == MODEMLINE_STATE_CONNECTED ? 33600U : 0U, ev.rate);
+	ASSERT_EQ(rate, ev.rate);
 	ASSERT_STR_FIELD(number, ev.number);
 	return ev.call;
+}
+
+/* The next event must be CALL_NEW for @line: the monitor handle. */
+static __u32 expect_call_new(struct __test_metadata *_metadata, int fd,
+			     __u32 line, const char *number, __u32 state,
+			     __u32 origin, __u32 reason)
+{
+	/* Every connected call of these tests connects at 33600. */
+	return expect_call_event(_metadata, fd, MODEMLINE_EVENT_CALL_NEW, line,
+				 0, number, state, origin, reason,
+				 state == MODEMLINE_STATE_CONNECTED ? 33600 : 0);
 }
 
 /*
@@ -207,30 +224,13 @@ static void expect_state(struct __test_metadata *_metadata, int fd,
 			  rate);
 }
 
-/*
- * The next event must be CALL_HANDOFF naming @call, the new owner
- * handle, with the call as it is (@state, and @rate once connected).
- */
+/* The next event must be CALL_HANDOFF naming @call, the new owner handle. */
 static void expect_handoff(struct __test_metadata *_metadata, int fd,
 			   __u32 line, __u32 call, __u32 state, __u32 origin,
 			   __u32 reason, __u32 rate)
 {
-	struct modemline_event ev;
-	int ret = mls_read_event(fd, &ev, ML_WAIT_MS);
-
-	ASSERT_EQ(0, ret) TH_LOG("no CALL_HANDOFF: %s", strerror(-ret));
-	ASSERT_EQ(U32(MODEMLINE_EVENT_CALL_HANDOFF), ev.type);
-	ASSERT_NE(0ULL, ev.seq);
-	ASSERT_NE(0ULL, ev.timestamp_ns);
-	ASSERT_LE(ev.timestamp_ns, mls_now_ns());
-	ASSERT_EQ(line, ev.line_id);
-	ASSERT_EQ(call, ev.call);
-	ASSERT_EQ(state, ev.state);
-	ASSERT_EQ(origin, ev.origin);
-	ASSERT_EQ(reason, ev.reason);
-	ASSERT_EQ(0U, ev.lost);
-	ASSERT_EQ(rate, ev.rate);
-	ASSERT_STR_FIELD(NUMBER, ev.number);
+	expect_call_event(_metadata, fd, MODEMLINE_EVENT_CALL_HANDOFF, line,
+			  call, NUMBER, state, origin, reason, rate);
 }
 
 #define NO_EVENT(fd) do { \
