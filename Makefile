@@ -81,7 +81,8 @@ stress: deps userspace selftests
 
 # A narrated call on a simulated modem, in qemu on Debian's stock 6.12
 # kernel (fetched on first use). DEMO_MODEM=unix:PATH wires the guest's
-# UART to a modem or emulator on this host instead; see scripts/demo.sh.
+# UART to a modem or emulator on this host instead, DEMO_DIALECT=3gpp
+# makes it a voice call on a cellular modem; see scripts/demo.sh.
 demo: deps userspace
 	scripts/demo.sh
 

@@ -44,6 +44,7 @@ void modemline_at_init(struct modemline_at *at, const struct modemline_at_ops *o
 	at->ctx = ctx;
 	strscpy(at->init, MODEMLINE_AT_INIT_DEFAULT, sizeof(at->init));
 	at->guard_ms = MODEMLINE_AT_GUARD_DEFAULT_MS;
+	at->clcc_ms = MODEMLINE_AT_CLCC_DEFAULT_MS;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_at_init);
 
@@ -105,12 +106,13 @@ static u32 at_number(const char *s)
 	return v;
 }
 
-/* Copy the phone number at @s (after blanks, '=' and a quote). */
-static void at_caller_id(const char *s, struct modemline_at_line *out)
+/* Copy the phone number after the prefix (blanks, '=' and a quote). */
+static void at_caller_id(const char *line, size_t skip,
+			 struct modemline_at_line *out)
 {
+	const char *s = skip_spaces(line + skip);
 	size_t n;
 
-	s = skip_spaces(s);
 	if (*s == '=')
 		s = skip_spaces(s + 1);
 	if (*s == '"')
@@ -121,6 +123,85 @@ static void at_caller_id(const char *s, struct modemline_at_line *out)
 	memcpy(out->number, s, n);
 	out->code = MODEMLINE_AT_CALLER_ID;
 }
+
+/* "+CRING: VOICE" or "+CRING: REL ASYNC" (27.007 +CRC=1): a RING. */
+static void at_cring(const char *line, size_t skip, struct modemline_at_line *out)
+{
+	out->code = MODEMLINE_AT_RING;
+	out->voice = !strncasecmp(skip_spaces(line + skip), "VOICE", 5);
+	strscpy(out->text, "RING", sizeof(out->text));
+}
+
+/* The next decimal field of a comma-separated list, or -1. */
+static int at_field(const char **s)
+{
+	const char *p = skip_spaces(*s);
+	u32 v;
+
+	if (!isdigit(*p))
+		return -1;
+	v = at_number(p);
+	while (isdigit(*p))
+		p++;
+	p = skip_spaces(p);
+	if (*p == ',')
+		p++;
+	else if (*p)
+		return -1;
+	*s = p;
+	return v > 255 ? -1 : v;
+}
+
+/* "+CLCC: <id>,<dir>,<stat>,<mode>,<mpty>[,<number>,<type>...]" */
+static void at_clcc(const char *line, size_t skip, struct modemline_at_line *out)
+{
+	const char *s = line + skip;
+	int id = at_field(&s), dir = at_field(&s), stat = at_field(&s);
+	int mode = at_field(&s), mpty = at_field(&s);
+
+	if (id < 0 || dir < 0 || dir > 1 || stat < 0 ||
+	    stat > MODEMLINE_AT_CLCC_WAITING || mode < 0 || mpty < 0)
+		return;		/* not a call list line we understand */
+	out->code = MODEMLINE_AT_CLCC;
+	out->incoming = dir;
+	out->stat = stat;
+	out->voice = !mode;
+}
+
+/*
+ * "+CME ERROR: <err>" and "+CMS ERROR: <err>" (27.007 with +CMEE=1 or 2):
+ * a final ERROR, recorded as the modem said it.
+ */
+static void at_mobile_error(const char *line, size_t skip,
+			    struct modemline_at_line *out)
+{
+	out->code = MODEMLINE_AT_ERROR;
+	strscpy(out->text, line, sizeof(out->text));
+}
+
+/* "+CEER: <text>": kept as the modem gives it, bounded. */
+static void at_ceer(const char *line, size_t skip, struct modemline_at_line *out)
+{
+	out->code = MODEMLINE_AT_CEER;
+	strscpy(out->cause, skip_spaces(line + skip), sizeof(out->cause));
+}
+
+/*
+ * Lines that carry something after a prefix, and what reads it: @parse
+ * gets the whole line and the prefix's length.
+ */
+static const struct {
+	const char *prefix;
+	void (*parse)(const char *line, size_t skip, struct modemline_at_line *out);
+} at_prefixed[] = {
+	{ "NMBR", at_caller_id },
+	{ "+CLIP:", at_caller_id },
+	{ "+CRING:", at_cring },
+	{ "+CLCC:", at_clcc },
+	{ "+CEER:", at_ceer },
+	{ "+CME ERROR:", at_mobile_error },
+	{ "+CMS ERROR:", at_mobile_error },
+};
 
 /**
  * modemline_at_parse - classify one received line
@@ -169,10 +250,13 @@ void modemline_at_parse(const char *line, struct modemline_at_line *out)
 		strscpy(out->text, line, sizeof(out->text));
 		return;
 	}
-	if (!strncasecmp(line, "NMBR", 4))
-		at_caller_id(line + 4, out);
-	else if (!strncasecmp(line, "+CLIP:", 6))
-		at_caller_id(line + 6, out);
+	for (i = 0; i < ARRAY_SIZE(at_prefixed); i++) {
+		len = strlen(at_prefixed[i].prefix);
+		if (!strncasecmp(line, at_prefixed[i].prefix, len)) {
+			at_prefixed[i].parse(line, len, out);
+			return;
+		}
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_at_parse);
 
@@ -194,14 +278,51 @@ static void at_raise_dtr(struct modemline_at *at)
 }
 
 /* The call is over: back to command mode, then tell the core. */
-static void at_end(struct modemline_at *at, u32 origin, u32 reason,
-		   const char *text)
+static void at_finish(struct modemline_at *at, u32 origin, u32 reason,
+		      const char *text)
 {
 	at_raise_dtr(at);
 	at->phase = MODEMLINE_AT_IDLE;
 	at->nheld = 0;
 	at_timer(at, 0);
+	if (at->cause[0])
+		at->ops->cause(at->ctx, at->cause);
+	at->cause[0] = '\0';
+	at->dialed = false;
 	at->ops->ended(at->ctx, origin, reason, text);
+}
+
+/*
+ * The call ended, and the modem is talking to us. A 3GPP modem is first
+ * asked why (AT+CEER): the end is reported with the network's cause once
+ * it answered, or gave up answering.
+ */
+static void at_end(struct modemline_at *at, u32 origin, u32 reason,
+		   const char *text)
+{
+	/* No ATD or ATA went out: +CEER would tell of an earlier call. */
+	if (at->dialect != MODEMLINE_AT_3GPP || !at->dialed) {
+		at_finish(at, origin, reason, text);
+		return;
+	}
+	at_raise_dtr(at);
+	at->end_origin = origin;
+	at->end_reason = reason;
+	at->end_has_text = text;
+	strscpy(at->end_text, text ?: "", sizeof(at->end_text));
+	at->ceer_seen = false;
+	at->cause[0] = '\0';
+	at->nheld = 0;
+	at->phase = MODEMLINE_AT_ASK_CAUSE;
+	at_send(at, "AT+CEER\r");
+	at_timer(at, MODEMLINE_AT_REPLY_MS);
+}
+
+/* AT+CEER answered, refused or unanswered: report the end held for it. */
+static void at_ceer_done(struct modemline_at *at)
+{
+	at_finish(at, at->end_origin, at->end_reason,
+		  at->end_has_text ? at->end_text : NULL);
 }
 
 static void at_send_init(struct modemline_at *at)
@@ -220,17 +341,30 @@ static void at_start(struct modemline_at *at, bool incoming)
 	if (at->ringing && !incoming)
 		at->ops->offer_end(at->ctx);
 	at->incoming = incoming;
+	if (incoming)
+		at->voice = at->ring_voice && at->dialect == MODEMLINE_AT_3GPP;
 	at->ringing = false;
+	at->ring_voice = false;
 	at->dtr_tried = false;
 	at->reviving = false;
+	at->alerted = false;
+	at->active = false;
+	at->clcc_wait = false;
+	at->chup_after_ok = false;
+	at->dialed = false;
 	at->caller[0] = '\0';
+	at->cause[0] = '\0';
 	at_send_init(at);
 }
 
-/* Start an outgoing call; @number was checked by the core. */
-void modemline_at_dial(struct modemline_at *at, const char *number)
+/*
+ * Start an outgoing call; @number was checked by the core. A @voice call
+ * (3GPP lines only, the core checks) is "ATD<number>;".
+ */
+void modemline_at_dial(struct modemline_at *at, const char *number, bool voice)
 {
 	strscpy(at->dial, number, sizeof(at->dial));
+	at->voice = voice;
 	at_start(at, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_at_dial);
@@ -261,6 +395,23 @@ static void at_hang_up_online(struct modemline_at *at)
 	}
 }
 
+/* End a voice call the modem knows about: AT+CHUP, ATH if refused. */
+static void at_chup(struct modemline_at *at)
+{
+	at->phase = MODEMLINE_AT_CHUP;
+	at->chup_after_ok = false;
+	at_send(at, "AT+CHUP\r");
+	at_timer(at, MODEMLINE_AT_REPLY_MS);
+}
+
+/* The same once the command the modem is busy with has its reply. */
+static void at_chup_after_reply(struct modemline_at *at)
+{
+	at->phase = MODEMLINE_AT_CHUP;
+	at->chup_after_ok = true;
+	at_timer(at, MODEMLINE_AT_REPLY_MS);
+}
+
 /* The modem hung up: the call ends, or a revived modem gets the init string. */
 static void at_hung_up(struct modemline_at *at, const char *text)
 {
@@ -279,7 +430,7 @@ void modemline_at_hangup(struct modemline_at *at)
 	at->reviving = false;
 	switch (at->phase) {
 	case MODEMLINE_AT_IDLE:
-		at_end(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, NULL);
+		at_finish(at, MODEMLINE_ORIGIN_LOCAL, MODEMLINE_REASON_NORMAL, NULL);
 		break;
 	case MODEMLINE_AT_INIT:
 		/*
@@ -292,6 +443,16 @@ void modemline_at_hangup(struct modemline_at *at)
 		break;
 	case MODEMLINE_AT_DIALING:
 	case MODEMLINE_AT_ANSWERING:
+		if (at->voice || (at->incoming && at->dialect == MODEMLINE_AT_3GPP)) {
+			/*
+			 * A 3GPP modem answers ATD<n>; and ATA (of a voice
+			 * call, even one whose ring did not say so) with OK
+			 * at once; hanging up comes after it, or that OK
+			 * would pass for AT+CHUP's.
+			 */
+			at_chup_after_reply(at);
+			break;
+		}
 		/* Any character aborts a dial or an answer in progress. */
 		at->phase = MODEMLINE_AT_HANGUP_WAIT;
 		at_send(at, "\r");
@@ -300,8 +461,15 @@ void modemline_at_hangup(struct modemline_at *at)
 	case MODEMLINE_AT_DATA:
 		at_hang_up_online(at);
 		break;
+	case MODEMLINE_AT_VOICE:
+		/* A +CLCC poll's OK must not pass for AT+CHUP's either. */
+		if (at->clcc_wait)
+			at_chup_after_reply(at);
+		else
+			at_chup(at);
+		break;
 	default:
-		break;		/* already hanging up */
+		break;		/* already hanging up, or ended */
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_at_hangup);
@@ -311,7 +479,7 @@ void modemline_at_carrier_lost(struct modemline_at *at)
 	if (at->phase == MODEMLINE_AT_DATA) {
 		at_end(at, MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_CARRIER_LOST,
 		       NULL);
-	} else if (at->phase >= MODEMLINE_AT_DTR_LOW) {
+	} else if (at->phase >= MODEMLINE_AT_DTR_LOW && at->phase != MODEMLINE_AT_CHUP) {
 		/*
 		 * The modem hung up (&C1 drops carrier first), but its result
 		 * code, OK to the DTR drop or NO CARRIER, is still on its way:
@@ -334,8 +502,13 @@ void modemline_at_reset(struct modemline_at *at)
 	at_raise_dtr(at);
 	at->phase = MODEMLINE_AT_IDLE;
 	at->ringing = false;
+	at->ring_voice = false;
 	at->reviving = false;
+	at->voice = false;
+	at->dialed = false;
+	at->clcc_wait = false;
 	at->caller[0] = '\0';
+	at->cause[0] = '\0';
 	at->skip_lf = false;
 	at->len = 0;
 	at->overlong = false;
@@ -361,8 +534,11 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_at_flush_input);
  * the steps use: a dial being aborted may connect after all (one reply
  * wait), then the whole online hang-up: DTR low and the wait for its
  * reply where the tty has DTR, then the escape (guard time, "+++", guard
- * time and a reply wait) and ATH's reply wait. Nothing received makes
- * a step longer. The core's backstop for a hang-up comes from this.
+ * time and a reply wait) and ATH's reply wait; on a 3GPP line one more
+ * reply wait, for AT+CEER. (A voice call's hang-up, the dial's OK, AT+CHUP,
+ * ATH and AT+CEER, takes four reply waits: never more than that.)
+ * Nothing received makes a step longer. The core's backstop for a
+ * hang-up comes from this.
  *
  * Return: that bound, in milliseconds.
  */
@@ -372,6 +548,8 @@ unsigned int modemline_at_hangup_ms(const struct modemline_at *at)
 
 	if (at->has_dtr)
 		ms += MODEMLINE_AT_DTR_DROP_MS + MODEMLINE_AT_DTR_REPLY_MS;
+	if (at->dialect == MODEMLINE_AT_3GPP)
+		ms += MODEMLINE_AT_REPLY_MS;
 	return ms + 2 * at->guard_ms + 2 * MODEMLINE_AT_REPLY_MS;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_at_hangup_ms);
@@ -398,8 +576,130 @@ static void at_idle_line(struct modemline_at *at, const struct modemline_at_line
 		strscpy(at->caller, l->number, sizeof(at->caller));
 	} else if (l->code == MODEMLINE_AT_RING) {
 		at->ringing = true;
+		at->ring_voice = l->voice;
 		at_timer(at, MODEMLINE_AT_RING_GAP_MS);
-		at->ops->offer(at->ctx, at->caller[0] ? at->caller : NULL);
+		at->ops->offer(at->ctx, at->caller[0] ? at->caller : NULL,
+			       at->ring_voice);
+	}
+}
+
+/* The modem took a voice dial or answer: follow the call with +CLCC. */
+static void at_voice_started(struct modemline_at *at)
+{
+	at->phase = MODEMLINE_AT_VOICE;
+	at->clcc_wait = false;
+	at->clcc_late = 0;
+	/* An answered call is up at once; a dialed one when +CLCC says so. */
+	if (at->incoming) {
+		at->active = true;
+		at->ops->connected(at->ctx, 0, "OK");
+	}
+	at_timer(at, at->clcc_ms);
+}
+
+/* Where +CLCC says the call is now (27.007 <stat>). */
+static void at_voice_stat(struct modemline_at *at, u8 stat)
+{
+	if (stat == MODEMLINE_AT_CLCC_ALERTING && !at->alerted && !at->active) {
+		at->alerted = true;
+		at->ops->alerting(at->ctx);
+	} else if (stat == MODEMLINE_AT_CLCC_ACTIVE && !at->active) {
+		at->active = true;
+		at->ops->connected(at->ctx, 0, "OK");
+	}
+}
+
+/*
+ * A line while a voice call exists: the answer to a +CLCC poll, or an
+ * unsolicited end. A call missing from a complete +CLCC answer has ended
+ * without a word (some modems report a remote release only so).
+ */
+static void at_voice_line(struct modemline_at *at, const struct modemline_at_line *l)
+{
+	u32 gone = at->active ? MODEMLINE_REASON_NORMAL : MODEMLINE_REASON_NO_CARRIER;
+
+	switch (l->code) {
+	case MODEMLINE_AT_CLCC:
+		/* Ours is the voice call in our direction, not a waiting one. */
+		if (!at->clcc_wait || at->clcc_seen || !l->voice ||
+		    l->incoming != at->incoming ||
+		    l->stat == MODEMLINE_AT_CLCC_WAITING)
+			break;
+		at->clcc_seen = true;
+		at_voice_stat(at, l->stat);
+		break;
+	case MODEMLINE_AT_OK:
+		if (!at->clcc_wait)
+			break;
+		at->clcc_wait = false;
+		if (!at->clcc_seen)
+			at_end(at, MODEMLINE_ORIGIN_REMOTE, gone, NULL);
+		break;
+	case MODEMLINE_AT_NO_CARRIER:
+		at_end(at, MODEMLINE_ORIGIN_REMOTE, gone, l->text);
+		break;
+	case MODEMLINE_AT_BUSY:
+	case MODEMLINE_AT_NO_ANSWER:
+	case MODEMLINE_AT_NO_DIALTONE:
+		at_failed(at, l);
+		break;
+	default:
+		break;		/* ERROR to a poll, a waiting call's RING */
+	}
+}
+
+/*
+ * AT+CHUP sent, or due once the command the modem is busy with has its
+ * reply: the voice dial's or answer's OK, or an outstanding +CLCC poll's
+ * OK or ERROR.
+ */
+static void at_chup_line(struct modemline_at *at, const struct modemline_at_line *l)
+{
+	bool end = l->code == MODEMLINE_AT_OK || l->code == MODEMLINE_AT_ERROR ||
+		   l->code == MODEMLINE_AT_NO_CARRIER || l->code == MODEMLINE_AT_BUSY ||
+		   l->code == MODEMLINE_AT_NO_ANSWER || l->code == MODEMLINE_AT_NO_DIALTONE;
+
+	if (l->code == MODEMLINE_AT_CONNECT && at->chup_after_ok && !at->voice) {
+		/* The plain RING answered was a data call after all. */
+		at->phase = MODEMLINE_AT_DATA;
+		at_hang_up_online(at);
+		return;
+	}
+	if (!end)
+		return;
+	if (at->chup_after_ok && at->clcc_wait &&
+	    (l->code == MODEMLINE_AT_OK || l->code == MODEMLINE_AT_ERROR)) {
+		at->clcc_wait = false;
+		at_chup(at);
+	} else if (at->chup_after_ok && l->code == MODEMLINE_AT_OK) {
+		at_chup(at);
+	} else if (!at->chup_after_ok && l->code == MODEMLINE_AT_ERROR) {
+		/* A modem without +CHUP hangs a voice call up with ATH. */
+		at->phase = MODEMLINE_AT_HANGUP_WAIT;
+		at_send(at, "ATH\r");
+		at_timer(at, MODEMLINE_AT_REPLY_MS);
+	} else {
+		/* Hung up, or the dial failed before it came to that. */
+		at_hung_up(at, l->text);
+	}
+}
+
+/*
+ * AT+CEER asked: its text, then OK. The reply of a +CLCC poll still
+ * outstanding comes first, and an OK before the text answered an earlier
+ * command.
+ */
+static void at_ceer_line(struct modemline_at *at, const struct modemline_at_line *l)
+{
+	if (at->clcc_wait &&
+	    (l->code == MODEMLINE_AT_OK || l->code == MODEMLINE_AT_ERROR)) {
+		at->clcc_wait = false;
+	} else if (l->code == MODEMLINE_AT_CEER && !at->ceer_seen) {
+		at->ceer_seen = true;
+		strscpy(at->cause, l->cause, sizeof(at->cause));
+	} else if ((l->code == MODEMLINE_AT_OK && at->ceer_seen) ||
+		   l->code == MODEMLINE_AT_ERROR) {
+		at_ceer_done(at);
 	}
 }
 
@@ -421,10 +721,12 @@ static void at_result(struct modemline_at *at, const char *line)
 			at_timer(at, 0);
 			at->phase = at->incoming ? MODEMLINE_AT_ANSWERING :
 						   MODEMLINE_AT_DIALING;
+			at->dialed = true;
 			at_send(at, at->incoming ? "ATA" : "ATD");
 			if (!at->incoming)
 				at_send(at, at->dial);
-			at_send(at, "\r");
+			/* 27.007: a dial string ending in ';' is a voice call. */
+			at_send(at, at->voice && !at->incoming ? ";\r" : "\r");
 		} else if (l.code == MODEMLINE_AT_ERROR) {
 			at_failed(at, &l);	/* the init string is wrong */
 		}
@@ -435,11 +737,31 @@ static void at_result(struct modemline_at *at, const char *line)
 			at->phase = MODEMLINE_AT_DATA;
 			at->nheld = 0;
 			at->ops->connected(at->ctx, l.rate, l.text);
+		} else if (l.code == MODEMLINE_AT_OK &&
+			   (at->voice || (at->incoming &&
+					  at->dialect == MODEMLINE_AT_3GPP))) {
+			/*
+			 * A 3GPP modem answers a voice call with OK, also
+			 * one whose ring did not say so (+CRC=0).
+			 */
+			at->voice = true;
+			at_voice_started(at);
 		} else if (l.code != MODEMLINE_AT_RING &&
-			   l.code != MODEMLINE_AT_CALLER_ID) {
+			   l.code != MODEMLINE_AT_CALLER_ID &&
+			   l.code != MODEMLINE_AT_CLCC &&
+			   l.code != MODEMLINE_AT_CEER) {
 			/* OK here means the modem did not start a data call. */
 			at_failed(at, &l);
 		}
+		break;
+	case MODEMLINE_AT_VOICE:
+		at_voice_line(at, &l);
+		break;
+	case MODEMLINE_AT_CHUP:
+		at_chup_line(at, &l);
+		break;
+	case MODEMLINE_AT_ASK_CAUSE:
+		at_ceer_line(at, &l);
 		break;
 	case MODEMLINE_AT_GUARD_AFTER:
 		if (l.code == MODEMLINE_AT_OK) {
@@ -600,14 +922,44 @@ void modemline_at_timeout(struct modemline_at *at)
 			at_escape(at);
 			break;
 		}
-		/* The modem does not answer: consider it hung up. */
-		at_hung_up(at, NULL);
+		/* The modem does not answer: consider it hung up, ask nothing. */
+		if (at->reviving)
+			at_hung_up(at, NULL);
+		else
+			at_finish(at, MODEMLINE_ORIGIN_LOCAL,
+				  MODEMLINE_REASON_NORMAL, NULL);
+		break;
+	case MODEMLINE_AT_VOICE:
+		/*
+		 * One poll at a time, so that a late answer cannot pass for
+		 * the next one's; a poll the modem dropped is given up on
+		 * after a few intervals.
+		 */
+		if (!at->clcc_wait || ++at->clcc_late > 3) {
+			at->clcc_wait = true;
+			at->clcc_seen = false;
+			at->clcc_late = 0;
+			at_send(at, "AT+CLCC\r");
+		}
+		at_timer(at, at->clcc_ms);
+		break;
+	case MODEMLINE_AT_CHUP:
+		if (at->chup_after_ok) {
+			at_chup(at);	/* the OK never came: hang up anyway */
+		} else {
+			at->phase = MODEMLINE_AT_HANGUP_WAIT;
+			at_send(at, "ATH\r");
+			at_timer(at, MODEMLINE_AT_REPLY_MS);
+		}
+		break;
+	case MODEMLINE_AT_ASK_CAUSE:
+		at_ceer_done(at);
 		break;
 	case MODEMLINE_AT_INIT:
 		if (at->reviving) {
 			/* Not online, not answering: give up on this modem. */
-			at_end(at, MODEMLINE_ORIGIN_SYSTEM,
-			       MODEMLINE_REASON_MODEM_ERROR, NULL);
+			at_finish(at, MODEMLINE_ORIGIN_SYSTEM,
+				  MODEMLINE_REASON_MODEM_ERROR, NULL);
 		} else {
 			/* Online, taking the init string for data? */
 			at->reviving = true;

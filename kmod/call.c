@@ -31,6 +31,7 @@ static atomic_long_t modemline_retained = ATOMIC_LONG_INIT(0);
 #define CONNECTED	MODEMLINE_STATE_CONNECTED
 #define DISCONNECTING	MODEMLINE_STATE_DISCONNECTING
 #define DISCONNECTED	MODEMLINE_STATE_DISCONNECTED
+#define RINGBACK	MODEMLINE_STATE_RINGBACK
 
 /*
  * The whole state machine. An input that a state does not expect (a late
@@ -38,50 +39,64 @@ static atomic_long_t modemline_retained = ATOMIC_LONG_INIT(0);
  * after the end) leaves the state unchanged: modems race with us, and
  * such races are not errors.
  */
-static const u8 modemline_call_table[DISCONNECTED + 1][MODEMLINE_IN_COUNT] = {
+static const u8 modemline_call_table[RINGBACK + 1][MODEMLINE_IN_COUNT] = {
 	[DIALING] = {
 		[MODEMLINE_IN_CONNECT] = CONNECTED,
 		[MODEMLINE_IN_END] = DISCONNECTED,
 		[MODEMLINE_IN_DROP] = DISCONNECTING,
 		[MODEMLINE_IN_TIMEOUT] = DISCONNECTING,
+		[MODEMLINE_IN_ALERTING] = RINGBACK,
 	},
 	[ANSWERING] = {
 		[MODEMLINE_IN_CONNECT] = CONNECTED,
 		[MODEMLINE_IN_END] = DISCONNECTED,
 		[MODEMLINE_IN_DROP] = DISCONNECTING,
 		[MODEMLINE_IN_TIMEOUT] = DISCONNECTING,
+		[MODEMLINE_IN_ALERTING] = ANSWERING,
 	},
 	[CONNECTED] = {
 		[MODEMLINE_IN_CONNECT] = CONNECTED,
 		[MODEMLINE_IN_END] = DISCONNECTED,
 		[MODEMLINE_IN_DROP] = DISCONNECTING,
 		[MODEMLINE_IN_TIMEOUT] = CONNECTED,
+		[MODEMLINE_IN_ALERTING] = CONNECTED,
 	},
 	[DISCONNECTING] = {
 		[MODEMLINE_IN_CONNECT] = DISCONNECTING,
 		[MODEMLINE_IN_END] = DISCONNECTED,
 		[MODEMLINE_IN_DROP] = DISCONNECTING,
 		[MODEMLINE_IN_TIMEOUT] = DISCONNECTED,
+		[MODEMLINE_IN_ALERTING] = DISCONNECTING,
 	},
 	[DISCONNECTED] = {
 		[MODEMLINE_IN_CONNECT] = DISCONNECTED,
 		[MODEMLINE_IN_END] = DISCONNECTED,
 		[MODEMLINE_IN_DROP] = DISCONNECTED,
 		[MODEMLINE_IN_TIMEOUT] = DISCONNECTED,
+		[MODEMLINE_IN_ALERTING] = DISCONNECTED,
+	},
+	/* A dialing voice call whose remote party is being alerted. */
+	[RINGBACK] = {
+		[MODEMLINE_IN_CONNECT] = CONNECTED,
+		[MODEMLINE_IN_END] = DISCONNECTED,
+		[MODEMLINE_IN_DROP] = DISCONNECTING,
+		[MODEMLINE_IN_TIMEOUT] = DISCONNECTING,
+		[MODEMLINE_IN_ALERTING] = RINGBACK,
 	},
 };
 
 /* Returns the state @in leads to from @state, 0 if either is invalid. */
 u32 modemline_call_next_state(u32 state, enum modemline_call_input in)
 {
-	if (state < DIALING || state > DISCONNECTED || in >= MODEMLINE_IN_COUNT)
+	if (state < DIALING || state > RINGBACK || in >= MODEMLINE_IN_COUNT)
 		return 0;
 	return modemline_call_table[state][in];
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_next_state);
 
 struct modemline_call *modemline_call_alloc(struct modemline_line *line,
-					    u32 direction, const char *number)
+					    u32 direction, const char *number,
+					    bool voice)
 {
 	struct modemline_call *call;
 
@@ -97,6 +112,7 @@ struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 	kref_get(&line->ref);
 	call->line = line;
 	call->direction = direction;
+	call->voice = voice;
 	INIT_LIST_HEAD(&call->monitors);
 	init_waitqueue_head(&call->wait);
 	strscpy_pad(call->number, number, sizeof(call->number));
@@ -267,8 +283,9 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_call_input);
  * side does not wait for the op), that report stands and the call stays.
  *
  * Return: 0, or -ENOENT (line gone), -EBUSY (line has a call), -ESRCH
- * (nothing to answer), or the transport's error; on error the call was
- * never visible to anyone.
+ * (nothing to answer), -EOPNOTSUPP (a voice call on a line that is not
+ * 3GPP), or the transport's error; on error the call was never visible
+ * to anyone.
  */
 int modemline_call_start(struct modemline_call *call,
 			 struct modemline_client *client, u32 timeout_ms)
@@ -287,12 +304,16 @@ int modemline_call_start(struct modemline_call *call,
 		err = -EBUSY;
 	else if (incoming && !line->offering)
 		err = -ESRCH;
+	else if (call->voice && line->dialect != MODEMLINE_DIALECT_3GPP)
+		err = -EOPNOTSUPP;
 	if (err) {
 		spin_unlock(&line->lock);
 		goto out;
 	}
 	if (incoming) {
 		strscpy_pad(call->number, line->offered_number, sizeof(call->number));
+		/* Not seen by anyone yet: set once, then constant. */
+		call->voice = line->offered_voice;
 		rings = line->rings;
 		line->offering = false;
 		line->rings = 0;
@@ -308,7 +329,8 @@ int modemline_call_start(struct modemline_call *call,
 	spin_unlock(&line->lock);
 
 	trace_modemline_call_state(line->id, call->handle, 0, state, 0, 0);
-	err = incoming ? line->ops->answer(line) : line->ops->dial(line, call->number);
+	err = incoming ? line->ops->answer(line) :
+			 line->ops->dial(line, call->number, call->voice);
 	if (!err)
 		goto out;
 
@@ -325,6 +347,7 @@ int modemline_call_start(struct modemline_call *call,
 	if (incoming && !line->offering && !line->dead) {
 		line->offering = true;
 		line->rings = rings;
+		line->offered_voice = call->voice;
 		memcpy(line->offered_number, call->number, sizeof(line->offered_number));
 	}
 	spin_unlock(&line->lock);
@@ -407,6 +430,9 @@ void modemline_call_fill_info(struct modemline_call *call,
 	info->tx_bytes = call->tx_bytes;
 	memcpy(info->number, call->number, sizeof(info->number));
 	memcpy(info->result, call->result, sizeof(info->result));
+	memcpy(info->cause, call->cause, sizeof(info->cause));
+	if (call->voice)
+		info->flags |= MODEMLINE_CALL_INFO_VOICE;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_fill_info);
 

@@ -33,6 +33,7 @@ struct modemline_client *modemline_client_create(u32 max_calls, u32 max_events)
 	}
 	xa_init_flags(&client->calls, XA_FLAGS_ALLOC1);
 	client->max_calls = max_calls;
+	client->api = MODEMLINE_API_1;
 	INIT_LIST_HEAD(&client->sub_node);
 	modemline_subset_init(&client->subs);
 	INIT_LIST_HEAD(&client->mon_node);
@@ -391,6 +392,15 @@ int modemline_client_info(struct modemline_client *client, u32 handle,
 		spin_lock(&call->line->lock);
 		modemline_call_fill_info(call, info);
 		spin_unlock(&call->line->lock);
+		/*
+		 * A file of API 1 knows no voice calls: a RINGBACK call
+		 * still dials, and the VOICE flag is not shown.
+		 */
+		if (READ_ONCE(client->api) < MODEMLINE_API_2) {
+			if (info->state == MODEMLINE_STATE_RINGBACK)
+				info->state = MODEMLINE_STATE_DIALING;
+			info->flags &= ~MODEMLINE_CALL_INFO_VOICE;
+		}
 		err = 0;
 	}
 	xa_unlock(&client->calls);

@@ -112,14 +112,16 @@ static u32 modemline_fill_calls(void *ctx, u32 *ids, u32 max)
 	return modemline_client_list(ctx, ids, max);
 }
 
-static long modemline_ioc_line_info(void __user *argp)
+static long modemline_ioc_line_info(struct modemline_client *client,
+				    void __user *argp)
 {
 	struct modemline_line_info in, out;
 	struct modemline_line *line;
 
 	if (copy_from_user(&in, argp, sizeof(in)))
 		return -EFAULT;
-	if (in.reserved[0] || in.reserved[1])
+	/* @dialect is output: a struct can be passed again as it came back. */
+	if (in.reserved32 || in.reserved)
 		return -EINVAL;
 	line = modemline_line_get_by_id(in.line_id);
 	if (!line)
@@ -128,6 +130,9 @@ static long modemline_ioc_line_info(void __user *argp)
 	out.line_id = in.line_id;
 	modemline_line_fill_info(line, &out);
 	modemline_line_put(line);
+	/* Programs of API 1 know no voice calls: the flag is not theirs. */
+	if (READ_ONCE(client->api) < MODEMLINE_API_2)
+		out.flags &= ~MODEMLINE_LINE_OFFERING_VOICE;
 	return copy_to_user(argp, &out, sizeof(out)) ? -EFAULT : 0;
 }
 
@@ -156,7 +161,7 @@ static long modemline_ioc_subscribe(struct modemline_client *client,
  * published and stored in *@handle.
  */
 static long modemline_new_call(struct modemline_client *client, u32 line_id,
-			       u32 direction, const char *number,
+			       u32 direction, const char *number, bool voice,
 			       u32 timeout_ms, u32 *handle)
 {
 	struct modemline_line *line;
@@ -169,7 +174,7 @@ static long modemline_new_call(struct modemline_client *client, u32 line_id,
 	if (!timeout_ms)
 		timeout_ms = modemline_line_get_dial_timeout(line) ?:
 			     READ_ONCE(modemline_dial_timeout_ms);
-	call = modemline_call_alloc(line, direction, number);
+	call = modemline_call_alloc(line, direction, number, voice);
 	modemline_line_put(line);	/* the call holds its own reference */
 	if (!call)
 		return -ENOMEM;
@@ -198,12 +203,13 @@ static long modemline_ioc_dial(struct modemline_client *client,
 
 	if (copy_from_user(&dial, argp, sizeof(dial)))
 		return -EFAULT;
-	if (dial.flags || dial.reserved)
+	if ((dial.flags & ~MODEMLINE_DIAL_VOICE) || dial.reserved)
 		return -EINVAL;
 	if (modemline_check_number(dial.number))
 		return -EINVAL;
 	err = modemline_new_call(client, dial.line_id, MODEMLINE_DIR_OUTGOING,
-				 dial.number, dial.timeout_ms, &dial.call);
+				 dial.number, dial.flags & MODEMLINE_DIAL_VOICE,
+				 dial.timeout_ms, &dial.call);
 	if (err)
 		return err;
 	if (copy_to_user(argp, &dial, sizeof(dial))) {
@@ -223,8 +229,9 @@ static long modemline_ioc_answer(struct modemline_client *client,
 		return -EFAULT;
 	if (answer.flags || answer.reserved)
 		return -EINVAL;
+	/* Whether it is a voice call, the offer says (call_start). */
 	err = modemline_new_call(client, answer.line_id, MODEMLINE_DIR_INCOMING,
-				 "", 0, &answer.call);
+				 "", false, 0, &answer.call);
 	if (err)
 		return err;
 	if (copy_to_user(argp, &answer, sizeof(answer))) {
@@ -270,8 +277,13 @@ static long modemline_ioc_deallocate(struct modemline_client *client,
 					op.flags & MODEMLINE_DEALLOCATE_DROP);
 }
 
+/* The version 1 struct ended with @result: what old programs pass. */
+static_assert(offsetof(struct modemline_call_info, cause) ==
+	      MODEMLINE_CALL_INFO_SIZE_V1);
+
+/* CALL_INFO with the struct of @size bytes: the newest or the first. */
 static long modemline_ioc_call_info(struct modemline_client *client,
-				    void __user *argp)
+				    void __user *argp, size_t size)
 {
 	struct modemline_call_info info;
 	long err;
@@ -279,13 +291,30 @@ static long modemline_ioc_call_info(struct modemline_client *client,
 	/* Only @call and @flags are input: the hot path copies in 8 bytes. */
 	if (copy_from_user(&info, argp, offsetofend(typeof(info), flags)))
 		return -EFAULT;
-	if (info.flags & ~MODEMLINE_CALL_INFO_MONITOR)
+	if (info.flags & ~(MODEMLINE_CALL_INFO_MONITOR | MODEMLINE_CALL_INFO_VOICE))
 		return -EINVAL;
 	memset_startat(&info, 0, line_id);
 	err = modemline_client_info(client, info.call, &info);
 	if (err)
 		return err;
-	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
+	return copy_to_user(argp, &info, size) ? -EFAULT : 0;
+}
+
+static long modemline_ioc_api(struct modemline_client *client,
+			      void __user *argp)
+{
+	struct modemline_api api;
+
+	if (copy_from_user(&api, argp, sizeof(api)))
+		return -EFAULT;
+	if (!api.version || api.reserved)
+		return -EINVAL;
+	api.version = min_t(u32, api.version, MODEMLINE_API_LATEST);
+	if (copy_to_user(argp, &api, sizeof(api)))
+		return -EFAULT;
+	/* Read without a lock where events are queued and records read. */
+	WRITE_ONCE(client->api, api.version);
+	return 0;
 }
 
 static const struct file_operations modemline_fops;
@@ -346,7 +375,7 @@ static long modemline_ioctl(struct file *file, unsigned int cmd,
 	case MODEMLINE_IOC_LINE_LIST:
 		return modemline_ioc_id_list(argp, NULL, modemline_fill_lines);
 	case MODEMLINE_IOC_LINE_INFO:
-		return modemline_ioc_line_info(argp);
+		return modemline_ioc_line_info(client, argp);
 	case MODEMLINE_IOC_SUBSCRIBE:
 		return modemline_ioc_subscribe(client, argp, true);
 	case MODEMLINE_IOC_UNSUBSCRIBE:
@@ -360,13 +389,19 @@ static long modemline_ioctl(struct file *file, unsigned int cmd,
 	case MODEMLINE_IOC_DEALLOCATE:
 		return modemline_ioc_deallocate(client, argp);
 	case MODEMLINE_IOC_CALL_INFO:
-		return modemline_ioc_call_info(client, argp);
+		return modemline_ioc_call_info(client, argp,
+					       sizeof(struct modemline_call_info));
+	case MODEMLINE_IOC_CALL_INFO_V1:
+		return modemline_ioc_call_info(client, argp,
+					       MODEMLINE_CALL_INFO_SIZE_V1);
 	case MODEMLINE_IOC_CALL_LIST:
 		return modemline_ioc_id_list(argp, client, modemline_fill_calls);
 	case MODEMLINE_IOC_CALL_DATA:
 		return modemline_ioc_call_data(client, argp);
 	case MODEMLINE_IOC_CALL_HANDOFF:
 		return modemline_ioc_call_handoff(client, argp);
+	case MODEMLINE_IOC_API:
+		return modemline_ioc_api(client, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -50,7 +50,8 @@ struct modemline_data_file {
 
 static bool modemline_data_ended_locked(struct modemline_call *call)
 {
-	return call->state >= MODEMLINE_STATE_DISCONNECTING;
+	return call->state == MODEMLINE_STATE_DISCONNECTING ||
+	       call->state == MODEMLINE_STATE_DISCONNECTED;
 }
 
 /* The connected call of @line, or NULL; line->lock must be held. */
@@ -389,13 +390,18 @@ static const struct file_operations modemline_data_fops = {
 	.poll = modemline_data_poll,
 };
 
-/* Claim the call's data stream: -EBUSY if claimed, -ENOTCONN if gone. */
+/*
+ * Claim the call's data stream: -EOPNOTSUPP for a voice call, which has
+ * none, -EBUSY if claimed, -ENOTCONN if gone.
+ */
 static int modemline_data_claim(struct modemline_call *call)
 {
 	int err = 0;
 
 	spin_lock(&call->line->lock);
-	if (call->data_open)
+	if (call->voice)
+		err = -EOPNOTSUPP;
+	else if (call->data_open)
 		err = -EBUSY;
 	else if (!kfifo_initialized(&call->rx))
 		err = -ENOTCONN;

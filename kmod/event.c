@@ -115,10 +115,26 @@ bool modemline_evq_empty(struct modemline_evq *q)
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_evq_empty);
 
+/*
+ * Queue @ev for @client, as the file's API version shows it: to a file
+ * of API 1 a RINGBACK call is still DIALING, and the change to RINGBACK
+ * is no event at all.
+ */
 void modemline_client_event(struct modemline_client *client,
 			    struct modemline_event *ev)
 {
-	modemline_evq_push(&client->events, ev);
+	struct modemline_event shown;
+
+	if (ev->state != MODEMLINE_STATE_RINGBACK ||
+	    READ_ONCE(client->api) >= MODEMLINE_API_2) {
+		modemline_evq_push(&client->events, ev);
+		return;
+	}
+	if (ev->type == MODEMLINE_EVENT_CALL_STATE)
+		return;
+	shown = *ev;
+	shown.state = MODEMLINE_STATE_DIALING;
+	modemline_evq_push(&client->events, &shown);
 }
 
 /* For fdinfo: events waiting to be read, and all ever dropped. */

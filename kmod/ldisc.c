@@ -120,9 +120,15 @@ static void mlt_at_data(void *ctx, const u8 *buf, size_t len)
 	modemline_line_data(((struct modemline_tty *)ctx)->line, buf, len);
 }
 
+/* The engine's callbacks run under mlt->lock: its state can be read. */
 static void mlt_at_connected(void *ctx, u32 rate, const char *result)
 {
-	modemline_line_connected(((struct modemline_tty *)ctx)->line, rate, result);
+	struct modemline_tty *mlt = ctx;
+
+	if (mlt->at.voice)
+		modemline_line_connected_voice(mlt->line, result);
+	else
+		modemline_line_connected(mlt->line, rate, result);
 }
 
 static void mlt_at_ended(void *ctx, u32 origin, u32 reason, const char *result)
@@ -131,14 +137,30 @@ static void mlt_at_ended(void *ctx, u32 origin, u32 reason, const char *result)
 			     result);
 }
 
-static void mlt_at_offer(void *ctx, const char *number)
+static void mlt_at_offer(void *ctx, const char *number, bool voice)
 {
-	modemline_line_offer(((struct modemline_tty *)ctx)->line, number);
+	struct modemline_tty *mlt = ctx;
+
+	/* Only a 3GPP line answers a voice call: elsewhere a ring is data. */
+	if (voice && mlt->config.dialect == MODEMLINE_DIALECT_3GPP)
+		modemline_line_offer_voice(mlt->line, number);
+	else
+		modemline_line_offer(mlt->line, number);
 }
 
 static void mlt_at_offer_end(void *ctx)
 {
 	modemline_line_offer_end(((struct modemline_tty *)ctx)->line);
+}
+
+static void mlt_at_alerting(void *ctx)
+{
+	modemline_line_alerting(((struct modemline_tty *)ctx)->line);
+}
+
+static void mlt_at_cause(void *ctx, const char *text)
+{
+	modemline_line_cause(((struct modemline_tty *)ctx)->line, text);
 }
 
 static const struct modemline_at_ops mlt_at_ops = {
@@ -150,6 +172,8 @@ static const struct modemline_at_ops mlt_at_ops = {
 	.ended = mlt_at_ended,
 	.offer = mlt_at_offer,
 	.offer_end = mlt_at_offer_end,
+	.alerting = mlt_at_alerting,
+	.cause = mlt_at_cause,
 };
 
 static u64 mlt_now_ms(void)
@@ -242,7 +266,8 @@ static void mlt_dcd_work(struct work_struct *work)
  * finishing, and commands of an earlier call may still sit unsent in a
  * tty that stopped draining.
  */
-static int mlt_start(struct modemline_line *line, const char *number)
+static int mlt_start(struct modemline_line *line, const char *number,
+		     bool voice)
 {
 	struct modemline_tty *mlt = modemline_line_priv(line);
 	int err = 0;
@@ -250,13 +275,19 @@ static int mlt_start(struct modemline_line *line, const char *number)
 	mutex_lock(&mlt->lock);
 	if (mlt->at.phase != MODEMLINE_AT_IDLE || mlt->txlen) {
 		err = -EBUSY;
+	} else if (voice && mlt->config.dialect != MODEMLINE_DIALECT_3GPP) {
+		/* The core saw a 3GPP line; a TIOCSCONFIG came in between. */
+		err = -EOPNOTSUPP;
 	} else {
 		strscpy(mlt->at.init, mlt->config.init, sizeof(mlt->at.init));
 		mlt->at.guard_ms = mlt->config.guard_ms;
+		mlt->at.dialect = mlt->config.dialect;
+		mlt->at.clcc_ms = mlt->config.clcc_poll_ms ?:
+				  MODEMLINE_AT_CLCC_DEFAULT_MS;
 		/* The core's backstop must outlast this call's own hang-up. */
 		modemline_line_set_hangup_ms(line, modemline_at_hangup_ms(&mlt->at));
 		if (number)
-			modemline_at_dial(&mlt->at, number);
+			modemline_at_dial(&mlt->at, number, voice);
 		else
 			modemline_at_answer(&mlt->at);
 	}
@@ -264,14 +295,14 @@ static int mlt_start(struct modemline_line *line, const char *number)
 	return err;
 }
 
-static int mlt_dial(struct modemline_line *line, const char *number)
+static int mlt_dial(struct modemline_line *line, const char *number, bool voice)
 {
-	return mlt_start(line, number);
+	return mlt_start(line, number, voice);
 }
 
 static int mlt_answer(struct modemline_line *line)
 {
-	return mlt_start(line, NULL);
+	return mlt_start(line, NULL, false);
 }
 
 static void mlt_hangup_call(struct modemline_line *line)
@@ -554,7 +585,12 @@ static int mlt_check_config(const struct modemline_tty_config *cfg)
 	size_t len = strnlen(cfg->init, sizeof(cfg->init));
 	size_t i;
 
-	if (cfg->reserved || !cfg->guard_ms || cfg->guard_ms > 10000)
+	if (!cfg->guard_ms || cfg->guard_ms > 10000)
+		return -EINVAL;
+	if (cfg->dialect != MODEMLINE_DIALECT_V250 &&
+	    cfg->dialect != MODEMLINE_DIALECT_3GPP)
+		return -EINVAL;
+	if (cfg->clcc_poll_ms && (cfg->clcc_poll_ms < 100 || cfg->clcc_poll_ms > 10000))
 		return -EINVAL;
 	if (len == sizeof(cfg->init) || len < 2 || strncasecmp(cfg->init, "AT", 2))
 		return -EINVAL;
@@ -581,6 +617,8 @@ static int mlt_ioctl(struct tty_struct *tty, unsigned int cmd,
 		mutex_lock(&mlt->lock);
 		strscpy(cfg.init, mlt->config.init, sizeof(cfg.init));
 		cfg.guard_ms = mlt->config.guard_ms;
+		cfg.dialect = mlt->config.dialect;
+		cfg.clcc_poll_ms = mlt->config.clcc_poll_ms;
 		mutex_unlock(&mlt->lock);
 		cfg.dial_timeout_ms = modemline_line_get_dial_timeout(mlt->line);
 		return copy_to_user(argp, &cfg, sizeof(cfg)) ? -EFAULT : 0;
@@ -595,8 +633,11 @@ static int mlt_ioctl(struct tty_struct *tty, unsigned int cmd,
 		mutex_lock(&mlt->lock);
 		strscpy(mlt->config.init, cfg.init, sizeof(mlt->config.init));
 		mlt->config.guard_ms = cfg.guard_ms;
+		mlt->config.dialect = cfg.dialect;
+		mlt->config.clcc_poll_ms = cfg.clcc_poll_ms;
 		mutex_unlock(&mlt->lock);
 		modemline_line_set_dial_timeout(mlt->line, cfg.dial_timeout_ms);
+		modemline_line_set_dialect(mlt->line, cfg.dialect);
 		return 0;
 	case TCFLSH:
 		return mlt_tcflsh(mlt, arg);

@@ -291,16 +291,74 @@ static void modemline_line_timeout(struct work_struct *work)
 }
 
 /* The modem connected the line's call. */
+static void modemline_line_connect(struct modemline_line *line, u32 rate,
+				   const char *result, bool voice)
+{
+	spin_lock(&line->lock);
+	if (line->active) {
+		if (voice)
+			line->active->voice = true;
+		modemline_call_input(line->active, MODEMLINE_IN_CONNECT, 0, 0,
+				     rate, result);
+	}
+	modemline_line_unlock(line);
+}
+
 void modemline_line_connected(struct modemline_line *line, u32 rate,
 			      const char *result)
 {
-	spin_lock(&line->lock);
-	if (line->active)
-		modemline_call_input(line->active, MODEMLINE_IN_CONNECT, 0, 0,
-				     rate, result);
-	modemline_line_unlock(line);
+	modemline_line_connect(line, rate, result, false);
 }
 EXPORT_SYMBOL_GPL(modemline_line_connected);
+
+/*
+ * As modemline_line_connected(), for a voice call, which carries no
+ * data: also one the modem took for voice though its ring did not say so
+ * (a 3GPP modem answers a voice call's ATA with OK).
+ */
+void modemline_line_connected_voice(struct modemline_line *line,
+				    const char *result)
+{
+	modemline_line_connect(line, 0, result, true);
+}
+EXPORT_SYMBOL_GPL(modemline_line_connected_voice);
+
+/* The remote party of the line's voice call is being alerted. */
+void modemline_line_alerting(struct modemline_line *line)
+{
+	spin_lock(&line->lock);
+	if (line->active)
+		modemline_call_input(line->active, MODEMLINE_IN_ALERTING, 0, 0,
+				     0, NULL);
+	modemline_line_unlock(line);
+}
+EXPORT_SYMBOL_GPL(modemline_line_alerting);
+
+/*
+ * The network's reason for the end of the line's call (3GPP +CEER), to
+ * keep in its record; reported just before modemline_line_ended().
+ */
+void modemline_line_cause(struct modemline_line *line, const char *cause)
+{
+	spin_lock(&line->lock);
+	if (line->active)
+		strscpy_pad(line->active->cause, cause,
+			    sizeof(line->active->cause));
+	spin_unlock(&line->lock);
+}
+EXPORT_SYMBOL_GPL(modemline_line_cause);
+
+/*
+ * What the line's modem speaks (MODEMLINE_DIALECT_*): shown in LINE_INFO,
+ * and only a 3GPP line makes voice calls. Takes effect from the next call.
+ */
+void modemline_line_set_dialect(struct modemline_line *line, u32 dialect)
+{
+	spin_lock(&line->lock);
+	line->dialect = dialect;
+	spin_unlock(&line->lock);
+}
+EXPORT_SYMBOL_GPL(modemline_line_set_dialect);
 
 /* The line's call ended: a failed dial, a remote hang-up, our hang-up done. */
 void modemline_line_ended(struct modemline_line *line, u32 origin, u32 reason,
@@ -323,7 +381,8 @@ EXPORT_SYMBOL_GPL(modemline_line_ended);
  * the subscribers; caller id usually comes between the first and second
  * RING, so they hear again once it is known.
  */
-void modemline_line_offer(struct modemline_line *line, const char *number)
+static void modemline_line_offered(struct modemline_line *line,
+				   const char *number, bool voice)
 {
 	bool tell;
 
@@ -334,6 +393,7 @@ void modemline_line_offer(struct modemline_line *line, const char *number)
 	}
 	tell = !line->offering;
 	line->offering = true;
+	line->offered_voice = voice;
 	line->rings++;
 	if (number && *number && !line->offered_number[0]) {
 		strscpy_pad(line->offered_number, number,
@@ -344,7 +404,19 @@ void modemline_line_offer(struct modemline_line *line, const char *number)
 		modemline_line_event(line, MODEMLINE_EVENT_CALL_OFFERED, 0);
 	spin_unlock(&line->lock);
 }
+
+void modemline_line_offer(struct modemline_line *line, const char *number)
+{
+	modemline_line_offered(line, number, false);
+}
 EXPORT_SYMBOL_GPL(modemline_line_offer);
+
+/* As modemline_line_offer(), for a voice call (3GPP "+CRING: VOICE"). */
+void modemline_line_offer_voice(struct modemline_line *line, const char *number)
+{
+	modemline_line_offered(line, number, true);
+}
+EXPORT_SYMBOL_GPL(modemline_line_offer_voice);
 
 /* The caller gave up before the call was answered. */
 void modemline_line_offer_end(struct modemline_line *line)
@@ -387,7 +459,10 @@ void modemline_line_fill_info(struct modemline_line *line,
 {
 	spin_lock(&line->lock);
 	info->flags = (line->offering ? MODEMLINE_LINE_OFFERING : 0) |
+		      (line->offering && line->offered_voice ?
+		       MODEMLINE_LINE_OFFERING_VOICE : 0) |
 		      (line->active ? MODEMLINE_LINE_BUSY : 0);
+	info->dialect = line->dialect;
 	info->transport = line->transport;
 	info->rings = line->rings;
 	memcpy(info->name, line->name, sizeof(info->name));

@@ -22,7 +22,8 @@ struct modemline_line;
 
 /**
  * struct modemline_line_ops - what a transport implements
- * @dial:   start dialing @number (validated by the core). Returns 0 or a
+ * @dial:   start dialing @number (validated by the core), a voice call if
+ *          @voice (only on a line set to MODEMLINE_DIALECT_3GPP). Returns 0 or a
  *          negative errno; the outcome comes later through
  *          modemline_line_connected() or modemline_line_ended().
  * @answer: answer the offered call; outcome as for @dial.
@@ -46,7 +47,7 @@ struct modemline_line;
  * but should not block for long.
  */
 struct modemline_line_ops {
-	int (*dial)(struct modemline_line *line, const char *number);
+	int (*dial)(struct modemline_line *line, const char *number, bool voice);
 	int (*answer)(struct modemline_line *line);
 	void (*hangup)(struct modemline_line *line);
 	ssize_t (*write)(struct modemline_line *line, const u8 *buf, size_t len);
@@ -66,12 +67,18 @@ void modemline_line_set_dial_timeout(struct modemline_line *line,
 				     unsigned int ms);
 unsigned int modemline_line_get_dial_timeout(struct modemline_line *line);
 void modemline_line_set_hangup_ms(struct modemline_line *line, unsigned int ms);
+void modemline_line_set_dialect(struct modemline_line *line, u32 dialect);
 
 void modemline_line_connected(struct modemline_line *line, u32 rate,
 			      const char *result);
+void modemline_line_connected_voice(struct modemline_line *line,
+				    const char *result);
 void modemline_line_ended(struct modemline_line *line, u32 origin, u32 reason,
 			  const char *result);
+void modemline_line_alerting(struct modemline_line *line);
+void modemline_line_cause(struct modemline_line *line, const char *cause);
 void modemline_line_offer(struct modemline_line *line, const char *number);
+void modemline_line_offer_voice(struct modemline_line *line, const char *number);
 void modemline_line_offer_end(struct modemline_line *line);
 size_t modemline_line_rx_room(struct modemline_line *line, size_t need);
 size_t modemline_line_data(struct modemline_line *line, const u8 *buf,

@@ -66,8 +66,10 @@ struct modemline_line {
 	bool rx_resume;
 	struct modemline_call *active;	/* not yet ended; holds a reference */
 	bool offering;
+	bool offered_voice;		/* the offered call is a voice call */
 	u32 rings;
 	char offered_number[MODEMLINE_NUMBER_LEN];
+	u32 dialect;			/* MODEMLINE_DIALECT_*, set by the transport */
 	u64 calls;
 	u64 calls_connected;
 	u64 calls_failed;
@@ -81,6 +83,11 @@ struct modemline_call {
 	struct kref ref;
 	struct modemline_line *line;	/* holds a reference, constant */
 	u32 direction;			/* constant */
+	/*
+	 * A voice call: no data. Set before the call is visible, or (under
+	 * line->lock) when a 3GPP modem answers a plain RING as voice.
+	 */
+	bool voice;
 	/*
 	 * Woken at every state change, when received data arrives and when
 	 * the transport takes more data (see data.c).
@@ -103,6 +110,7 @@ struct modemline_call {
 	u64 tx_bytes;
 	char number[MODEMLINE_NUMBER_LEN];
 	char result[MODEMLINE_RESULT_LEN];
+	char cause[MODEMLINE_CAUSE_LEN];	/* 3GPP: +CEER at the end */
 	/*
 	 * The data stream (data.c), line->lock too, except that the data
 	 * file's reader takes bytes out of @rx without it (a kfifo with one
@@ -175,6 +183,7 @@ struct modemline_client {
 	 */
 	u32 released;
 	u32 max_calls;			/* max_calls when the file was opened */
+	u32 api;			/* MODEMLINE_API_*, read without a lock */
 	struct modemline_evq events;
 	/* Subscriptions, under modemline_subs_lock (line.c): */
 	struct list_head sub_node;	/* in the list of subscribed files */
@@ -191,6 +200,7 @@ enum modemline_call_input {
 	MODEMLINE_IN_END,		/* the modem or the line ended it */
 	MODEMLINE_IN_DROP,		/* local drop or release */
 	MODEMLINE_IN_TIMEOUT,		/* dial timeout or hangup guard */
+	MODEMLINE_IN_ALERTING,		/* the remote party is being alerted */
 	MODEMLINE_IN_COUNT,
 };
 
@@ -216,7 +226,8 @@ struct modemline_client_stats {
 /* call.c */
 u32 modemline_call_next_state(u32 state, enum modemline_call_input in);
 struct modemline_call *modemline_call_alloc(struct modemline_line *line,
-					    u32 direction, const char *number);
+					    u32 direction, const char *number,
+					    bool voice);
 void modemline_call_put(struct modemline_call *call);
 void modemline_call_event(struct modemline_call *call, u32 type, u32 handle,
 			  u64 now, struct modemline_event *ev);

@@ -15,7 +15,15 @@
  *     hangup               the remote side hangs up
  *     carrier_lost         carrier drops without a result code
  *     ring [NUMBER]        one RING, with caller id
+ *     ring_voice [NUMBER]  the same for a voice call (3GPP "+CRING: VOICE")
  *     ring_stop            the caller gives up
+ *     dialect v250|3gpp    what the line says it speaks; 3gpp allows voice
+ *                          dials, which the simulated modem treats like
+ *                          data dials (the outcome set with "dial")
+ *     alerting             a voice call's remote party is being alerted
+ *     connect RATE         the remote party answers now (after "dial silent")
+ *     cause TEXT           the network's reason for the end of the call in
+ *                          progress, kept in its record (3GPP +CEER)
  *     data echo|sink       what the modem does with written data: send it
  *                          back as received data, or swallow it (default)
  *     remove               the modem disappears (later commands: -ENODEV)
@@ -109,7 +117,8 @@ static void sim_start(struct sim_line *sim, bool answer)
 				 msecs_to_jiffies(o.delay_ms));
 }
 
-static int sim_dial(struct modemline_line *line, const char *number)
+/* A voice dial ("dialect 3gpp") gets the outcome set with "dial", too. */
+static int sim_dial(struct modemline_line *line, const char *number, bool voice)
 {
 	sim_start(modemline_line_priv(line), false);
 	return 0;
@@ -235,7 +244,7 @@ int sim_command(struct sim_line *sim, char *cmd)
 {
 	struct sim_outcome o;
 	char *word = strsep(&cmd, " ");
-	u32 ms;
+	u32 ms, rate;
 	int err;
 
 	if (READ_ONCE(sim->gone))
@@ -269,11 +278,37 @@ int sim_command(struct sim_line *sim, char *cmd)
 		spin_unlock(&sim->lock);
 		return 0;
 	}
-	if (!strcmp(word, "ring")) {
+	if (!strcmp(word, "ring") || !strcmp(word, "ring_voice")) {
 		if (cmd && (strlen(cmd) >= MODEMLINE_NUMBER_LEN ||
 			    strspn(cmd, "0123456789+*#") != strlen(cmd)))
 			return -EINVAL;
-		modemline_line_offer(sim->line, cmd);
+		if (word[4])
+			modemline_line_offer_voice(sim->line, cmd);
+		else
+			modemline_line_offer(sim->line, cmd);
+		return 0;
+	}
+	if (!strcmp(word, "dialect")) {
+		if (!cmd || (strcmp(cmd, "v250") && strcmp(cmd, "3gpp")))
+			return -EINVAL;
+		modemline_line_set_dialect(sim->line, !strcmp(cmd, "3gpp") ?
+					   MODEMLINE_DIALECT_3GPP :
+					   MODEMLINE_DIALECT_V250);
+		return 0;
+	}
+	if (!strcmp(word, "connect")) {
+		if (!cmd || kstrtou32(cmd, 10, &rate))
+			return -EINVAL;
+		spin_lock(&sim->lock);
+		sim->pending = (struct sim_outcome){ .rate = rate };
+		spin_unlock(&sim->lock);
+		sim_outcome_work(&sim->outcome.work);
+		return 0;
+	}
+	if (!strcmp(word, "cause")) {
+		if (!cmd || strlen(cmd) >= MODEMLINE_CAUSE_LEN)
+			return -EINVAL;
+		modemline_line_cause(sim->line, cmd);
 		return 0;
 	}
 	if (cmd)
@@ -289,6 +324,8 @@ int sim_command(struct sim_line *sim, char *cmd)
 					     MODEMLINE_REASON_CARRIER_LOST, NULL);
 	} else if (!strcmp(word, "ring_stop")) {
 		modemline_line_offer_end(sim->line);
+	} else if (!strcmp(word, "alerting")) {
+		modemline_line_alerting(sim->line);
 	} else if (!strcmp(word, "remove")) {
 		mutex_lock(&sim_lock);
 		/* The control file lives on until the removal work runs. */

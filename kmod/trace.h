@@ -13,7 +13,8 @@
 			 { MODEMLINE_STATE_ANSWERING, "answering" },	\
 			 { MODEMLINE_STATE_CONNECTED, "connected" },	\
 			 { MODEMLINE_STATE_DISCONNECTING, "disconnecting" }, \
-			 { MODEMLINE_STATE_DISCONNECTED, "disconnected" })
+			 { MODEMLINE_STATE_DISCONNECTED, "disconnected" }, \
+			 { MODEMLINE_STATE_RINGBACK, "ringback" })
 
 TRACE_EVENT(modemline_call_state,
 	    TP_PROTO(u32 line_id, u32 handle, u32 old_state, u32 new_state,

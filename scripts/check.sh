@@ -121,6 +121,12 @@ check_kunit() {
 # with real modem-control lines) get a stage line of their own.
 NULLMODEM_STAGE="null-modem (DTR, DCD, RTS/CTS)"
 is_nullmodem_test() { [[ $1 == */nullmodem_test.out || $1 == */nmline_test.out ]]; }
+# So do the cellular ones: a 3GPP modemsim line, voice calls in the core,
+# and the first header's programs against this module.
+GSM_STAGE="3GPP (voice calls, +CLCC, +CEER; old-header ABI)"
+is_gsm_test() {
+	[[ $1 == */cellular_test.out || $1 == */voice_test.out || $1 == */abi_v1_test.out ]]
+}
 
 # check_selftests STAGE OUT...: judge these selftest binaries' output.
 check_selftests() {
@@ -157,19 +163,22 @@ check_selftests() {
 	finished selftests || stopped "$stage"
 }
 
-# The selftests of this kernel, the null-modem ones apart.
+# The selftests of this kernel, the null-modem and 3GPP ones apart.
 check_all_selftests() {
-	local out general=() nullmodem=()
+	local out general=() nullmodem=() gsm=()
 	for out in "$res"/selftests/*.out; do
 		[ -e "$out" ] || continue
 		if is_nullmodem_test "$out"; then
 			nullmodem+=("$out")
+		elif is_gsm_test "$out"; then
+			gsm+=("$out")
 		else
 			general+=("$out")
 		fi
 	done
 	check_selftests selftests "${general[@]}"
 	check_selftests "$NULLMODEM_STAGE" "${nullmodem[@]}"
+	check_selftests "$GSM_STAGE" "${gsm[@]}"
 }
 
 check_modules() {

@@ -4,12 +4,16 @@
 # command, what it printed and its exit status, and is checked: the
 # script stops with a clear message at the first step that went wrong.
 #
-#   demo-guest.sh TTY NUMBER [GUARD_MS]
+#   demo-guest.sh TTY NUMBER [GUARD_MS] [DIALECT]
+#
+# DIALECT 3gpp: the modem is a cellular one; the line is attached with
+# --dialect auto, and the session is a voice call instead of a data call.
 #
 # The checks look only at what mlinectl printed, so the same script works
 # with a real modem (DEMO_MODEM) as long as it connects and echoes.
 set -uo pipefail
-tty=${1:?usage: demo-guest.sh TTY NUMBER [GUARD_MS]} number=${2:?} guard=${3:-}
+tty=${1:?usage: demo-guest.sh TTY NUMBER [GUARD_MS] [DIALECT]} number=${2:?} guard=${3:-}
+dialect=${4:-v250}
 PATH=$MODEMLINE_BUILD/userspace:$PATH
 work=$MODEMLINE_VM_RUN
 steps=0 monpid=
@@ -32,10 +36,17 @@ expect() {
 	exit 1
 }
 
-step "Attach the modemline line discipline to $tty; mlinectl keeps the tty open in the background"
-show mlinectl attach "$tty" --speed 115200 ${guard:+--guard "${guard}ms"} --daemon \
-	--pidfile "$work/attach.pid"
-expect "a line id" '^line [0-9]+ on '
+if [ "$dialect" = 3gpp ]; then
+	step "Attach the line discipline to $tty; --dialect auto asks the modem AT+GCAP first"
+	show mlinectl attach "$tty" --speed 115200 ${guard:+--guard "${guard}ms"} \
+		--dialect auto --clcc 200ms --daemon --pidfile "$work/attach.pid"
+	expect "a 3gpp line" '^line [0-9]+ on .*, 3gpp\)'
+else
+	step "Attach the modemline line discipline to $tty; mlinectl keeps the tty open in the background"
+	show mlinectl attach "$tty" --speed 115200 ${guard:+--guard "${guard}ms"} --daemon \
+		--pidfile "$work/attach.pid"
+	expect "a line id" '^line [0-9]+ on '
+fi
 line=$(sed -n 's/^line \([0-9]*\) on .*/\1/p' <<<"$got")
 
 step "The lines the module knows now"
@@ -61,6 +72,34 @@ step "Who has /dev/modemline open now, and what each file holds"
 show mlinectl ps
 expect "the monitor in mlinectl ps" "^ *$monpid +mlinectl +[0-9]+ +0 +0 +0 "
 
+voice_session() {
+	step "A voice call on one open /dev/modemline: ATD$number; then AT+CLCC follows it"
+	echo "    dial, hear it ring back and connect, wait for the remote hang-up (seen in"
+	echo "    +CLCC or as NO CARRIER), read the record with the network's cause, release"
+	cat >"$work/demo.batch" <<EOT
+echo "-- dial $number as a voice call and wait until it is answered"
+dial $line $number --voice --wait --timeout 30
+echo "-- the live record: a voice call, connected, no data stream"
+info
+echo "-- wait for the remote side to hang up"
+wait disconnected --timeout 60
+echo "-- the retained record: who ended it, why, and the network's cause (AT+CEER)"
+info
+echo "-- release the call: the handle and its record are freed"
+release
+EOT
+	show mlinectl batch "$work/demo.batch"
+	expect "dialed" '^dialing .* call [0-9]+'
+	expect "connected" 'event: call [0-9]+ .* is connected'
+	expect "a voice call" 'call [0-9]+ on line [0-9]+: connected, outgoing voice'
+	expect "the remote hang-up" 'is disconnected, ended by remote'
+	expect "the network's cause" 'cause +Normal call clearing'
+	expect "the release" 'released: its handle and record are gone'
+}
+
+if [ "$dialect" = 3gpp ]; then
+	voice_session
+else
 step "One session on one open /dev/modemline (call handles belong to the file that made them):"
 echo "    dial, talk, wait for the remote hang-up, read the record, release, read it again"
 # The commands of the batch, one per line; mlinectl echoes each with '> '.
@@ -92,6 +131,7 @@ expect "the record: bytes both ways" 'bytes +[1-9][0-9]* received, [1-9][0-9]* s
 expect "the release" 'released: its handle and record are gone'
 expect "the documented error after the release" 'no such call in this file.*\(ENOENT\)'
 [ "$rc" = 2 ] || { echo "DEMO FAILED: the batch should stop with ENOENT (2), got $rc"; exit 1; }
+fi
 
 step "The monitor's record of the call, written by the second process"
 for _ in $(seq 100); do kill -0 "$monpid" 2>/dev/null || break; sleep 0.1; done

@@ -13,7 +13,9 @@
 #                                   already listening on unix socket PATH
 #
 # Other knobs: DEMO_KERNEL (stock-6.12), DEMO_NUMBER (5551234),
-# DEMO_HANGUP_MS (modemsim hangs up that long after connecting, 4000).
+# DEMO_HANGUP_MS (modemsim hangs up that long after connecting, 4000),
+# DEMO_DIALECT=3gpp (a cellular modem: a voice call, followed with +CLCC,
+# its record with the network's cause).
 # Needs: 'make deps userspace' (the Makefile runs them first).
 # Exit status: the guest script's (0: every step went as narrated).
 set -euo pipefail
@@ -24,6 +26,11 @@ kernel=${DEMO_KERNEL:-stock-6.12}
 modem=${DEMO_MODEM:-}
 number=${DEMO_NUMBER:-5551234}
 hangup_ms=${DEMO_HANGUP_MS:-4000}
+dialect=${DEMO_DIALECT:-v250}
+case "$dialect" in
+v250 | 3gpp) ;;
+*) ml_die "DEMO_DIALECT wants v250 or 3gpp" ;;
+esac
 modemsim=$ML_BUILD/userspace/modemsim
 [ -x "$modemsim" ] && [ -x "$ML_BUILD/userspace/mlinectl" ] ||
 	ml_die "no modemsim or mlinectl in $ML_BUILD/userspace (make userspace)"
@@ -49,9 +56,12 @@ trap cleanup EXIT
 
 guard=
 if [ -z "$modem" ]; then
-	# A short guard time makes the modem's end of data mode quick to see.
+	# A short guard time makes the modem's end of data mode quick to see;
+	# a cellular one alerts the far end 1.5 s, long enough to see RINGBACK.
 	"$modemsim" -v --unix "$run/modem.sock" --control "$run/modem.ctl" --guard 100 \
-		--hangup-after "$hangup_ms" 2>"$ML_BUILD/demo-modemsim.log" &
+		--dialect "$dialect" --hangup-after "$hangup_ms" \
+		$([ "$dialect" = v250 ] || echo --answer-delay 1500) \
+		2>"$ML_BUILD/demo-modemsim.log" &
 	sim=$!
 	for _ in $(seq 100); do
 		[ -S "$run/modem.sock" ] && break
@@ -60,11 +70,11 @@ if [ -z "$modem" ]; then
 	[ -S "$run/modem.sock" ] || ml_die "modemsim did not start (log: $ML_BUILD/demo-modemsim.log)"
 	modem=unix:$run/modem.sock
 	guard=100
-	ml_log "modemsim listens on $run/modem.sock; it hangs up ${hangup_ms} ms after connecting"
+	ml_log "modemsim ($dialect) listens on $run/modem.sock; it hangs up ${hangup_ms} ms after connecting"
 else
 	ml_log "the guest's /dev/ttyS1 goes to ${modem#unix:}"
 fi
 
 ml_log "booting $kernel in qemu (TCG, about 10 s) with modemline loaded"
 "$ML_TOP/scripts/vm.sh" --kernel "$kernel" --timeout 300 --uart "$modem" -- \
-	"$ML_TOP/scripts/demo-guest.sh" /dev/ttyS1 "$number" "$guard"
+	"$ML_TOP/scripts/demo-guest.sh" /dev/ttyS1 "$number" "$guard" "$dialect"

@@ -497,9 +497,10 @@ TEST_F(bad, unknown_commands_are_enotty)
 /* ------------------------------------------------------------------ */
 /* Reserved fields and flags.                                          */
 
-TEST_F(bad, dial_nonzero_flags_is_einval)
+TEST_F(bad, dial_unknown_flags_is_einval)
 {
-	const __u32 bad_flags[] = { 1U << 0, 1U << 1, 1U << 31, ~0U };
+	const __u32 bad_flags[] = { 1U << 1, 1U << 31, ~0U,
+				    ~(__u32)MODEMLINE_DIAL_VOICE };
 	struct modemline_dial d;
 	struct snap snap;
 	unsigned int i;
@@ -596,8 +597,9 @@ TEST_F(bad, deallocate_unknown_flags_is_einval)
 
 TEST_F(bad, call_info_unknown_flags_is_einval)
 {
-	const __u32 bad_flags[] = { 1U << 1, 1U << 31,
-				    ~(__u32)MODEMLINE_CALL_INFO_MONITOR };
+	const __u32 bad_flags[] = { 1U << 2, 1U << 31,
+				    ~(__u32)(MODEMLINE_CALL_INFO_MONITOR |
+					     MODEMLINE_CALL_INFO_VOICE) };
 	struct modemline_call_info ci;
 	unsigned int i;
 
@@ -610,8 +612,8 @@ TEST_F(bad, call_info_unknown_flags_is_einval)
 					     &ci))
 			TH_LOG("flags %#x", bad_flags[i]);
 	}
-	/* The output bit is accepted back, and ignored. */
-	ci.flags = MODEMLINE_CALL_INFO_MONITOR;
+	/* The output bits are accepted back, and ignored. */
+	ci.flags = MODEMLINE_CALL_INFO_MONITOR | MODEMLINE_CALL_INFO_VOICE;
 	ASSERT_EQ(0, mls_ioctl(self->fd, MODEMLINE_IOC_CALL_INFO, &ci));
 	ASSERT_EQ(0U, ci.flags);
 }
@@ -622,10 +624,10 @@ TEST_F(bad, line_info_nonzero_reserved_is_einval)
 
 	memset(&li, 0, sizeof(li));
 	li.line_id = L0.id;
-	li.reserved[0] = 1;
+	li.reserved32 = 1;
 	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_LINE_INFO, &li));
-	li.reserved[0] = 0;
-	li.reserved[1] = 1ULL << 63;
+	li.reserved32 = 0;
+	li.reserved = 1ULL << 63;
 	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_LINE_INFO, &li));
 }
 

@@ -166,7 +166,10 @@ static void *config_ioctls(void *arg)
 		if (!ioctl(r->fd, MODEMLINE_TIOCGCONFIG, &cfg)) {
 			if (strncasecmp(cfg.init, "AT", 2) ||
 			    !mls_str_tail_zero(cfg.init, sizeof(cfg.init)) ||
-			    !cfg.guard_ms || cfg.guard_ms > 10000 || cfg.reserved) {
+			    !cfg.guard_ms || cfg.guard_ms > 10000 ||
+			    cfg.dialect > MODEMLINE_DIALECT_3GPP ||
+			    (cfg.clcc_poll_ms &&
+			     (cfg.clcc_poll_ms < 100 || cfg.clcc_poll_ms > 10000))) {
 				r->bad++;
 				snprintf(r->what, sizeof(r->what), "TIOCGCONFIG: malformed config");
 			}

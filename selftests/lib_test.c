@@ -455,6 +455,30 @@ static void monitor_handoff_test(int fd, uint32_t line, const char *ctl)
 	ml_close(mon);
 }
 
+/* 0.4: the API version, voice dials and the dialect's name, on @line. */
+static void voice_test(uint32_t line, const char *ctl)
+{
+	int fd = ml_open(0), ret;
+	uint32_t call = 0;
+
+	ret = ml_api(fd, 1000);
+	check(ret == MODEMLINE_API_LATEST, "ml_api: the newest version the module knows", ret);
+	ret = ml_dial_voice(fd, line, "5550404", 0, &call);
+	check(ret == -EOPNOTSUPP && strstr(ml_strerror(ML_OP_DIAL, ret), "3GPP"),
+	      "ml_dial_voice on a V.250 line: -EOPNOTSUPP, explained", ret);
+	write_file(ctl, "dialect 3gpp");
+	write_file(ctl, "dial silent");
+	ret = ml_dial_voice(fd, line, "5550404", 0, &call);
+	check(ret == 0 && ml_call_data(fd, call, false) == -EOPNOTSUPP,
+	      "ml_dial_voice on a 3GPP line: a call without data", ret);
+	check(!strcmp(ml_dialect_name(MODEMLINE_DIALECT_3GPP), "3gpp") &&
+	      !strcmp(ml_state_name(MODEMLINE_STATE_RINGBACK), "ringback"),
+	      "ml_dialect_name, ml_state_name know the 3GPP values", 0);
+	ml_deallocate(fd, call, true);
+	write_file(ctl, "dialect v250");
+	ml_close(fd);
+}
+
 int main(void)
 {
 	struct modemline_call_info info;
@@ -467,7 +491,7 @@ int main(void)
 
 	/* Each result as it comes, even if a hang gets the test killed. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..54\n");
+	printf("1..58\n");
 	setenv("MODEMLINE_DEV", "/nonexistent/modemline", 1);
 	ret = ml_open(0);
 	check(ret == -ENOENT, "ml_open: MODEMLINE_DEV is used, -ENOENT", ret);
@@ -533,6 +557,7 @@ int main(void)
 	ml_deallocate(fd, call, true);
 	snprintf(path, sizeof(path), SIM "/lines/libt%d/control", getpid());
 	monitor_handoff_test(fd, line, path);
+	voice_test(line, path);
 	write_file(path, "remove");
 	snprintf(path, sizeof(path), SIM "/lines/libu%d/control", getpid());
 	write_file(path, "remove");

@@ -202,8 +202,15 @@ static inline void check_new_line_info(struct __test_metadata *_metadata,
 	ASSERT_EQ(0ULL, li.calls);
 	ASSERT_EQ(0ULL, li.calls_connected);
 	ASSERT_EQ(0ULL, li.calls_failed);
+#ifdef MODEMLINE_DIALECT_V250
+	ASSERT_EQ(U32(MODEMLINE_DIALECT_V250), li.dialect);
+	ASSERT_EQ(0U, li.reserved32);
+	ASSERT_EQ(0ULL, li.reserved);
+#else
+	/* abi_v1_test: the first header, where all of it was reserved. */
 	ASSERT_EQ(0ULL, li.reserved[0]);
 	ASSERT_EQ(0ULL, li.reserved[1]);
+#endif
 }
 
 /*

@@ -113,7 +113,7 @@ reap() {
 # The name the module gives a pty line: /dev/pts/3 -> pts3.
 ptyname() { local p=${1#/dev/}; echo "${p//\//}"; }
 
-echo "1..88"
+echo "1..93"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 # ---- no device needed: the command line itself
@@ -655,6 +655,44 @@ attpid=
 ok $? "... and removes its pidfile"
 run "$ml" lines "$line"
 check "the line is gone: ENOENT" 2 'no such line'
+
+# ---- dialects: attach --dialect auto asks AT+GCAP; voice calls on 3gpp
+for d in v250 3gpp; do
+	"$sim" --pty --dialect "$d" --control "$tmp/ctl-$d" --guard 100 \
+		>"$tmp/sim-$d.out" 2>"$tmp/sim-$d.err" &
+	gpid=$!
+	for _ in $(seq 50); do grep -q '^PTY ' "$tmp/sim-$d.out" && break; sleep 0.1; done
+	gpty=$(awk '/^PTY/ { print $2 }' "$tmp/sim-$d.out")
+	runj "$ml" --json attach "$gpty" --dialect auto --clcc 100ms --daemon \
+		--pidfile "$tmp/att-$d.pid"
+	check_json "attach --dialect auto: a $d modemsim is taken for $d" 0 \
+		'j[0]["type"] == "attach" and j[0]["dialect"] == "'"$d"'"'
+	gline=$(sed -n 's/.*"line":\([0-9]*\).*/\1/p' <<<"$out")
+	if [ "$d" = v250 ]; then
+		run "$ml" dial "$gline" 5551234 --voice
+		check "dial --voice on a v250 line: EOPNOTSUPP, explained" 95 'needs a 3GPP line'
+	else
+		runj "$ml" --json lines "$gline"
+		check_json "lines: the line says it speaks 3gpp" 0 \
+			'j[0]["dialect"] == "3gpp"'
+		# A voice call: hung up at the end of its input, once connected.
+		rm -f "$tmp/vin"
+		mkfifo "$tmp/vin"
+		"$ml" call --voice "$gline" 5551234 <"$tmp/vin" >"$tmp/v.out" 2>"$tmp/v.err" &
+		vpid=$!
+		exec 7>"$tmp/vin"
+		wait_for "$tmp/v.err" 'connected: a voice call'
+		exec 7>&-
+		reap "$vpid" 20
+		out=$(cat "$tmp/v.err")
+		check "call --voice: connects, hangs up at end of input, the record with its cause" \
+			0 'cause +Normal call clearing'
+	fi
+	"$ml" detach "$gpty" >/dev/null 2>&1
+	gone "$(cat "$tmp/att-$d.pid" 2>/dev/null || echo 0)" 10 || true
+	kill "$gpid" 2>/dev/null
+	wait "$gpid" 2>/dev/null
+done
 
 # ---- more than 256 lines and calls (modemline_sim)
 if [ ! -w "$simfs/new_line" ]; then

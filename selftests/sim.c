@@ -141,9 +141,13 @@ int mls_call_info(int fd, __u32 call, struct modemline_call_info *info)
 
 int mls_line_info(int fd, __u32 line_id, struct modemline_line_info *info)
 {
+	size_t in = offsetof(struct modemline_line_info, calls_failed) +
+		    sizeof(info->calls_failed);
+
 	memset(info, ML_POISON, sizeof(*info));
 	info->line_id = line_id;
-	memset(info->reserved, 0, sizeof(info->reserved));
+	/* What follows the counters is input that must be 0, in any header. */
+	memset((char *)info + in, 0, sizeof(*info) - in);
 	return mls_ioctl(fd, MODEMLINE_IOC_LINE_INFO, info);
 }
 

@@ -839,13 +839,15 @@ TEST_F(tty, config_defaults)
 	ASSERT_STR_FIELD(INIT_DEFAULT, T->initial.init);
 	ASSERT_EQ(1000U, T->initial.guard_ms);
 	ASSERT_EQ(0U, T->initial.dial_timeout_ms);
-	ASSERT_EQ(0ULL, T->initial.reserved);
+	ASSERT_EQ(U32(MODEMLINE_DIALECT_V250), T->initial.dialect);
+	ASSERT_EQ(0U, T->initial.clcc_poll_ms);
 	/* And after it. */
 	ASSERT_EQ(0, tty_get_config(T->fd, &cfg));
 	ASSERT_STR_FIELD(INIT_DEFAULT, cfg.init);
 	ASSERT_EQ(U32(GUARD_MS), cfg.guard_ms);
 	ASSERT_EQ(0U, cfg.dial_timeout_ms);
-	ASSERT_EQ(0ULL, cfg.reserved);
+	ASSERT_EQ(U32(MODEMLINE_DIALECT_V250), cfg.dialect);
+	ASSERT_EQ(0U, cfg.clcc_poll_ms);
 }
 
 TEST_F(tty, config_set_and_get)
@@ -861,7 +863,21 @@ TEST_F(tty, config_set_and_get)
 	ASSERT_STR_FIELD("ATZ", got.init);
 	ASSERT_EQ(1U, got.guard_ms);
 	ASSERT_EQ(12345U, got.dial_timeout_ms);
-	ASSERT_EQ(0ULL, got.reserved);
+	ASSERT_EQ(U32(MODEMLINE_DIALECT_V250), got.dialect);
+	ASSERT_EQ(0U, got.clcc_poll_ms);
+
+	/* A 3GPP line, its +CLCC poll interval at both ends of its range. */
+	config_init(&cfg, "ATZ", 1);
+	cfg.dialect = MODEMLINE_DIALECT_3GPP;
+	cfg.clcc_poll_ms = 100;
+	ASSERT_EQ(0, tty_set_config(T->fd, &cfg));
+	ASSERT_EQ(0, tty_get_config(T->fd, &got));
+	ASSERT_EQ(U32(MODEMLINE_DIALECT_3GPP), got.dialect);
+	ASSERT_EQ(100U, got.clcc_poll_ms);
+	cfg.clcc_poll_ms = 10000;
+	ASSERT_EQ(0, tty_set_config(T->fd, &cfg));
+	ASSERT_EQ(0, tty_get_config(T->fd, &got));
+	ASSERT_EQ(10000U, got.clcc_poll_ms);
 
 	/* The longest init (63 characters) and the longest guard time. */
 	memset(&cfg, 0, sizeof(cfg));
@@ -906,12 +922,17 @@ TEST_F(tty, config_rejects_bad_input)
 	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
 	config_init(&cfg, "ATZ", 0xffffffffU);
 	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
-	/* reserved not 0. */
+	/* An unknown dialect; a +CLCC interval out of 100..10000. */
 	config_init(&cfg, "ATZ", 100);
-	cfg.reserved = 1;
+	cfg.dialect = MODEMLINE_DIALECT_3GPP + 1;
 	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
 	config_init(&cfg, "ATZ", 100);
-	cfg.reserved = 1ULL << 63;
+	cfg.dialect = 1U << 31;
+	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
+	config_init(&cfg, "ATZ", 100);
+	cfg.clcc_poll_ms = 99;
+	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
+	cfg.clcc_poll_ms = 10001;
 	ASSERT_EQ(-EINVAL, tty_set_config(T->fd, &cfg));
 	/* Unreadable / unwritable argument. */
 	ASSERT_EQ(-1, ioctl(T->fd, MODEMLINE_TIOCSCONFIG, mls_unmapped_addr()));
@@ -926,7 +947,8 @@ TEST_F(tty, config_rejects_bad_input)
 	ASSERT_STR_FIELD("ATQ0", got.init);
 	ASSERT_EQ(250U, got.guard_ms);
 	ASSERT_EQ(777U, got.dial_timeout_ms);
-	ASSERT_EQ(0ULL, got.reserved);
+	ASSERT_EQ(U32(MODEMLINE_DIALECT_V250), got.dialect);
+	ASSERT_EQ(0U, got.clcc_poll_ms);
 }
 
 TEST_F(tty, config_line_dial_timeout)

@@ -1,14 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the AT engine (at.c), driven through a fake transport.
- *
- * The fake's ops record everything the engine asks of them: the bytes it
- * sends, concatenated in sent[]; the data-mode bytes it delivers, in
- * data[]; every other callback, in order, as text in log[], e.g.
- * "timer(0); ended(REMOTE, BUSY, BUSY)" ("-" stands for a NULL string).
- * Each test plays the modem with modemline_at_input(), the timer with
- * modemline_at_timeout() and the clock with the fake's own f->now, then
- * compares the record with what the engine must have done.
+ * KUnit: the AT engine (at.c) on a V.250 line, driven through the fake
+ * transport of at_fake.h, which records what the engine asks of it.
  *
  * The helpers that bring the engine to a state (dialing, connected,
  * hanging up) assert on the way and then forget the record, so that a
@@ -20,198 +13,11 @@
 
 #include "modemline.h"
 #include "at.h"
+#include "at_fake.h"
 
-#define AT_NUMBER	"5551234"
 #define AT_INIT_SENT	MODEMLINE_AT_INIT_DEFAULT "\r"
 #define AT_GUARD_MS	700	/* unlike any other delay, to tell them apart */
-#define AT_START_MS	100000	/* the fake clock when a test starts */
-#define AT_LOG_SIZE	512
-#define AT_BUF_SIZE	512
 #define AT_LONG_LINE	300
-
-struct at_fake {
-	struct modemline_at at;
-	u64 now;			/* passed to modemline_at_input() */
-	char log[AT_LOG_SIZE];
-	char expect[AT_LOG_SIZE];	/* at_fmt()'s output */
-	char sent[AT_BUF_SIZE];
-	size_t nsent;
-	u8 data[AT_BUF_SIZE];
-	size_t ndata;
-	unsigned int timer_ms;		/* last arming, 0: cancelled */
-	bool dtr;			/* last set_dtr(), on at first */
-	unsigned int ends;
-	u32 origin;
-	u32 reason;
-};
-
-static const char * const at_origin_names[] = {
-	[MODEMLINE_ORIGIN_NONE] = "NONE",
-	[MODEMLINE_ORIGIN_LOCAL] = "LOCAL",
-	[MODEMLINE_ORIGIN_REMOTE] = "REMOTE",
-	[MODEMLINE_ORIGIN_SYSTEM] = "SYSTEM",
-};
-
-static const char * const at_reason_names[] = {
-	[MODEMLINE_REASON_NONE] = "NONE",
-	[MODEMLINE_REASON_NORMAL] = "NORMAL",
-	[MODEMLINE_REASON_BUSY] = "BUSY",
-	[MODEMLINE_REASON_NO_ANSWER] = "NO_ANSWER",
-	[MODEMLINE_REASON_NO_CARRIER] = "NO_CARRIER",
-	[MODEMLINE_REASON_NO_DIALTONE] = "NO_DIALTONE",
-	[MODEMLINE_REASON_CARRIER_LOST] = "CARRIER_LOST",
-	[MODEMLINE_REASON_REJECTED] = "REJECTED",
-	[MODEMLINE_REASON_DIAL_TIMEOUT] = "DIAL_TIMEOUT",
-	[MODEMLINE_REASON_MODEM_ERROR] = "MODEM_ERROR",
-	[MODEMLINE_REASON_LINE_REMOVED] = "LINE_REMOVED",
-	[MODEMLINE_REASON_SHUTDOWN] = "SHUTDOWN",
-};
-
-static const char * const at_code_names[] = {
-	[MODEMLINE_AT_NONE] = "NONE",
-	[MODEMLINE_AT_OK] = "OK",
-	[MODEMLINE_AT_CONNECT] = "CONNECT",
-	[MODEMLINE_AT_RING] = "RING",
-	[MODEMLINE_AT_NO_CARRIER] = "NO_CARRIER",
-	[MODEMLINE_AT_ERROR] = "ERROR",
-	[MODEMLINE_AT_NO_DIALTONE] = "NO_DIALTONE",
-	[MODEMLINE_AT_BUSY] = "BUSY",
-	[MODEMLINE_AT_NO_ANSWER] = "NO_ANSWER",
-	[MODEMLINE_AT_CALLER_ID] = "CALLER_ID",
-};
-
-static const char *at_name(const char * const *names, size_t n, u32 v)
-{
-	return v < n && names[v] ? names[v] : "?";
-}
-
-static __printf(2, 3) void at_log(struct at_fake *f, const char *fmt, ...)
-{
-	size_t len = strlen(f->log);
-	va_list args;
-
-	if (len)
-		len += scnprintf(f->log + len, sizeof(f->log) - len, "; ");
-	va_start(args, fmt);
-	vscnprintf(f->log + len, sizeof(f->log) - len, fmt, args);
-	va_end(args);
-}
-
-/* An expected log, formatted into the fake (test stacks are small). */
-static __printf(2, 3) const char *at_fmt(struct at_fake *f, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(f->expect, sizeof(f->expect), fmt, args);
-	va_end(args);
-	return f->expect;
-}
-
-static void at_fake_send(void *ctx, const char *buf, size_t len)
-{
-	struct at_fake *f = ctx;
-
-	len = min(len, sizeof(f->sent) - 1 - f->nsent);
-	memcpy(f->sent + f->nsent, buf, len);
-	f->nsent += len;
-	f->sent[f->nsent] = '\0';
-}
-
-static void at_fake_set_dtr(void *ctx, bool on)
-{
-	struct at_fake *f = ctx;
-
-	f->dtr = on;
-	at_log(f, "dtr(%s)", on ? "on" : "off");
-}
-
-static void at_fake_arm_timer(void *ctx, unsigned int ms)
-{
-	struct at_fake *f = ctx;
-
-	f->timer_ms = ms;
-	at_log(f, "timer(%u)", ms);
-}
-
-static void at_fake_data(void *ctx, const u8 *buf, size_t len)
-{
-	struct at_fake *f = ctx;
-
-	len = min(len, sizeof(f->data) - f->ndata);
-	memcpy(f->data + f->ndata, buf, len);
-	f->ndata += len;
-}
-
-static void at_fake_connected(void *ctx, u32 rate, const char *result)
-{
-	at_log(ctx, "connected(%u, %s)", rate, result ?: "-");
-}
-
-static void at_fake_ended(void *ctx, u32 origin, u32 reason, const char *result)
-{
-	struct at_fake *f = ctx;
-
-	f->ends++;
-	f->origin = origin;
-	f->reason = reason;
-	at_log(f, "ended(%s, %s, %s)",
-	       at_name(at_origin_names, ARRAY_SIZE(at_origin_names), origin),
-	       at_name(at_reason_names, ARRAY_SIZE(at_reason_names), reason),
-	       result ?: "-");
-}
-
-static void at_fake_offer(void *ctx, const char *number)
-{
-	at_log(ctx, "offer(%s)", number ?: "-");
-}
-
-static void at_fake_offer_end(void *ctx)
-{
-	at_log(ctx, "offer_end");
-}
-
-static const struct modemline_at_ops at_fake_ops = {
-	.send = at_fake_send,
-	.set_dtr = at_fake_set_dtr,
-	.arm_timer = at_fake_arm_timer,
-	.data = at_fake_data,
-	.connected = at_fake_connected,
-	.ended = at_fake_ended,
-	.offer = at_fake_offer,
-	.offer_end = at_fake_offer_end,
-};
-
-static struct at_fake *at_fake_new(struct kunit *test)
-{
-	struct at_fake *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	modemline_at_init(&f->at, &at_fake_ops, f);
-	f->now = AT_START_MS;
-	f->dtr = true;
-	return f;
-}
-
-/* Forget what was recorded; the engine and the DTR line are untouched. */
-static void at_forget(struct at_fake *f)
-{
-	f->log[0] = '\0';
-	f->sent[0] = '\0';
-	f->nsent = 0;
-	f->ndata = 0;
-	f->ends = 0;
-}
-
-static void at_input(struct at_fake *f, const void *buf, size_t len)
-{
-	modemline_at_input(&f->at, buf, len, f->now);
-}
-
-static void at_feed(struct at_fake *f, const char *s)
-{
-	at_input(f, s, strlen(s));
-}
 
 /*
  * Feed @len bytes: whole (@split 0), in two calls of @split and the rest
@@ -238,11 +44,6 @@ static void at_input_split(struct at_fake *f, const u8 *buf, size_t len,
 	}
 }
 
-static void at_timeout(struct at_fake *f)
-{
-	modemline_at_timeout(&f->at);
-}
-
 /* Describe @len bytes printably: CR, LF and the rest of the unprintable. */
 static void at_escape(const u8 *buf, size_t len, char *out, size_t size)
 {
@@ -265,7 +66,7 @@ static void at_escape(const u8 *buf, size_t len, char *out, size_t size)
 /* Dial: the init string is sent; the modem has not answered it. */
 static void at_to_init(struct kunit *test, struct at_fake *f)
 {
-	modemline_at_dial(&f->at, AT_NUMBER);
+	modemline_at_dial(&f->at, AT_NUMBER, false);
 	KUNIT_ASSERT_STREQ(test, f->sent, AT_INIT_SENT);
 	KUNIT_ASSERT_EQ(test, f->at.phase, MODEMLINE_AT_INIT);
 	at_forget(f);
@@ -587,7 +388,7 @@ static void at_dial_sends_init_test(struct kunit *test)
 {
 	struct at_fake *f = at_fake_new(test);
 
-	modemline_at_dial(&f->at, AT_NUMBER);
+	modemline_at_dial(&f->at, AT_NUMBER, false);
 	KUNIT_EXPECT_STREQ(test, f->sent, AT_INIT_SENT);
 	KUNIT_EXPECT_STREQ(test, f->log,
 			   at_fmt(f, "timer(%u)", MODEMLINE_AT_INIT_REPLY_MS));
@@ -598,7 +399,7 @@ static void at_dial_sends_configured_init_test(struct kunit *test)
 	struct at_fake *f = at_fake_new(test);
 
 	strscpy(f->at.init, "AT&F&C1&D2", sizeof(f->at.init));
-	modemline_at_dial(&f->at, AT_NUMBER);
+	modemline_at_dial(&f->at, AT_NUMBER, false);
 	KUNIT_EXPECT_STREQ(test, f->sent, "AT&F&C1&D2\r");
 }
 
@@ -661,7 +462,7 @@ static void at_result_after_echo_test(struct kunit *test)
 	const struct at_result_case *c = test->param_value;
 	struct at_fake *f = at_fake_new(test);
 
-	modemline_at_dial(&f->at, AT_NUMBER);
+	modemline_at_dial(&f->at, AT_NUMBER, false);
 	at_feed(f, MODEMLINE_AT_INIT_DEFAULT "\r\r\nOK\r\n");
 	at_feed(f, "ATD" AT_NUMBER "\r");
 	KUNIT_ASSERT_STREQ(test, f->sent, AT_INIT_SENT "ATD" AT_NUMBER "\r");
@@ -678,7 +479,7 @@ static void at_echo_and_result_in_one_input_test(struct kunit *test)
 {
 	struct at_fake *f = at_fake_new(test);
 
-	modemline_at_dial(&f->at, AT_NUMBER);
+	modemline_at_dial(&f->at, AT_NUMBER, false);
 	at_forget(f);
 	at_feed(f, MODEMLINE_AT_INIT_DEFAULT "\r\r\nOK\r\n");
 	KUNIT_EXPECT_STREQ(test, f->sent, "ATD" AT_NUMBER "\r");
@@ -1573,7 +1374,7 @@ static void at_hangup_init_redial_after_reply_test(struct kunit *test)
 	at_to_init(test, f);
 	modemline_at_hangup(&f->at);
 	at_feed(f, "\r\nOK\r\n");
-	modemline_at_dial(&f->at, AT_NUMBER);
+	modemline_at_dial(&f->at, AT_NUMBER, false);
 	at_forget(f);
 	at_feed(f, "\r\nOK\r\n");
 	KUNIT_EXPECT_STREQ(test, f->sent, "ATD" AT_NUMBER "\r");

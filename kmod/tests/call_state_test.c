@@ -21,27 +21,40 @@ static const struct call_state_case call_state_cases[] = {
 	{ S(DIALING), I(END), S(DISCONNECTED) },
 	{ S(DIALING), I(DROP), S(DISCONNECTING) },
 	{ S(DIALING), I(TIMEOUT), S(DISCONNECTING) },
+	{ S(DIALING), I(ALERTING), S(RINGBACK) },
 	{ S(ANSWERING), I(CONNECT), S(CONNECTED) },
 	{ S(ANSWERING), I(END), S(DISCONNECTED) },
 	{ S(ANSWERING), I(DROP), S(DISCONNECTING) },
 	{ S(ANSWERING), I(TIMEOUT), S(DISCONNECTING) },
+	{ S(ANSWERING), I(ALERTING), S(ANSWERING) },
 	{ S(CONNECTED), I(CONNECT), S(CONNECTED) },
 	{ S(CONNECTED), I(END), S(DISCONNECTED) },
 	{ S(CONNECTED), I(DROP), S(DISCONNECTING) },
 	{ S(CONNECTED), I(TIMEOUT), S(CONNECTED) },
+	{ S(CONNECTED), I(ALERTING), S(CONNECTED) },
 	{ S(DISCONNECTING), I(CONNECT), S(DISCONNECTING) },
 	{ S(DISCONNECTING), I(END), S(DISCONNECTED) },
 	{ S(DISCONNECTING), I(DROP), S(DISCONNECTING) },
 	{ S(DISCONNECTING), I(TIMEOUT), S(DISCONNECTED) },
+	{ S(DISCONNECTING), I(ALERTING), S(DISCONNECTING) },
 	{ S(DISCONNECTED), I(CONNECT), S(DISCONNECTED) },
 	{ S(DISCONNECTED), I(END), S(DISCONNECTED) },
 	{ S(DISCONNECTED), I(DROP), S(DISCONNECTED) },
 	{ S(DISCONNECTED), I(TIMEOUT), S(DISCONNECTED) },
+	{ S(DISCONNECTED), I(ALERTING), S(DISCONNECTED) },
+	/* A voice call being alerted goes on as a dialing one would. */
+	{ S(RINGBACK), I(CONNECT), S(CONNECTED) },
+	{ S(RINGBACK), I(END), S(DISCONNECTED) },
+	{ S(RINGBACK), I(DROP), S(DISCONNECTING) },
+	{ S(RINGBACK), I(TIMEOUT), S(DISCONNECTING) },
+	{ S(RINGBACK), I(ALERTING), S(RINGBACK) },
 };
 
 static void call_state_case_desc(const struct call_state_case *c, char *desc)
 {
-	static const char * const inputs[] = { "connect", "end", "drop", "timeout" };
+	static const char * const inputs[] = {
+		"connect", "end", "drop", "timeout", "alerting",
+	};
 
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "state %u + %s -> %u",
 		 c->state, inputs[c->in], c->next);
@@ -56,17 +69,17 @@ static void call_state_transition_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, modemline_call_next_state(c->state, c->in), c->next);
 }
 
-/* The table above must cover the whole machine: 5 states x every input. */
+/* The table above must cover the whole machine: 6 states x every input. */
 static void call_state_table_complete_test(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(call_state_cases),
-			(size_t)MODEMLINE_STATE_DISCONNECTED * MODEMLINE_IN_COUNT);
+			(size_t)MODEMLINE_STATE_RINGBACK * MODEMLINE_IN_COUNT);
 }
 
 static void call_state_invalid_input_test(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, modemline_call_next_state(0, I(CONNECT)), 0U);
-	KUNIT_EXPECT_EQ(test, modemline_call_next_state(S(DISCONNECTED) + 1,
+	KUNIT_EXPECT_EQ(test, modemline_call_next_state(S(RINGBACK) + 1,
 							I(END)), 0U);
 	KUNIT_EXPECT_EQ(test, modemline_call_next_state(S(DIALING),
 							MODEMLINE_IN_COUNT), 0U);

@@ -17,7 +17,8 @@
 
 #define CLIENT_MAX_EVENTS	16
 
-static int client_no_dial(struct modemline_line *line, const char *number)
+static int client_no_dial(struct modemline_line *line, const char *number,
+			  bool voice)
 {
 	return -EOPNOTSUPP;
 }
@@ -83,7 +84,7 @@ static struct modemline_call *client_add_call(struct kunit *test,
 	struct modemline_call *call;
 
 	*handle = client_reserve(test, f);
-	call = modemline_call_alloc(f->line, MODEMLINE_DIR_OUTGOING, "5551234");
+	call = modemline_call_alloc(f->line, MODEMLINE_DIR_OUTGOING, "5551234", false);
 	KUNIT_ASSERT_NOT_NULL(test, call);
 	call->handle = *handle;
 	call->state = MODEMLINE_STATE_DISCONNECTED;

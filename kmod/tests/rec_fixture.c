@@ -12,7 +12,8 @@
 
 #include "rec_fixture.h"
 
-static int rec_fake_dial(struct modemline_line *line, const char *number)
+static int rec_fake_dial(struct modemline_line *line, const char *number,
+			 bool voice)
 {
 	struct rec_fake *fake = modemline_line_priv(line);
 
@@ -149,7 +150,8 @@ int rec_start_on(struct kunit *test, struct modemline_line *line, u32 direction,
 
 	*out = NULL;
 	call = modemline_call_alloc(line, direction,
-				    direction == MODEMLINE_DIR_OUTGOING ? REC_NUMBER : "");
+				    direction == MODEMLINE_DIR_OUTGOING ? REC_NUMBER : "",
+				    false);
 	KUNIT_ASSERT_NOT_NULL(test, call);
 	err = modemline_client_reserve(f->client, &handle);
 	if (err) {

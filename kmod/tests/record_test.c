@@ -670,7 +670,8 @@ static void start_dial_error_leaves_no_trace_test(struct kunit *test)
 	unsigned int refs;
 
 	f->fake.dial_err = -EIO;
-	call = modemline_call_alloc(f->line, MODEMLINE_DIR_OUTGOING, REC_NUMBER);
+	call = modemline_call_alloc(f->line, MODEMLINE_DIR_OUTGOING, REC_NUMBER,
+				    false);
 	KUNIT_ASSERT_NOT_NULL(test, call);
 	refs = kref_read(&call->ref);
 	KUNIT_EXPECT_EQ(test, modemline_call_start(call, f->client, REC_TIMEOUT_MS), -EIO);
@@ -732,7 +733,8 @@ static void start_dial_error_after_end_keeps_report_test(struct kunit *test)
 
 	f->fake.dial_err = -EIO;
 	f->fake.dial_ends = true;
-	call = modemline_call_alloc(f->line, MODEMLINE_DIR_OUTGOING, REC_NUMBER);
+	call = modemline_call_alloc(f->line, MODEMLINE_DIR_OUTGOING, REC_NUMBER,
+				    false);
 	KUNIT_ASSERT_NOT_NULL(test, call);
 	kref_get(&call->ref);
 	KUNIT_EXPECT_EQ(test, modemline_call_start(call, f->client, REC_TIMEOUT_MS), 0);

@@ -330,11 +330,13 @@ static void check_call_info(const struct modemline_call_info *ci, __u32 h)
 	/* DISCONNECTED (5), and only then, has an end time; and an origin. */
 	bool ended = ci->state == 5, has_end = ci->disconnected_ns != 0;
 
-	if (ci->call != h || (ci->flags & ~MODEMLINE_CALL_INFO_MONITOR) ||
+	if (ci->call != h ||
+	    (ci->flags & ~(MODEMLINE_CALL_INFO_MONITOR | MODEMLINE_CALL_INFO_VOICE)) ||
 	    !ci->direction || ci->direction > 2 ||
 	    !ci->state || ci->state > 5 || ci->origin > 3 || ci->reason > 11 ||
 	    !str_ok(ci->number, sizeof(ci->number)) ||
-	    !str_ok(ci->result, sizeof(ci->result)) || !ci->created_ns ||
+	    !str_ok(ci->result, sizeof(ci->result)) ||
+	    !str_ok(ci->cause, sizeof(ci->cause)) || !ci->created_ns ||
 	    ended != has_end || (ended && !ci->origin))
 		bad("CALL_INFO %u: malformed record (state %u dir %u origin %u reason %u)",
 		    h, ci->state, ci->direction, ci->origin, ci->reason);
@@ -343,7 +345,8 @@ static void check_call_info(const struct modemline_call_info *ci, __u32 h)
 static void check_line_info(const struct modemline_line_info *li, __u32 id)
 {
 	if (li->line_id != id || !li->transport || li->transport > 2 ||
-	    li->reserved[0] || li->reserved[1] || (li->flags & ~3u) ||
+	    li->dialect > MODEMLINE_DIALECT_3GPP || li->reserved32 ||
+	    li->reserved || (li->flags & ~7u) ||
 	    !str_ok(li->name, sizeof(li->name)) ||
 	    !str_ok(li->offered_number, sizeof(li->offered_number)) ||
 	    li->calls_connected + li->calls_failed > li->calls)
@@ -452,8 +455,14 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 		break;
 	case 2:
 		a.li.line_id = pick_line(r);
-		if (chance(r, 10))
-			a.li.reserved[below(r, 2)] = pick_u32(r);
+		if (chance(r, 10)) {
+			if (chance(r, 50))
+				a.li.reserved = pick_u32(r);
+			else if (chance(r, 50))
+				a.li.reserved32 = pick_u32(r);
+			else
+				a.li.dialect = pick_u32(r);
+		}
 		p = pick_ptr(r, &a, sizeof(a.li), true);
 		good = p == &a;
 		ret = ioctl(fd, MODEMLINE_IOC_LINE_INFO, p);
@@ -481,7 +490,7 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 	case 4:
 	case 5:
 		a.dial.line_id = pick_line(r);
-		a.dial.flags = pick_flags(r, 0);
+		a.dial.flags = pick_flags(r, MODEMLINE_DIAL_VOICE);
 		pick_number(r, a.dial.number, sizeof(a.dial.number));
 		a.dial.timeout_ms = chance(r, 30) ? 0 : below(r, 3000);
 		if (chance(r, 5))
@@ -492,7 +501,9 @@ static void fuzz_ioctl(struct rng *r, int fd, bool child)
 		/* A child's copy of the slots may name a descriptor closed meanwhile. */
 		if (child && ret && (e == EBADF || e == ENOTTY))
 			return;
-		if (ret && !errno_in(e, ERRS(ENOENT, EBUSY, EINVAL, EMFILE, ENOMEM, EFAULT)))
+		/* A voice dial on a line that is not 3GPP: EOPNOTSUPP. */
+		if (ret && !errno_in(e, ERRS(ENOENT, EBUSY, EINVAL, EOPNOTSUPP, EMFILE,
+					     ENOMEM, EFAULT)))
 			bad("DIAL: errno %d", e);
 		if (!ret && p == &a && !child) {
 			if (!a.dial.call)
@@ -868,7 +879,8 @@ static void *pty_modem_main(void *arg)
 			count(C_TTY);
 			memset(&cfg, 0, sizeof(cfg));
 			if (chance(&r, 50) && !ioctl(p->slave, MODEMLINE_TIOCGCONFIG, &cfg)) {
-				if (!str_ok(cfg.init, sizeof(cfg.init)) || cfg.reserved)
+				if (!str_ok(cfg.init, sizeof(cfg.init)) ||
+				    cfg.dialect > MODEMLINE_DIALECT_3GPP)
 					bad("TIOCGCONFIG: malformed");
 			}
 			snprintf(cfg.init, sizeof(cfg.init), "%s",
@@ -877,6 +889,9 @@ static void *pty_modem_main(void *arg)
 				memset(cfg.init, 'A', sizeof(cfg.init));
 			cfg.guard_ms = chance(&r, 80) ? 20 + below(&r, 200) : pick_u32(&r);
 			cfg.dial_timeout_ms = below(&r, 3000);
+			/* Both dialects, and now and then any value. */
+			cfg.dialect = chance(&r, 90) ? below(&r, 2) : pick_u32(&r);
+			cfg.clcc_poll_ms = chance(&r, 90) ? 100 * below(&r, 10) : pick_u32(&r);
 			if (ioctl(p->slave, MODEMLINE_TIOCSCONFIG,
 				  pick_ptr(&r, &cfg, sizeof(cfg), false)) &&
 			    !errno_in(errno, ERRS(EINVAL, ENODEV, EFAULT, ENOTTY, EIO)))

@@ -68,6 +68,7 @@
 #define MODEMLINE_NUMBER_LEN	48	/* dial string or caller id */
 #define MODEMLINE_RESULT_LEN	32	/* last modem result text */
 #define MODEMLINE_NAME_LEN	32	/* line name, e.g. "ttyUSB0" */
+#define MODEMLINE_CAUSE_LEN	64	/* the network's cause text (3GPP +CEER) */
 
 /* Call direction. */
 #define MODEMLINE_DIR_OUTGOING	1	/* created by DIAL */
@@ -79,6 +80,14 @@
 #define MODEMLINE_STATE_CONNECTED	3	/* carrier up, data can flow */
 #define MODEMLINE_STATE_DISCONNECTING	4	/* local drop, modem hanging up */
 #define MODEMLINE_STATE_DISCONNECTED	5	/* ended; record retained */
+/*
+ * A voice call whose remote party is being alerted (TAPI's RINGBACK),
+ * between DIALING and CONNECTED. Only a file that asked for API version
+ * 2 or later (MODEMLINE_IOC_API) sees it: to any other file the call
+ * stays DIALING until it connects, in CALL_INFO and in every event, and
+ * the change to RINGBACK sends it no CALL_STATE event.
+ */
+#define MODEMLINE_STATE_RINGBACK	6
 
 /* Who ended the call (0 while it has not ended). */
 #define MODEMLINE_ORIGIN_NONE	0
@@ -129,6 +138,14 @@
 #define MODEMLINE_REASON_LINE_REMOVED	10
 #define MODEMLINE_REASON_SHUTDOWN	11
 
+/*
+ * What a line's modem speaks (struct modemline_tty_config, LINE_INFO):
+ * V.250 (Hayes) data calls, or 3GPP TS 27.007 call control as well
+ * (voice calls, +CLCC progress, +CHUP, the network's cause from +CEER).
+ */
+#define MODEMLINE_DIALECT_V250	0
+#define MODEMLINE_DIALECT_3GPP	1
+
 /* Line transport, in struct modemline_line_info.transport. */
 #define MODEMLINE_TRANSPORT_SIM	1	/* modemline_sim */
 #define MODEMLINE_TRANSPORT_TTY	2	/* line discipline on a tty */
@@ -136,6 +153,8 @@
 /* Line flags, in struct modemline_line_info.flags. */
 #define MODEMLINE_LINE_OFFERING	_BITUL(0)	/* an incoming call rings */
 #define MODEMLINE_LINE_BUSY	_BITUL(1)	/* a call is in progress */
+/* The offered call is a voice call (shown to files of API 2 or later). */
+#define MODEMLINE_LINE_OFFERING_VOICE _BITUL(2)
 
 /**
  * struct modemline_id_list - argument of LINE_LIST and CALL_LIST
@@ -167,6 +186,9 @@ struct modemline_id_list {
  * @calls:           out: calls created on the line since it appeared
  * @calls_connected: out: of those, calls that reached CONNECTED
  * @calls_failed:    out: of those, calls that ended without connecting
+ * @dialect:         out: MODEMLINE_DIALECT_*; ignored on input, so that a
+ *                   struct can be passed again as it came back
+ * @reserved32:      in: must be 0; out: 0
  * @reserved:        in: must be 0; out: 0
  */
 struct modemline_line_info {
@@ -179,7 +201,9 @@ struct modemline_line_info {
 	__aligned_u64 calls;
 	__aligned_u64 calls_connected;
 	__aligned_u64 calls_failed;
-	__aligned_u64 reserved[2];
+	__u32 dialect;
+	__u32 reserved32;
+	__aligned_u64 reserved;
 };
 
 /* SUBSCRIBE / UNSUBSCRIBE: monitor the line's calls, not its events. */
@@ -206,10 +230,16 @@ struct modemline_subscribe {
 	__u32 flags;
 };
 
+/*
+ * DIAL: a voice call ("ATD<number>;"), on a 3GPP line only. It has no
+ * data descriptor; its progress comes from the modem's call list.
+ */
+#define MODEMLINE_DIAL_VOICE	_BITUL(0)
+
 /**
  * struct modemline_dial - argument of DIAL
  * @line_id:    in: the line to dial on
- * @flags:      in: must be 0
+ * @flags:      in: 0 or MODEMLINE_DIAL_VOICE
  * @number:     in: dial string, NUL-terminated, 1..47 characters from
  *              "0123456789*#+,;!@ABCDPTWpw" (Hayes dial modifiers
  *              included); anything else is -EINVAL
@@ -259,14 +289,19 @@ struct modemline_call_op {
 
 /* CALL_INFO, out: the handle is a monitor's, not the owner's. */
 #define MODEMLINE_CALL_INFO_MONITOR	_BITUL(0)
+/*
+ * CALL_INFO, out: a voice call (DIAL_VOICE, or a voice call answered);
+ * shown to files of API 2 or later.
+ */
+#define MODEMLINE_CALL_INFO_VOICE	_BITUL(1)
 
 /**
  * struct modemline_call_info - argument of CALL_INFO: the call's record
  * @call:            in: the handle
- * @flags:           in: 0 (MODEMLINE_CALL_INFO_MONITOR is ignored, so a
- *                   struct can be passed again as it came back); out:
+ * @flags:           in: 0 (the MODEMLINE_CALL_INFO_* bits are ignored, so
+ *                   a struct can be passed again as it came back); out:
  *                   MODEMLINE_CALL_INFO_MONITOR if @call is a monitor
- *                   handle, else 0
+ *                   handle, MODEMLINE_CALL_INFO_VOICE for a voice call
  * @line_id:         out: the line the call was made on (it may be gone)
  * @direction:       out: MODEMLINE_DIR_*
  * @state:           out: MODEMLINE_STATE_*
@@ -285,6 +320,14 @@ struct modemline_call_op {
  * @number:          out: dialed number, or caller id for incoming calls
  * @result:          out: the last result text the modem gave for this
  *                   call, e.g. "CONNECT 33600" or "NO CARRIER"
+ * @cause:           out: on a 3GPP line, once the call ended, the
+ *                   network's reason as the modem words it (+CEER), e.g.
+ *                   "User busy"; "" if none
+ *
+ * The struct grows only at its end; its size is part of the command.
+ * A program built against an older header passes the smaller struct
+ * (MODEMLINE_CALL_INFO_SIZE_V1: the fields up to @result) and gets those
+ * fields, as before.
  */
 struct modemline_call_info {
 	__u32 call;
@@ -303,7 +346,10 @@ struct modemline_call_info {
 	__aligned_u64 tx_bytes;
 	char number[MODEMLINE_NUMBER_LEN];
 	char result[MODEMLINE_RESULT_LEN];
+	char cause[MODEMLINE_CAUSE_LEN];
 };
+
+#define MODEMLINE_CALL_INFO_SIZE_V1	160	/* up to @result */
 
 /* CALL_DATA: open the new descriptor with O_NONBLOCK. */
 #define MODEMLINE_DATA_NONBLOCK		_BITUL(0)
@@ -453,7 +499,9 @@ struct modemline_event {
  *            not finished hanging up; on a tty line also while the modem
  *            finishes a hang-up the call's record already shows ended,
  *            or has not yet taken the commands of the last call
- *   -EINVAL  flags/reserved not 0, empty, unterminated or invalid number
+ *   -EINVAL  unknown flag, reserved not 0, empty, unterminated or
+ *            invalid number
+ *   -EOPNOTSUPP MODEMLINE_DIAL_VOICE on a line that is not 3GPP
  *   -EMFILE  this file already holds max_calls calls (module parameter);
  *            DEALLOCATE some
  *   -ENOMEM  out of memory;  -EFAULT
@@ -502,9 +550,13 @@ struct modemline_event {
 /*
  * CALL_INFO: the call's record, live or retained, and whether the handle
  * is a monitor's (MODEMLINE_CALL_INFO_MONITOR in @flags).
+ * MODEMLINE_IOC_CALL_INFO_V1 is the same request with the struct of the
+ * first version (what programs built before @cause existed pass).
  *   -ENOENT  not a handle of this file;  -EINVAL  unknown flag;  -EFAULT
  */
 #define MODEMLINE_IOC_CALL_INFO	_IOWR(MODEMLINE_IOC_MAGIC, 0x14, struct modemline_call_info)
+#define MODEMLINE_IOC_CALL_INFO_V1 _IOC(_IOC_READ | _IOC_WRITE, MODEMLINE_IOC_MAGIC, \
+					0x14, MODEMLINE_CALL_INFO_SIZE_V1)
 
 /*
  * CALL_LIST: the handles this file holds, live and retained. A handle
@@ -546,6 +598,7 @@ struct modemline_event {
  *
  *   -ENOENT   not a handle of this file;  -EINVAL  flags/reserved not 0
  *   -EPERM    a monitor handle
+ *   -EOPNOTSUPP a voice call: it carries no data
  *   -EBUSY    a data descriptor of this call is open
  *   -ENOTCONN the call has ended and has no unread bytes left
  *   -EMFILE, -ENFILE  no free descriptor;  -ENOMEM;  -EFAULT (no
@@ -573,6 +626,32 @@ struct modemline_event {
  *   -ENOMEM;  -EFAULT (nothing moved)
  */
 #define MODEMLINE_IOC_CALL_HANDOFF _IOWR(MODEMLINE_IOC_MAGIC, 0x17, struct modemline_call_handoff)
+
+/* API versions; a file speaks MODEMLINE_API_1 until it asks for more. */
+#define MODEMLINE_API_1		1	/* everything not marked otherwise */
+#define MODEMLINE_API_2		2	/* + RINGBACK, the VOICE flags */
+#define MODEMLINE_API_LATEST	MODEMLINE_API_2
+
+/**
+ * struct modemline_api - argument of API
+ * @version:  in: the version the program was written for (>= 1); out:
+ *            the version this file speaks from now on, the smaller of
+ *            that and the newest this module knows
+ * @reserved: in: must be 0
+ */
+struct modemline_api {
+	__u32 version;
+	__u32 reserved;
+};
+
+/*
+ * API: say which version of this interface the program knows, so that
+ * the module shows it what that version has, and nothing newer (like
+ * lineNegotiateAPIVersion in TAPI). It applies to the whole open file,
+ * from the next event queued and the next CALL_INFO on.
+ *   -EINVAL  version 0, or reserved not 0;  -EFAULT
+ */
+#define MODEMLINE_IOC_API	_IOWR(MODEMLINE_IOC_MAGIC, 0x18, struct modemline_api)
 
 /*
  * What a file holds shows in /proc/PID/fdinfo/FD, one "key:\tvalue" line
@@ -612,20 +691,33 @@ struct modemline_event {
  *                   1..10000, default 1000
  * @dial_timeout_ms: default DIAL/ANSWER timeout of this line, 0 = the
  *                   module parameter dial_timeout_ms
- * @reserved:        must be 0
+ * @dialect:         MODEMLINE_DIALECT_*, default V250 (0). A 3GPP line
+ *                   wants an init string that turns on +CRC=1 (so that
+ *                   a voice call's ring says so) and +CLIP=1, e.g.
+ *                   "ATE0V1Q0&C1&D2S0=0+CRC=1;+CLIP=1"
+ * @clcc_poll_ms:    3GPP: how often a voice call's progress is asked
+ *                   (AT+CLCC); 100..10000, 0 = the default, 500
+ *
+ * @dialect and @clcc_poll_ms were a __u64 @reserved that had to be 0: the
+ * size is the same (80 bytes), the alignment is 4 instead of 8. A program
+ * that knows neither gets the line's values from TIOCGCONFIG and passes
+ * them back unchanged; one that builds the struct from zeros sets V250
+ * and the default interval.
  */
 struct modemline_tty_config {
 	char init[64];
 	__u32 guard_ms;
 	__u32 dial_timeout_ms;
-	__aligned_u64 reserved;
+	__u32 dialect;
+	__u32 clcc_poll_ms;
 };
 
 /*
  * TIOCGLINE: the line id of this tty, like PPPIOCGCHAN.
  * TIOCGCONFIG / TIOCSCONFIG: read or change the AT settings; a change
  * applies from the next call.
- *   -EINVAL  bad init string, guard_ms out of range, reserved not 0
+ *   -EINVAL  bad init string, guard_ms, dialect or clcc_poll_ms out of
+ *            range
  *   -ENODEV  the line is being removed;  -EFAULT
  */
 #define MODEMLINE_TIOCGLINE	_IOR(MODEMLINE_IOC_MAGIC, 0x40, __u32)

@@ -90,10 +90,12 @@ int ml_unmonitor(int fd, uint32_t line_id)
 	return do_ioctl(fd, MODEMLINE_IOC_UNSUBSCRIBE, &s);
 }
 
-int ml_dial(int fd, uint32_t line_id, const char *number, uint32_t timeout_ms,
-	    uint32_t *call)
+static int dial(int fd, uint32_t line_id, const char *number,
+		uint32_t timeout_ms, uint32_t flags, uint32_t *call)
 {
-	struct modemline_dial d = { .line_id = line_id, .timeout_ms = timeout_ms };
+	struct modemline_dial d = {
+		.line_id = line_id, .flags = flags, .timeout_ms = timeout_ms,
+	};
 	int ret;
 
 	/* The kernel checks the characters; the length must fit here. */
@@ -104,6 +106,26 @@ int ml_dial(int fd, uint32_t line_id, const char *number, uint32_t timeout_ms,
 	if (!ret)
 		*call = d.call;
 	return ret;
+}
+
+int ml_dial(int fd, uint32_t line_id, const char *number, uint32_t timeout_ms,
+	    uint32_t *call)
+{
+	return dial(fd, line_id, number, timeout_ms, 0, call);
+}
+
+int ml_dial_voice(int fd, uint32_t line_id, const char *number,
+		  uint32_t timeout_ms, uint32_t *call)
+{
+	return dial(fd, line_id, number, timeout_ms, MODEMLINE_DIAL_VOICE, call);
+}
+
+int ml_api(int fd, uint32_t version)
+{
+	struct modemline_api a = { .version = version };
+	int ret = do_ioctl(fd, MODEMLINE_IOC_API, &a);
+
+	return ret ? ret : (int)a.version;
 }
 
 int ml_answer(int fd, uint32_t line_id, uint32_t *call)
@@ -146,6 +168,9 @@ int ml_call_info_sz(int fd, uint32_t call, struct modemline_call_info *out, size
 
 	if (!ret)
 		ret = do_ioctl(fd, MODEMLINE_IOC_CALL_INFO, &i);
+	/* A module older than @cause knows the first size only. */
+	if (ret == -ENOTTY)
+		ret = do_ioctl(fd, MODEMLINE_IOC_CALL_INFO_V1, &i);
 	if (!ret)
 		ml_copy_out(out, size, &i, sizeof(i));
 	return ret;

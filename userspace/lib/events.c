@@ -183,7 +183,7 @@ int ml_wait_state(int fd, uint32_t call, uint32_t state, int timeout_ms,
 	struct ml_fdq *q;
 	int ret;
 
-	if (state < MODEMLINE_STATE_DIALING || state > MODEMLINE_STATE_DISCONNECTED)
+	if (state < MODEMLINE_STATE_DIALING || state > MODEMLINE_STATE_RINGBACK)
 		return -EINVAL;
 	q = ml_fdq_get(fd);
 	if (!q)

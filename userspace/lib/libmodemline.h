@@ -12,7 +12,7 @@
  * `pkg-config --cflags --libs modemline`.
  *
  * ABI: the shared library's symbols are versioned (MODEMLINE_0.1 for the
- * first interface, MODEMLINE_0.2 and MODEMLINE_0.3 for what came after),
+ * first interface, MODEMLINE_0.2 to MODEMLINE_0.4 for what came after),
  * so a program runs with any later libmodemline.so.0. Functions that copy a struct of
  * <linux/modemline.h> take its size (the *_sz forms; the plain names are
  * macros that pass sizeof), so that the structs can grow: see
@@ -115,6 +115,19 @@ int ml_unmonitor(int fd, uint32_t line_id);
 /* DIAL: @timeout_ms 0 is the line's default. The handle goes to *@call. */
 int ml_dial(int fd, uint32_t line_id, const char *number, uint32_t timeout_ms,
 	    uint32_t *call);
+/*
+ * DIAL with MODEMLINE_DIAL_VOICE: a voice call, on a 3GPP line only
+ * (-EOPNOTSUPP elsewhere); it has no data descriptor. (0.4)
+ */
+int ml_dial_voice(int fd, uint32_t line_id, const char *number,
+		  uint32_t timeout_ms, uint32_t *call);
+/*
+ * API: this descriptor speaks @version of the interface from now on (2:
+ * with the RINGBACK state), or the newest the module knows if that is
+ * older. Returns the version in force, or -errno (a module without the
+ * request: -ENOTTY, and the descriptor speaks version 1). (0.4)
+ */
+int ml_api(int fd, uint32_t version);
 int ml_answer(int fd, uint32_t line_id, uint32_t *call);
 /* DROP; @wait: return only once the call is DISCONNECTED (-EINTR on a signal). */
 int ml_drop(int fd, uint32_t call, bool wait);
@@ -175,6 +188,8 @@ const char *ml_reason_name(uint32_t reason);
 const char *ml_event_name(uint32_t type);
 const char *ml_direction_name(uint32_t direction);
 const char *ml_transport_name(uint32_t transport);
+/* "v250", "3gpp". (0.4) */
+const char *ml_dialect_name(uint32_t dialect);
 
 /* Operations, for ml_strerror(). */
 enum ml_op {
@@ -202,6 +217,8 @@ enum ml_op {
 	ML_OP_UNMONITOR,	/* ml_unmonitor() */
 	ML_OP_CALL_HANDOFF,	/* ml_call_handoff() */
 	ML_OP_FDINFO,		/* ml_fdinfo_sz() */
+	/* (0.4) */
+	ML_OP_API,		/* ml_api() */
 };
 
 /*

@@ -21,6 +21,7 @@ const char *ml_state_name(uint32_t state)
 		[MODEMLINE_STATE_CONNECTED] = "connected",
 		[MODEMLINE_STATE_DISCONNECTING] = "disconnecting",
 		[MODEMLINE_STATE_DISCONNECTED] = "disconnected",
+		[MODEMLINE_STATE_RINGBACK] = "ringback",
 	};
 	return NAME(n, state);
 }
@@ -79,6 +80,15 @@ const char *ml_direction_name(uint32_t direction)
 	return NAME(n, direction);
 }
 
+const char *ml_dialect_name(uint32_t dialect)
+{
+	static const char *const n[] = {
+		[MODEMLINE_DIALECT_V250] = "v250",
+		[MODEMLINE_DIALECT_3GPP] = "3gpp",
+	};
+	return NAME(n, dialect);
+}
+
 const char *ml_transport_name(uint32_t transport)
 {
 	static const char *const n[] = {
@@ -110,6 +120,7 @@ static const struct meaning meanings[] = {
 	{ ML_OP_DIAL, EBUSY, "the line already has a call in progress (or its modem is still hanging up)" },
 	{ ML_OP_DIAL, EINVAL, "invalid number: 1 to 47 characters of 0-9 * # + , ; ! @ A-D P T W p w" },
 	{ ML_OP_DIAL, EMFILE, "this file holds too many calls (module parameter max_calls): release some" },
+	{ ML_OP_DIAL, EOPNOTSUPP, "a voice call needs a 3GPP line (mlinectl attach --dialect 3gpp)" },
 	{ ML_OP_ANSWER, ENOENT, "no such line" },
 	{ ML_OP_ANSWER, ESRCH, "the line is not offering a call (or the caller gave up)" },
 	{ ML_OP_ANSWER, EBUSY, "the line already has a call in progress" },
@@ -121,6 +132,7 @@ static const struct meaning meanings[] = {
 	{ ML_OP_CALL_DATA, EBUSY, "the call's data stream is already open" },
 	{ ML_OP_CALL_DATA, EPERM, "a monitor handle: only the call's owner may open its data stream" },
 	{ ML_OP_CALL_DATA, ENOTCONN, "the call has ended and no received data is left" },
+	{ ML_OP_CALL_DATA, EOPNOTSUPP, "a voice call carries no data" },
 	{ ML_OP_CALL_DATA, ENOTTY, "this modemline module has no data stream (CALL_DATA): update it" },
 	{ ML_OP_DATA_WRITE, EPIPE, "the call has ended" },
 	{ ML_OP_MONITOR, EPERM, "monitoring calls needs CAP_NET_ADMIN, since a monitor sees every number dialed (run as root)" },
@@ -144,9 +156,11 @@ static const struct meaning meanings[] = {
 	{ ML_OP_TTY_ATTACH, ENOTTY, "not a tty" },
 	{ ML_OP_TTY_LINE, ENOTTY, "the modemline line discipline is not attached to this tty" },
 	{ ML_OP_TTY_LINE, ENODEV, "the line is being removed" },
-	{ ML_OP_TTY_CONFIG, EINVAL, "bad setting: init must start with AT (printable ASCII), guard 1..10000 ms" },
+	{ ML_OP_TTY_CONFIG, EINVAL, "bad setting: init must start with AT (printable ASCII), guard 1..10000 ms, dialect v250 or 3gpp, +CLCC poll 100..10000 ms" },
 	{ ML_OP_TTY_CONFIG, ENOTTY, "the modemline line discipline is not attached to this tty" },
 	{ ML_OP_TTY_CONFIG, ENODEV, "the line is being removed" },
+	{ ML_OP_API, EINVAL, "bad API version (0)" },
+	{ ML_OP_API, ENOTTY, "this modemline module predates API versions (it speaks version 1)" },
 	/* Every call handle operation. */
 	{ -1, ENOENT, "no such call in this file (handles are private to the open file that made them)" },
 	{ -1, EINTR, "interrupted by a signal" },

@@ -19,14 +19,20 @@
 
 #include "daemon.h"
 
-/* The kernel's bounds of the escape guard time (MODEMLINE_TIOCSCONFIG). */
+/* The kernel's bounds (MODEMLINE_TIOCSCONFIG): guard time, +CLCC poll. */
 #define GUARD_MAX_MS	10000
+#define CLCC_MIN_MS	100
+#define CLCC_MAX_MS	10000
+#define DIALECT_AUTO	-2	/* --dialect auto: ask the modem */
+#define DIALECT_KEEP	-1	/* no --dialect */
 
 struct attach {
 	const char *tty;
 	speed_t speed;			/* 0: keep the tty's */
 	int guard_ms;			/* 0: unchanged */
 	const char *init;		/* NULL: unchanged */
+	int dialect;			/* MODEMLINE_DIALECT_*, or the two above */
+	int clcc_ms;			/* 0: unchanged */
 	char pidfile[PATH_MAX];		/* "": none */
 	bool daemon;
 };
@@ -48,6 +54,7 @@ static bool init_ok(const char *s)
 static int attach_args(struct ctx *c, const struct args *a, struct attach *at)
 {
 	const char *speed = opt(a, "speed"), *guard = opt(a, "guard"), *pidfile = opt(a, "pidfile");
+	const char *dialect = opt(a, "dialect"), *clcc = opt(a, "clcc");
 	uint32_t b;
 	int ret;
 
@@ -71,6 +78,19 @@ static int attach_args(struct ctx *c, const struct args *a, struct attach *at)
 		return -EINVAL;
 	if (guard && (at->guard_ms < 1 || at->guard_ms > GUARD_MAX_MS))
 		return fail_msg(c, EINVAL, "--guard: '%s' is not 1ms to 10s", guard);
+	at->dialect = DIALECT_KEEP;
+	if (dialect && !strcmp(dialect, "v250"))
+		at->dialect = MODEMLINE_DIALECT_V250;
+	else if (dialect && !strcmp(dialect, "3gpp"))
+		at->dialect = MODEMLINE_DIALECT_3GPP;
+	else if (dialect && !strcmp(dialect, "auto"))
+		at->dialect = DIALECT_AUTO;
+	else if (dialect)
+		return fail_msg(c, EINVAL, "--dialect: '%s' is not v250, 3gpp or auto", dialect);
+	if (clcc && parse_ms(c, "--clcc", clcc, &at->clcc_ms))
+		return -EINVAL;
+	if (clcc && (at->clcc_ms < CLCC_MIN_MS || at->clcc_ms > CLCC_MAX_MS))
+		return fail_msg(c, EINVAL, "--clcc: '%s' is not 100ms to 10s", clcc);
 	if (at->init && !init_ok(at->init))
 		return fail_msg(c, EINVAL, "--init: '%s' is not an AT command line of 2 to %zu"
 				" printable characters", at->init,
@@ -90,13 +110,22 @@ static int configure(struct ctx *c, int tty, const struct attach *at)
 	struct modemline_tty_config cfg;
 	int ret;
 
-	if (!at->guard_ms && !at->init)
+	if (!at->guard_ms && !at->init && at->dialect == DIALECT_KEEP && !at->clcc_ms)
 		return 0;
 	ret = ml_tty_get_config(tty, &cfg);
 	if (ret)
 		return fail(c, ML_OP_TTY_CONFIG, ret, "read the line's settings");
 	if (at->guard_ms)
 		cfg.guard_ms = (uint32_t)at->guard_ms;
+	if (at->dialect >= 0)
+		cfg.dialect = (uint32_t)at->dialect;
+	if (at->clcc_ms)
+		cfg.clcc_poll_ms = (uint32_t)at->clcc_ms;
+	/* A cellular modem must say which rings are voice calls (+CRC=1). */
+	if (!at->init && at->dialect == MODEMLINE_DIALECT_3GPP) {
+		memset(cfg.init, 0, sizeof(cfg.init));
+		strcpy(cfg.init, ML_INIT_3GPP);
+	}
 	if (at->init) {
 		memset(cfg.init, 0, sizeof(cfg.init));
 		strcpy(cfg.init, at->init);
@@ -106,13 +135,22 @@ static int configure(struct ctx *c, int tty, const struct attach *at)
 }
 
 /* Open TTY and make it a line: the tty fd (to keep open) or -errno (reported). */
-static int bring_up(struct ctx *c, const struct attach *at, uint32_t *line)
+static int bring_up(struct ctx *c, struct attach *at, uint32_t *line)
 {
+	uint32_t dialect;
 	int tty, ret;
 
 	tty = ml_tty_open(at->tty, at->speed);
 	if (tty < 0)
 		return fail(c, ML_OP_TTY_OPEN, tty, "open %s", at->tty);
+	if (at->dialect == DIALECT_AUTO) {
+		ret = dialect_probe(c, tty, at->tty, &dialect);
+		if (ret) {
+			close(tty);
+			return ret;
+		}
+		at->dialect = (int)dialect;
+	}
 	ret = ml_tty_attach(tty, line);
 	if (ret) {
 		close(tty);
@@ -134,22 +172,28 @@ static void print_attached(struct ctx *c, const struct attach *at, uint32_t line
 	char name[MODEMLINE_NAME_LEN + 1];
 
 	/* The line's own name, if /dev/modemline is there to say it. */
+	memset(&info, 0, sizeof(info));
 	if (c->fd >= 0 && !ml_line_info(c->fd, line, &info))
 		snprintf(name, sizeof(name), "%s", info.name);
 	else
 		snprintf(name, sizeof(name), "%s", at->tty);
+	/* What the line speaks: as set, else the kernel's word for it. */
+	if (at->dialect >= 0)
+		info.dialect = (uint32_t)at->dialect;
 	if (c->json) {
 		j_begin(out, "attach");
 		j_u64("line", line);
 		j_str("tty", at->tty);
 		j_str("name", name);
+		j_str("dialect", ml_dialect_name(info.dialect));
 		j_u64("pid", (uint64_t)getpid());
 		j_end();
 	} else if (at->daemon) {
-		fprintf(out, "line %u on %s (%s), in the background (pid %d)\n", line, at->tty,
-			name, (int)getpid());
+		fprintf(out, "line %u on %s (%s%s), in the background (pid %d)\n", line,
+			at->tty, name, info.dialect ? ", 3gpp" : "", (int)getpid());
 	} else {
-		fprintf(out, "line %u on %s (%s); Ctrl-C detaches\n", line, at->tty, name);
+		fprintf(out, "line %u on %s (%s%s); Ctrl-C detaches\n", line, at->tty, name,
+			info.dialect ? ", 3gpp" : "");
 	}
 	fflush(out);
 }

@@ -27,6 +27,7 @@ struct session {
 	struct ctx *c;
 	uint32_t call;
 	int data;		/* data descriptor, -1 until connected and after its end */
+	bool voice;		/* --voice: no data stream */
 	bool connected, ended, dropped, stdin_open, stdout_open;
 	int signals;		/* caught signals acted on */
 	struct buf tx;		/* stdin -> call */
@@ -59,6 +60,10 @@ static void on_event(struct session *s, const struct modemline_event *ev)
 	if (ev->state != MODEMLINE_STATE_CONNECTED)
 		return;
 	s->connected = true;
+	if (s->voice) {
+		note(s->c, "connected: a voice call, no data; end of input hangs up");
+		return;
+	}
 	fd = ml_call_data(s->c->fd, s->call, true);
 	if (fd < 0) {
 		/* The call goes on without data; end of input still drops it. */
@@ -223,7 +228,8 @@ static int session(struct session *s, uint32_t line, const char *number, int ms,
 	struct ctx *c = s->c;
 	int ret;
 
-	ret = ml_dial(c->fd, line, number, (uint32_t)ms, &s->call);
+	ret = s->voice ? ml_dial_voice(c->fd, line, number, (uint32_t)ms, &s->call) :
+			 ml_dial(c->fd, line, number, (uint32_t)ms, &s->call);
 	if (ret)
 		return fail(c, ML_OP_DIAL, ret, "dial %s on line %u", number, line);
 	note(c, "dialing %s on line %u: call %u", number, line, s->call);
@@ -267,6 +273,7 @@ int cmd_call(struct ctx *c, const struct args *a)
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, &pipe_old);
 	out = stderr;
+	s.voice = opt(a, "voice");
 	ret = session(&s, line, a->pos[1], ms, opt(a, "keep"));
 	out = saved;
 	sigaction(SIGPIPE, &pipe_old, NULL);

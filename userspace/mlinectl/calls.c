@@ -169,7 +169,8 @@ int cmd_dial(struct ctx *c, const struct args *a)
 	fd = dev(c);
 	if (fd < 0)
 		return fd;
-	ret = ml_dial(fd, line, a->pos[1], (uint32_t)ms, &call);
+	ret = opt(a, "voice") ? ml_dial_voice(fd, line, a->pos[1], (uint32_t)ms, &call) :
+				ml_dial(fd, line, a->pos[1], (uint32_t)ms, &call);
 	if (ret)
 		return fail(c, ML_OP_DIAL, ret, "dial %s on line %u", a->pos[1], line);
 	return call_made(c, call, line, a->pos[1], opt(a, "wait"));
@@ -269,14 +270,14 @@ static int state_of(struct ctx *c, const char *s, uint32_t *state)
 {
 	uint32_t i;
 
-	for (i = MODEMLINE_STATE_DIALING; i <= MODEMLINE_STATE_DISCONNECTED; i++) {
+	for (i = MODEMLINE_STATE_DIALING; i <= MODEMLINE_STATE_RINGBACK; i++) {
 		if (!strcmp(s, ml_state_name(i))) {
 			*state = i;
 			return 0;
 		}
 	}
 	return fail_msg(c, EINVAL, "unknown state '%s' (dialing, answering, connected,"
-			" disconnecting, disconnected)", s);
+			" disconnecting, disconnected, ringback)", s);
 }
 
 int cmd_wait(struct ctx *c, const struct args *a)

@@ -58,7 +58,9 @@ static int cmd_echo(struct ctx *c, const struct args *a)
 }
 
 static const struct optdef o_timeout[] = { { "timeout", true }, { NULL, false } };
-static const struct optdef o_dial[] = { { "wait", false }, { "timeout", true }, { NULL, false } };
+static const struct optdef o_dial[] = {
+	{ "wait", false }, { "timeout", true }, { "voice", false }, { NULL, false }
+};
 static const struct optdef o_wait[] = { { "wait", false }, { NULL, false } };
 static const struct optdef o_release[] = { { "drop", false }, { NULL, false } };
 static const struct optdef o_watch[] = {
@@ -69,24 +71,32 @@ static const struct optdef o_recv[] = {
 	{ "call", true }, { "bytes", true }, { "until", true }, { "timeout", true },
 	{ NULL, false }
 };
-static const struct optdef o_call[] = { { "keep", false }, { "timeout", true }, { NULL, false } };
+static const struct optdef o_call[] = {
+	{ "keep", false }, { "timeout", true }, { "voice", false }, { NULL, false }
+};
 static const struct optdef o_attach[] = {
 	{ "speed", true }, { "daemon", false }, { "pidfile", true }, { "guard", true },
-	{ "init", true }, { NULL, false }
+	{ "init", true }, { "dialect", true }, { "clcc", true }, { NULL, false }
 };
 static const struct optdef o_batch[] = { { "keep-going", false }, { NULL, false } };
 static const struct optdef o_monitor[] = { { "output", true }, { "count", true }, { NULL, false } };
 
 const struct cmd commands[] = {
-	{ "attach", "TTY [--speed BAUD] [--daemon] [--pidfile FILE] [--guard DURATION] [--init AT...]",
+	{ "attach", "TTY [--speed BAUD] [--daemon] [--pidfile FILE] [--guard DURATION] [--init AT...]\n"
+	  "       [--dialect v250|3gpp|auto] [--clcc DURATION]",
 	  "Make the modem on TTY a line: put the tty in raw mode, attach the modemline\n"
 	  "line discipline (29) and print the line id. The line lives while mlinectl keeps\n"
 	  "the tty open: in the foreground until Ctrl-C (exit 130), SIGTERM or SIGHUP\n"
 	  "(exit 0) or the line's removal, or in the background with --daemon (the parent\n"
 	  "exits once the line exists and --pidfile FILE is written; FILE is removed when\n"
 	  "the line ends). --guard sets the modem's escape guard time (1ms to 10s),\n"
-	  "--init the init string sent before every call; both are checked before\n"
-	  "anything is attached. Needs CAP_NET_ADMIN.",
+	  "--init the init string sent before every call. --dialect says what the modem\n"
+	  "speaks: v250 (dial-up data calls, the default) or 3gpp (a cellular module:\n"
+	  "voice calls too, followed with AT+CLCC every --clcc, 100ms to 10s, default\n"
+	  "500ms); auto asks AT+GCAP first and picks 3gpp when the answer lists +CGSM\n"
+	  "or +CLTE<n>.\n"
+	  "A 3gpp line without --init gets " ML_INIT_3GPP ".\n"
+	  "Every option is checked before anything is attached. Needs CAP_NET_ADMIN.",
 	  o_attach, cmd_attach, CMD_SIGNALS },
 	{ "detach", "TTY",
 	  "Detach the line discipline from TTY (back to N_TTY): the line goes away, its\n"
@@ -94,8 +104,9 @@ const struct cmd commands[] = {
 	  NULL, cmd_detach, 0 },
 	{ "lines", "[LINE]", "List the lines (or one line): name, transport, busy or ringing, counters.",
 	  NULL, cmd_lines, 0 },
-	{ "dial", "LINE NUMBER [--wait] [--timeout DURATION]",
-	  "Dial NUMBER on LINE and print the call handle. --wait waits until the call\n"
+	{ "dial", "LINE NUMBER [--wait] [--timeout DURATION] [--voice]",
+	  "Dial NUMBER on LINE and print the call handle; --voice makes it a voice call\n"
+	  "(3gpp lines). --wait waits until the call\n"
 	  "is connected (exit 0) or ends first (its record is printed, exit ECONNREFUSED).\n"
 	  "--timeout is the dial timeout (default: the line's).\n"
 	  "As a one-shot command the call ends when mlinectl exits: use 'call' or 'batch'.",
@@ -155,11 +166,12 @@ const struct cmd commands[] = {
 	  "bytes, or up to and including TEXT (escapes as for send); waits up to the\n"
 	  "timeout (default 5s). Bytes past that stay for the next recv.",
 	  o_recv, cmd_recv, CMD_BATCH },
-	{ "call", "LINE NUMBER [--keep] [--timeout DURATION]",
+	{ "call", "LINE NUMBER [--keep] [--timeout DURATION] [--voice]",
 	  "A call in the foreground: dial, print each event, copy stdin to the call and\n"
 	  "the call to stdout, drop on end of input or the first Ctrl-C, print the\n"
 	  "retained record and release the call (after Ctrl-C: exit 130). A second\n"
-	  "Ctrl-C leaves at once. --keep waits for Enter (or a signal) before releasing.",
+	  "Ctrl-C leaves at once. --keep waits for Enter (or a signal) before releasing.\n"
+	  "--voice: a voice call (3gpp lines), which carries no data: stdin only ends it.",
 	  o_call, cmd_call, CMD_SIGNALS },
 	{ "batch", "FILE|- [--keep-going]",
 	  "Run the commands of FILE (or stdin), one per line, on one open /dev/modemline,\n"

@@ -18,6 +18,8 @@
 
 /* Data streams a batch keeps open at once, and what recv can hold of each. */
 #define MAX_STREAMS	16
+/* The init string of a 3gpp line without --init: ring kinds and caller id on. */
+#define ML_INIT_3GPP	"ATE0V1Q0&C1&D2S0=0+CRC=1;+CLIP=1"
 #define STREAM_BUF	4096
 
 /*
@@ -49,7 +51,7 @@ struct optdef {
 	bool arg;		/* takes a value */
 };
 
-#define MAX_OPTS	8
+#define MAX_OPTS	10
 
 /* What the option parser hands a command. */
 struct args {
@@ -195,6 +197,8 @@ int cmd_wait_event(struct ctx *c, const struct args *a);
 int cmd_send(struct ctx *c, const struct args *a);
 int cmd_recv(struct ctx *c, const struct args *a);
 int cmd_attach(struct ctx *c, const struct args *a);
+/* dialect.c: attach --dialect auto, before the discipline takes @tty. */
+int dialect_probe(struct ctx *c, int tty, const char *path, uint32_t *dialect);
 int cmd_detach(struct ctx *c, const struct args *a);
 int cmd_call(struct ctx *c, const struct args *a);
 int cmd_batch(struct ctx *c, const struct args *a);

@@ -119,6 +119,8 @@ void j_call(const struct modemline_call_info *i)
 	j_u64("rate", i->rate);
 	j_str("number", i->number);
 	j_str("result", i->result);
+	j_bool("voice", i->flags & MODEMLINE_CALL_INFO_VOICE);
+	j_str("cause", i->cause);
 	j_u64("created_ns", i->created_ns);
 	j_u64("connected_ns", i->connected_ns);
 	j_u64("disconnected_ns", i->disconnected_ns);
@@ -136,14 +138,17 @@ void print_call(struct ctx *c, const struct modemline_call_info *i)
 		j_end();
 		return;
 	}
-	fprintf(out, "call %u on line %u: %s, %s%s\n", i->call, i->line_id,
+	fprintf(out, "call %u on line %u: %s, %s%s%s\n", i->call, i->line_id,
 	       ml_state_name(i->state), ml_direction_name(i->direction),
+	       i->flags & MODEMLINE_CALL_INFO_VOICE ? " voice" : "",
 	       i->flags & MODEMLINE_CALL_INFO_MONITOR ? " (monitor handle)" : "");
 	fprintf(out, "  number    %s\n", *i->number ? i->number : "(unknown)");
 	if (i->state == MODEMLINE_STATE_DISCONNECTED)
 		fprintf(out, "  ended     by %s, reason %s\n", ml_origin_name(i->origin),
 		       ml_reason_name(i->reason));
 	fprintf(out, "  result    %s\n", *i->result ? i->result : "(none yet)");
+	if (*i->cause)
+		fprintf(out, "  cause     %s\n", i->cause);
 	if (i->rate)
 		fprintf(out, "  rate      %u bit/s\n", i->rate);
 	fprintf(out, "  duration  %.3f s connected\n", i->duration_ns / 1e9);
@@ -159,7 +164,9 @@ void print_line(struct ctx *c, const struct modemline_line_info *i)
 		j_u64("line", i->line_id);
 		j_str("name", i->name);
 		j_str("transport", ml_transport_name(i->transport));
+		j_str("dialect", ml_dialect_name(i->dialect));
 		j_bool("offering", i->flags & MODEMLINE_LINE_OFFERING);
+		j_bool("offering_voice", i->flags & MODEMLINE_LINE_OFFERING_VOICE);
 		j_bool("busy", i->flags & MODEMLINE_LINE_BUSY);
 		j_u64("rings", i->rings);
 		j_str("offered_number", i->offered_number);
@@ -171,8 +178,11 @@ void print_line(struct ctx *c, const struct modemline_line_info *i)
 	}
 	fprintf(out, "line %u  %-10s %-4s %s", i->line_id, i->name, ml_transport_name(i->transport),
 	       i->flags & MODEMLINE_LINE_BUSY ? "busy" : "idle");
+	if (i->dialect)
+		fprintf(out, ", %s", ml_dialect_name(i->dialect));
 	if (i->flags & MODEMLINE_LINE_OFFERING)
-		fprintf(out, ", ringing (%u) from %s", i->rings,
+		fprintf(out, ", %sringing (%u) from %s",
+			i->flags & MODEMLINE_LINE_OFFERING_VOICE ? "voice call " : "", i->rings,
 		       *i->offered_number ? i->offered_number : "unknown");
 	fprintf(out, "  calls %llu, connected %llu, failed %llu\n", (unsigned long long)i->calls,
 	       (unsigned long long)i->calls_connected, (unsigned long long)i->calls_failed);

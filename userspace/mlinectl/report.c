@@ -97,7 +97,15 @@ int report_usage(struct ctx *c, const struct cmd *cmd, const char *msg)
 
 int dev_open(const struct ctx *c)
 {
-	return c->dev ? ml_open_path(c->dev, 0) : ml_open(0);
+	int fd = c->dev ? ml_open_path(c->dev, 0) : ml_open(0);
+
+	/*
+	 * mlinectl knows every state, RINGBACK too; a module that predates
+	 * API versions (-ENOTTY) shows it none it does not know anyway.
+	 */
+	if (fd >= 0)
+		ml_api(fd, MODEMLINE_API_LATEST);
+	return fd;
 }
 
 const char *dev_path(const struct ctx *c)

@@ -108,7 +108,8 @@ static void status(char *reply, size_t len)
 		 "quiet=%d bytes_in=%llu bytes_out=%llu calls=%lu rings=%d "
 		 "result=%s rate=%ld data=%s peer=%d "
 		 "lines=%d dtr=%d dcd=%d cts=%d carrier=%d amp_c=%d amp_d=%d "
-		 "dtr_drops=%lu escapes=%lu held=%llu",
+		 "dtr_drops=%lu escapes=%lu held=%llu "
+		 "dialect=%s voice=%d clcc_stat=%d chup=%lu clcc=%lu noise=%lu",
 		 modem_mode_name(), S.call_up, S.last_number, S.caller,
 		 S.cur.echo, S.cur.verbose, S.cur.quiet,
 		 (unsigned long long)S.bytes_in,
@@ -117,7 +118,8 @@ static void status(char *reply, size_t len)
 		 S.script.data_sink ? "sink" : "echo", peer_present(),
 		 lines_present(), S.dtr, S.dcd, lines_cts(), !S.carrier_off,
 		 S.cur.amp_c, S.cur.amp_d, S.dtr_drops, S.escapes,
-		 (unsigned long long)S.held);
+		 (unsigned long long)S.held, dialect_name(S.script.dialect),
+		 S.voice, (int)clcc_stat(), S.chup, S.clcc, S.noise);
 }
 
 /*
@@ -231,10 +233,14 @@ static void ctl_hangup_after(struct ctl_req *r, const struct ctl_cmd *cmd)
 		S.script.hangup_after_ms = v;
 }
 
+/* "hangup silent": the call just ends, as a 3gpp call leaves +CLCC. */
 static void ctl_hangup(struct ctl_req *r, const struct ctl_cmd *cmd)
 {
-	(void)cmd;
-	if (modem_remote_hangup())
+	bool silent = r->argc == 2;
+
+	if (silent && strcmp(r->argv[1], "silent"))
+		ctl_usage(r, cmd);
+	else if (modem_remote_hangup(silent))
 		ctl_err(r, "no call");
 }
 
@@ -248,18 +254,86 @@ static void ctl_data(struct ctl_req *r, const struct ctl_cmd *cmd)
 		ctl_usage(r, cmd);
 }
 
+/* "on" or "off"; -1 for anything else. */
+static int on_off(const char *s)
+{
+	return !strcmp(s, "on") ? 1 : !strcmp(s, "off") ? 0 : -1;
+}
+
+/* A voice or a data call; by default, the dialect's kind of call. */
+static int ring_kind(const char *s)
+{
+	if (!s)
+		return S.script.dialect == DIALECT_3GPP;
+	return !strcmp(s, "voice") ? 1 : !strcmp(s, "data") ? 0 : -1;
+}
+
 static void ctl_ring(struct ctl_req *r, const struct ctl_cmd *cmd)
 {
 	long count = 5, iv = 2000;
+	int voice = ring_kind(r->argc > 4 ? r->argv[4] : NULL);
 	const char *err;
 
-	(void)cmd;
 	if (r->argc > 2 && !parse_long(r->argv[2], 1, 100000, &count))
 		ctl_err(r, "bad count '%s'", r->argv[2]);
 	else if (r->argc > 3 && !parse_long(r->argv[3], 1, 86400000, &iv))
 		ctl_err(r, "bad interval '%s'", r->argv[3]);
-	else if (modem_ring_start(r->argv[1], count, iv, &err))
+	else if (voice < 0)
+		ctl_usage(r, cmd);
+	else if (modem_ring_start(r->argv[1], count, iv, voice, &err))
 		ctl_err(r, "%s", err);
+}
+
+static void ctl_dialect(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	int d = dialect_parse(r->argv[1]);
+
+	if (d < 0)
+		ctl_usage(r, cmd);
+	else if (S.voice || (S.ringing && S.ring_voice))
+		ctl_err(r, "voice call in progress");
+	else
+		S.script.dialect = d;
+}
+
+static void ctl_alert_delay(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	long v;
+
+	(void)cmd;
+	if (!parse_long(r->argv[1], 0, 86400000, &v))
+		ctl_err(r, "bad delay '%s'", r->argv[1]);
+	else
+		S.script.alert_delay_ms = v;
+}
+
+/* TEXT, the rest of the line, is +CEER's after the next end, once. */
+static void ctl_ceer(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	(void)cmd;
+	if (!r->rest || !*r->rest) {
+		S.ceer_set = false;	/* back to the end's own cause */
+	} else if (strlen(r->rest) > CEER_MAX) {
+		ctl_err(r, "text too long (at most %d)", CEER_MAX);
+	} else {
+		snprintf(S.ceer_next, sizeof(S.ceer_next), "%s", r->rest);
+		S.ceer_set = true;
+	}
+}
+
+static void ctl_noise(struct ctl_req *r, const struct ctl_cmd *cmd)
+{
+	int on = on_off(r->argv[1]);
+	long mean = 300;
+
+	if (on < 0 || (!on && r->argc > 2))
+		ctl_usage(r, cmd);
+	else if (r->argc > 2 && !parse_long(r->argv[2], 2, 3600000, &mean))
+		ctl_err(r, "bad mean '%s' (2..3600000 ms)", r->argv[2]);
+	else if (on)
+		noise_start(mean);
+	else
+		noise_stop();
 }
 
 static void ctl_ring_stop(struct ctl_req *r, const struct ctl_cmd *cmd)
@@ -351,12 +425,6 @@ static void ctl_quit(struct ctl_req *r, const struct ctl_cmd *cmd)
 	S.quit = true;
 }
 
-/* "on" or "off"; -1 for anything else. */
-static int on_off(const char *s)
-{
-	return !strcmp(s, "on") ? 1 : !strcmp(s, "off") ? 0 : -1;
-}
-
 static void ctl_carrier(struct ctl_req *r, const struct ctl_cmd *cmd)
 {
 	int on = on_off(r->argv[1]);
@@ -387,18 +455,23 @@ static void ctl_help(struct ctl_req *r, const struct ctl_cmd *cmd);
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "result", 1, 1,
-	  "result connect|busy|noanswer|nocarrier|nodialtone|error|silent",
-	  ctl_result, 0 },
+	  "result connect|busy|noanswer|nocarrier|nodialtone|error|silent|"
+	  "rejected|released", ctl_result, 0 },
 	{ "answer-delay", 1, 1, "answer-delay MS", ctl_answer_delay, 0 },
+	{ "alert-delay", 1, 1, "alert-delay MS", ctl_alert_delay, 0 },
+	{ "dialect", 1, 1, "dialect v250|3gpp", ctl_dialect, 0 },
 	{ "escape-delay", 1, 1, "escape-delay MS", ctl_escape_delay, 0 },
 	{ "rate", 1, 1, "rate N", ctl_rate, 0 },
 	{ "connect-suffix", 0, 1, "connect-suffix [TEXT]",
 	  ctl_connect_suffix, 0 },
 	{ "hangup-after", 1, 1, "hangup-after MS", ctl_hangup_after, 0 },
-	{ "hangup", 0, 0, "hangup", ctl_hangup, 0 },
+	{ "hangup", 0, 1, "hangup [silent]", ctl_hangup, 0 },
 	{ "data", 1, 1, "data echo|sink", ctl_data, 0 },
-	{ "ring", 1, 3, "ring NUMBER [COUNT] [INTERVAL_MS]", ctl_ring, 0 },
+	{ "ring", 1, 4, "ring NUMBER [COUNT] [INTERVAL_MS] [voice|data]",
+	  ctl_ring, 0 },
 	{ "ring-stop", 0, 0, "ring-stop", ctl_ring_stop, 0 },
+	{ "ceer", ARGS_ANY, ARGS_ANY, "ceer [TEXT]", ctl_ceer, 0 },
+	{ "noise", 1, 2, "noise on [MEAN_MS] | noise off", ctl_noise, 0 },
 	{ "garbage", 1, 1, "garbage N", ctl_garbage, 0 },
 	{ "send", ARGS_ANY, ARGS_ANY, "send TEXT", ctl_send, 0 },
 	{ "sendraw", ARGS_ANY, ARGS_ANY,
@@ -553,7 +626,7 @@ static void client_reply(int i, const char *reply)
 static void client_read(int i)
 {
 	struct client *c = clients[i];
-	char buf[4096], reply[512];
+	char buf[4096], reply[1024];
 	ssize_t n = read(c->fd, buf, sizeof(buf));
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))

@@ -13,6 +13,9 @@
  * Dialing/answering: any received character (but LF) aborts with NO
  * CARRIER. Data mode: bytes are echoed or swallowed; "+++" between two
  * guard times of silence returns to (online) command mode with OK.
+ *
+ * The 3GPP dialect's voice calls, +CLCC and the rest are cellular.c's;
+ * this file calls into it where a call starts or ends.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -40,25 +43,47 @@ static const char *const rc_text[] = {
 	[RC_NO_ANSWER] = "NO ANSWER",
 };
 
-static const char *const outcome_names[OUT_COUNT] = {
-	[OUT_CONNECT] = "connect",
-	[OUT_BUSY] = "busy",
-	[OUT_NOANSWER] = "noanswer",
-	[OUT_NOCARRIER] = "nocarrier",
-	[OUT_NODIALTONE] = "nodialtone",
-	[OUT_ERROR] = "error",
-	[OUT_SILENT] = "silent",
+#define X(n) (1u << (n))
+#define X_ALL (X(0) | X(1) | X(2) | X(3) | X(4))
+
+/*
+ * A data dial's result needs the ATX level that has it (X0 folds BUSY,
+ * NO ANSWER and NO DIALTONE into NO CARRIER). A 3gpp voice call ends
+ * with its line whatever ATX says, and has no NO DIALTONE. Rejected and
+ * released calls are NO CARRIER in both: only +CEER tells them apart.
+ */
+static const struct outcome_row outcomes[OUT_COUNT] = {
+	[OUT_CONNECT] = { "connect", RC_CONNECT, X_ALL, RC_OK, NULL },
+	[OUT_BUSY] = { "busy", RC_BUSY, X(3) | X(4), RC_BUSY, "User busy" },
+	[OUT_NOANSWER] = { "noanswer", RC_NO_ANSWER, X(3) | X(4),
+			   RC_NO_ANSWER, "No user responding" },
+	[OUT_NOCARRIER] = { "nocarrier", RC_NO_CARRIER, X_ALL,
+			    RC_NO_CARRIER, CAUSE_NORMAL },
+	[OUT_NODIALTONE] = { "nodialtone", RC_NO_DIALTONE, X(2) | X(4),
+			     RC_NO_CARRIER, "No circuit/channel available" },
+	/* A voice dial gets ERROR at once instead of OK: no call. */
+	[OUT_ERROR] = { "error", RC_ERROR, X_ALL, RC_ERROR, NULL },
+	[OUT_SILENT] = { "silent", RC_NONE, 0, RC_NONE, NULL },
+	[OUT_REJECTED] = { "rejected", RC_NO_CARRIER, X_ALL, RC_NO_CARRIER,
+			   CAUSE_REJECTED },
+	[OUT_RELEASED] = { "released", RC_NO_CARRIER, X_ALL, RC_NO_CARRIER,
+			   "Network out of order" },
 };
+
+const struct outcome_row *outcome_row(enum outcome o)
+{
+	return &outcomes[(unsigned int)o < OUT_COUNT ? o : OUT_NOCARRIER];
+}
 
 const char *outcome_name(enum outcome o)
 {
-	return (unsigned int)o < OUT_COUNT ? outcome_names[o] : "?";
+	return (unsigned int)o < OUT_COUNT ? outcomes[o].name : "?";
 }
 
 int outcome_parse(const char *s)
 {
 	for (int i = 0; i < OUT_COUNT; i++)
-		if (!strcasecmp(s, outcome_names[i]))
+		if (!strcasecmp(s, outcomes[i].name))
 			return i;
 	return -1;
 }
@@ -84,11 +109,11 @@ static void out_str(const char *s)
 }
 
 /* A result code, verbose "\r\nTEXT\r\n" or numeric "N\r"; nothing if Q1. */
-static void result(enum rc rc)
+void result(enum rc rc)
 {
 	char buf[160];
 
-	if (S.cur.quiet)
+	if (S.cur.quiet || rc == RC_NONE)
 		return;
 	if (!S.cur.verbose) {
 		/* Numeric CONNECT is always 1, whatever the rate. */
@@ -104,12 +129,18 @@ static void result(enum rc rc)
 }
 
 /* Information text: verbose "\r\nTEXT\r\n", numeric "TEXT\r\n". */
-static void info(const char *text)
+void info(const char *text)
 {
 	if (S.cur.verbose)
 		out_str("\r\n");
 	out_str(text);
 	out_str("\r\n");
+}
+
+/* +CLIP's and +CLCC's <type>: 145 for an international number. */
+int number_type(const char *number)
+{
+	return number[0] == '+' ? 145 : 129;
 }
 
 /* ---- settings ---------------------------------------------------------- */
@@ -142,6 +173,8 @@ static void sreg_set(int reg, int v)
 
 static void end_call_state(void)
 {
+	if (S.call_up)
+		cause_end(CAUSE_NORMAL);
 	S.call_up = false;
 	S.pending_plus = 0;
 	timer_cancel(T_HANGUP);
@@ -159,6 +192,10 @@ static void enter_data_mode(void)
 static void connect_call(void)
 {
 	timer_cancel(T_CALL);
+	/* For +CLCC: we dialed, or answered the caller. */
+	S.call_mt = S.mode == MODE_ANSWERING;
+	snprintf(S.call_number, sizeof(S.call_number), "%s",
+		 S.call_mt ? S.caller : S.last_number);
 	S.call_up = true;
 	S.calls++;
 	S.bytes_in = S.bytes_out = 0;
@@ -171,53 +208,38 @@ static void connect_call(void)
 
 static void dial_complete(void)
 {
-	int x = S.cur.xlevel;
+	const struct outcome_row *o = outcome_row(S.script.result);
 
-	logmsg("dial %s: %s", S.last_number, outcome_name(S.script.result));
-	switch (S.script.result) {
-	case OUT_CONNECT:
+	logmsg("dial %s: %s", S.last_number, o->name);
+	if (o->rc == RC_CONNECT) {
 		connect_call();
 		return;
-	case OUT_SILENT:
-		return;		/* stays "dialing" until aborted */
-	case OUT_BUSY:
-		S.mode = MODE_COMMAND;
-		result(x >= 3 ? RC_BUSY : RC_NO_CARRIER);
-		return;
-	case OUT_NOANSWER:
-		S.mode = MODE_COMMAND;
-		result(x >= 3 ? RC_NO_ANSWER : RC_NO_CARRIER);
-		return;
-	case OUT_NODIALTONE:
-		S.mode = MODE_COMMAND;
-		result(x == 2 || x == 4 ? RC_NO_DIALTONE : RC_NO_CARRIER);
-		return;
-	case OUT_ERROR:
-		S.mode = MODE_COMMAND;
-		result(RC_ERROR);
-		return;
-	case OUT_NOCARRIER:
-	case OUT_COUNT:
-		break;
 	}
+	if (o->rc == RC_NONE)
+		return;		/* silent: stays "dialing" until aborted */
 	S.mode = MODE_COMMAND;
-	result(RC_NO_CARRIER);
+	if (o->cause)
+		cause_end(o->cause);
+	result(o->xmask & X(S.cur.xlevel) ? o->rc : RC_NO_CARRIER);
 }
 
 static void abort_pending(void)
 {
 	logmsg("%s aborted by the DTE", modem_mode_name());
 	timer_cancel(T_CALL);
+	cause_end(CAUSE_NORMAL);
 	S.mode = MODE_COMMAND;
 	S.lstate = L_IDLE;
 	result(RC_NO_CARRIER);
 }
 
-static void hangup_local(void)
+/* ATH, ATZ, AT+CHUP: a data call, a voice call, a 3gpp incoming call. */
+void hangup_local(void)
 {
 	if (S.call_up)
 		logmsg("call %lu hung up (ATH)", S.calls);
 	end_call_state();
+	voice_hangup();
 }
 
 /* ---- rings ------------------------------------------------------------- */
@@ -232,6 +254,10 @@ void modem_ring_stop(void)
 
 static void start_answer(void)
 {
+	if (S.ring_voice) {
+		voice_answer();		/* no data mode, no delay */
+		return;
+	}
 	modem_ring_stop();
 	snprintf(S.caller, sizeof(S.caller), "%s", S.ring_number);
 	S.mode = MODE_ANSWERING;
@@ -252,7 +278,7 @@ static void ring_tick(void)
 	}
 	S.rings_left--;
 	S.rings_sent++;
-	result(RC_RING);
+	ring_line();
 	if (S.rings_sent == 1 && S.cur.cid) {
 		time_t t = time(NULL);
 		struct tm tm;
@@ -271,7 +297,7 @@ static void ring_tick(void)
 	}
 	if (S.cur.clip) {
 		snprintf(buf, sizeof(buf), "+CLIP: \"%s\",%d", S.ring_number,
-			 S.ring_number[0] == '+' ? 145 : 129);
+			 number_type(S.ring_number));
 		info(buf);
 	}
 	/* After the last RING the line still rings for one interval. */
@@ -285,9 +311,13 @@ static void ring_tick(void)
 }
 
 int modem_ring_start(const char *number, int count, int interval_ms,
-		     const char **err)
+		     bool voice, const char **err)
 {
-	if (S.call_up || S.mode != MODE_COMMAND) {
+	if (voice && S.script.dialect != DIALECT_3GPP) {
+		*err = "voice calls need dialect 3gpp";
+		return -1;
+	}
+	if (S.call_up || S.voice || S.mode != MODE_COMMAND) {
 		*err = "call in progress";
 		return -1;
 	}
@@ -296,12 +326,13 @@ int modem_ring_start(const char *number, int count, int interval_ms,
 		return -1;
 	}
 	snprintf(S.ring_number, sizeof(S.ring_number), "%s", number);
+	S.ring_voice = voice;
 	S.ringing = true;
 	S.rings_left = count;
 	S.rings_sent = 0;
 	S.ring_interval_ms = interval_ms;
-	logmsg("ringing: %s, %d rings every %d ms", number, count,
-	       interval_ms);
+	logmsg("ringing: %s, %d rings every %d ms (%s)", number, count,
+	       interval_ms, voice ? "voice" : "data");
 	ring_tick();
 	return 0;
 }
@@ -497,7 +528,8 @@ static enum cmd_ret at_amp(struct atline *l, const struct at_cmd *cmd, long v)
  * ATD: the dial string runs to the end of the line or to ';'. Digits,
  * * # + and A-D are the number; T P W , ! @ and anything else are
  * accepted and ignored; "L" first redials the last number. A ';' ends a
- * voice-style dial: back to command mode, and the line goes on.
+ * voice-style dial: back to command mode, and the line goes on; in the
+ * 3gpp dialect it is a voice call (cellular.c), in v250 nothing more.
  */
 static enum cmd_ret at_dial(struct atline *l, const struct at_cmd *cmd,
 			    long v)
@@ -507,7 +539,7 @@ static enum cmd_ret at_dial(struct atline *l, const struct at_cmd *cmd,
 	bool voice = false;
 
 	(void)cmd, (void)v;
-	if (S.call_up)
+	if (S.call_up || S.voice)
 		return CMD_ERROR;
 	if (l->c[l->p] == 'L') {
 		l->p++;
@@ -528,6 +560,8 @@ static enum cmd_ret at_dial(struct atline *l, const struct at_cmd *cmd,
 	number[n] = 0;
 	memcpy(S.last_number, number, n + 1);
 	modem_ring_stop();
+	if (voice && S.script.dialect == DIALECT_3GPP)
+		return voice_dial(number) ? CMD_NEXT : CMD_ERROR;
 	if (voice) {
 		logmsg("dial %s; (voice, back to command mode)", number);
 		return CMD_NEXT;
@@ -546,12 +580,16 @@ static enum cmd_ret at_answer(struct atline *l, const struct at_cmd *cmd,
 			      long v)
 {
 	(void)l, (void)cmd, (void)v;
-	if (S.call_up)
+	if (S.call_up || S.voice)
 		return CMD_ERROR;
-	if (!S.ringing)
+	if (!S.ringing) {
 		result(RC_NO_CARRIER);
-	else
+	} else if (S.ring_voice) {
+		voice_answer();
+		result(RC_OK);		/* a voice call is answered at once */
+	} else {
 		start_answer();
+	}
 	return CMD_END;
 }
 
@@ -567,15 +605,6 @@ static enum cmd_ret at_online(struct atline *l, const struct at_cmd *cmd,
 	result(RC_CONNECT);
 	return CMD_END;
 }
-
-/* Extended commands: +NAME or #NAME, then =v, ?, =? or nothing. */
-enum ext_op { EXT_ACTION, EXT_SET, EXT_READ, EXT_TEST };
-
-struct ext_cmd {
-	char prefix;
-	const char *name;
-	bool (*fn)(enum ext_op op, long v);
-};
 
 static bool ext_clip(enum ext_op op, long v)
 {
@@ -654,20 +683,32 @@ static bool ext_revision(enum ext_op op, long v)
 }
 
 static const struct ext_cmd ext_cmds[] = {
-	{ '+', "CLIP", ext_clip },
-	{ '#', "CID", ext_cid },
-	{ '+', "FCLASS", ext_fclass },
-	{ '+', "GMI", ext_maker },
-	{ '+', "CGMI", ext_maker },
-	{ '+', "GMM", ext_maker },
-	{ '+', "CGMM", ext_maker },
-	{ '+', "GMR", ext_revision },
-	{ '+', "CGMR", ext_revision },
+	{ '+', "CLIP", ext_clip, false },
+	{ '#', "CID", ext_cid, false },
+	{ '+', "FCLASS", ext_fclass, false },
+	{ '+', "GMI", ext_maker, false },
+	{ '+', "CGMI", ext_maker, false },
+	{ '+', "GMM", ext_maker, false },
+	{ '+', "CGMM", ext_maker, false },
+	{ '+', "GMR", ext_revision, false },
+	{ '+', "CGMR", ext_revision, false },
 };
+
+/* The row of prefix and name, if the dialect has it. */
+static const struct ext_cmd *ext_find(const struct ext_cmd *tab, size_t n,
+				      char prefix, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tab[i].prefix == prefix && !strcmp(tab[i].name, name))
+			return tab[i].gsm && S.script.dialect != DIALECT_3GPP ?
+			       NULL : &tab[i];
+	return NULL;
+}
 
 /* + or #: NAME, then =v, ?, =? or nothing; a ';' after it is skipped. */
 static enum cmd_ret at_ext(struct atline *l, const struct at_cmd *cmd, long v)
 {
+	const struct ext_cmd *e;
 	enum ext_op op = EXT_ACTION;
 	char name[16];
 	size_t n = 0;
@@ -695,11 +736,12 @@ static enum cmd_ret at_ext(struct atline *l, const struct at_cmd *cmd, long v)
 		l->p++;
 	if (op == EXT_SET && !have_v)
 		return CMD_ERROR;
-	for (size_t i = 0; i < ARRAY_SIZE(ext_cmds); i++)
-		if (ext_cmds[i].prefix == cmd->name &&
-		    !strcmp(ext_cmds[i].name, name))
-			return ext_cmds[i].fn(op, v) ? CMD_NEXT : CMD_ERROR;
-	return CMD_ERROR;
+	e = ext_find(ext_cmds, ARRAY_SIZE(ext_cmds), cmd->name, name);
+	if (!e)
+		e = ext_find(cell_cmds, cell_ncmds, cmd->name, name);
+	if (!e)
+		return CMD_ERROR;
+	return e->fn(op, v) ? CMD_NEXT : CMD_ERROR;
 }
 
 static const struct at_cmd basic_cmds[] = {
@@ -933,7 +975,13 @@ void modem_timer(enum timer_id id)
 		break;
 	case T_HANGUP:
 		logmsg("remote hangs up (hangup-after)");
-		modem_remote_hangup();
+		modem_remote_hangup(false);
+		break;
+	case T_VOICE:
+		voice_timer();
+		break;
+	case T_NOISE:
+		noise_timer();
 		break;
 	case T_RING:
 		if (S.ringing)
@@ -960,14 +1008,18 @@ void modem_timer(enum timer_id id)
 	}
 }
 
-int modem_remote_hangup(void)
+/* silent: the call just ends (from +CLCC), no NO CARRIER says so. */
+int modem_remote_hangup(bool silent)
 {
+	enum rc rc = silent ? RC_NONE : RC_NO_CARRIER;
+
 	if (S.mode == MODE_DIALING || S.mode == MODE_ANSWERING) {
 		logmsg("remote hangup while %s", modem_mode_name());
 		timer_cancel(T_CALL);
+		cause_end(CAUSE_NORMAL);
 		S.mode = MODE_COMMAND;
 		S.lstate = L_IDLE;
-		result(RC_NO_CARRIER);
+		result(rc);
 		return 0;
 	}
 	if (S.call_up) {
@@ -975,7 +1027,12 @@ int modem_remote_hangup(void)
 		end_call_state();
 		S.mode = MODE_COMMAND;
 		S.lstate = L_IDLE;
-		result(RC_NO_CARRIER);
+		result(rc);
+		return 0;
+	}
+	if (S.voice) {
+		logmsg("voice call: remote hangup%s", silent ? ", silent" : "");
+		voice_end(rc, CAUSE_NORMAL);
 		return 0;
 	}
 	if (S.ringing) {
@@ -993,7 +1050,8 @@ void modem_peer_connected(void)
 	if (S.cli_ring) {
 		S.cli_ring = false;
 		if (modem_ring_start(S.cli_ring_number, S.cli_rings,
-				     S.cli_ring_interval_ms, &err))
+				     S.cli_ring_interval_ms,
+				     S.script.dialect == DIALECT_3GPP, &err))
 			logmsg("--ring: %s", err);
 	}
 }
@@ -1004,6 +1062,7 @@ void modem_peer_gone(void)
 	logmsg("peer gone%s", S.call_up ? ": call ends" : "");
 	timer_cancel(T_CALL);
 	end_call_state();
+	voice_end(RC_NONE, CAUSE_NORMAL);
 	S.mode = MODE_COMMAND;
 	S.lstate = L_IDLE;
 }
@@ -1063,7 +1122,8 @@ void modem_dtr(bool on)
 	if (on)
 		return;
 	S.dtr_drops++;
-	a = modem_dtr_action(S.cur.amp_d, S.mode, S.call_up);
+	/* A voice call is in command mode: &D2 and &D3 hang it up too. */
+	a = modem_dtr_action(S.cur.amp_d, S.mode, S.call_up || S.voice);
 	switch (a) {
 	case DTR_NOTHING:
 		return;
@@ -1082,6 +1142,7 @@ void modem_dtr(bool on)
 		if (S.call_up)
 			logmsg("call %lu hung up (DTR drop)", S.calls);
 		end_call_state();
+		voice_end(RC_NONE, CAUSE_NORMAL);
 		if (a == DTR_RESET)
 			S.cur = S.profile;
 		break;
@@ -1113,7 +1174,10 @@ void modem_reset(void)
 {
 	timer_cancel(T_CALL);
 	end_call_state();
+	voice_end(RC_NONE, NULL);
 	modem_ring_stop();
+	noise_stop();
+	cause_reset();
 	S.mode = MODE_COMMAND;
 	S.lstate = L_IDLE;
 	S.cur = S.profile;
@@ -1131,4 +1195,6 @@ void modem_init(void)
 	S.lstate = L_IDLE;
 	S.dtr = true;
 	S.dcd = modem_dcd(S.cur.amp_c, false, false);
+	S.vstat = CLCC_NONE;
+	cause_reset();
 }

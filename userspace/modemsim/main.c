@@ -579,8 +579,11 @@ static void usage(FILE *f)
 "  --control PATH        control socket (line commands, see modemsim(1))\n"
 "\n"
 "Scripted behaviour (also control commands of the same name):\n"
+"  --dialect D           v250 (dial-up) or 3gpp (cellular, TS 27.007) (v250)\n"
 "  --result R            connect|busy|noanswer|nocarrier|nodialtone|error|silent\n"
+"                        |rejected|released\n"
 "  --answer-delay MS     delay before a dial result / ATA's CONNECT (0)\n"
+"  --alert-delay MS      3gpp voice dial: dialing to alerting (200)\n"
 "  --escape-delay MS     extra delay before the OK to +++ (0)\n"
 "  --rate N              CONNECT N; 0: plain CONNECT (33600)\n"
 "  --connect-suffix S    appended to CONNECT N, e.g. /ARQ/V34/LAPM (none)\n"
@@ -598,7 +601,7 @@ static void usage(FILE *f)
 "  --clip                AT+CLIP=1\n"
 "  --guard MS            +++ guard time (1000, i.e. S12=50)\n"
 "\n"
-"  --seed N              random seed for 'garbage'\n"
+"  --seed N              random seed for 'garbage' and 'noise'\n"
 "  -v                    log every byte and event to stderr\n"
 "  -h, --help            this text\n"
 "  -V, --version         modemsim's version\n"
@@ -611,6 +614,7 @@ enum {
 	O_PTY = 256, O_UNIX, O_STDIO, O_CONTROL, O_RESULT, O_DELAY, O_ESCDELAY, O_RATE,
 	O_SUFFIX, O_HANGUP, O_DATA, O_RING, O_RINGS, O_RINGIV, O_ECHO,
 	O_VERBOSE, O_QUIET, O_CID, O_CLIP, O_GUARD, O_SEED, O_TTY, O_NOLINES,
+	O_DIALECT, O_ALERT,
 };
 
 static const struct option long_opts[] = {
@@ -622,6 +626,8 @@ static const struct option long_opts[] = {
 	{ "control", required_argument, NULL, O_CONTROL },
 	{ "result", required_argument, NULL, O_RESULT },
 	{ "answer-delay", required_argument, NULL, O_DELAY },
+	{ "dialect", required_argument, NULL, O_DIALECT },
+	{ "alert-delay", required_argument, NULL, O_ALERT },
 	{ "escape-delay", required_argument, NULL, O_ESCDELAY },
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "connect-suffix", required_argument, NULL, O_SUFFIX },
@@ -691,6 +697,7 @@ static void defaults(void)
 	memcpy(p->sreg, sreg, sizeof(sreg));
 	S.script.result = OUT_CONNECT;
 	S.script.rate = 33600;
+	S.script.alert_delay_ms = 200;
 	S.cli_rings = 5;
 	S.cli_ring_interval_ms = 2000;
 	S.seed = (unsigned int)(now_ms() ^ getpid());
@@ -859,6 +866,12 @@ int main(int argc, char **argv)
 			break;
 		case O_DELAY:
 			setting("answer-delay", optarg);
+			break;
+		case O_DIALECT:
+			setting("dialect", optarg);
+			break;
+		case O_ALERT:
+			setting("alert-delay", optarg);
 			break;
 		case O_ESCDELAY:
 			setting("escape-delay", optarg);

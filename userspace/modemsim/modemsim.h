@@ -7,11 +7,15 @@
  *              modem-control lines), the output buffer, timers, the loop
  *   hayes.c    the modem: command-line assembly and parsing, result codes,
  *              dialing/answering/data mode, +++ escape, rings, caller id
+ *   cellular.c the 3GPP TS 27.007 dialect (--dialect 3gpp): voice calls
+ *              and +CLCC, +CHUP, +CEER, +CRC, +CRING; +GCAP; the random
+ *              unsolicited lines of "noise" (both dialects)
  *   control.c  the line-based control socket used by tests
  *
  * Both interpreters are tables: an AT command is a row of basic_cmds[],
- * amp_cmds[] or ext_cmds[] in hayes.c, a control command a row of
- * ctl_cmds[] in control.c; each row names one small function.
+ * amp_cmds[] or ext_cmds[] in hayes.c (or cell_cmds[] in cellular.c), a
+ * control command a row of ctl_cmds[] in control.c; each row names one
+ * small function. What a dial's outcome does is a row of outcomes[].
  *
  * The modem state is one global (struct sim S); everything runs on the
  * loop's thread, so there is no locking.
@@ -28,9 +32,12 @@
 /* Longest command line after "AT" (real modems have 40..255). */
 #define CMDLINE_MAX 255
 #define NUMBER_MAX 63
+/* Longest +CEER text. */
+#define CEER_MAX 79
 
 /* Numeric result codes (ATV0). */
 enum rc {
+	RC_NONE = -1,	/* no result code at all */
 	RC_OK = 0,
 	RC_CONNECT = 1,
 	RC_RING = 2,
@@ -50,7 +57,38 @@ enum outcome {
 	OUT_NODIALTONE,
 	OUT_ERROR,
 	OUT_SILENT,
+	OUT_REJECTED,	/* the callee rejected the call */
+	OUT_RELEASED,	/* the network released it before an answer */
 	OUT_COUNT
+};
+
+/*
+ * What an outcome does, one row per enum outcome (hayes.c): the result
+ * of a data dial, the unsolicited line that ends a 3gpp voice call, and
+ * the +CEER text of that end.
+ */
+struct outcome_row {
+	const char *name;
+	enum rc rc;		/* a data dial's result code, at ATX levels */
+	unsigned int xmask;	/* (bit n: ATXn); at others NO CARRIER */
+	enum rc voice_rc;	/* 3gpp voice: RC_OK answered, RC_NONE silent */
+	const char *cause;	/* +CEER text; NULL: the call has not ended */
+};
+
+/* The AT command set spoken (--dialect). */
+enum dialect {
+	DIALECT_V250,	/* V.250 dial-up modem */
+	DIALECT_3GPP,	/* 3GPP TS 27.007 cellular modem (and V.250) */
+	DIALECT_COUNT
+};
+
+/* A call's <stat> in +CLCC. */
+enum clcc_stat {
+	CLCC_NONE = -1,		/* no call */
+	CLCC_ACTIVE = 0,
+	CLCC_DIALING = 2,
+	CLCC_ALERTING = 3,
+	CLCC_INCOMING = 4,
 };
 
 enum mode {
@@ -67,6 +105,8 @@ enum timer_id {
 	T_ESCAPE,	/* +++ guard time elapsed */
 	T_PEER,		/* pty, tty: check whether the DTE side is back */
 	T_LINES,	/* --tty: look at the modem-control lines */
+	T_VOICE,	/* 3gpp voice dial: alerting, then the outcome */
+	T_NOISE,	/* the next random unsolicited line */
 	T_COUNT
 };
 
@@ -76,6 +116,7 @@ struct profile {
 	int speaker, volume;		/* ATM, ATL */
 	int amp_c, amp_d, amp_k;	/* AT&C, AT&D, AT&K */
 	int cid, clip;			/* AT#CID, AT+CLIP */
+	int crc, cmee, colp, creg;	/* AT+CRC, +CMEE, +COLP, +CREG (3gpp) */
 	int guard_ms;			/* +++ guard time, S12 * 20 ms */
 	unsigned char sreg[256];
 };
@@ -89,6 +130,8 @@ struct script {
 	int hangup_after_ms;
 	bool data_sink;
 	char connect_suffix[64];
+	enum dialect dialect;
+	int alert_delay_ms;	/* 3gpp voice dial: dialing to alerting */
 };
 
 struct sim {
@@ -119,6 +162,27 @@ struct sim {
 	bool cli_ring;
 	char cli_ring_number[NUMBER_MAX + 1];
 	int cli_rings, cli_ring_interval_ms;
+
+	/*
+	 * 3gpp: the voice call. Voice has no data mode: the modem stays in
+	 * command mode and call_up stays false. call_mt and call_number
+	 * describe the call in +CLCC, voice or data.
+	 */
+	bool voice;
+	enum clcc_stat vstat;		/* dialing, alerting or active */
+	enum outcome voutcome;		/* the result in force at ATD...; */
+	bool call_mt;			/* the call is incoming */
+	char call_number[NUMBER_MAX + 1];
+	bool ring_voice;		/* the ringing is a voice call */
+	char ceer[CEER_MAX + 1];	/* +CEER: why the last call ended */
+	char ceer_next[CEER_MAX + 1];	/* control "ceer": the next end's */
+	bool ceer_set;
+	unsigned long chup, clcc;	/* AT+CHUP, AT+CLCC received */
+
+	/* control "noise": random unsolicited lines */
+	bool noise_on;
+	int noise_mean_ms;
+	unsigned long noise;		/* lines sent */
 
 	/* data mode */
 	int pending_plus;
@@ -154,6 +218,16 @@ enum dtr_action {
 	DTR_RESET,	/* &D3: hang up and restore the profile (as ATZ), OK */
 };
 
+/* Extended commands (+NAME, #NAME): then =v, ?, =? or nothing. */
+enum ext_op { EXT_ACTION, EXT_SET, EXT_READ, EXT_TEST };
+
+struct ext_cmd {
+	char prefix;
+	const char *name;
+	bool (*fn)(enum ext_op op, long v);
+	bool gsm;		/* 3gpp dialect only (else ERROR) */
+};
+
 /* main.c */
 int64_t now_ms(void);
 void timer_arm(enum timer_id id, int64_t delay_ms);
@@ -169,15 +243,21 @@ bool lines_cts(void);			/* the DTE's RTS (true without lines) */
 void lines_set_dcd(bool on);		/* drive our DTR, the DTE's DCD */
 
 /* hayes.c */
+void result(enum rc rc);		/* a result code, per ATV and ATQ */
+void info(const char *text);		/* information text, per ATV */
+int number_type(const char *number);	/* 145 international, 129 */
+const struct outcome_row *outcome_row(enum outcome o);
+void hangup_local(void);		/* as ATH */
 void modem_init(void);			/* S.profile/script0 set: go */
 void modem_reset(void);			/* back to startup state, silently */
 void modem_input(const unsigned char *buf, size_t len);
 void modem_timer(enum timer_id id);
 void modem_peer_connected(void);
 void modem_peer_gone(void);
-int modem_remote_hangup(void);		/* 0 or -1 (nothing to hang up) */
+/* 0 or -1 (nothing to hang up); silent: no NO CARRIER */
+int modem_remote_hangup(bool silent);
 int modem_ring_start(const char *number, int count, int interval_ms,
-		     const char **err);
+		     bool voice, const char **err);
 void modem_ring_stop(void);
 void modem_set_guard(int ms);
 const char *modem_mode_name(void);
@@ -190,6 +270,27 @@ bool modem_dcd(int amp_c, bool call_up, bool carrier_off);
 void modem_dtr(bool on);		/* the DTE's DTR changed */
 void modem_carrier(bool on);		/* control "carrier on|off" */
 void modem_sync_lines(void);		/* drive DCD as the state says */
+
+/* cellular.c */
+extern const struct ext_cmd cell_cmds[];
+extern const size_t cell_ncmds;
+#define CAUSE_NONE "No cause information"
+#define CAUSE_NORMAL "Normal call clearing"
+#define CAUSE_REJECTED "Call rejected"
+const char *dialect_name(enum dialect d);
+int dialect_parse(const char *s);	/* -1 if unknown */
+void cause_end(const char *dflt);	/* a call ended: set +CEER's text */
+void cause_reset(void);
+bool voice_dial(const char *number);	/* ATD<n>; false: ERROR */
+void voice_answer(void);		/* ATA, S0 on a voice ring */
+void voice_end(enum rc rc, const char *cause);
+bool voice_hangup(void);		/* ATH, +CHUP: false if nothing */
+void voice_timer(void);			/* T_VOICE */
+void ring_line(void);			/* RING or +CRING: ... */
+enum clcc_stat clcc_stat(void);		/* of the current call */
+void noise_start(int mean_ms);
+void noise_stop(void);
+void noise_timer(void);			/* T_NOISE */
 
 /* control.c */
 int control_open(const char *path);

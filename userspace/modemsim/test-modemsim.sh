@@ -4,7 +4,7 @@
 # Self-test of modemsim on the host: no kernel module, no VM. Drives the
 # simulator over --pty, --stdio and --unix like a DTE would and scripts it
 # through --control. Prints TAP ("ok N name" / "not ok N name"), exits
-# non-zero on any failure. Takes about 10 s.
+# non-zero on any failure. Takes about 20 s.
 #
 #   userspace/modemsim/test-modemsim.sh          build, then test
 #   MODEMSIM=/path/to/modemsim test-modemsim.sh  test that binary
@@ -1075,6 +1075,382 @@ def _():
     finally:
         s.stop()
 
+
+# ------------------------------------------------------------ 3GPP dialect
+# A cellular modem (--dialect 3gpp): voice calls, +CLCC, +CHUP, +CEER,
+# +CRC/+CRING, and the random unsolicited lines of "noise".
+NOISE = [b"+CREG: 1", b"+CREG: 5", b"+CGREG: 1", b'+CMTI: "SM",3',
+         b"+CIEV: 2,3", b"^RSSI: 15", b"^BOOT: 1234,0,0,0,75", b"^MODE: 5,4",
+         b"*EMRDY: 1", b"+CUSD: 0", b"^SIMST: 1"]
+
+
+def strip_noise(got):
+    """got without its whole noise lines, and how many there were."""
+    n = 0
+    for line in NOISE:
+        n += got.count(CRLF + line + CRLF)
+        got = got.replace(CRLF + line + CRLF, b"")
+    return got, n
+
+
+def read_clean(dte, pattern, timeout=2.0):
+    """Read until pattern is there once the noise is out, at a line end."""
+    out, end = b"", time.time() + timeout
+    while True:
+        clean, n = strip_noise(out)
+        left = end - time.time()
+        if (pattern in clean and out.endswith(CRLF)) or left <= 0:
+            return clean, n
+        out += dte.until(CRLF, left)
+
+
+def expect_clean(dte, data, exp, timeout=2.0):
+    """As Dte.expect, with noise lines anywhere in between; their count."""
+    if data:
+        dte.w(data)
+    clean, n = read_clean(dte, exp, timeout)
+    check(clean == exp, "sent %r: expected %r (and noise), got %r" %
+          (data, exp, clean))
+    return n
+
+
+def clcc(stat, dir=0, mode=0, number=b"5551234"):
+    typ = b"145" if number.startswith(b"+") else b"129"
+    return v(b'+CLCC: 1,%d,%d,%d,0,"%s",%s' % (dir, stat, mode, number, typ))
+
+
+try:
+    g = Sim("pty", ["--dialect", "3gpp", "--alert-delay", "150",
+                    "--answer-delay", "150"])
+    g.dte.expect(b"ATE0\r", b"ATE0\r" + v(b"OK"))
+except Exception as e:
+    print("not ok %d start modemsim --dialect 3gpp\n# %s" % (n_tests + 1, e))
+    print("1..%d" % (n_tests + 1))
+    sys.exit(1)
+gd = lambda: g.dte                      # noqa: E731
+
+
+@test("3gpp: status has dialect, voice, clcc_stat, chup, clcc, noise")
+def _():
+    s = g.status()
+    check(s["dialect"] == "3gpp" and s["voice"] == "0" and
+          s["clcc_stat"] == "-1" and s["chup"] == "0" and s["clcc"] == "0"
+          and s["noise"] == "0", "%s" % s)
+    r = g.ctl("status")
+    check(r.split()[-6].startswith("dialect="), "not appended: %r" % r)
+
+
+@test("3gpp: AT+GCAP lists +CGSM")
+def _():
+    gd().expect(b"AT+GCAP\r", v(b"+GCAP: +CGSM,+DS,+ES") + v(b"OK"))
+
+
+@test("3gpp: no call: +CLCC is just OK, +CEER has no cause yet")
+def _():
+    gd().expect(b"AT+CLCC\r", v(b"OK"))
+    gd().expect(b"AT+CEER\r", v(b"+CEER: No cause information") + v(b"OK"))
+    check(g.status()["clcc"] == "1", "AT+CLCC not counted")
+
+
+@test("3gpp: ATD<n>; OK at once, +CLCC stat 2, 3 after alert-delay, 0")
+def _():
+    t0 = time.time()
+    gd().expect(b"ATD+4930123;\r", v(b"OK"))
+    check(time.time() - t0 < 0.1, "OK after %.3f s" % (time.time() - t0))
+    gd().expect(b"AT+CLCC\r", clcc(2, number=b"+4930123") + v(b"OK"))
+    s = g.status()
+    check(s["voice"] == "1" and s["call"] == "0" and s["mode"] == "command"
+          and s["clcc_stat"] == "2", "%s" % s)
+    g.wait_status("clcc_stat", "3")
+    check(time.time() - t0 >= 0.14, "alerting after %.3f s" %
+          (time.time() - t0))
+    gd().expect(b"AT+CLCC\r", clcc(3, number=b"+4930123") + v(b"OK"))
+    g.wait_status("clcc_stat", "0")
+    check(time.time() - t0 >= 0.29, "active after %.3f s" %
+          (time.time() - t0))
+    gd().expect(b"AT+CLCC\r", clcc(0, number=b"+4930123") + v(b"OK"))
+    gd().quiet(0.1, "no unsolicited line when the call connects")
+
+
+@test("3gpp: during a voice call bytes are commands; ATD again is ERROR")
+def _():
+    gd().expect(b"xyz\rAT\r", v(b"OK"))
+    gd().expect(b"ATD5;\r", v(b"ERROR"))
+    gd().expect(b"ATD5\r", v(b"ERROR"))
+    gd().expect(b"ATA\r", v(b"ERROR"))
+    check(g.status()["voice"] == "1", "the call did not survive")
+
+
+@test("3gpp: AT+CHUP ends the voice call with OK, is counted")
+def _():
+    c0 = int(g.status()["chup"])
+    gd().expect(b"AT+CHUP\r", v(b"OK"))
+    gd().expect(b"AT+CLCC\r", v(b"OK"))
+    s = g.status()
+    check(s["voice"] == "0" and s["clcc_stat"] == "-1" and
+          int(s["chup"]) == c0 + 1, "%s" % s)
+    gd().expect(b"AT+CEER\r", v(b"+CEER: Normal call clearing") + v(b"OK"))
+    gd().expect(b"AT+CHUP\r", v(b"OK"))    # no call: OK too
+    check(int(g.status()["chup"]) == c0 + 2, "chup not counted")
+
+
+for res, text, cause in [
+        ("busy", b"BUSY", b"User busy"),
+        ("noanswer", b"NO ANSWER", b"No user responding"),
+        ("nocarrier", b"NO CARRIER", b"Normal call clearing"),
+        ("rejected", b"NO CARRIER", b"Call rejected"),
+        ("released", b"NO CARRIER", b"Network out of order"),
+        ("nodialtone", b"NO CARRIER", b"No circuit/channel available")]:
+    @test("3gpp: voice result %s: %s, +CEER: %s" %
+          (res, text.decode(), cause.decode()))
+    def _(res=res, text=text, cause=cause):
+        g.ctl("result " + res)
+        g.ctl("alert-delay 20")
+        g.ctl("answer-delay 20")
+        try:
+            gd().expect(b"ATD5551234;\r", v(b"OK"))
+            gd().expect(b"", v(text))
+            gd().expect(b"AT+CLCC\r", v(b"OK"))
+            gd().expect(b"AT+CEER\r", v(b"+CEER: " + cause) + v(b"OK"))
+            check(g.status()["voice"] == "0", "call left")
+        finally:
+            g.ctl("result connect")
+
+
+@test("3gpp: result error: ATD<n>; is ERROR at once, no call")
+def _():
+    g.ctl("result error")
+    gd().expect(b"ATD1;\r", v(b"ERROR"))
+    check(g.status()["voice"] == "0", "a call")
+    g.ctl("result connect")
+
+
+@test("3gpp: result silent: alerting for ever; ATH ends it with OK")
+def _():
+    g.ctl("result silent")
+    gd().expect(b"ATD1;\r", v(b"OK"))
+    g.wait_status("clcc_stat", "3")
+    gd().quiet(0.3, "no end line")
+    check(g.status()["clcc_stat"] == "3", "not alerting")
+    gd().expect(b"ATH\r", v(b"OK"))
+    check(g.status()["voice"] == "0", "ATH did not end it")
+    g.ctl("result connect")
+
+
+@test("3gpp: ceer TEXT is the cause of the next end only")
+def _():
+    g.ctl("result busy")
+    g.ctl("ceer Operator determined barring")
+    for cause in (b"Operator determined barring", b"User busy"):
+        gd().expect(b"ATD1;\r", v(b"OK"))
+        gd().expect(b"", v(b"BUSY"))
+        gd().expect(b"AT+CEER\r", v(b"+CEER: " + cause) + v(b"OK"))
+    g.ctl("result connect")
+
+
+@test("3gpp: remote hangup: NO CARRIER; hangup silent: it leaves +CLCC")
+def _():
+    gd().expect(b"ATD1;\r", v(b"OK"))
+    g.wait_status("clcc_stat", "0")
+    g.ctl("hangup")
+    gd().expect(b"", v(b"NO CARRIER"))
+    gd().expect(b"ATD1;\r", v(b"OK"))
+    g.wait_status("clcc_stat", "0")
+    g.ctl("ceer Remote went quiet")
+    g.ctl("hangup silent")
+    gd().quiet(0.2, "no line for a silent hang-up")
+    gd().expect(b"AT+CLCC\r", v(b"OK"))
+    gd().expect(b"AT+CEER\r", v(b"+CEER: Remote went quiet") + v(b"OK"))
+    check(g.ctl("hangup silent", ok=False) == "error: no call", "no call")
+    check(g.ctl("hangup loud", ok=False).startswith("error: usage"), "usage")
+
+
+@test("3gpp: +CRC=1: +CRING: VOICE, +CLIP, +CLCC stat 4; ATA gives OK")
+def _():
+    gd().expect(b"AT+CRC=1;+CLIP=1\r", v(b"OK"))
+    gd().expect(b"AT+CRC?\r", v(b"+CRC: 1") + v(b"OK"))
+    g.ctl("ring +4930123 3 400")
+    gd().expect(b"", v(b"+CRING: VOICE") + v(b'+CLIP: "+4930123",145'))
+    gd().expect(b"AT+CLCC\r", clcc(4, 1, 0, b"+4930123") + v(b"OK"))
+    gd().expect(b"ATA\r", v(b"OK"))
+    s = g.status()
+    check(s["voice"] == "1" and s["mode"] == "command" and s["call"] == "0"
+          and s["caller"] == "+4930123", "%s" % s)
+    gd().expect(b"AT+CLCC\r", clcc(0, 1, 0, b"+4930123") + v(b"OK"))
+    gd().quiet(0.6, "no ring after the answer")
+    gd().expect(b"AT+CHUP\r", v(b"OK"))
+
+
+@test("3gpp: +CRC=0: RING; unanswered, the call leaves +CLCC; ATH rejects")
+def _():
+    gd().expect(b"AT+CRC=0\r", v(b"OK"))
+    g.ctl("ring 5551234 1 200")
+    gd().expect(b"", v(b"RING") + v(b'+CLIP: "5551234",129'))
+    g.wait_status("mode", "command")
+    gd().expect(b"AT+CLCC\r", v(b"OK"))
+    g.ctl("ring 5551234 5 400")
+    gd().expect(b"", v(b"RING") + v(b'+CLIP: "5551234",129'))
+    gd().expect(b"ATH\r", v(b"OK"))
+    gd().expect(b"AT+CLCC\r", v(b"OK"))
+    gd().expect(b"AT+CEER\r", v(b"+CEER: Call rejected") + v(b"OK"))
+    gd().quiet(0.6, "ringing went on")
+
+
+@test("3gpp: a data ring: +CRING: REL ASYNC, ATA CONNECT, +CLCC mode 1")
+def _():
+    g.ctl("answer-delay 0")
+    gd().expect(b"AT+CRC=1\r", v(b"OK"))
+    g.ctl("ring 5550000 2 1000 data")
+    gd().expect(b"", v(b"+CRING: REL ASYNC") + v(b'+CLIP: "5550000",129'))
+    gd().expect(b"AT+CLCC\r", clcc(4, 1, 1, b"5550000") + v(b"OK"))
+    gd().expect(b"ATA\r", v(b"CONNECT 33600"))
+    gd().expect(b"abc", b"abc")
+    g.escape()
+    gd().expect(b"AT+CLCC\r", clcc(0, 1, 1, b"5550000") + v(b"OK"))
+    gd().expect(b"AT+CHUP\r", v(b"OK"))
+    s = g.status()
+    check(s["call"] == "0" and s["clcc_stat"] == "-1", "%s" % s)
+    gd().expect(b"AT+CRC=0;+CLIP=0\r", v(b"OK"))
+
+
+@test("3gpp: a data dial ATD<n> still CONNECTs and carries data")
+def _():
+    gd().expect(b"ATD0123\r", v(b"CONNECT 33600"))
+    gd().expect(b"hello\x00\xff", b"hello\x00\xff")
+    s = g.status()
+    check(s["mode"] == "data" and s["call"] == "1" and s["voice"] == "0",
+          "%s" % s)
+    g.escape()
+    gd().expect(b"AT+CLCC\r", clcc(0, 0, 1, b"0123") + v(b"OK"))
+    gd().expect(b"ATH\r", v(b"OK"))
+    gd().expect(b"AT+CEER\r", v(b"+CEER: Normal call clearing") + v(b"OK"))
+
+
+@test("3gpp: a DTR drop (&D2) ends a voice call with OK")
+def _():
+    gd().expect(b"ATD1;\r", v(b"OK"))
+    g.ctl("dtr off")
+    gd().expect(b"", v(b"OK"))
+    check(g.status()["voice"] == "0", "the call survived")
+    g.ctl("dtr on")
+
+
+@test("3gpp: +CMEE +COLP +CREG accepted; +CREG? and +CSQ answer")
+def _():
+    gd().expect(b"AT+CMEE=1;+COLP=1;+CREG=0\r", v(b"OK"))
+    gd().expect(b"AT+CREG?\r", v(b"+CREG: 0,1") + v(b"OK"))
+    gd().expect(b"AT+CSQ\r", v(b"+CSQ: 20,99") + v(b"OK"))
+    gd().expect(b"AT+CMEE=3\r", v(b"ERROR"))
+
+
+@test("noise: lines from the table, in command mode, counted")
+def _():
+    g.ctl("noise on 20")
+    got = gd().read_for(0.5)
+    got += gd().until(CRLF, 0.2) if got and not got.endswith(CRLF) else b""
+    clean, n = strip_noise(got)
+    check(clean == b"" and n >= 8, "%d lines, rest %r" % (n, clean))
+    s = g.status()
+    check(int(s["noise"]) >= n, "noise=%s < %d" % (s["noise"], n))
+    expect_clean(gd(), b"AT\r", v(b"OK"))
+
+
+@test("noise: throughout a voice call (dialing, alerting, active, end)")
+def _():
+    g.ctl("alert-delay 150")
+    g.ctl("answer-delay 150")
+    n = expect_clean(gd(), b"ATD1;\r", v(b"OK"))
+    n += expect_clean(gd(), b"AT+CLCC\r", clcc(2, number=b"1") + v(b"OK"))
+    g.wait_status("clcc_stat", "3")
+    n += expect_clean(gd(), b"AT+CLCC\r", clcc(3, number=b"1") + v(b"OK"))
+    g.wait_status("clcc_stat", "0")
+    time.sleep(0.1)
+    n += expect_clean(gd(), b"AT+CLCC\r", clcc(0, number=b"1") + v(b"OK"))
+    g.ctl("hangup")
+    n += expect_clean(gd(), b"", v(b"NO CARRIER"))
+    check(n >= 8, "only %d noise lines" % n)
+
+
+@test("noise: during ringing and a pending data dial")
+def _():
+    g.ctl("ring 42 1 300")
+    n = expect_clean(gd(), b"", v(b"RING"))
+    g.wait_status("mode", "command")
+    g.ctl("answer-delay 300")
+    gd().w(b"ATD1\r")
+    _, k = read_clean(gd(), b"CONNECT 33600\r\n")
+    check(k >= 4, "%d noise lines while dialing" % k)
+    check(g.status()["mode"] == "data", "the dial did not connect")
+    g.ctl("answer-delay 0")
+    check(n + k >= 8, "only %d noise lines" % (n + k))
+
+
+@test("noise: never in data mode; it resumes in command mode")
+def _():
+    n0 = int(g.status()["noise"])
+    gd().w(b"ping")
+    got = gd().read_for(0.5)
+    check(got == b"ping", "data mode got %r" % got)
+    check(int(g.status()["noise"]) == n0, "noise counted in data mode")
+    time.sleep(GUARD * 1.5)
+    gd().w(b"+++")
+    read_clean(gd(), b"OK\r\n")
+    _, n = read_clean(gd(), b"NOTHING", 0.4)
+    check(n >= 4, "only %d noise lines back in command mode" % n)
+    expect_clean(gd(), b"ATH\r", v(b"OK"))
+    g.ctl("noise off")
+    gd().read_for(0.05)
+    gd().quiet(0.2, "noise after noise off")
+    for bad in ("noise", "noise maybe", "noise off 5", "noise on 0"):
+        check(g.ctl(bad, ok=False).startswith("error: "), bad)
+
+
+@test("dialect control; reset restores the command-line dialect")
+def _():
+    g.ctl("dialect v250")
+    check(g.status()["dialect"] == "v250", "not v250")
+    gd().expect(b"AT+CLCC\r", v(b"ERROR"))
+    gd().expect(b"AT+GCAP\r", v(b"+GCAP: +MS,+ES,+DS") + v(b"OK"))
+    g.ctl("noise on 200")
+    g.ctl("reset")
+    s = g.status()
+    check(s["dialect"] == "3gpp" and s["echo"] == "1", "%s" % s)
+    gd().quiet(0.4, "noise after reset")
+    check(g.ctl("dialect x25", ok=False).startswith("error: usage"), "x25")
+    g.ctl("quit")
+    check(g.p.wait(5) == 0, "exit status %s" % g.p.returncode)
+
+
+@test("v250: +GCAP, no 3GPP commands, no voice ring; rejected, released")
+def _():
+    s = Sim("pty", ["--echo", "0", "--result", "rejected"])
+    try:
+        check(s.status()["dialect"] == "v250", "default dialect")
+        s.dte.expect(b"AT+GCAP\r", v(b"+GCAP: +MS,+ES,+DS") + v(b"OK"))
+        for cmd in (b"AT+CLCC\r", b"AT+CHUP\r", b"AT+CEER\r", b"AT+CRC=1\r"):
+            s.dte.expect(cmd, v(b"ERROR"))
+        s.dte.expect(b"ATD1\r", v(b"NO CARRIER"))
+        s.ctl("result released")
+        s.dte.expect(b"ATD1\r", v(b"NO CARRIER"))
+        s.dte.expect(b"ATD1;\r", v(b"OK"))
+        check(s.status()["voice"] == "0", "a v250 voice call")
+        r = s.ctl("ring 1 1 100 voice", ok=False)
+        check(r.startswith("error: voice calls need dialect 3gpp"), r)
+        s.ctl("ring 1 1 100")              # data by default
+        s.dte.expect(b"", v(b"RING"))
+        s.ctl("noise on 20")
+        got, n = read_clean(s.dte, b"NOTHING", 0.3)
+        check(got == b"" and n >= 4, "%d noise lines, rest %r" % (n, got))
+    finally:
+        s.stop()
+
+
+@test("CLI --dialect and --alert-delay check their values")
+def _():
+    for args in (["--dialect", "gsm"], ["--alert-delay", "-1"]):
+        r = subprocess.run([MODEMSIM] + args, capture_output=True, timeout=5)
+        check(r.returncode == 2 and args[0].encode() in r.stderr,
+              "%s: %d %r" % (args, r.returncode, r.stderr))
 
 print("1..%d" % n_tests)
 sys.exit(1 if failed else 0)
