@@ -128,7 +128,7 @@ TEST_F(v1, monitor_of_a_voice_call_sees_only_states_it_knows)
 	ASSERT_EQ(0, mls_ioctl(self->fd, MODEMLINE_IOC_SUBSCRIBE, &s));
 	SIM_CTL(&L0, "dialect 3gpp");
 	SIM_CTL(&L0, "dial silent");
-	strcpy(d.number, NUMBER);
+	snprintf(d.number, sizeof(d.number), "%s", NUMBER);
 	ASSERT_EQ(0, mls_ioctl(newer, MODEMLINE_IOC_DIAL, &d));
 
 	ASSERT_EQ(0, mls_read_event(self->fd, &ev, ML_WAIT_MS));

@@ -15,22 +15,22 @@
 
 FIXTURE(voice) {
 	int fd;
-	struct sim_line line[1];
+	struct sim_line line;
 };
 
 FIXTURE_SETUP(voice)
 {
 	ML_OPEN(self->fd, 0);
-	SIM_CREATE_LINES(self->line, 1);
-	SIM_CTL(&self->line[0], "dialect 3gpp");
+	SIM_CREATE_LINES(&self->line, 1);
+	SIM_CTL(&self->line, "dialect 3gpp");
 }
 
 FIXTURE_TEARDOWN_PARENT(voice)
 {
-	sim_lines_remove(self->line, 1);
+	sim_lines_remove(&self->line, 1);
 }
 
-#define L0 (self->line[0])
+#define L0 (self->line)
 
 static int api(int fd, __u32 version, __u32 reserved, __u32 *out)
 {
@@ -49,7 +49,7 @@ static int voice_dial(int fd, __u32 line, __u32 *call)
 	};
 	int ret;
 
-	strcpy(d.number, NUMBER);
+	snprintf(d.number, sizeof(d.number), "%s", NUMBER);
 	ret = mls_ioctl(fd, MODEMLINE_IOC_DIAL, &d);
 	if (!ret)
 		*call = d.call;
@@ -140,7 +140,7 @@ TEST_F(voice, unknown_dial_flag_is_einval)
 {
 	struct modemline_dial d = { .line_id = L0.id, .flags = 1U << 1 };
 
-	strcpy(d.number, NUMBER);
+	snprintf(d.number, sizeof(d.number), "%s", NUMBER);
 	ASSERT_EQ(-EINVAL, mls_ioctl(self->fd, MODEMLINE_IOC_DIAL, &d));
 	ASSERT_EQ(0, mls_call_count(self->fd));
 }
