@@ -77,8 +77,10 @@ voice_session() {
 	echo "    dial, hear it ring back and connect, wait for the remote hang-up (seen in"
 	echo "    +CLCC or as NO CARRIER), read the record with the network's cause, release"
 	cat >"$work/demo.batch" <<EOT
-echo "-- dial $number as a voice call and wait until it is answered"
-dial $line $number --voice --wait --timeout 30
+echo "-- dial $number as a voice call: the far end rings (RINGBACK), then answers"
+dial $line $number --voice
+wait ringback --timeout 30
+wait connected --timeout 30
 echo "-- the live record: a voice call, connected, no data stream"
 info
 echo "-- wait for the remote side to hang up"
@@ -90,6 +92,7 @@ release
 EOT
 	show mlinectl batch "$work/demo.batch"
 	expect "dialed" '^dialing .* call [0-9]+'
+	expect "the far end alerted" 'event: call [0-9]+ .* is ringback'
 	expect "connected" 'event: call [0-9]+ .* is connected'
 	expect "a voice call" 'call [0-9]+ on line [0-9]+: connected, outgoing voice'
 	expect "the remote hang-up" 'is disconnected, ended by remote'
