@@ -127,6 +127,9 @@ GSM_STAGE="3GPP (voice calls, +CLCC, +CEER; old-header ABI)"
 is_gsm_test() {
 	[[ $1 == */cellular_test.out || $1 == */voice_test.out || $1 == */abi_v1_test.out ]]
 }
+# And dial-up networking: pppd over a call, to a far pppd modemsim runs.
+PPP_STAGE="PPP (pppd over a call: ping, TCP, the record's bytes)"
+is_ppp_test() { [[ $1 == */ppp_test.sh.out ]]; }
 
 # check_selftests STAGE OUT...: judge these selftest binaries' output.
 check_selftests() {
@@ -165,13 +168,15 @@ check_selftests() {
 
 # The selftests of this kernel, the null-modem and 3GPP ones apart.
 check_all_selftests() {
-	local out general=() nullmodem=() gsm=()
+	local out general=() nullmodem=() gsm=() ppp=()
 	for out in "$res"/selftests/*.out; do
 		[ -e "$out" ] || continue
 		if is_nullmodem_test "$out"; then
 			nullmodem+=("$out")
 		elif is_gsm_test "$out"; then
 			gsm+=("$out")
+		elif is_ppp_test "$out"; then
+			ppp+=("$out")
 		else
 			general+=("$out")
 		fi
@@ -179,6 +184,7 @@ check_all_selftests() {
 	check_selftests selftests "${general[@]}"
 	check_selftests "$NULLMODEM_STAGE" "${nullmodem[@]}"
 	check_selftests "$GSM_STAGE" "${gsm[@]}"
+	check_selftests "$PPP_STAGE" "${ppp[@]}"
 }
 
 check_modules() {
@@ -313,7 +319,7 @@ for kernel in "$@"; do
 		say build "FAILED" "$(ml_elapsed "$start")"
 		tail -n 40 "$log" | evidence
 		count 0 1 0
-		for stage in kunit selftests "$NULLMODEM_STAGE" insmod/rmmod "log scan"; do
+		for stage in kunit selftests "$NULLMODEM_STAGE" "$GSM_STAGE" "$PPP_STAGE" insmod/rmmod "log scan"; do
 			not_run "$stage" "no modules"
 		done
 		bg_start

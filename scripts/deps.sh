@@ -15,6 +15,7 @@ packages=(
 	util-linux socat		# ldattach, wiring modems to the VM
 	dkms man-db pkg-config		# the install and DKMS checks
 	python3-ply python3-git		# checkpatch's spdxcheck.py (make patches-check)
+	ppp iproute2 iputils-ping	# dial-up networking (selftests/ppp_test.sh)
 )
 [ $# -eq 0 ] || packages=("$@")
 

@@ -42,6 +42,8 @@ load_list() { # stock kernels only: the lists are empty or absent otherwise
 }
 
 load_list 9p.list
+# PPP over a call (selftests/ppp_test.sh); built in on debug kernels.
+load_list ppp.list
 p9="trans=virtio,version=9p2000.L,msize=262144"
 # cache=loose for the read-only root only: nothing writes it during a run,
 # and page-caching it makes starting host binaries several times faster

@@ -84,6 +84,7 @@ if [ -n "$modules" ]; then
 	fi
 	add_modules 9p.list virtio_pci 9pnet_virtio 9p
 	add_modules usb.list xhci_pci ftdi_sio
+	add_modules ppp.list ppp_async
 fi
 
 mkdir -p "$(dirname "$out")"

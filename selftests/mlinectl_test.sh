@@ -149,7 +149,8 @@ s=0 bad=
 for a in "dial x 5" "dial 1 5 --timeout 1h" "answer x" "info x" "drop x" "wait 1 ringing" \
 	"subscribe x" "unsubscribe 1 x" "watch --count x" "wait-event --timeout x" \
 	"recv --call 1 --bytes 1 --until x" "recv --call 1 --bytes 99999" "send --call 1 a\\xZZ" \
-	"call x 5" "attach /dev/null --guard 11s" "attach /dev/null --init X" "sleep 1m" \
+	"call x 5" "call --answer 1 5" "call --answer x" "call --answer 1 --voice" \
+	"attach /dev/null --guard 11s" "attach /dev/null --init X" "sleep 1m" \
 	"monitor x" "monitor --count x" "ps x"; do
 	# shellcheck disable=SC2086 # the words of $a are the arguments
 	r=$("$ml" $a --dev "$tmp/nodev" 2>&1)

@@ -3,6 +3,16 @@
  * call: one call in the foreground, the shape DESIGN §3a gives the CLI
  * because a handle cannot outlive its process. stdin and stdout are the
  * data stream, so narration, events and the record go to stderr.
+ * 'call --answer LINE' waits for the line to ring and answers, for the
+ * dial-in end of a link (pppd's pty option runs either form).
+ *
+ * stdin and stdout are byte streams whatever they are (pipe, socket,
+ * file, a pty set raw by pppd): read() and write() only, never stdio,
+ * and a short write is carried on. stdin is read only once the call is
+ * connected: what a program writes before CONNECT waits where it wrote
+ * it (the pipe or pty buffer is the bound; past it the writer blocks)
+ * and goes to the call first. A terminal hung up under us (EIO, as when
+ * pppd closes its pty) is the end of input or output, not an error.
  *
  * One ppoll() loop moves the bytes through two buffers, stdin to the call
  * and the call to stdout, and never blocks anywhere else: a slow reader
@@ -91,9 +101,11 @@ static int from_stdin(struct session *s)
 {
 	ssize_t n = read(0, s->tx.b, sizeof(s->tx.b));
 
-	if (n < 0)
-		return errno == EAGAIN ? 0 : fail_msg(s->c, errno, "stdin: %s", strerror(errno));
-	if (n == 0) {
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	if (n < 0 && errno != EIO)
+		return fail_msg(s->c, errno, "stdin: %s", strerror(errno));
+	if (n <= 0) {
 		s->stdin_open = false;
 		return drop(s, "end of input");
 	}
@@ -145,7 +157,7 @@ static int to_stdout(struct session *s)
 	if (n < 0) {
 		s->rx.len = 0;
 		s->stdout_open = false;
-		if (errno != EPIPE)
+		if (errno != EPIPE && errno != EIO)
 			fail_msg(s->c, errno, "stdout: %s", strerror(errno));
 		return drop(s, "output closed");
 	}
@@ -221,18 +233,93 @@ static void keep(struct session *s)
 	}
 }
 
-/* Dial, run the call, print its record, release it. */
+/*
+ * --answer: 0 once the line offers a call (now or later), -EINTR on a
+ * signal, -ENODEV when the line goes away. Subscribed before the line is
+ * looked at, so a ring between the two is an event.
+ */
+static int wait_offer(struct session *s, uint32_t line)
+{
+	struct modemline_line_info li;
+	struct modemline_event ev;
+	struct pollfd p;
+	struct ctx *c = s->c;
+	int ret;
+
+	ret = ml_subscribe(c->fd, line);
+	if (ret)
+		return fail(c, ML_OP_SUBSCRIBE, ret, "line %u", line);
+	ret = ml_line_info(c->fd, line, &li);
+	if (ret)
+		return fail(c, ML_OP_LINE_INFO, ret, "line %u", line);
+	if (li.flags & MODEMLINE_LINE_OFFERING)
+		return 0;
+	note(c, "waiting for a call on line %u", line);
+	for (;;) {
+		if (caught_count > s->signals)
+			return -EINTR;
+		p = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+		if (!ml_pending(c->fd)) {
+			ret = wait_ready(&p, 1, -1);
+			if (ret == -EINTR)
+				continue;
+			if (ret < 0)
+				return fail_msg(c, -ret, "poll: %s", strerror(-ret));
+		}
+		ret = ml_next_event(c->fd, &ev, 0);
+		if (ret == -ETIMEDOUT)
+			continue;
+		if (ret)
+			return fail(c, ML_OP_EVENT, ret, "events");
+		print_event(c, &ev);
+		if (ev.line_id != line)
+			continue;
+		if (ev.type == MODEMLINE_EVENT_CALL_OFFERED)
+			return 0;
+		if (ev.type == MODEMLINE_EVENT_LINE_REMOVED)
+			return fail_msg(c, ENODEV, "line %u went away", line);
+	}
+}
+
+/* --answer: wait for a ring and answer it; a caller who gave up is waited past. */
+static int answer(struct session *s, uint32_t line)
+{
+	struct ctx *c = s->c;
+	int ret;
+
+	do {
+		ret = wait_offer(s, line);
+		if (ret)
+			return ret;
+		ret = ml_answer(c->fd, line, &s->call);
+		if (ret == -ESRCH)
+			note(c, "the caller gave up before the answer");
+	} while (ret == -ESRCH);
+	if (ret)
+		return fail(c, ML_OP_ANSWER, ret, "answer on line %u", line);
+	note(c, "answering on line %u: call %u", line, s->call);
+	return 0;
+}
+
+/* Dial (or with @number NULL answer), run the call, print its record, release it. */
 static int session(struct session *s, uint32_t line, const char *number, int ms, bool keep_opt)
 {
 	struct modemline_call_info info;
 	struct ctx *c = s->c;
 	int ret;
 
-	ret = s->voice ? ml_dial_voice(c->fd, line, number, (uint32_t)ms, &s->call) :
-			 ml_dial(c->fd, line, number, (uint32_t)ms, &s->call);
+	if (!number)
+		ret = answer(s, line);
+	else if (s->voice)
+		ret = ml_dial_voice(c->fd, line, number, (uint32_t)ms, &s->call);
+	else
+		ret = ml_dial(c->fd, line, number, (uint32_t)ms, &s->call);
+	if (ret && !number)
+		return ret;	/* answer() said why */
 	if (ret)
 		return fail(c, ML_OP_DIAL, ret, "dial %s on line %u", number, line);
-	note(c, "dialing %s on line %u: call %u", number, line, s->call);
+	if (number)
+		note(c, "dialing %s on line %u: call %u", number, line, s->call);
 	ret = run(s);
 	if (s->data >= 0)
 		close(s->data);
@@ -262,8 +349,14 @@ int cmd_call(struct ctx *c, const struct args *a)
 	uint32_t line;
 	int ms, ret;
 
-	if (a->n != 2)
+	bool answering = opt(a, "answer");
+
+	if (!answering && a->n != 2)
 		return usage_error(c, a->cmd, "wants LINE and NUMBER");
+	if (answering && a->n != 1)
+		return usage_error(c, a->cmd, "--answer wants LINE only");
+	if (answering && opt(a, "voice"))
+		return usage_error(c, a->cmd, "--voice is for dialing");
 	if (parse_u32(c, "LINE", a->pos[0], &line) || timeout_opt(c, a, 0, &ms))
 		return -EINVAL;
 	ret = dev(c);
@@ -274,7 +367,7 @@ int cmd_call(struct ctx *c, const struct args *a)
 	sigaction(SIGPIPE, &ign, &pipe_old);
 	out = stderr;
 	s.voice = opt(a, "voice");
-	ret = session(&s, line, a->pos[1], ms, opt(a, "keep"));
+	ret = session(&s, line, answering ? NULL : a->pos[1], ms, opt(a, "keep"));
 	out = saved;
 	sigaction(SIGPIPE, &pipe_old, NULL);
 	return ret;

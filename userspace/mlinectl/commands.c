@@ -72,7 +72,8 @@ static const struct optdef o_recv[] = {
 	{ NULL, false }
 };
 static const struct optdef o_call[] = {
-	{ "keep", false }, { "timeout", true }, { "voice", false }, { NULL, false }
+	{ "keep", false }, { "timeout", true }, { "voice", false }, { "answer", false },
+	{ NULL, false }
 };
 static const struct optdef o_attach[] = {
 	{ "speed", true }, { "daemon", false }, { "pidfile", true }, { "guard", true },
@@ -166,12 +167,15 @@ const struct cmd commands[] = {
 	  "bytes, or up to and including TEXT (escapes as for send); waits up to the\n"
 	  "timeout (default 5s). Bytes past that stay for the next recv.",
 	  o_recv, cmd_recv, CMD_BATCH },
-	{ "call", "LINE NUMBER [--keep] [--timeout DURATION] [--voice]",
+	{ "call", "LINE NUMBER [--keep] [--timeout DURATION] [--voice] | --answer LINE [--keep]",
 	  "A call in the foreground: dial, print each event, copy stdin to the call and\n"
-	  "the call to stdout, drop on end of input or the first Ctrl-C, print the\n"
-	  "retained record and release the call (after Ctrl-C: exit 130). A second\n"
-	  "Ctrl-C leaves at once. --keep waits for Enter (or a signal) before releasing.\n"
-	  "--voice: a voice call (3gpp lines), which carries no data: stdin only ends it.",
+	  "the call to stdout, drop on end of input or the first Ctrl-C (or SIGTERM,\n"
+	  "SIGHUP), print the retained record and release the call (after a signal:\n"
+	  "exit 130). A second Ctrl-C leaves at once. --keep waits for Enter (or a\n"
+	  "signal) before releasing. --voice: a voice call (3gpp lines), which carries no\n"
+	  "data: stdin only ends it. --answer: wait for LINE to ring, answer, and the same.\n"
+	  "Input is read from CONNECT on: what was written before waits in stdin. As\n"
+	  "pppd's link: pppd pty 'mlinectl call LINE NUMBER' (README: Dial-up networking).",
 	  o_call, cmd_call, CMD_SIGNALS },
 	{ "batch", "FILE|- [--keep-going]",
 	  "Run the commands of FILE (or stdin), one per line, on one open /dev/modemline,\n"

@@ -101,6 +101,17 @@ static void garbage(long n)
 	modem_send_data(buf, len);
 }
 
+static const char *const data_names[] = {
+	[DATA_ECHO] = "echo",
+	[DATA_SINK] = "sink",
+	[DATA_EXEC] = "exec",
+};
+
+/*
+ * One line of key=value words; new keys go at the end, so that parsers
+ * of the older line keep working. No value has a blank in it (so the
+ * exec command is not here: "data" alone shows it).
+ */
 static void status(char *reply, size_t len)
 {
 	snprintf(reply, len,
@@ -109,17 +120,22 @@ static void status(char *reply, size_t len)
 		 "result=%s rate=%ld data=%s peer=%d "
 		 "lines=%d dtr=%d dcd=%d cts=%d carrier=%d amp_c=%d amp_d=%d "
 		 "dtr_drops=%lu escapes=%lu held=%llu "
-		 "dialect=%s voice=%d clcc_stat=%d chup=%lu clcc=%lu noise=%lu",
+		 "dialect=%s voice=%d clcc_stat=%d chup=%lu clcc=%lu noise=%lu "
+		 "last_call=%lu last_call_in=%llu last_call_out=%llu "
+		 "exec_pid=%ld exec_queued=%zu",
 		 modem_mode_name(), S.call_up, S.last_number, S.caller,
 		 S.cur.echo, S.cur.verbose, S.cur.quiet,
 		 (unsigned long long)S.bytes_in,
 		 (unsigned long long)S.bytes_out, S.calls, S.rings_sent,
 		 outcome_name(S.script.result), S.script.rate,
-		 S.script.data_sink ? "sink" : "echo", peer_present(),
+		 data_names[S.script.data], peer_present(),
 		 lines_present(), S.dtr, S.dcd, lines_cts(), !S.carrier_off,
 		 S.cur.amp_c, S.cur.amp_d, S.dtr_drops, S.escapes,
 		 (unsigned long long)S.held, dialect_name(S.script.dialect),
-		 S.voice, (int)clcc_stat(), S.chup, S.clcc, S.noise);
+		 S.voice, (int)clcc_stat(), S.chup, S.clcc, S.noise,
+		 S.last_call, (unsigned long long)S.last_call_in,
+		 (unsigned long long)S.last_call_out, exec_pid(),
+		 exec_queued());
 }
 
 /*
@@ -244,12 +260,53 @@ static void ctl_hangup(struct ctl_req *r, const struct ctl_cmd *cmd)
 		ctl_err(r, "no call");
 }
 
+/*
+ * "exec CMD" or "exec:CMD" (the --data form): CMD, the rest of the line
+ * as is, but for the blanks before it; NULL if rest is not exec.
+ */
+static const char *exec_arg(const char *rest)
+{
+	if (!rest)
+		return NULL;
+	rest += strspn(rest, " \t");
+	if (strncmp(rest, "exec", 4) || !strchr(" \t:", rest[4]))
+		return NULL;
+	if (!rest[4])
+		return "";
+	return rest + 5 + strspn(rest + 5, " \t");
+}
+
+/* The command runs for the calls that connect from now on. */
+static void ctl_data_exec(struct ctl_req *r, const struct ctl_cmd *cmd,
+			  const char *cmdline)
+{
+	if (!*cmdline) {
+		ctl_usage(r, cmd);
+	} else if (strlen(cmdline) > EXEC_CMD_MAX) {
+		ctl_err(r, "command too long (at most %d bytes)", EXEC_CMD_MAX);
+	} else {
+		snprintf(S.script.exec_cmd, sizeof(S.script.exec_cmd), "%s",
+			 cmdline);
+		S.script.data = DATA_EXEC;
+	}
+}
+
+/* "data" alone: "ok echo", "ok sink" or "ok exec CMD". */
 static void ctl_data(struct ctl_req *r, const struct ctl_cmd *cmd)
 {
-	if (!strcmp(r->argv[1], "echo"))
-		S.script.data_sink = false;
-	else if (!strcmp(r->argv[1], "sink"))
-		S.script.data_sink = true;
+	const char *cmdline = exec_arg(r->rest);
+
+	if (r->argc == 1)
+		snprintf(r->reply, r->len, "ok %s%s%s",
+			 data_names[S.script.data],
+			 S.script.data == DATA_EXEC ? " " : "",
+			 S.script.data == DATA_EXEC ? S.script.exec_cmd : "");
+	else if (cmdline)
+		ctl_data_exec(r, cmd, cmdline);
+	else if (r->argc == 2 && !strcmp(r->argv[1], "echo"))
+		S.script.data = DATA_ECHO;
+	else if (r->argc == 2 && !strcmp(r->argv[1], "sink"))
+		S.script.data = DATA_SINK;
 	else
 		ctl_usage(r, cmd);
 }
@@ -466,7 +523,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	  ctl_connect_suffix, 0 },
 	{ "hangup-after", 1, 1, "hangup-after MS", ctl_hangup_after, 0 },
 	{ "hangup", 0, 1, "hangup [silent]", ctl_hangup, 0 },
-	{ "data", 1, 1, "data echo|sink", ctl_data, 0 },
+	{ "data", ARGS_ANY, ARGS_ANY, "data [echo|sink|exec CMD]", ctl_data,
+	  0 },
 	{ "ring", 1, 4, "ring NUMBER [COUNT] [INTERVAL_MS] [voice|data]",
 	  ctl_ring, 0 },
 	{ "ring-stop", 0, 0, "ring-stop", ctl_ring_stop, 0 },

@@ -11,8 +11,9 @@
  * ERROR (commands before it stay done); D, A, O and Z end the line.
  *
  * Dialing/answering: any received character (but LF) aborts with NO
- * CARRIER. Data mode: bytes are echoed or swallowed; "+++" between two
- * guard times of silence returns to (online) command mode with OK.
+ * CARRIER. Data mode: bytes are echoed, swallowed or given to the call's
+ * command (exec.c); "+++" between two guard times of silence returns to
+ * (online) command mode with OK.
  *
  * The 3GPP dialect's voice calls, +CLCC and the rest are cellular.c's;
  * this file calls into it where a call starts or ends.
@@ -171,10 +172,25 @@ static void sreg_set(int reg, int v)
 
 /* ---- calls ------------------------------------------------------------- */
 
+/* The call's data bytes, kept as the last call's (control "status"). */
+static void count_call_end(void)
+{
+	S.last_call = S.calls;
+	S.last_call_in = S.bytes_in;
+	S.last_call_out = S.bytes_out;
+	logmsg("call %lu ended: %llu bytes from the DTE, %llu bytes to the DTE",
+	       S.calls, (unsigned long long)S.bytes_in,
+	       (unsigned long long)S.bytes_out);
+}
+
+/* Every end of a data call comes here: so its command ends too. */
 static void end_call_state(void)
 {
-	if (S.call_up)
+	if (S.call_up) {
 		cause_end(CAUSE_NORMAL);
+		count_call_end();
+	}
+	exec_stop();
 	S.call_up = false;
 	S.pending_plus = 0;
 	timer_cancel(T_HANGUP);
@@ -189,6 +205,17 @@ static void enter_data_mode(void)
 	S.lstate = L_IDLE;
 }
 
+/* data exec: the command did not start, so the carrier never comes. */
+static void connect_failed(void)
+{
+	logmsg("%s: the command did not start: NO CARRIER",
+	       modem_mode_name());
+	cause_end(CAUSE_NORMAL);
+	S.mode = MODE_COMMAND;
+	S.lstate = L_IDLE;
+	result(RC_NO_CARRIER);
+}
+
 static void connect_call(void)
 {
 	timer_cancel(T_CALL);
@@ -196,6 +223,11 @@ static void connect_call(void)
 	S.call_mt = S.mode == MODE_ANSWERING;
 	snprintf(S.call_number, sizeof(S.call_number), "%s",
 		 S.call_mt ? S.caller : S.last_number);
+	if (S.script.data == DATA_EXEC &&
+	    !exec_start(S.script.exec_cmd, S.call_number, S.call_mt)) {
+		connect_failed();
+		return;
+	}
 	S.call_up = true;
 	S.calls++;
 	S.bytes_in = S.bytes_out = 0;
@@ -864,10 +896,16 @@ void modem_send_data(const void *buf, size_t len)
 		S.bytes_out += len;
 }
 
+/*
+ * A call that has a command gives it the bytes, whatever "data" says
+ * now; one that connected without one echoes or swallows them.
+ */
 static void data_out(const unsigned char *buf, size_t len)
 {
 	S.bytes_in += len;
-	if (!S.script.data_sink)
+	if (exec_running())
+		exec_input(buf, len);
+	else if (S.script.data == DATA_ECHO)
 		modem_send_data(buf, len);
 }
 
@@ -982,6 +1020,9 @@ void modem_timer(enum timer_id id)
 		break;
 	case T_NOISE:
 		noise_timer();
+		break;
+	case T_EXEC:
+		exec_timer();
 		break;
 	case T_RING:
 		if (S.ringing)
@@ -1183,6 +1224,8 @@ void modem_reset(void)
 	S.cur = S.profile;
 	S.script = S.script0;
 	S.bytes_in = S.bytes_out = 0;
+	S.last_call = 0;
+	S.last_call_in = S.last_call_out = 0;
 	S.rings_sent = 0;
 	S.carrier_off = false;
 }

@@ -72,6 +72,7 @@ static struct {
 } T = { .rfd = -1, .wfd = -1, .master = -1, .listen_fd = -1 };
 
 static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_chld;	/* a data exec command ended */
 
 /* ---- time, timers, logging --------------------------------------------- */
 
@@ -559,6 +560,7 @@ static void cleanup(void)
 	if (T.listen_fd >= 0)		/* only what we created */
 		unlink(T.unix_path);
 	control_close();
+	exec_cleanup();
 }
 
 /* ---- options ----------------------------------------------------------- */
@@ -588,7 +590,9 @@ static void usage(FILE *f)
 "  --rate N              CONNECT N; 0: plain CONNECT (33600)\n"
 "  --connect-suffix S    appended to CONNECT N, e.g. /ARQ/V34/LAPM (none)\n"
 "  --hangup-after MS     remote hangs up MS after connecting (0: never)\n"
-"  --data echo|sink      data mode: echo bytes back or swallow them (echo)\n"
+"  --data echo|sink|exec:CMD\n"
+"                        data mode: echo bytes back, swallow them, or run\n"
+"                        sh -c CMD per call as the far end (echo)\n"
 "  --ring NUMBER         ring once the DTE is connected, with this caller\n"
 "  --rings COUNT         number of RINGs (5)\n"
 "  --ring-interval MS    between RINGs (2000)\n"
@@ -651,9 +655,13 @@ static const struct option long_opts[] = {
 /* A setting option is the control command of the same name. */
 static void setting(const char *cmd, const char *arg)
 {
-	char line[512], reply[256];
+	char line[EXEC_CMD_MAX + 24], reply[256];
 
-	snprintf(line, sizeof(line), "%s %s", cmd, arg ? arg : "");
+	if (snprintf(line, sizeof(line), "%s %s", cmd, arg ? arg : "") >=
+	    (int)sizeof(line)) {
+		fprintf(stderr, "modemsim: --%s: value too long\n", cmd);
+		exit(2);
+	}
 	if (control_exec(line, reply, sizeof(reply)) || strncmp(reply, "ok", 2)) {
 		fprintf(stderr, "modemsim: --%s: %s\n", cmd, reply);
 		exit(2);
@@ -710,6 +718,12 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
+static void on_sigchld(int sig)
+{
+	(void)sig;
+	got_chld = 1;
+}
+
 static void run_timers(void)
 {
 	for (;;) {
@@ -749,7 +763,7 @@ static void loop(void)
 
 	sigemptyset(&empty);
 	while (!got_signal) {
-		int n = 0, rx = -1, tx = -1, lst = -1, nctl, timeout, r;
+		int n = 0, rx = -1, tx = -1, lst = -1, nctl, nexec, timeout, r;
 		bool want_in, want_out;
 
 		if (S.quit || T.stdin_eof) {
@@ -759,8 +773,9 @@ static void loop(void)
 			if (!T.present || !out_pending() || now_ms() >= leave_by)
 				break;
 		}
+		/* Nor while the call's command has not taken what it got. */
 		want_in = T.present && !T.stdin_eof && !S.quit &&
-			  out_pending() < OUT_HIGH_WATER;
+			  out_pending() < OUT_HIGH_WATER && !exec_input_full();
 		/* CTS low: T_LINES looks again, no POLLOUT meanwhile. */
 		want_out = out_pending() && lines_cts();
 		if (T.present) {
@@ -788,25 +803,31 @@ static void loop(void)
 			pfd[n++].events = POLLIN;
 		}
 		nctl = control_pollfds(pfd + n, POLL_MAX - n);
+		nexec = exec_pollfds(pfd + n + nctl, POLL_MAX - n - nctl);
 
 		timeout = timers_timeout();
 		if (leave_by && (timeout < 0 || timeout > 100))
 			timeout = 100;
 		if (timeout < 0) {
-			r = ppoll(pfd, n + nctl, NULL, &empty);
+			r = ppoll(pfd, n + nctl + nexec, NULL, &empty);
 		} else {
 			struct timespec ts = {
 				.tv_sec = timeout / 1000,
 				.tv_nsec = (long)(timeout % 1000) * 1000000,
 			};
 
-			r = ppoll(pfd, n + nctl, &ts, &empty);
+			r = ppoll(pfd, n + nctl + nexec, &ts, &empty);
 		}
 		if (r < 0 && errno != EINTR)
 			die("poll");
 
+		if (got_chld) {
+			got_chld = 0;
+			exec_reap();
+		}
 		run_timers();
 		if (r > 0) {
+			exec_handle(pfd + n + nctl, nexec);
 			if (lst >= 0 && (pfd[lst].revents & POLLIN))
 				unix_accept();
 			if (rx >= 0 && T.present) {
@@ -824,6 +845,7 @@ static void loop(void)
 				peer_lost("output closed");
 			control_handle(pfd + n, nctl);
 		}
+		exec_service();
 		out_flush();
 	}
 	out_flush();
@@ -833,6 +855,8 @@ int main(int argc, char **argv)
 {
 	const char *control_path = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction chld = { .sa_handler = on_sigchld,
+				  .sa_flags = SA_NOCLDSTOP };
 	sigset_t block;
 	int kind = -1, opt;
 
@@ -964,10 +988,13 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &chld, NULL);
+	/* All four arrive only inside ppoll(): the loop sees each at once. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, NULL);
 	atexit(cleanup);
 

@@ -11,6 +11,7 @@
  *              and +CLCC, +CHUP, +CEER, +CRC, +CRING; +GCAP; the random
  *              unsolicited lines of "noise" (both dialects)
  *   control.c  the line-based control socket used by tests
+ *   exec.c     data exec: the command run per call, its pipes, reaping
  *
  * Both interpreters are tables: an AT command is a row of basic_cmds[],
  * amp_cmds[] or ext_cmds[] in hayes.c (or cell_cmds[] in cellular.c), a
@@ -34,6 +35,8 @@
 #define NUMBER_MAX 63
 /* Longest +CEER text. */
 #define CEER_MAX 79
+/* Longest data exec command: it must fit a control line. */
+#define EXEC_CMD_MAX 1000
 
 /* Numeric result codes (ATV0). */
 enum rc {
@@ -98,6 +101,13 @@ enum mode {
 	MODE_DATA,	/* online data mode */
 };
 
+/* What data mode does with the DTE's bytes (--data, control "data"). */
+enum data_mode {
+	DATA_ECHO,	/* send them back */
+	DATA_SINK,	/* swallow them */
+	DATA_EXEC,	/* a command per call is the remote side (exec.c) */
+};
+
 enum timer_id {
 	T_CALL,		/* dial result / answer connect due */
 	T_HANGUP,	/* scripted remote hangup (hangup-after) */
@@ -107,6 +117,7 @@ enum timer_id {
 	T_LINES,	/* --tty: look at the modem-control lines */
 	T_VOICE,	/* 3gpp voice dial: alerting, then the outcome */
 	T_NOISE,	/* the next random unsolicited line */
+	T_EXEC,		/* data exec: SIGKILL an ended command still alive */
 	T_COUNT
 };
 
@@ -128,7 +139,8 @@ struct script {
 	int escape_delay_ms;	/* added to the guard time before +++'s OK */
 	long rate;
 	int hangup_after_ms;
-	bool data_sink;
+	enum data_mode data;
+	char exec_cmd[EXEC_CMD_MAX + 1];	/* DATA_EXEC: sh -c this */
 	char connect_suffix[64];
 	enum dialect dialect;
 	int alert_delay_ms;	/* 3gpp voice dial: dialing to alerting */
@@ -187,7 +199,13 @@ struct sim {
 	/* data mode */
 	int pending_plus;
 	int64_t last_rx_ms;
+	/* The data bytes of the current (or last) call, zeroed at CONNECT:
+	 * in, from the DTE; out, to the DTE (queued in data mode).
+	 */
 	uint64_t bytes_in, bytes_out;
+	/* The same of the last call that ended, and its number (calls). */
+	unsigned long last_call;
+	uint64_t last_call_in, last_call_out;
 
 	/*
 	 * Modem-control lines. With --tty they are real: the DTE's DTR is
@@ -292,10 +310,26 @@ void noise_start(int mean_ms);
 void noise_stop(void);
 void noise_timer(void);			/* T_NOISE */
 
+struct pollfd;
+
+/* exec.c: data exec, the command of the call that is up */
+bool exec_start(const char *cmd, const char *number, bool incoming);
+void exec_stop(void);			/* the call ended: end the command */
+bool exec_running(void);		/* a command is the call's far end */
+void exec_input(const void *buf, size_t len);	/* DTE -> command */
+bool exec_input_full(void);		/* stop reading the DTE for now */
+size_t exec_queued(void);		/* DTE bytes not yet taken */
+long exec_pid(void);			/* of the call's command, or 0 */
+void exec_service(void);		/* each loop turn: did it end? */
+void exec_reap(void);			/* after SIGCHLD */
+void exec_timer(void);			/* T_EXEC */
+void exec_cleanup(void);		/* at exit */
+int exec_pollfds(struct pollfd *pfd, int max);
+void exec_handle(struct pollfd *pfd, int n);
+
 /* control.c */
 int control_open(const char *path);
 void control_close(void);
-struct pollfd;
 int control_pollfds(struct pollfd *pfd, int max);
 void control_handle(struct pollfd *pfd, int n);
 int control_exec(char *line, char *reply, size_t len);

@@ -4,7 +4,7 @@
 # Self-test of modemsim on the host: no kernel module, no VM. Drives the
 # simulator over --pty, --stdio and --unix like a DTE would and scripts it
 # through --control. Prints TAP ("ok N name" / "not ok N name"), exits
-# non-zero on any failure. Takes about 20 s.
+# non-zero on any failure. Takes about 25 s.
 #
 #   userspace/modemsim/test-modemsim.sh          build, then test
 #   MODEMSIM=/path/to/modemsim test-modemsim.sh  test that binary
@@ -119,7 +119,7 @@ class Sim:
 
     count = 0
 
-    def __init__(self, transport="pty", args=()):
+    def __init__(self, transport="pty", args=(), stderr=None):
         Sim.count += 1
         self.ctl_path = os.path.join(TMP, "ctl%d" % Sim.count)
         self.unix_path = os.path.join(TMP, "dte%d" % Sim.count)
@@ -134,7 +134,7 @@ class Sim:
         else:
             cmd.append("--stdio")
         self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE)
+                                  stdout=subprocess.PIPE, stderr=stderr)
         atexit.register(self.kill)
         self.dte = None
         if transport == "pty":
@@ -739,7 +739,8 @@ def _():
     for k in ("mode", "call", "number", "caller", "echo", "verbose",
               "bytes_in", "bytes_out", "calls", "result", "rate", "peer",
               "lines", "dtr", "dcd", "cts", "carrier", "amp_c", "amp_d",
-              "dtr_drops", "escapes", "held"):
+              "dtr_drops", "escapes", "held", "last_call", "last_call_in",
+              "last_call_out", "exec_pid", "exec_queued"):
         check(re.search(r"\b%s=" % k, r), "no %s in %r" % (k, r))
     check(sim.ctl("bogus", ok=False).startswith("error: "), "bogus ok")
     check(sim.ctl("result maybe", ok=False).startswith("error: "), "bad ok")
@@ -1136,8 +1137,10 @@ def _():
     check(s["dialect"] == "3gpp" and s["voice"] == "0" and
           s["clcc_stat"] == "-1" and s["chup"] == "0" and s["clcc"] == "0"
           and s["noise"] == "0", "%s" % s)
-    r = g.ctl("status")
-    check(r.split()[-6].startswith("dialect="), "not appended: %r" % r)
+    keys = [kv.split("=", 1)[0] for kv in g.ctl("status").split()[1:]]
+    check(keys.index("dialect") == keys.index("held") + 1 and
+          keys.index("last_call") == keys.index("noise") + 1,
+          "not appended in order: %s" % keys)
 
 
 @test("3gpp: AT+GCAP lists +CGSM")
@@ -1451,6 +1454,337 @@ def _():
         r = subprocess.run([MODEMSIM] + args, capture_output=True, timeout=5)
         check(r.returncode == 2 and args[0].encode() in r.stderr,
               "%s: %d %r" % (args, r.returncode, r.stderr))
+
+# --------------------------------------------------------------- data exec
+# --data exec:CMD: every call runs sh -c CMD as its far end, the DTE's data
+# on its stdin, its stdout to the DTE; its end is the remote hang-up.
+def gone(pid, timeout):
+    """pid is no more, not even a zombie (modemsim reaped it)."""
+    end = time.time() + timeout
+    while os.path.exists("/proc/%d" % pid):
+        if time.time() > end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def exec_sim(cmd, args=()):
+    s = Sim("pty", ["--echo", "0", "--data", "exec:" + cmd] + list(args))
+    atexit.register(s.kill)
+    return s
+
+
+def exec_pid(s):
+    pid = int(s.status()["exec_pid"])
+    check(pid > 0, "no command running")
+    return pid
+
+
+x = exec_sim("cat")
+
+
+@test("data exec: cat gives back what the DTE sends; data shows it")
+def _():
+    s = x.status()
+    check(s["data"] == "exec" and s["exec_pid"] == "0", "%s" % s)
+    check(x.ctl("data") == "ok exec cat", "data: %r" % x.ctl("data"))
+    x.dte.expect(b"ATD5551234\r", v(b"CONNECT 33600"))
+    rnd = random.Random(3)
+    junk = bytes(rnd.randrange(256) for _ in range(20000))
+    junk = junk.replace(b"+", b"-")     # no escape in it, surely
+    got, end = b"", time.time() + 5
+    for i in range(0, len(junk), 4096):
+        x.dte.w(junk[i:i + 4096])
+        got += x.dte.read_for(0.01)
+    while len(got) < len(junk) and time.time() < end:
+        got += x.dte.read_for(0.05)
+    check(got == junk, "%d bytes back of %d, equal %s" %
+          (len(got), len(junk), got == junk[:len(got)]))
+
+
+@test("data exec: status counts the call's bytes each way, exactly")
+def _():
+    s = x.status()
+    check(s["bytes_in"] == s["bytes_out"] == "20000", "%s" % s)
+    x.dte.expect(b"abc", b"abc")
+    x.escape()                          # not counted: an accepted escape
+    s = x.status()
+    check(s["bytes_in"] == s["bytes_out"] == "20003", "%s" % s)
+    check(s["last_call"] == "0", "a call ended already: %s" % s)
+
+
+@test("data exec: +++ keeps the command; ATO returns to it")
+def _():
+    pid = exec_pid(x)
+    x.dte.expect(b"AT\r", v(b"OK"))     # a command, not the command's
+    check(exec_pid(x) == pid, "another command")
+    x.dte.expect(b"ATO\r", v(b"CONNECT 33600"))
+    x.dte.expect(b"xy", b"xy")
+    check(exec_pid(x) == pid and os.path.exists("/proc/%d" % pid),
+          "the command did not survive online command mode")
+
+
+@test("data exec: a DTR drop (&D2) ends the command; last_call_* keep it")
+def _():
+    pid = exec_pid(x)
+    x.ctl("dtr off")
+    x.dte.expect(b"", v(b"OK"))
+    s = x.status()
+    check(s["call"] == "0" and s["exec_pid"] == "0", "%s" % s)
+    check(s["last_call"] == s["calls"] == "1" and
+          s["last_call_in"] == s["last_call_out"] == "20005", "%s" % s)
+    check(gone(pid, 2), "pid %d still there after the DTR drop" % pid)
+    x.ctl("dtr on")
+
+
+@test("data exec: a command that prints and exits: its text, NO CARRIER")
+def _():
+    x.ctl("data exec printf 'Welcome\\r\\n'; exit 0")
+    x.dte.expect(b"ATD1\r", v(b"CONNECT 33600") + b"Welcome\r\n" +
+                 v(b"NO CARRIER"))
+    s = x.status()
+    check(s["call"] == "0" and s["dcd"] == "0" and s["last_call"] == "2"
+          and s["last_call_in"] == "0" and s["last_call_out"] == "9",
+          "%s" % s)
+
+
+@test("data exec: MODEMSIM_NUMBER, MODEMSIM_DIRECTION; ATA runs it too")
+def _():
+    x.ctl('data exec printf "%s/%s" "$MODEMSIM_NUMBER" "$MODEMSIM_DIRECTION"')
+    x.dte.expect(b"ATD 555-1234\r", v(b"CONNECT 33600") +
+                 b"5551234/outgoing" + v(b"NO CARRIER"))
+    x.ctl("ring +4930123 5 2000")
+    x.dte.expect(b"", v(b"RING"))
+    x.dte.expect(b"ATA\r", v(b"CONNECT 33600") + b"+4930123/incoming" +
+                 v(b"NO CARRIER"))
+
+
+@test("data exec: the DTE's and the command's bytes counted apart")
+def _():
+    # Not "exec cat >/dev/null": that closes its stdout, a hang-up.
+    x.ctl("data exec printf 0123456789; cat >/dev/null; exit")
+    x.dte.expect(b"ATD1\r", v(b"CONNECT 33600") + b"0123456789")
+    x.dte.w(b"x" * 777)
+    x.wait_status("bytes_in", "777")
+    x.ctl("hangup")
+    x.dte.expect(b"", v(b"NO CARRIER"))
+    s = x.status()
+    check(s["last_call_in"] == "777" and s["last_call_out"] == "10",
+          "%s" % s)
+
+
+@test("data exec: its output waits in online command mode, comes after ATO")
+def _():
+    go = os.path.join(TMP, "go")
+    x.ctl("data exec while [ ! -e %s ]; do sleep 0.02; done; echo late; cat"
+          % go)
+    x.dte.expect(b"ATD1\r", v(b"CONNECT 33600"))
+    x.escape()
+    open(go, "w").close()
+    x.dte.quiet(0.3, "no output in online command mode")
+    x.dte.expect(b"AT\r", v(b"OK"))
+    x.dte.expect(b"ATO\r", v(b"CONNECT 33600") + b"late\n")
+    x.dte.expect(b"zz", b"zz")
+    x.ctl("hangup")
+    x.dte.expect(b"", v(b"NO CARRIER"))
+
+
+@test("data exec: ATH sends SIGHUP to the command's group, it is reaped")
+def _():
+    mark = os.path.join(TMP, "hup")
+    x.ctl("data exec trap 'echo hup >%s; exit 3' HUP; echo up; "
+          "while :; do sleep 0.05; done 2>/dev/null" % mark)
+    x.dte.expect(b"ATD1\r", v(b"CONNECT 33600") + b"up\n")
+    pid = exec_pid(x)
+    x.escape()
+    x.dte.expect(b"ATH\r", v(b"OK"))
+    end = time.time() + 2
+    while not os.path.exists(mark) and time.time() < end:
+        time.sleep(0.02)
+    check(os.path.exists(mark) and open(mark).read() == "hup\n",
+          "the HUP trap did not run")
+    check(gone(pid, 2), "pid %d not reaped" % pid)
+    check(x.status()["exec_pid"] == "0", "exec_pid left")
+
+
+@test("data exec: a command that ignores SIGHUP gets SIGKILL 2 s later")
+def _():
+    x.ctl("data exec trap '' HUP; echo up; while :; do sleep 0.05; done")
+    x.dte.expect(b"ATD1\r", v(b"CONNECT 33600") + b"up\n")
+    pid = exec_pid(x)
+    x.ctl("hangup")
+    x.dte.expect(b"", v(b"NO CARRIER"))
+    time.sleep(1)
+    check(os.path.exists("/proc/%d" % pid), "gone before its SIGKILL")
+    check(gone(pid, 2.5), "pid %d still there 3.5 s after the hang-up" % pid)
+
+
+@test("data exec: a command that does not read holds the DTE, loses nothing")
+def _():
+    go, total = os.path.join(TMP, "go2"), 400000
+    x.ctl("data exec while [ ! -e %s ]; do sleep 0.02; done; "
+          "head -c %d | wc -c" % (go, total))
+    x.dte.expect(b"ATD1\r", v(b"CONNECT 33600"))
+    data, sent, end = b"y" * total, 0, time.time() + 5
+    while sent < total and time.time() < end:
+        try:
+            sent += os.write(x.dte.wfd, data[sent:sent + 4096])
+        except BlockingIOError:
+            if (not select.select([], [x.dte.wfd], [], 0.3)[1] and
+                    int(x.status()["exec_queued"]) >= 64 << 10):
+                break                   # modemsim stopped reading
+    s = x.status()
+    print("# the DTE is held after %d bytes: bytes_in %s, exec_queued %s" %
+          (sent, s["bytes_in"], s["exec_queued"]))
+    check(sent < total, "modemsim took all %d bytes" % sent)
+    check(int(s["exec_queued"]) <= 72 << 10, "exec_queued %s" %
+          s["exec_queued"])
+    open(go, "w").close()
+    x.dte.w(data[sent:])
+    got = x.dte.until(b"NO CARRIER\r\n", 5)
+    check(re.fullmatch(rb"\s*%d\n\r\nNO CARRIER\r\n" % total, got),
+          "got %r" % got)
+    s = x.status()
+    check(s["last_call_in"] == str(total) and
+          s["last_call_out"] == str(len(got) - len(v(b"NO CARRIER"))),
+          "%s" % s)
+
+
+@test("data exec: a command that writes fast does not grow modemsim")
+def _():
+    x.ctl("data exec exec yes")
+    x.dte.expect(b"ATD1\r", v(b"CONNECT 33600"))
+    time.sleep(0.5)                     # the DTE reads nothing meanwhile
+    with open("/proc/%d/status" % x.p.pid) as f:
+        rss = [int(ln.split()[1]) for ln in f if ln.startswith("VmRSS:")][0]
+    pid = exec_pid(x)
+    check(rss < 20000, "modemsim RSS %d kB" % rss)
+    x.ctl("hangup")
+    got = x.dte.until(b"NO CARRIER\r\n", 3)
+    body = got[:-len(v(b"NO CARRIER"))]
+    check(got.endswith(v(b"NO CARRIER")) and body == b"y\n" * (len(body) // 2),
+          "got %d bytes ending %r" % (len(got), got[-40:]))
+    check(x.status()["last_call_out"] == str(len(body)), "count")
+    check(gone(pid, 2), "yes still there")
+
+
+@test("data exec: no command is a usage error; echo and sink still work")
+def _():
+    for bad in ("data exec", "data exec   ", "data exec:", "data bogus",
+                "data echo sink"):
+        r = x.ctl(bad, ok=False)
+        check(r.startswith("error: usage: data"), "%s: %r" % (bad, r))
+    r = x.ctl("data exec " + "x" * 1001, ok=False)
+    check(r.startswith("error: command too long"), r)
+    for args in (["--data", "exec:"], ["--data", "exec"], ["--data", "pipe"]):
+        r = subprocess.run([MODEMSIM] + args, capture_output=True, timeout=5)
+        check(r.returncode == 2 and b"--data" in r.stderr,
+              "%s: %d %r" % (args, r.returncode, r.stderr))
+    x.ctl("data sink")
+    check(x.ctl("data") == "ok sink" and x.status()["data"] == "sink", "sink")
+    x.dte.expect(b"ATD1\r", v(b"CONNECT 33600"))
+    x.dte.w(b"abc")
+    x.dte.quiet(0.1, "no echo in sink mode")
+    check(x.status()["exec_pid"] == "0", "a command in sink mode")
+    x.ctl("data exec:cat")              # the --data form works here too
+    x.dte.expect(b"def", b"")           # this call has no command: sink
+    x.ctl("hangup")
+    x.dte.expect(b"", v(b"NO CARRIER"))
+    check(x.status()["last_call_in"] == "6", "%s" % x.status())
+    x.ctl("data echo")
+    x.dte.expect(b"ATD1\r", v(b"CONNECT 33600"))
+    x.dte.expect(b"ghi", b"ghi")
+    x.ctl("hangup")
+    x.dte.expect(b"", v(b"NO CARRIER"))
+    x.ctl("reset")
+    s = x.status()
+    check(s["data"] == "exec" and x.ctl("data") == "ok exec cat" and
+          s["last_call"] == "0", "reset: %s" % s)
+    x.ctl("quit")
+    check(x.p.wait(5) == 0, "exit status %s" % x.p.returncode)
+
+
+@test("data exec: the DTE going away ends the command")
+def _():
+    s = Sim("unix", ["--data", "exec:cat"])
+    try:
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(s.unix_path)
+        dte = Dte(c.fileno())
+        dte.expect(b"ATE0D1\r", b"ATE0D1\r" + v(b"CONNECT 33600"))
+        dte.expect(b"bye", b"bye")
+        pid = exec_pid(s)
+        c.close()
+        st = s.wait_status("peer", "0")
+        check(st["call"] == "0" and st["last_call_in"] == "3", "%s" % st)
+        check(gone(pid, 2), "pid %d still there" % pid)
+    finally:
+        s.stop()
+
+
+# fork() fails in modemsim, by an LD_PRELOAD shim: poll() refuses more
+# descriptors than RLIMIT_NOFILE, so a low limit cannot make pipe2() fail.
+NOFORK_C = r"""
+#include <errno.h>
+#include <unistd.h>
+pid_t fork(void) { errno = EAGAIN; return -1; }
+"""
+
+
+@test("data exec: the command cannot start: NO CARRIER, no call")
+def _():
+    sd = os.path.join(TMP, "nofork")
+    os.mkdir(sd)
+    with open(sd + "/nofork.c", "w") as f:
+        f.write(NOFORK_C)
+    r = subprocess.run(["cc", "-shared", "-fPIC", "-o", sd + "/nofork.so",
+                        sd + "/nofork.c"], capture_output=True)
+    check(r.returncode == 0, "shim: %s" % r.stderr.decode())
+    os.environ["LD_PRELOAD"] = sd + "/nofork.so"
+    err = open(sd + "/stderr", "w+")
+    try:
+        s = Sim("pty", ["--echo", "0", "--data", "exec:cat"], stderr=err)
+    finally:
+        del os.environ["LD_PRELOAD"]
+    try:
+        s.status()                      # the control client is in
+        fds = len(os.listdir("/proc/%d/fd" % s.p.pid))
+        for _ in range(2):
+            s.dte.expect(b"ATD1\r", v(b"NO CARRIER"))
+        st = s.status()
+        check(st["call"] == "0" and st["calls"] == "0" and
+              st["mode"] == "command" and st["dcd"] == "0", "%s" % st)
+        check(len(os.listdir("/proc/%d/fd" % s.p.pid)) == fds, "fd leak")
+        s.dte.expect(b"AT\r", v(b"OK"))
+        err.seek(0)
+        msg = err.read()
+        check("modemsim: data exec: fork: " in msg, "stderr %r" % msg)
+    finally:
+        s.stop()
+        err.close()
+
+
+@test("data exec, 3gpp: a data call runs the command, a voice call not")
+def _():
+    s = exec_sim("echo $MODEMSIM_DIRECTION; cat",
+                 ["--dialect", "3gpp", "--alert-delay", "0",
+                  "--answer-delay", "0"])
+    try:
+        s.dte.expect(b"ATD1;\r", v(b"OK"))
+        s.wait_status("clcc_stat", "0")
+        check(s.status()["exec_pid"] == "0", "a voice call ran it")
+        s.dte.expect(b"AT+CHUP\r", v(b"OK"))
+        s.ctl("ring 42 5 2000 data")
+        s.dte.expect(b"", v(b"RING"))
+        s.dte.expect(b"ATA\r", v(b"CONNECT 33600") + b"incoming\n")
+        s.dte.expect(b"3g", b"3g")
+        s.escape()
+        s.dte.expect(b"AT+CHUP\r", v(b"OK"))
+        st = s.status()
+        check(st["exec_pid"] == "0" and st["last_call_in"] == "2" and
+              st["last_call_out"] == "11", "%s" % st)
+    finally:
+        s.stop()
 
 print("1..%d" % n_tests)
 sys.exit(1 if failed else 0)

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Dial-up networking over a modemline call, in the test VM (root,
+# modemline loaded): pppd runs 'mlinectl call' as its link (pppd's pty
+# option), modemsim answers on a pty and runs the far pppd per call
+# (--data exec:), in a network namespace of its own, so both ends of the
+# IP link are in this machine and no packet leaves it. Then:
+#   - the link comes up; 100 pings, none lost; 1 MiB over TCP each way,
+#     byte-exact;
+#   - our pppd told to stop: the call's record says LOCAL, and its
+#     tx_bytes/rx_bytes are, exactly, the bytes modemsim counted for the
+#     call from and to the DTE;
+#   - the far pppd killed: REMOTE/NORMAL, our pppd exits with 16 (the
+#     modem hung up), the record intact;
+#   - the dial-in end: pppd runs 'mlinectl call --answer LINE' and a
+#     call modemsim rings in brings the link up.
+# TAP on stdout. Needs pppd (Debian's ppp), ip (iproute2), ping
+# (iputils-ping), python3 and a kernel with PPP, PPP_ASYNC and NET_NS.
+#
+# mlinectl and modemsim are found in ../userspace next to this script's
+# build copy (build/selftests), or in $MLINECTL / $MODEMSIM.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+ml=${MLINECTL:-$here/../userspace/mlinectl}
+sim=${MODEMSIM:-$here/../userspace/modemsim}
+tmp=$(mktemp -d)
+ns=mlfar$$
+near=10.77.0.1 far=10.77.0.2
+simpid='' monpid='' pppdpid=''
+cleanup() {
+	[ -z "$pppdpid" ] || kill -KILL "$pppdpid" 2>/dev/null
+	[ -z "$monpid" ] || kill "$monpid" 2>/dev/null
+	[ -z "$simpid" ] || kill "$simpid" 2>/dev/null
+	[ ! -f "$tmp/attach.pid" ] || kill "$(cat "$tmp/attach.pid")" 2>/dev/null
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+	wait 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+n=0
+ok() { # STATUS NAME [DIAG]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/# /'
+	fi
+}
+# ctl COMMAND: one modemsim control command; its reply line.
+ctl() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode()); print(s.makefile().readline().strip())' "$tmp/ctl" "$1"
+}
+# until_true SECONDS CMD...: until CMD succeeds, at most SECONDS.
+until_true() {
+	local i t=$1
+	shift
+	for i in $(seq $((t * 10))); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+# reap PID SECONDS: wait for background PID, killing it after SECONDS; its status in $rc.
+reap() {
+	local i
+	for i in $(seq $(($2 * 10))); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$1" 2>/dev/null && { kill -KILL "$1"; wait "$1"; rc=hung; return; }
+	wait "$1"
+	rc=$?
+}
+# The link is up at both ends: each has its address on mlppp0.
+link_up() {
+	ip -4 addr show dev mlppp0 2>/dev/null | grep -q "inet $near peer $far" &&
+		ip -n "$ns" -4 addr show dev mlppp0 2>/dev/null | grep -q "inet $far peer $near"
+}
+link_down() { ! ip link show dev mlppp0 >/dev/null 2>&1; }
+# What both pppds share: no authentication (a private link), no modem
+# lines to obey, no lock file, no compression (which would need more
+# modules), no keepalives (the records' byte counts must hold still
+# once the test stops sending), the interface name, a log.
+ppp_opts="noauth local nolock nocrtscts noccp nodefaultroute lcp-echo-interval 0 ifname mlppp0"
+# far_ppp: the command modemsim runs per call: pppd on its stdin/stdout
+# in the far namespace, until the near end goes or it is killed.
+far_ppp="ip netns exec $ns pppd notty nodetach $ppp_opts linkname far"
+far_ppp+=" logfile $tmp/far.log $far:$near"
+# near_ppp CMD LOG: our pppd with CMD as its link, in the background.
+near_ppp() {
+	pppd pty "$1" nodetach $ppp_opts linkname near logfile "$2.log" "$near:$far" \
+		>"$2.out" 2>&1 &
+	pppdpid=$!
+}
+# last_cdr ORIGIN: the monitor's last record, which must have ended by ORIGIN, as
+# "tx rx origin reason"; empty if there is none.
+last_cdr() {
+	python3 -c 'import json, sys
+r = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+r = [c for c in r if c.get("type") == "cdr"]
+if r: c = r[-1]; print(c["tx_bytes"], c["rx_bytes"], c["origin"], c["reason"], len(r))' "$tmp/cdr.jsonl"
+}
+# sim_bytes: modemsim's count of the last call's data bytes, "from_dte to_dte".
+sim_bytes() {
+	ctl "status" | sed -n 's/.*last_call_in=\([0-9]*\) last_call_out=\([0-9]*\).*/\1 \2/p'
+}
+
+echo "1..17"
+for t in pppd ip ping python3; do
+	command -v "$t" >/dev/null || { echo "Bail out! no $t (make deps installs it)"; exit 1; }
+done
+[ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
+[ -c /dev/ppp ] || { echo "Bail out! no /dev/ppp: a kernel without PPP"; exit 1; }
+ip netns add "$ns" && ip -n "$ns" link set lo up ||
+	{ echo "Bail out! cannot make network namespace $ns"; exit 1; }
+
+"$sim" -v --pty --control "$tmp/ctl" --guard 100 >"$tmp/sim.out" 2>"$tmp/sim.err" &
+simpid=$!
+until_true 5 grep -q '^PTY ' "$tmp/sim.out"
+pty=$(awk '/^PTY/ { print $2 }' "$tmp/sim.out")
+line=$("$ml" --json attach "$pty" --guard 100ms --daemon --pidfile "$tmp/attach.pid" |
+	sed -n 's/.*"line":\([0-9]*\).*/\1/p')
+"$ml" monitor "$line" --output "$tmp/cdr.jsonl" 2>"$tmp/monitor.err" &
+monpid=$!
+r=$(ctl "data exec $far_ppp")
+[ -n "$line" ] && [[ $r == ok* ]]
+ok $? "a modemsim line ($pty, line $line) whose calls run the far pppd" "attach: line '$line'; data exec: $r"
+
+# ---- dial out: the link, pings, TCP
+near_ppp "$ml --json call $line 5551234" "$tmp/near1"
+until_true 90 link_up
+ok $? "pppd pty 'mlinectl call $line 5551234': the link is up at both ends" \
+	"$(tail -n 20 "$tmp/near1.log" "$tmp/far.log" 2>&1)"
+
+out=$(ping -c 100 -i 0.05 -W 5 -q "$far" 2>&1)
+grep -q '100 packets transmitted, 100 received' <<<"$out"
+ok $? "100 pings over the link, none lost" "$out"
+
+cat >"$tmp/tcp.py" <<'EOF'
+import hashlib, os, socket, sys
+role, addr = sys.argv[1], (sys.argv[2], 7077)
+def recv_all(s, n):
+    b = bytearray()
+    while len(b) < n:
+        chunk = s.recv(min(65536, n - len(b)))
+        if not chunk:
+            break
+        b += chunk
+    return bytes(b)
+if role == "server":
+    l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    l.bind(addr); l.listen(1); open(sys.argv[3], "w").close()
+    s, _ = l.accept(); data = recv_all(s, 1 << 20); s.sendall(data); s.close()
+else:
+    data = os.urandom(1 << 20)
+    s = socket.create_connection(addr, timeout=120)
+    s.sendall(data); back = recv_all(s, 1 << 20); s.close()
+    same = back == data
+    print("sent %d, got back %d, %s" % (len(data), len(back),
+          "byte-exact" if same else "DIFFERENT: sha256 %s vs %s" % (
+          hashlib.sha256(data).hexdigest(), hashlib.sha256(back).hexdigest())))
+    sys.exit(0 if same else 1)
+EOF
+ip netns exec "$ns" python3 "$tmp/tcp.py" server "$far" "$tmp/listening" 2>"$tmp/tcp.err" &
+srv=$!
+until_true 10 test -f "$tmp/listening"
+out=$(timeout 300 python3 "$tmp/tcp.py" client "$far" 2>&1)
+s=$?
+reap "$srv" 10
+ok "$s" "1 MiB over TCP to the far namespace and back, byte-exact" "$out $(cat "$tmp/tcp.err")"
+
+# ---- the local end: our pppd told to stop
+kill -TERM "$pppdpid"
+reap "$pppdpid" 60
+pppdpid=
+ok "$([ "$rc" = 5 ]; echo $?)" "SIGTERM to our pppd: it ends the link and exits 5" \
+	"exit status $rc; $(tail -n 20 "$tmp/near1.log")"
+until_true 30 grep -q '"type":"call".*"state":"disconnected"' "$tmp/near1.out"
+ok $? "mlinectl call printed the retained record to pppd, which logged it" \
+	"$(tail -n 20 "$tmp/near1.out")"
+until_true 30 test -n "$(last_cdr)"
+read -r tx rx origin reason count <<<"$(last_cdr)"
+[ "$origin" = local ] && [ "$reason" = normal ]
+ok $? "the call's record: ended LOCAL, NORMAL" "record: $(tail -n 1 "$tmp/cdr.jsonl")"
+until_true 10 link_down
+read -r from_dte to_dte <<<"$(sim_bytes)"
+[ -n "$from_dte" ] && [ "$tx" = "$from_dte" ] && [ "$rx" = "$to_dte" ] && [ "$tx" -gt $((1 << 20)) ]
+ok $? "tx_bytes $tx and rx_bytes $rx are exactly the bytes modemsim counted for the call" \
+	"modemsim: from the DTE '$from_dte', to the DTE '$to_dte'; $(ctl status)"
+until_true 10 link_down
+ok $? "both ends' interfaces are gone"
+
+# ---- the remote end: the far pppd killed
+near_ppp "$ml call $line 5551234" "$tmp/near2"
+until_true 90 link_up
+ok $? "the link comes up again on a second call" "$(tail -n 20 "$tmp/near2.log")"
+out=$(ping -c 5 -i 0.1 -W 5 -q "$far" 2>&1)
+grep -q '5 packets transmitted, 5 received' <<<"$out"
+ok $? "... and carries pings" "$out"
+farpid=$(cat /run/ppp-far.pid 2>/dev/null | head -n 1)
+kill -KILL "$farpid"
+reap "$pppdpid" 60
+pppdpid=
+[ "$rc" = 16 ] && grep -q 'Modem hangup' "$tmp/near2.log"
+ok $? "the far pppd killed: our pppd says 'Modem hangup' and exits 16" \
+	"far pid '$farpid', exit status $rc; $(tail -n 20 "$tmp/near2.log")"
+until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 2
+read -r tx rx origin reason count <<<"$(last_cdr)"
+[ "$origin" = remote ] && [ "$reason" = normal ] && [ "$tx" -gt 0 ] && [ "$rx" -gt 0 ]
+ok $? "the call's record: ended REMOTE, NORMAL, its byte counts kept" \
+	"record: $(tail -n 1 "$tmp/cdr.jsonl")"
+read -r from_dte to_dte <<<"$(sim_bytes)"
+[ "$tx" = "$from_dte" ] && [ "$rx" = "$to_dte" ]
+ok $? "... and they are modemsim's, exactly ($tx to the modem, $rx from it)" \
+	"modemsim: from the DTE '$from_dte', to the DTE '$to_dte'"
+grep -q 'ended     by remote' "$tmp/near2.out"
+ok $? "mlinectl call printed the record, which pppd logged" "$(tail -n 20 "$tmp/near2.out")"
+
+# ---- the dial-in end: pppd answers
+until_true 10 link_down
+near_ppp "$ml call --answer $line" "$tmp/near3"
+until_true 10 grep -q 'waiting for a call' "$tmp/near3.out"
+r=$(ctl "ring 5550000 10 1000")
+until_true 90 link_up
+ok $? "pppd pty 'mlinectl call --answer $line': a ringing call brings the link up" \
+	"ring: $r; $(tail -n 20 "$tmp/near3.log" "$tmp/near3.out")"
+kill -TERM "$pppdpid"
+reap "$pppdpid" 60
+pppdpid=
+until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 3
+read -r tx rx origin reason count <<<"$(last_cdr)"
+[ "$origin" = local ] && grep -q '"direction":"incoming"' <(tail -n 1 "$tmp/cdr.jsonl")
+ok $? "... and its record: an incoming call, ended LOCAL" "record: $(tail -n 1 "$tmp/cdr.jsonl")"
