@@ -13,7 +13,10 @@
 #   - the far pppd killed: REMOTE/NORMAL, our pppd exits with 16 (the
 #     modem hung up), the record intact;
 #   - the dial-in end: pppd runs 'mlinectl call --answer LINE' and a
-#     call modemsim rings in brings the link up.
+#     call modemsim rings in brings the link up;
+#   - on a null-modem pair (modemline_nullmodem's /dev/ttyNMA2, modemsim
+#     on ttyNMB2 obeying DTR): the link, and our pppd's end hung up by
+#     DTR (not by the escape: both guard times are 5 s), the record exact.
 # TAP on stdout. Needs pppd (Debian's ppp), ip (iproute2), ping
 # (iputils-ping), python3 and a kernel with PPP, PPP_ASYNC and NET_NS.
 #
@@ -26,12 +29,13 @@ sim=${MODEMSIM:-$here/../userspace/modemsim}
 tmp=$(mktemp -d)
 ns=mlfar$$
 near=10.77.0.1 far=10.77.0.2
-simpid='' monpid='' pppdpid=''
+simpid='' nmsimpid='' monpid='' pppdpid=''
 cleanup() {
 	[ -z "$pppdpid" ] || kill -KILL "$pppdpid" 2>/dev/null
 	[ -z "$monpid" ] || kill "$monpid" 2>/dev/null
 	[ -z "$simpid" ] || kill "$simpid" 2>/dev/null
-	[ ! -f "$tmp/attach.pid" ] || kill "$(cat "$tmp/attach.pid")" 2>/dev/null
+	[ -z "$nmsimpid" ] || kill "$nmsimpid" 2>/dev/null
+	for f in "$tmp"/attach*.pid; do [ ! -f "$f" ] || kill "$(cat "$f")" 2>/dev/null; done
 	ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 	wait 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
@@ -52,9 +56,12 @@ ok() { # STATUS NAME [DIAG]
 # ctl COMMAND: one modemsim control command; its reply line.
 ctl() {
 	python3 -c 'import socket, sys
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode()); print(s.makefile().readline().strip())' "$tmp/ctl" "$1"
+s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode()); print(s.makefile().readline().strip())' \
+		"${ctlsock:-$tmp/ctl}" "$1"
 }
+# status FIELD: a field of modemsim's status.
+status() { ctl status | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # until_true SECONDS CMD...: until CMD succeeds, at most SECONDS.
 until_true() {
 	local i t=$1
@@ -85,6 +92,9 @@ ppp_opts="noauth local nolock nocrtscts noccp nodefaultroute lcp-echo-interval 0
 # in the far namespace, until the near end goes or it is killed.
 far_ppp="ip netns exec $ns pppd notty nodetach $ppp_opts linkname far"
 far_ppp+=" logfile $tmp/far.log $far:$near"
+# said NAME PATTERN: our pppd NAME (or the link command, whose stderr
+# pppd sends to its logfile) said PATTERN.
+said() { cat "$tmp/$1.log" "$tmp/$1.out" 2>/dev/null | grep -Eq -- "$2"; }
 # near_ppp CMD LOG: our pppd with CMD as its link, in the background.
 near_ppp() {
 	pppd pty "$1" nodetach $ppp_opts linkname near logfile "$2.log" "$near:$far" \
@@ -104,7 +114,7 @@ sim_bytes() {
 	ctl "status" | sed -n 's/.*last_call_in=\([0-9]*\) last_call_out=\([0-9]*\).*/\1 \2/p'
 }
 
-echo "1..17"
+echo "1..22"
 for t in pppd ip ping python3; do
 	command -v "$t" >/dev/null || { echo "Bail out! no $t (make deps installs it)"; exit 1; }
 done
@@ -119,7 +129,7 @@ until_true 5 grep -q '^PTY ' "$tmp/sim.out"
 pty=$(awk '/^PTY/ { print $2 }' "$tmp/sim.out")
 line=$("$ml" --json attach "$pty" --guard 100ms --daemon --pidfile "$tmp/attach.pid" |
 	sed -n 's/.*"line":\([0-9]*\).*/\1/p')
-"$ml" monitor "$line" --output "$tmp/cdr.jsonl" 2>"$tmp/monitor.err" &
+"$ml" monitor --output "$tmp/cdr.jsonl" 2>"$tmp/monitor.err" &
 monpid=$!
 r=$(ctl "data exec $far_ppp")
 [ -n "$line" ] && [[ $r == ok* ]]
@@ -133,10 +143,10 @@ ok $? "pppd pty 'mlinectl call $line 5551234': the link is up at both ends" \
 
 out=$(ping -c 100 -i 0.05 -W 5 -q "$far" 2>&1)
 grep -q '100 packets transmitted, 100 received' <<<"$out"
-ok $? "100 pings over the link, none lost" "$out"
+ok $? "100 pings over the link, none lost ($(sed -n 's/^rtt \(.*\)/rtt \1/p' <<<"$out"))" "$out"
 
 cat >"$tmp/tcp.py" <<'EOF'
-import hashlib, os, socket, sys
+import hashlib, os, socket, sys, time
 role, addr = sys.argv[1], (sys.argv[2], 7077)
 def recv_all(s, n):
     b = bytearray()
@@ -152,10 +162,12 @@ if role == "server":
     s, _ = l.accept(); data = recv_all(s, 1 << 20); s.sendall(data); s.close()
 else:
     data = os.urandom(1 << 20)
+    t = time.monotonic()
     s = socket.create_connection(addr, timeout=120)
     s.sendall(data); back = recv_all(s, 1 << 20); s.close()
+    t = time.monotonic() - t
     same = back == data
-    print("sent %d, got back %d, %s" % (len(data), len(back),
+    print("%d bytes there and %d back in %.1f s, %s" % (len(data), len(back), t,
           "byte-exact" if same else "DIFFERENT: sha256 %s vs %s" % (
           hashlib.sha256(data).hexdigest(), hashlib.sha256(back).hexdigest())))
     sys.exit(0 if same else 1)
@@ -166,7 +178,7 @@ until_true 10 test -f "$tmp/listening"
 out=$(timeout 300 python3 "$tmp/tcp.py" client "$far" 2>&1)
 s=$?
 reap "$srv" 10
-ok "$s" "1 MiB over TCP to the far namespace and back, byte-exact" "$out $(cat "$tmp/tcp.err")"
+ok "$s" "1 MiB over TCP to the far namespace and back, byte-exact ($out)" "$(cat "$tmp/tcp.err")"
 
 # ---- the local end: our pppd told to stop
 kill -TERM "$pppdpid"
@@ -174,9 +186,9 @@ reap "$pppdpid" 60
 pppdpid=
 ok "$([ "$rc" = 5 ]; echo $?)" "SIGTERM to our pppd: it ends the link and exits 5" \
 	"exit status $rc; $(tail -n 20 "$tmp/near1.log")"
-until_true 30 grep -q '"type":"call".*"state":"disconnected"' "$tmp/near1.out"
+until_true 30 said near1 '"type":"call".*"state":"disconnected"'
 ok $? "mlinectl call printed the retained record to pppd, which logged it" \
-	"$(tail -n 20 "$tmp/near1.out")"
+	"$(tail -n 20 "$tmp/near1.log" "$tmp/near1.out")"
 until_true 30 test -n "$(last_cdr)"
 read -r tx rx origin reason count <<<"$(last_cdr)"
 [ "$origin" = local ] && [ "$reason" = normal ]
@@ -212,13 +224,15 @@ read -r from_dte to_dte <<<"$(sim_bytes)"
 [ "$tx" = "$from_dte" ] && [ "$rx" = "$to_dte" ]
 ok $? "... and they are modemsim's, exactly ($tx to the modem, $rx from it)" \
 	"modemsim: from the DTE '$from_dte', to the DTE '$to_dte'"
-grep -q 'ended     by remote' "$tmp/near2.out"
-ok $? "mlinectl call printed the record, which pppd logged" "$(tail -n 20 "$tmp/near2.out")"
+until_true 10 said near2 'ended +by remote'
+ok $? "mlinectl call printed the record, which pppd logged" \
+	"$(tail -n 20 "$tmp/near2.log" "$tmp/near2.out")"
 
 # ---- the dial-in end: pppd answers
 until_true 10 link_down
 near_ppp "$ml call --answer $line" "$tmp/near3"
-until_true 10 grep -q 'waiting for a call' "$tmp/near3.out"
+until_true 10 said near3 'waiting for a call'
+
 r=$(ctl "ring 5550000 10 1000")
 until_true 90 link_up
 ok $? "pppd pty 'mlinectl call --answer $line': a ringing call brings the link up" \
@@ -230,3 +244,45 @@ until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 3
 read -r tx rx origin reason count <<<"$(last_cdr)"
 [ "$origin" = local ] && grep -q '"direction":"incoming"' <(tail -n 1 "$tmp/cdr.jsonl")
 ok $? "... and its record: an incoming call, ended LOCAL" "record: $(tail -n 1 "$tmp/cdr.jsonl")"
+
+# ---- a null-modem line: the local end by DTR
+nm_tests=("a null-modem line (ttyNMA2, modemsim obeying DTR on ttyNMB2)"
+	"pppd over a call on the null-modem line: the link is up, pings carried"
+	"SIGTERM to our pppd: the modem saw DTR drop, no escape"
+	"... the record: LOCAL, NORMAL"
+	"... its tx_bytes/rx_bytes are modemsim's, exactly")
+if [ ! -e /dev/ttyNMA2 ]; then
+	for t in "${nm_tests[@]}"; do
+		n=$((n + 1))
+		echo "ok $n $t # SKIP no /dev/ttyNMA2 (modemline_nullmodem is not loaded)"
+	done
+	exit 0
+fi
+until_true 10 link_down
+ctlsock=$tmp/ctl-nm
+"$sim" -v --tty /dev/ttyNMB2 --control "$ctlsock" --guard 5000 --data "exec:$far_ppp" \
+	>"$tmp/nmsim.out" 2>"$tmp/nmsim.err" &
+nmsimpid=$!
+until_true 5 test -S "$ctlsock"
+nmline=$("$ml" --json attach /dev/ttyNMA2 --guard 5s --daemon --pidfile "$tmp/attach-nm.pid" |
+	sed -n 's/.*"line":\([0-9]*\).*/\1/p')
+[ -n "$nmline" ]
+ok $? "${nm_tests[0]}: line $nmline" "$(tail -n 5 "$tmp/nmsim.err")"
+drops=$(status dtr_drops)
+near_ppp "$ml call $nmline 5551234" "$tmp/near4"
+until_true 90 link_up && out=$(ping -c 20 -i 0.05 -W 5 -q "$far" 2>&1) &&
+	grep -q '20 packets transmitted, 20 received' <<<"$out"
+ok $? "${nm_tests[1]}" "$out $(tail -n 20 "$tmp/near4.log")"
+kill -TERM "$pppdpid"
+reap "$pppdpid" 60
+pppdpid=
+until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 4
+[ "$(status dtr_drops)" -gt "$drops" ] && [ "$(status escapes)" = 0 ]
+ok $? "${nm_tests[2]}" "pppd exit $rc; $(ctl status)"
+read -r tx rx origin reason count <<<"$(last_cdr)"
+[ "$origin" = local ] && [ "$reason" = normal ]
+ok $? "${nm_tests[3]}" "record: $(tail -n 1 "$tmp/cdr.jsonl")"
+read -r from_dte to_dte <<<"$(sim_bytes)"
+[ -n "$from_dte" ] && [ "$tx" = "$from_dte" ] && [ "$rx" = "$to_dte" ]
+ok $? "${nm_tests[4]} ($tx to the modem, $rx from it)" \
+	"modemsim: from the DTE '$from_dte', to the DTE '$to_dte'"
