@@ -237,17 +237,19 @@ host_stage() {
 # The compile-bound host stages run in the background, one after the
 # other at nice 19, while the VMs run: a VM under test mostly waits (on
 # modems, timers, a paced line), and the compiles take the CPU it leaves;
-# the VMs keep their priority. They start once the first kernel is built:
-# a cold debug kernel build leaves no CPU to take, and shared with them
-# it took 19 minutes instead of 12. bg_stage STAGE CMD... queues one,
+# the VMs keep their priority. They start once the kernels are built: a
+# cold debug kernel build leaves no CPU to take, and shared with them it
+# took 19 minutes instead of 12. bg_stage STAGE CMD... queues one,
 # bg_start starts them, bg_verdicts waits and judges each as host_stage.
 bg_dir=$ML_BUILD/check-host
 bg_names=()
 bg_pid=
+prebuild_pid= prebuild=	# the kernel built in the background, see below
 rm -rf "$bg_dir"
 mkdir -p "$bg_dir"
 # A check cut short takes its background compiles down with it.
-trap '[ -z "$bg_pid" ] || kill -- -"$bg_pid" 2>/dev/null || true' EXIT
+trap '[ -z "$bg_pid" ] || kill -- -"$bg_pid" 2>/dev/null || true
+[ -z "$prebuild_pid" ] || kill -- -"$prebuild_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
@@ -259,6 +261,8 @@ bg_stage() {
 }
 bg_start() {
 	[ -z "$bg_pid" ] || return 0
+	# Not beside a kernel build (see prebuild below).
+	[ -z "$prebuild_pid" ] || ! kill -0 "$prebuild_pid" 2>/dev/null || return 0
 	set -m	# a process group of their own, for the trap
 	# Nothing from the terminal: a background process group that reads
 	# it, or changes its settings (kunit.py's 'stty sane'), is stopped.
@@ -283,6 +287,29 @@ bg_verdicts() {
 	done
 }
 
+# A debug kernel not built yet takes 12 minutes: it is built in the
+# background (nice 19) from the start, while the host stages and the
+# kernels that need no build, Debian's stock ones, go first; their VMs
+# leave most of the CPU to it (a VM under test mostly waits). Only one: two kernel builds would fight for the
+# cores. Warm, it is the cache lookup and nothing changes but the order.
+for kernel in "$@"; do
+	[[ $kernel == stock-* ]] && continue
+	for k in "$@"; do
+		[[ $k == stock-* ]] || continue
+		prebuild=$kernel
+		mkdir -p "$ML_BUILD/$kernel"
+		set -m	# a process group of its own, for the trap
+		nice -n 19 "$ML_TOP/scripts/kernel-dir.sh" "$kernel" kdir \
+			>/dev/null 2>"$ML_BUILD/$kernel/prebuild.log" </dev/null &
+		prebuild_pid=$!
+		set +m
+		# shellcheck disable=SC2046 # kernel names are single words
+		set -- $(printf '%s\n' "$@" | grep '^stock-') $(printf '%s\n' "$@" | grep -v '^stock-')
+		break 2
+	done
+	break
+done
+
 kernel=host
 # The kernel log scan every VM stage ends with judges what it should.
 host_stage "log scan rules" "$ML_TOP/scripts/scan-log-test.sh"
@@ -306,6 +333,7 @@ bg_stage "patch series on 6.12" "$ML_TOP/scripts/patches-check.sh" 6.12
 bg_stage "patch series on 7.3" "$ML_TOP/scripts/patches-check.sh" 7.3
 bg_stage "KUnit (kunit.py, UML)" "$ML_TOP/scripts/kunit-uml.sh" 6.12
 
+
 for kernel in "$@"; do
 	ML_STAGE=$kernel
 	res=$ML_BUILD/$kernel/results
@@ -313,6 +341,12 @@ for kernel in "$@"; do
 	log=$ML_BUILD/$kernel/check-build.log
 	mkdir -p "$ML_BUILD/$kernel"
 	start=$(date +%s)
+	if [ "$kernel" = "$prebuild" ] && [ -n "$prebuild_pid" ]; then
+		# Its log shows what it did; the build below then finds it cached.
+		wait "$prebuild_pid" || true
+		prebuild_pid=
+		grep -v ' cached: ' "$ML_BUILD/$kernel/prebuild.log" >&2 || true
+	fi
 	# A debug kernel build takes ~10 minutes: let its progress through.
 	if ! "$ML_TOP/scripts/kernel-dir.sh" "$kernel" kdir 2> >(tee "$log" | grep -v ' cached: ' >&2) >/dev/null ||
 		! "$ML_TOP/scripts/build-modules.sh" "$kernel" >>"$log" 2>&1; then
