@@ -415,6 +415,8 @@ int main(int argc, char **argv)
 		{ .name = "event_latency_vs_pty", .unit = "ratio", .target = 1.5 },
 		{ .name = "cycle_1000_lines_vs_1", .unit = "ratio", .target = 1.2 },
 		{ .name = "nm_cycle_vs_userspace", .unit = "ratio", .target = 1.2 },
+		{ .name = "ppp_vs_pty", .unit = "ratio", .target = 0.9,
+		  .higher_better = true },
 	};
 	int n = sizeof(figs) / sizeof(figs[0]);
 	const char *out = "results.json", *only = NULL;
@@ -476,6 +478,7 @@ int main(int argc, char **argv)
 	RUN(8, fig_nm_cycle(&figs[8]));
 	RUN(6, fig_event_latency(&figs[6]));
 	RUN(5, fig_data(&figs[5]));
+	RUN(9, fig_ppp(&figs[9]));
 
 	print_table(stdout, figs, n);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "libmodemline.h"
 
@@ -106,6 +107,37 @@ int cycle_run(struct cycle *c);
 /* Read (without blocking) and drop every queued event. */
 int drain_events(int fd);
 
+/* modemsim (fig_tty.c), started as its README says */
+struct msim {
+	pid_t pid;
+	int out;
+	char pty[64];		/* the DTE's tty: the pty slave, or --tty */
+	char ctl[108];		/* the control socket */
+};
+/* On a pty of its own (@tty NULL) or on @tty; @data its --data or NULL. */
+int msim_start_on(struct msim *m, const char *tty, const char *guard, const char *data);
+void msim_stop(struct msim *m);
+/* One control command; the reply line in @reply (@len 0: first byte only). */
+int msim_ctl(const char *path, const char *cmd, char *reply, size_t len);
+/* The line discipline's line on @tty, guard time @guard_ms, @init or NULL. */
+int attach_line(int tty, uint32_t *line, uint32_t guard_ms, const char *init);
+
+#ifdef _GNU_SOURCE
+#include <sched.h>
+/*
+ * The calling thread (and what it starts from then on) and the unbound
+ * workqueues on CPU 0, unless BENCH_UNPINNED is set (fig_tty.c); unpin()
+ * restores both.
+ */
+struct pin {
+	cpu_set_t all;
+	bool cpu, wq;
+	char wq_mask[64];
+};
+void pin_one_cpu(struct pin *p);
+void unpin(struct pin *p);
+#endif
+
 /* The figures */
 void fig_info_vs_null(struct figure *f);
 void fig_sim_cycle(struct figure *f);
@@ -115,6 +147,7 @@ void fig_data(struct figure *f);
 void fig_event_latency(struct figure *f);
 void fig_bank(struct figure *f);
 void fig_nm_cycle(struct figure *f);
+void fig_ppp(struct figure *f);
 
 /* Null ioctl: a command of our magic that the dispatch does not know. */
 #define NULL_IOCTL	_IO(MODEMLINE_IOC_MAGIC, 0xff)

@@ -65,7 +65,8 @@ static void cycle_teardown(struct cycle_ctx *c, const char *name)
 }
 
 /*
- * Probes that take CALL_INFO apart: EINVAL (flags set) stops after the
+ * Probes that take CALL_INFO apart: EINVAL (a flag bit the header does
+ * not define; its own CALL_INFO bits are ignored on input) stops after the
  * copy in and the checks; ENOENT (a handle never issued) after the table
  * lookup too. Together with the null ioctl and the full CALL_INFO they
  * show where the cost of figure 1 goes.
@@ -148,7 +149,7 @@ void fig_info_vs_null(struct figure *f)
 	if (err)
 		fig_fail(f, "timing loop: %s", strerror(-err));
 	for (int r = 0; r < 5 && !err; r++) {
-		struct probe_ctx einval = { c.c.fd, call, 1, EINVAL };
+		struct probe_ctx einval = { c.c.fd, call, 1u << 31, EINVAL };
 		struct probe_ctx enoent = { c.c.fd, 0x7fffffff, 0, ENOENT };
 
 		fig_abs(f, "probe_einval_copy_in", "ns",

@@ -51,12 +51,52 @@
 /* ------------------------------------------------------------------ */
 /* modemsim                                                            */
 
-struct msim {
-	pid_t pid;
-	int out;
-	char pty[64];
-	char ctl[108];
-};
+/*
+ * One command to modemsim's control socket at @path; its reply line
+ * (without the newline) in @reply, or with @len 0 only its first byte
+ * read. 0, or -errno (-ETIMEDOUT after WAIT_MS without the reply).
+ */
+int msim_ctl(const char *path, const char *cmd, char *reply, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct pollfd pf = { .events = POLLIN };
+	uint64_t deadline = now_ns() + WAIT_MS * 1000000ULL;
+	char line[1100], c;
+	size_t have = 0;
+	int n, err = 0;
+
+	n = snprintf(line, sizeof(line), "%s\n", cmd);
+	if (strlen(path) >= sizeof(sa.sun_path) || n >= (int)sizeof(line))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	pf.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (pf.fd < 0)
+		return -errno;
+	if (connect(pf.fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    send(pf.fd, line, n, MSG_NOSIGNAL) != n)
+		err = -errno;
+	while (!err) {
+		uint64_t now = now_ns();
+
+		if (now >= deadline ||
+		    poll(&pf, 1, (int)((deadline - now) / 1000000ULL) + 1) != 1) {
+			err = -ETIMEDOUT;
+			break;
+		}
+		if (read(pf.fd, &c, 1) != 1) {
+			err = -EPIPE;
+			break;
+		}
+		if (!len || c == '\n')
+			break;
+		if (have < len - 1)
+			reply[have++] = c;
+	}
+	if (len)
+		reply[have] = '\0';
+	close(pf.fd);
+	return err;
+}
 
 /*
  * Ask modemsim's control socket for its status: 0 once it answers, or
@@ -65,45 +105,46 @@ struct msim {
  */
 static int msim_ctl_ready(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct pollfd pf = { .events = POLLIN };
-	static const char cmd[] = "status\n";
-	char c;
-	int err;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	pf.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (pf.fd < 0)
-		return -errno;
-	err = 0;
-	if (connect(pf.fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    send(pf.fd, cmd, sizeof(cmd) - 1, MSG_NOSIGNAL) != sizeof(cmd) - 1)
-		err = -errno;
 	/* The reply's first byte is enough: it is sent after the set-up. */
-	else if (poll(&pf, 1, WAIT_MS) != 1 || read(pf.fd, &c, 1) != 1)
-		err = -ETIMEDOUT;
-	close(pf.fd);
-	return err;
+	return msim_ctl(path, "status", NULL, 0);
 }
 
 /*
  * Start modemsim on a pty of its own (@tty NULL: it prints "PTY <path>"),
  * or serving @tty, one end of a null-modem pair, where it prints nothing
- * and is ready once its control socket answers.
+ * and is ready once its control socket answers. @data: its --data (NULL:
+ * the default, echo).
  */
-static int msim_start_on(struct msim *m, const char *tty, const char *guard)
+int msim_start_on(struct msim *m, const char *tty, const char *guard, const char *data)
 {
 	static int counter;
 	char buf[128];
+	const char *argv[12];
 	size_t have = 0;
-	int p[2];
+	int p[2], argc = 0;
 	pid_t parent = getpid();
 
 	memset(m, 0, sizeof(*m));
 	snprintf(m->ctl, sizeof(m->ctl), "/tmp/ml_bench.%d.%d.ctl", (int)parent, ++counter);
 	unlink(m->ctl);
+	argv[argc++] = "modemsim";
+	if (tty) {
+		argv[argc++] = "--tty";
+		argv[argc++] = tty;
+	} else {
+		argv[argc++] = "--pty";
+	}
+	argv[argc++] = "--control";
+	argv[argc++] = m->ctl;
+	argv[argc++] = "--guard";
+	argv[argc++] = guard;
+	argv[argc++] = "--answer-delay";
+	argv[argc++] = "0";
+	if (data) {
+		argv[argc++] = "--data";
+		argv[argc++] = data;
+	}
+	argv[argc] = NULL;
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
 	m->pid = fork();
@@ -113,12 +154,7 @@ static int msim_start_on(struct msim *m, const char *tty, const char *guard)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != parent || dup2(p[1], STDOUT_FILENO) < 0)
 			_exit(127);
-		if (tty)
-			execlp(modemsim_path, "modemsim", "--tty", tty, "--control", m->ctl,
-			       "--guard", guard, "--answer-delay", "0", (char *)NULL);
-		else
-			execlp(modemsim_path, "modemsim", "--pty", "--control", m->ctl,
-			       "--guard", guard, "--answer-delay", "0", (char *)NULL);
+		execvp(modemsim_path, (char *const *)argv);
 		_exit(127);
 	}
 	close(p[1]);
@@ -163,10 +199,10 @@ static int msim_start_on(struct msim *m, const char *tty, const char *guard)
 
 static int msim_start(struct msim *m)
 {
-	return msim_start_on(m, NULL, "100");
+	return msim_start_on(m, NULL, "100", NULL);
 }
 
-static void msim_stop(struct msim *m)
+void msim_stop(struct msim *m)
 {
 	if (m->pid > 0) {
 		kill(m->pid, SIGTERM);
@@ -181,7 +217,7 @@ static void msim_stop(struct msim *m)
 /* a tty line                                                          */
 
 /* The line on @tty, with guard time @guard_ms and init string @init (NULL: the default). */
-static int attach_line(int tty, uint32_t *line, uint32_t guard_ms, const char *init)
+int attach_line(int tty, uint32_t *line, uint32_t guard_ms, const char *init)
 {
 	struct modemline_tty_config cfg;
 	int ret;
@@ -517,9 +553,9 @@ void fig_nm_cycle(struct figure *f)
 			 NM_KERNEL_A, NM_USER_A);
 		return;
 	}
-	ret = msim_start_on(&mk, NM_KERNEL_B, NM_GUARD);
+	ret = msim_start_on(&mk, NM_KERNEL_B, NM_GUARD, NULL);
 	if (!ret)
-		ret = msim_start_on(&mu, NM_USER_B, NM_GUARD);
+		ret = msim_start_on(&mu, NM_USER_B, NM_GUARD, NULL);
 	if (ret) {
 		fig_fail(f, "modemsim (%s) --tty: %s", modemsim_path, strerror(-ret));
 		goto out;
@@ -723,15 +759,9 @@ static int wq_cpumask(char *old, size_t len, const char *mask)
  * Everything on CPU 0, the ttys' flush work (unbound workqueue) included:
  * under TCG a wake-up across vCPUs is so costly, and so irregular on a
  * loaded host, that unpinned throughputs and latencies are bimodal on
- * both sides. BENCH_UNPINNED=1 leaves the CPUs alone.
+ * both sides. BENCH_UNPINNED=1 leaves the CPUs alone. (struct pin: bench.h)
  */
-struct pin {
-	cpu_set_t all;
-	bool cpu, wq;
-	char wq_mask[64];
-};
-
-static void pin_one_cpu(struct pin *p)
+void pin_one_cpu(struct pin *p)
 {
 	cpu_set_t one;
 
@@ -745,7 +775,7 @@ static void pin_one_cpu(struct pin *p)
 	p->wq = !wq_cpumask(p->wq_mask, sizeof(p->wq_mask), "1");
 }
 
-static void unpin(struct pin *p)
+void unpin(struct pin *p)
 {
 	sched_setaffinity(0, sizeof(p->all), &p->all);
 	if (p->wq)
