@@ -124,7 +124,10 @@ ok $? "--help lists -V/--version and -j/--json" "$out"
 s=0 bad=
 for c in attach detach lines dial answer drop release info list subscribe unsubscribe \
 	watch wait-event wait send recv call batch shell help sleep echo monitor ps; do
-	"$ml" "$c" --help 2>&1 | grep -q "^usage: mlinectl \[--json\] $c" || { s=1; bad+=" $c"; }
+	# Not piped into grep -q: with pipefail, grep leaving at the first
+	# match could fail the pipeline by SIGPIPE to a help still printing.
+	grep -q "^usage: mlinectl \[--json\] $c" <<<"$("$ml" "$c" --help 2>&1)" ||
+		{ s=1; bad+=" $c"; }
 	[ "$("$ml" help "$c" 2>&1)" = "$("$ml" "$c" -h 2>&1)" ] || { s=1; bad+=" help-$c"; }
 done
 ok "$s" "--help, -h and 'help COMMAND' on every subcommand" "no usage from:$bad"
