@@ -340,27 +340,7 @@ static void flush_in(void)
  */
 static void queue_in(const void *buf, size_t len)
 {
-	if (X.off && X.len + len > X.cap) {
-		memmove(X.buf, X.buf + X.off, X.len - X.off);
-		X.len -= X.off;
-		X.off = 0;
-	}
-	if (X.len + len > X.cap) {
-		size_t cap = X.cap ? X.cap : 4096;
-		unsigned char *nb;
-
-		while (cap < X.len + len)
-			cap *= 2;
-		nb = realloc(X.buf, cap);
-		if (!nb) {
-			fprintf(stderr, "modemsim: out of memory\n");
-			exit(1);
-		}
-		X.buf = nb;
-		X.cap = cap;
-	}
-	memcpy(X.buf + X.len, buf, len);
-	X.len += len;
+	queue_append(&X.buf, &X.off, &X.len, &X.cap, buf, len);
 }
 
 /* Data-mode bytes from the DTE (after the escape handling). */

@@ -209,6 +209,37 @@ size_t out_pending(void)
 	return T.olen - T.ooff;
 }
 
+/*
+ * Append @len bytes to the byte queue *@buf (@off..@len in use, @cap
+ * allocated): the consumed head is moved out first if that makes room,
+ * else the queue grows by doubling. Out of memory ends modemsim.
+ */
+void queue_append(unsigned char **buf, size_t *off, size_t *len, size_t *cap,
+		  const void *src, size_t n)
+{
+	if (*off && *len + n > *cap) {
+		memmove(*buf, *buf + *off, *len - *off);
+		*len -= *off;
+		*off = 0;
+	}
+	if (*len + n > *cap) {
+		size_t c = *cap ? *cap : 4096;
+		unsigned char *nb;
+
+		while (c < *len + n)
+			c *= 2;
+		nb = realloc(*buf, c);
+		if (!nb) {
+			fprintf(stderr, "modemsim: out of memory\n");
+			exit(1);
+		}
+		*buf = nb;
+		*cap = c;
+	}
+	memcpy(*buf + *len, src, n);
+	*len += n;
+}
+
 void out_write(const void *buf, size_t len)
 {
 	if (!len)
@@ -225,29 +256,7 @@ void out_write(const void *buf, size_t len)
 		return;
 	}
 	T.dropping = false;
-	if (T.olen + len > T.ocap) {
-		if (T.ooff) {
-			memmove(T.obuf, T.obuf + T.ooff, T.olen - T.ooff);
-			T.olen -= T.ooff;
-			T.ooff = 0;
-		}
-		if (T.olen + len > T.ocap) {
-			size_t cap = T.ocap ? T.ocap : 4096;
-			unsigned char *nb;
-
-			while (cap < T.olen + len)
-				cap *= 2;
-			nb = realloc(T.obuf, cap);
-			if (!nb) {
-				fprintf(stderr, "modemsim: out of memory\n");
-				exit(1);
-			}
-			T.obuf = nb;
-			T.ocap = cap;
-		}
-	}
-	memcpy(T.obuf + T.olen, buf, len);
-	T.olen += len;
+	queue_append(&T.obuf, &T.ooff, &T.olen, &T.ocap, buf, len);
 	T.queued += len;
 }
 

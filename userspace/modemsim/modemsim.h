@@ -251,6 +251,8 @@ int64_t now_ms(void);
 void timer_arm(enum timer_id id, int64_t delay_ms);
 void timer_cancel(enum timer_id id);
 void out_write(const void *buf, size_t len);	/* queue bytes to the DTE */
+void queue_append(unsigned char **buf, size_t *off, size_t *len, size_t *cap,
+		  const void *src, size_t n);
 bool peer_present(void);
 size_t out_pending(void);
 void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
