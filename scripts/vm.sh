@@ -156,7 +156,16 @@ while kill -0 $qpid 2>/dev/null; do
 	fi
 	if [ $(( ${EPOCHREALTIME%.*} - ${start%.*} )) -ge "$timeout" ]; then
 		expired=1
+		# qemu acts on SIGTERM in its main loop, which a blocking
+		# chardev write can hold forever (usb-serial writes whole
+		# packets to a peer that may have stopped reading): 10 s, then
+		# SIGKILL.
 		kill $qpid
+		for _ in {1..50}; do
+			kill -0 $qpid 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -KILL $qpid 2>/dev/null || true
 		break
 	fi
 	sleep 0.2
