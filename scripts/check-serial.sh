@@ -7,7 +7,9 @@
 # connected call, then N unplug/replug cycles with data flowing (each
 # during a connected call);
 # the unplugs and replugs are done here through qemu's monitor when the
-# guest asks for them.
+# guest asks for them. Then selftests/ppp_test.sh in its FTDI mode: pppd
+# over a call on the USB line, whose modem carries each call (--data
+# exec: socat) to a PCI UART of the VM where the far pppd runs.
 #
 #   check-serial.sh [--kernel debug|stock-6.1|stock-6.12] [--timeout SEC]
 #                   (default 900 + 60 per USB cycle)
@@ -24,6 +26,7 @@
 #   dmesg.log     dmesg after the guest command
 #   stdout, stderr, status   the guest command's output and exit status
 #   modemsim-uart.log, modemsim-usb.log   the two modems' byte logs (-v)
+#   ppp-ftdi.tap, ppp-ftdi.err   ppp_test.sh's TAP and stderr
 #   monitor.log   what qemu's monitor answered to the unplug
 #   unload.txt    rmmod results in the guest
 #   kmemleak.txt  kmemleak report after the test and the unload (debug)
@@ -38,6 +41,9 @@
 # USB modem through its control socket: a real modem sees DTR drop when
 # its adapter loses power, and hangs up (&D2); qemu's socket chardev
 # carries no DTR, so modemsim would stay online in the old call.
+# modem.request holds one control command for the USB modem (ppp_test.sh
+# asks for its data mode, status and a hang-up); its reply goes to
+# modem.ack.
 #
 # The USB modem swallows call data (--data sink) instead of echoing it:
 # qemu's usb-serial writes guest data with the blocking
@@ -71,7 +77,7 @@ ctl=$ML_BUILD/serial-run/$kernel
 mkdir -p "$out"
 rm -rf "$ctl"
 mkdir -p "$ctl"
-rm -f "$out"/{modemsim-uart.log,modemsim-usb.log,monitor.log,unload.txt,kmemleak.txt}
+rm -f "$out"/{modemsim-uart.log,modemsim-usb.log,monitor.log,unload.txt,kmemleak.txt,ppp-ftdi.tap,ppp-ftdi.err}
 # Unix socket paths must stay short (108 bytes): not under $ML_BUILD.
 run=$(mktemp -d /tmp/ml-serial.XXXXXX)
 
@@ -146,6 +152,14 @@ plug() {
 serve_plug() {
 	local what answer
 	while :; do
+		if [ -e "$ctl/modem.request" ]; then
+			answer=$(socat -t 5 - "UNIX-CONNECT:$run/usb.ctl" <"$ctl/modem.request" 2>&1) ||
+				answer="error: no answer from the USB modem's control socket: $answer"
+			printf '%s\n' "$answer" >"$ctl/modem.ack.tmp"
+			echo "modem: $(cat "$ctl/modem.request") -> $answer" >>"$out/monitor.log"
+			rm -f "$ctl/modem.request"
+			mv "$ctl/modem.ack.tmp" "$ctl/modem.ack"
+		fi
 		for what in unplug replug; do
 			[ -e "$ctl/$what.request" ] || continue
 			rm -f "$ctl/$what.request"
@@ -167,6 +181,8 @@ test=$1 out=$2 kml=/sys/kernel/debug/kmemleak
 if [ -e $kml ]; then echo scan >$kml; echo clear >$kml; fi
 ML_SERIAL_CTL=$3 ML_USB_CYCLES=$4 "$test"
 rc=$?
+ML_PPP_FTDI_CTL=$3 ML_PPP_FTDI_EXEC="python3 $8 $6" MLINECTL=$7/mlinectl MODEMSIM=$7/modemsim \
+	"$5" >"$out/ppp-ftdi.tap" 2>"$out/ppp-ftdi.err"
 : >"$out/unload.txt"
 for m in modemline_sim modemline; do
 	[ -d /sys/module/$m ] || continue
@@ -189,7 +205,10 @@ ml_log "booting the $kernel VM with UART and USB modems (USB VMs boot slowly)"
 rc=0
 "$ML_TOP/scripts/vm.sh" --kernel "$kernel" --timeout "$timeout" --rundir "$out" \
 	--uart "unix:$run/uart.sock" --usb "unix:$run/usb.sock" --monitor "$run/mon.sock" \
-	-- bash -c "$guest" serial-guest "$test_bin" "$out" "$ctl" "$usb_cycles" || rc=$?
+	--pci-uart "unix:$run/far.sock" \
+	-- bash -c "$guest" serial-guest "$test_bin" "$out" "$ctl" "$usb_cycles" \
+	"$ML_TOP/selftests/ppp_test.sh" "$run/far.sock" "$ML_BUILD/userspace" \
+	"$ML_TOP/scripts/far-relay.py" || rc=$?
 
 extra=0
 if [ -f "$out/unload.txt" ] && grep -q FAILED "$out/unload.txt"; then
@@ -200,6 +219,14 @@ fi
 if [ -s "$out/kmemleak.txt" ]; then
 	ml_log "error: kmemleak reports leaks ($out/kmemleak.txt):"
 	head -n 40 "$out/kmemleak.txt" >&2
+	extra=1
+fi
+# The PPP part's verdict is its TAP (check.sh counts it with the serial
+# test's): here, only whether it ran to its end and passed.
+if ! grep -q '^1\.\.' "$out/ppp-ftdi.tap" 2>/dev/null || grep -q '^not ok' "$out/ppp-ftdi.tap" ||
+	[ "$(grep -c '^ok' "$out/ppp-ftdi.tap")" != "$(sed -n 's/^1\.\.//p' "$out/ppp-ftdi.tap")" ]; then
+	ml_log "error: PPP over the FTDI adapter failed or did not finish ($out/ppp-ftdi.tap):"
+	tail -n 20 "$out/ppp-ftdi.tap" "$out/ppp-ftdi.err" >&2 2>/dev/null || true
 	extra=1
 fi
 ml_log "console log: $out/console.log"

@@ -396,10 +396,12 @@ for kernel in "$@"; do
 	rc=0
 	out=$("$ML_TOP/scripts/check-serial.sh" --kernel "$kernel" \
 		2>"$ML_BUILD/$kernel/serial.log") || rc=$?
-	judge "serial (UART, USB, unplug/replug)" "$(ml_elapsed "$start")" \
-		"$(tap '' <(printf '%s\n' "$out"))"
 	serial=$ML_BUILD/$kernel/serial
-	if [ "$rc" != 0 ] && ! grep -q '^not ok' <<<"$out"; then
+	ppp=()
+	[ ! -f "$serial/ppp-ftdi.tap" ] || ppp=("$serial/ppp-ftdi.tap")
+	judge "serial (UART, USB, unplug/replug, PPP on USB)" "$(ml_elapsed "$start")" \
+		"$(tap '' <(printf '%s\n' "$out") "${ppp[@]}")"
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' - "${ppp[@]}" <<<"$out"; then
 		say serial "FAILED, exit status $rc"
 		tail -n 30 "$ML_BUILD/$kernel/serial.log" | evidence
 		count 0 1 0

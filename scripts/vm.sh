@@ -3,7 +3,8 @@
 # host's filesystem, in the style of virtme-ng's 'vng -- CMD':
 #
 #   vm.sh [--kernel debug|stock-6.1|stock-6.12] [--timeout SEC]
-#         [--uart unix:PATH] [--usb unix:PATH] [--monitor PATH]
+#         [--uart unix:PATH] [--usb unix:PATH] [--pci-uart unix:PATH]
+#         [--monitor PATH]
 #         [--rundir DIR] [--no-modules] [--modules-dir DIR]
 #         [--append ARGS] -- CMD...
 #
@@ -22,6 +23,9 @@
 #   --usb        USB serial adapter (FTDI, guest /dev/ttyUSB0) <-> unix
 #                socket PATH, connected like --uart. qemu plugs the device
 #                in only while the socket is connected.
+#   --pci-uart   a PCI 16550 (guest: the ttyS whose device is on PCI) <->
+#                unix socket PATH, on which qemu listens: one connection at
+#                a time, the next accepted when it closes
 #   --monitor    qemu's human monitor on unix socket PATH (qemu listens),
 #                e.g. 'device_del usbserial0' unplugs the USB adapter
 #   --rundir     where console.log, dmesg.log, stdout, stderr, status go
@@ -41,17 +45,18 @@ ML_STAGE=vm
 fail() { ml_log "error: $*"; exit 125; }
 trap 'exit 125' ERR
 
-kernel=debug timeout=600 uart='' usb='' monitor='' rundir='' load=1 moddir='' extra=''
+kernel=debug timeout=600 uart='' usb='' pci_uart='' monitor='' rundir='' load=1 moddir='' extra=''
 # The usage text is the header comment above.
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 125; }
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--kernel | --timeout | --uart | --usb | --monitor | --rundir | --modules-dir | --append)
+	--kernel | --timeout | --uart | --usb | --pci-uart | --monitor | --rundir | --modules-dir | --append)
 		[ $# -ge 2 ] || usage ;;&
 	--kernel) kernel=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--uart) uart=${2#unix:}; [ "$2" != "$uart" ] || usage; shift 2 ;;
 	--usb) usb=${2#unix:}; [ "$2" != "$usb" ] || usage; shift 2 ;;
+	--pci-uart) pci_uart=${2#unix:}; [ "$2" != "$pci_uart" ] || usage; shift 2 ;;
 	--monitor) monitor=$2; shift 2 ;;
 	--rundir) rundir=$2; shift 2 ;;
 	--no-modules) load=; shift ;;
@@ -131,6 +136,10 @@ if [ -n "$usb" ]; then
 	qemu+=(-device qemu-xhci,id=usb
 		-chardev "socket,id=usbserial,path=$usb,reconnect=1"
 		-device usb-serial,id=usbserial0,chardev=usbserial,bus=usb.0)
+fi
+if [ -n "$pci_uart" ]; then
+	qemu+=(-chardev "socket,id=pciuart,path=$pci_uart,server=on,wait=off"
+		-device pci-serial,chardev=pciuart)
 fi
 if [ -n "$monitor" ]; then
 	qemu+=(-monitor "unix:$monitor,server=on,wait=off")

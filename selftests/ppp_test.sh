@@ -17,6 +17,13 @@
 #   - on a null-modem pair (modemline_nullmodem's /dev/ttyNMA2, modemsim
 #     on ttyNMB2 obeying DTR): the link, and our pppd's end hung up by
 #     DTR (not by the escape: both guard times are 5 s), the record exact.
+# With ML_PPP_FTDI_CTL set (scripts/check-serial.sh does, in its VM) it
+# runs instead the same link on the FTDI adapter's line, /dev/ttyUSB0,
+# whose modem is a modemsim on the VM's host: the host relays control
+# commands written to ML_PPP_FTDI_CTL/modem.request (answer in
+# modem.ack), and the modem's exec command ML_PPP_FTDI_EXEC (a relay to
+# a host socket) carries each call to the VM's PCI UART, where the far
+# pppd runs in its namespace.
 # TAP on stdout. Needs pppd (Debian's ppp), ip (iproute2), ping
 # (iputils-ping), python3 and a kernel with PPP, PPP_ASYNC and NET_NS.
 #
@@ -55,6 +62,15 @@ ok() { # STATUS NAME [DIAG]
 }
 # ctl COMMAND: one modemsim control command; its reply line.
 ctl() {
+	local d=${ML_PPP_FTDI_CTL:-}
+	if [ -n "$d" ]; then
+		printf '%s\n' "$1" >"$d/modem.request.tmp" &&
+			mv "$d/modem.request.tmp" "$d/modem.request" &&
+			until_true 30 test -e "$d/modem.ack" || return 1
+		cat "$d/modem.ack"
+		rm -f "$d/modem.ack"
+		return
+	fi
 	python3 -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(sys.argv[1])
 s.sendall((sys.argv[2] + "\n").encode()); print(s.makefile().readline().strip())' \
@@ -114,37 +130,18 @@ sim_bytes() {
 	ctl "status" | sed -n 's/.*last_call_in=\([0-9]*\) last_call_out=\([0-9]*\).*/\1 \2/p'
 }
 
-echo "1..22"
-for t in pppd ip ping python3; do
-	command -v "$t" >/dev/null || { echo "Bail out! no $t (make deps installs it)"; exit 1; }
-done
-[ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
-[ -c /dev/ppp ] || { echo "Bail out! no /dev/ppp: a kernel without PPP"; exit 1; }
-ip netns add "$ns" && ip -n "$ns" link set lo up ||
-	{ echo "Bail out! cannot make network namespace $ns"; exit 1; }
-
-"$sim" -v --pty --control "$tmp/ctl" --guard 100 >"$tmp/sim.out" 2>"$tmp/sim.err" &
-simpid=$!
-until_true 5 grep -q '^PTY ' "$tmp/sim.out"
-pty=$(awk '/^PTY/ { print $2 }' "$tmp/sim.out")
-line=$("$ml" --json attach "$pty" --guard 100ms --daemon --pidfile "$tmp/attach.pid" |
-	sed -n 's/.*"line":\([0-9]*\).*/\1/p')
-"$ml" monitor --output "$tmp/cdr.jsonl" 2>"$tmp/monitor.err" &
-monpid=$!
-r=$(ctl "data exec $far_ppp")
-[ -n "$line" ] && [[ $r == ok* ]]
-ok $? "a modemsim line ($pty, line $line) whose calls run the far pppd" "attach: line '$line'; data exec: $r"
-
-# ---- dial out: the link, pings, TCP
-near_ppp "$ml --json call $line 5551234" "$tmp/near1"
-until_true 90 link_up
-ok $? "pppd pty 'mlinectl call $line 5551234': the link is up at both ends" \
-	"$(tail -n 20 "$tmp/near1.log" "$tmp/far.log" 2>&1)"
-
-out=$(ping -c 100 -i 0.05 -W 5 -q "$far" 2>&1)
-grep -q '100 packets transmitted, 100 received' <<<"$out"
-ok $? "100 pings over the link, none lost ($(sed -n 's/^rtt \(.*\)/rtt \1/p' <<<"$out"))" "$out"
-
+# tcp_mib: the test of 1 MiB over TCP to the far namespace and back.
+tcp_mib() {
+	local out s
+	rm -f "$tmp/listening"
+	ip netns exec "$ns" python3 "$tmp/tcp.py" server "$far" "$tmp/listening" 2>"$tmp/tcp.err" &
+	srv=$!
+	until_true 10 test -f "$tmp/listening"
+	out=$(timeout 300 python3 "$tmp/tcp.py" client "$far" 2>&1)
+	s=$?
+	reap "$srv" 10
+	ok "$s" "1 MiB over TCP to the far namespace and back, byte-exact ($out)" "$(cat "$tmp/tcp.err")"
+}
 cat >"$tmp/tcp.py" <<'EOF'
 import hashlib, os, socket, sys, time
 role, addr = sys.argv[1], (sys.argv[2], 7077)
@@ -172,13 +169,131 @@ else:
           hashlib.sha256(data).hexdigest(), hashlib.sha256(back).hexdigest())))
     sys.exit(0 if same else 1)
 EOF
-ip netns exec "$ns" python3 "$tmp/tcp.py" server "$far" "$tmp/listening" 2>"$tmp/tcp.err" &
-srv=$!
-until_true 10 test -f "$tmp/listening"
-out=$(timeout 300 python3 "$tmp/tcp.py" client "$far" 2>&1)
-s=$?
-reap "$srv" 10
-ok "$s" "1 MiB over TCP to the far namespace and back, byte-exact ($out)" "$(cat "$tmp/tcp.err")"
+
+# far_on_uart: the far pppd on the PCI UART $far_tty, in the background
+# ($farpid), waiting (passive) for the near end: the UART carries no modem
+# lines, so it outlives each call until the test ends it.
+far_on_uart() {
+	# shellcheck disable=SC2086 # the options are words
+	ip netns exec "$ns" pppd "$far_tty" 115200 nodetach passive $ppp_opts linkname far \
+		logfile "$tmp/far.log" "$far:$near" >/dev/null 2>&1 &
+	farpid=$!
+}
+
+# ftdi: the link over the FTDI adapter's line (see the header).
+ftdi() {
+	local t r usbline tx rx origin reason count from_dte to_dte
+	echo "1..10"
+	far_tty=
+	for t in /sys/class/tty/ttyS*; do
+		[[ $(readlink -f "$t/device") == */pci0000:* ]] && far_tty=/dev/${t##*/}
+	done
+	r=$(ctl "data exec ${ML_PPP_FTDI_EXEC:-}")
+	# The adapter may still be enumerating after serial_test's last
+	# replug, or left unplugged: then the host plugs it back.
+	if ! until_true 10 test -e /dev/ttyUSB0; then
+		# Written and renamed, as serial_test does: the host deletes
+		# the request, and 9p may still show the guest the old file.
+		echo replug >"$ML_PPP_FTDI_CTL/replug.request.tmp" &&
+			mv "$ML_PPP_FTDI_CTL/replug.request.tmp" "$ML_PPP_FTDI_CTL/replug.request"
+		until_true 30 test -e "$ML_PPP_FTDI_CTL/replug.ack"
+		rm -f "$ML_PPP_FTDI_CTL/replug.ack"
+		until_true 30 test -e /dev/ttyUSB0
+	fi
+	usbline=$("$ml" --json attach /dev/ttyUSB0 --guard 100ms --daemon \
+		--pidfile "$tmp/attach-usb.pid" | sed -n 's/.*"line":\([0-9]*\).*/\1/p')
+	"$ml" monitor --output "$tmp/cdr.jsonl" 2>"$tmp/monitor.err" &
+	monpid=$!
+	[ -n "$far_tty" ] && [ -n "$usbline" ] && [[ $r == ok* ]]
+	ok $? "the FTDI adapter's line (/dev/ttyUSB0, line $usbline), its modem's calls carried to the far pppd on ${far_tty:-the PCI UART}" \
+		"far tty '$far_tty'; data exec: $r"
+
+	far_on_uart
+	near_ppp "$ml --json call $usbline 5551234" "$tmp/near1"
+	until_true 120 link_up
+	ok $? "pppd pty 'mlinectl call $usbline 5551234' over the FTDI adapter: the link is up at both ends" \
+		"$(tail -n 20 "$tmp/near1.log" "$tmp/far.log" 2>&1)"
+	out=$(ping -c 100 -i 0.05 -W 5 -q "$far" 2>&1)
+	grep -q '100 packets transmitted, 100 received' <<<"$out"
+	ok $? "100 pings over the link, none lost ($(sed -n 's/^rtt \(.*\)/rtt \1/p' <<<"$out"))" "$out"
+	tcp_mib
+
+	kill -TERM "$pppdpid"
+	reap "$pppdpid" 60
+	pppdpid=
+	ok "$([ "$rc" = 5 ]; echo $?)" "SIGTERM to our pppd: it ends the link and exits 5" \
+		"exit status $rc; $(tail -n 20 "$tmp/near1.log")"
+	until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 1
+	read -r tx rx origin reason count <<<"$(last_cdr)"
+	[ "$origin" = local ] && [ "$reason" = normal ]
+	ok $? "the call's record: ended LOCAL, NORMAL" "record: $(tail -n 1 "$tmp/cdr.jsonl")"
+	read -r from_dte to_dte <<<"$(sim_bytes)"
+	[ -n "$from_dte" ] && [ "$tx" = "$from_dte" ] && [ "$rx" = "$to_dte" ] && [ "$tx" -gt $((1 << 20)) ]
+	ok $? "tx_bytes $tx and rx_bytes $rx are exactly the bytes the FTDI modem counted" \
+		"modemsim: from the DTE '$from_dte', to the DTE '$to_dte'; $(ctl status)"
+	# The far pppd ends with the link our pppd terminated.
+	reap "$farpid" 10
+	until_true 10 link_down
+
+	far_on_uart
+	near_ppp "$ml call $usbline 5551234" "$tmp/near2"
+	until_true 120 link_up
+	ok $? "the link comes up again on a second call" "$(tail -n 20 "$tmp/near2.log" "$tmp/far.log")"
+	# The far pppd's end cannot reach the modem through the UART: the
+	# modem hangs up (NO CARRIER), as a far modem losing carrier.
+	kill -KILL "$farpid"
+	r=$(ctl hangup)
+	reap "$pppdpid" 60
+	pppdpid=
+	[ "$rc" = 16 ] && grep -q 'Modem hangup' "$tmp/near2.log"
+	ok $? "the far pppd killed and its modem hung up: our pppd says 'Modem hangup' and exits 16" \
+		"hangup: $r; exit status $rc; $(tail -n 20 "$tmp/near2.log")"
+	until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 2
+	read -r tx rx origin reason count <<<"$(last_cdr)"
+	read -r from_dte to_dte <<<"$(sim_bytes)"
+	[ "$origin" = remote ] && [ "$reason" = normal ] && [ "$tx" -gt 0 ] &&
+		[ "$tx" = "$from_dte" ] && [ "$rx" = "$to_dte" ]
+	ok $? "the call's record: ended REMOTE, NORMAL, $tx and $rx bytes as the modem counted" \
+		"record: $(tail -n 1 "$tmp/cdr.jsonl"); modemsim: from the DTE '$from_dte', to the DTE '$to_dte'"
+}
+
+for t in pppd ip ping python3; do
+	command -v "$t" >/dev/null || { echo "Bail out! no $t (make deps installs it)"; exit 1; }
+done
+[ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
+[ -c /dev/ppp ] || { echo "Bail out! no /dev/ppp: a kernel without PPP"; exit 1; }
+ip netns add "$ns" && ip -n "$ns" link set lo up ||
+	{ echo "Bail out! cannot make network namespace $ns"; exit 1; }
+if [ -n "${ML_PPP_FTDI_CTL:-}" ]; then
+	ftdi
+	exit 0
+fi
+
+echo "1..22"
+
+"$sim" -v --pty --control "$tmp/ctl" --guard 100 >"$tmp/sim.out" 2>"$tmp/sim.err" &
+simpid=$!
+until_true 5 grep -q '^PTY ' "$tmp/sim.out"
+pty=$(awk '/^PTY/ { print $2 }' "$tmp/sim.out")
+line=$("$ml" --json attach "$pty" --guard 100ms --daemon --pidfile "$tmp/attach.pid" |
+	sed -n 's/.*"line":\([0-9]*\).*/\1/p')
+"$ml" monitor --output "$tmp/cdr.jsonl" 2>"$tmp/monitor.err" &
+monpid=$!
+r=$(ctl "data exec $far_ppp")
+[ -n "$line" ] && [[ $r == ok* ]]
+ok $? "a modemsim line ($pty, line $line) whose calls run the far pppd" "attach: line '$line'; data exec: $r"
+
+# ---- dial out: the link, pings, TCP
+near_ppp "$ml --json call $line 5551234" "$tmp/near1"
+until_true 90 link_up
+ok $? "pppd pty 'mlinectl call $line 5551234': the link is up at both ends" \
+	"$(tail -n 20 "$tmp/near1.log" "$tmp/far.log" 2>&1)"
+
+out=$(ping -c 100 -i 0.05 -W 5 -q "$far" 2>&1)
+grep -q '100 packets transmitted, 100 received' <<<"$out"
+ok $? "100 pings over the link, none lost ($(sed -n 's/^rtt \(.*\)/rtt \1/p' <<<"$out"))" "$out"
+
+tcp_mib
 
 # ---- the local end: our pppd told to stop
 kill -TERM "$pppdpid"
