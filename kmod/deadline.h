@@ -74,11 +74,14 @@ static inline void modemline_deadline_disarm(struct modemline_deadline *d)
  */
 static inline bool modemline_deadline_due(struct modemline_deadline *d)
 {
+	unsigned long now = jiffies;
+
 	d->pending = false;
 	if (!d->armed)
 		return false;
-	if (time_before(jiffies, d->expires)) {
-		modemline_deadline_queue(d, d->expires - jiffies);
+	/* One read of jiffies: a tick between two would wrap the delay. */
+	if (time_before(now, d->expires)) {
+		modemline_deadline_queue(d, d->expires - now);
 		return false;
 	}
 	d->armed = false;
