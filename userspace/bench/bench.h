@@ -147,7 +147,7 @@ void fig_data(struct figure *f);
 void fig_event_latency(struct figure *f);
 void fig_bank(struct figure *f);
 void fig_nm_cycle(struct figure *f);
-void fig_ppp(struct figure *f);
+void fig_ppp(struct figure *f, struct figure *f_relay);
 
 /* Null ioctl: a command of our magic that the dispatch does not know. */
 #define NULL_IOCTL	_IO(MODEMLINE_IOC_MAGIC, 0xff)

@@ -2,7 +2,11 @@
 /*
  * Figure 10, ppp_vs_pty: TCP throughput over PPP on a modemline call ÷
  * over the same pppd pair on a plain pty, the classic way (pppd on the
- * tty, chat dials, no line discipline).
+ * tty, chat dials, no line discipline). Figure 11, ppp_vs_pty_relay: the
+ * same call ÷ pppd's pty option with a plain byte relay (socat) to the
+ * modem's pty, no line discipline: the same path as the call's but for
+ * the line discipline, the data descriptor and mlinectl in place of
+ * socat, so it prices what modemline adds to pppd's pty option.
  *
  * Both sides dial a modemsim on a pty of its own,
  *   modemsim --pty --guard 100 --answer-delay 0 --data 'exec:FAR'
@@ -15,14 +19,16 @@
  *              pppd pty "mlinectl call LINE 5551234" OPTS ifname mlnear0 ...
  *   pty:       pppd /dev/pts/N 115200 connect "chat '' ATD5551234 CONNECT ''"
  *              OPTS ifname ptnear0 ...
+ *   relay:     pppd pty "socat -b65536 STDIO /dev/pts/N,raw,echo=0"
+ *              connect "chat '' ATD5551234 CONNECT ''" OPTS ifname rlnear0 ...
  * OPTS: noauth local nolock nocrtscts noccp nodefaultroute
  * lcp-echo-interval 0. Once both ends of a link have their addresses,
  * the bench sends XFER_MIB MiB over TCP to a listener in the far
  * namespace and XFER_MIB back, timing each: MB/s per direction, the
  * worse direction's ratio counts. A socket made by a thread that
  * setns()'d into the namespace stays there, so this process is both TCP
- * ends. The two sides alternate round by round (bring a link up,
- * measure, take it down).
+ * ends. Each round every side brings its link up, measures and takes
+ * it down, the order rotating round by round.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -63,10 +69,14 @@
 			"lcp-echo-interval 0"
 #define VLOG(...) do { if (verbose) blog(__VA_ARGS__); } while (0)
 
+enum { SIDE_ML, SIDE_PTY, SIDE_RELAY, SIDES };
+
 struct side {
-	const char *name;	/* "modemline", "pty" */
+	const char *name;	/* "modemline", "pty", "relay" */
 	const char *near_if, *far_if, *near_ip, *far_ip;
-	bool ml;		/* the call's data stream, or pppd on the tty */
+	bool ml;		/* the call's data stream */
+	bool relay;		/* pppd pty "socat ...": a relay to the modem's pty */
+	const char *abs_to, *abs_from, *abs_up;	/* its absolute figures */
 	struct msim m;
 	int tty;		/* ml: the line's tty, kept open */
 	uint32_t line;
@@ -75,8 +85,9 @@ struct side {
 };
 
 struct ppp {
-	struct figure *f;
-	char pppd[256], ip[256], chat[256], mlinectl[256];
+	struct figure *f;	/* ppp_vs_pty: says why both could not measure */
+	struct figure *f_relay;	/* ppp_vs_pty_relay */
+	char pppd[256], ip[256], chat[256], socat[256], mlinectl[256];
 	char ns[32];
 	bool ns_made;
 	int nsfd;		/* /run/netns/NS */
@@ -84,7 +95,7 @@ struct ppp {
 	int near_dgram;
 	int lfd;		/* TCP listener in NS, any address */
 	int mlfd;		/* /dev/modemline, for the line's state */
-	struct side s[2];
+	struct side s[SIDES];
 };
 
 /* ------------------------------------------------------------------ */
@@ -471,7 +482,7 @@ static bool wait_down(struct ppp *p, struct side *s, int ms)
 /* Start @s's near pppd and wait for both ends' addresses: 0, or -1 after fig_fail. */
 static int link_up(struct ppp *p, struct side *s, double *secs)
 {
-	char script[512], cmd[512], addrs[64];
+	char script[512], cmd[600], addrs[64];
 	uint64_t t0, deadline;
 	const char *argv[32];
 	int argc = 0;
@@ -492,8 +503,15 @@ static int link_up(struct ppp *p, struct side *s, double *secs)
 	} else {
 		snprintf(script, sizeof(script), "%s -v -s -t 20 '' ATD" NUMBER
 			 " CONNECT ''", p->chat);
-		argv[argc++] = s->m.pty;
-		argv[argc++] = "115200";
+		if (s->relay) {
+			snprintf(cmd, sizeof(cmd), "%s -b65536 STDIO %s,raw,echo=0",
+				 p->socat, s->m.pty);
+			argv[argc++] = "pty";
+			argv[argc++] = cmd;
+		} else {
+			argv[argc++] = s->m.pty;
+			argv[argc++] = "115200";
+		}
 		argv[argc++] = "connect";
 		argv[argc++] = script;
 	}
@@ -772,12 +790,13 @@ static bool tools(struct ppp *p)
 {
 	struct { const char *name; char *buf; } t[] = {
 		{ "pppd", p->pppd }, { "ip", p->ip }, { "chat", p->chat },
+		{ "socat", p->socat },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (find_exec(t[i].name, t[i].buf, sizeof(p->pppd))) {
-			fig_na(p->f, "no %s in $PATH (Debian's ppp and iproute2 packages)",
-			       t[i].name);
+			fig_na(p->f, "no %s in $PATH (Debian's ppp, iproute2 and socat "
+			       "packages)", t[i].name);
 			return false;
 		}
 	if (access("/dev/ppp", R_OK | W_OK)) {
@@ -796,24 +815,53 @@ static bool tools(struct ppp *p)
 	return true;
 }
 
-void fig_ppp(struct figure *f)
+/* One side's best MB/s per direction and link-up time in one round. */
+struct round {
+	double to_far, from_far, up;
+};
+
+static double worse_ratio(const struct round *a, const struct round *b)
+{
+	double t = a->to_far / b->to_far, f = a->from_far / b->from_far;
+
+	return t < f ? t : f;
+}
+
+void fig_ppp(struct figure *f, struct figure *f_relay)
 {
 	struct ppp p = {
-		.f = f, .nsfd = -1, .far_dgram = -1, .near_dgram = -1, .lfd = -1, .mlfd = -1,
+		.f = f, .f_relay = f_relay,
+		.nsfd = -1, .far_dgram = -1, .near_dgram = -1, .lfd = -1, .mlfd = -1,
 		.s = {
-			{ .name = "modemline", .ml = true, .near_if = "mlnear0",
-			  .far_if = "mlfar0", .near_ip = "10.79.1.1", .far_ip = "10.79.1.2",
-			  .tty = -1 },
-			{ .name = "pty", .near_if = "ptnear0", .far_if = "ptfar0",
-			  .near_ip = "10.79.2.1", .far_ip = "10.79.2.2", .tty = -1 },
+			[SIDE_ML] = {
+				.name = "modemline", .ml = true,
+				.abs_to = "modemline_to_far", .abs_from = "modemline_from_far",
+				.abs_up = "modemline_link_up",
+				.near_if = "mlnear0", .far_if = "mlfar0",
+				.near_ip = "10.79.1.1", .far_ip = "10.79.1.2", .tty = -1,
+			},
+			[SIDE_PTY] = {
+				.name = "pty",
+				.abs_to = "pty_to_far", .abs_from = "pty_from_far",
+				.abs_up = "pty_link_up",
+				.near_if = "ptnear0", .far_if = "ptfar0",
+				.near_ip = "10.79.2.1", .far_ip = "10.79.2.2", .tty = -1,
+			},
+			[SIDE_RELAY] = {
+				.name = "relay", .relay = true,
+				.abs_to = "relay_to_far", .abs_from = "relay_from_far",
+				.abs_up = "relay_link_up",
+				.near_if = "rlnear0", .far_if = "rlfar0",
+				.near_ip = "10.79.3.1", .far_ip = "10.79.3.2", .tty = -1,
+			},
 		},
 	};
-	struct side *ml = &p.s[0], *pt = &p.s[1];
 	uint64_t t0 = now_ns();
 	struct pin pin;
+	int i;
 
 	if (!tools(&p))
-		return;
+		goto verdict;
 	/* Before anything starts: the processes and threads inherit it. */
 	pin_one_cpu(&pin);
 	snprintf(p.ns, sizeof(p.ns), "mlbench%d", (int)getpid());
@@ -825,45 +873,55 @@ void fig_ppp(struct figure *f)
 		p.mlfd = -1;
 		goto out;
 	}
-	if (side_start(&p, ml) || side_start(&p, pt))
-		goto out;
+	for (i = 0; i < SIDES; i++)
+		if (side_start(&p, &p.s[i]))
+			goto out;
 	for (int r = 0; r < ROUNDS; r++) {
-		double mt = 0, mf = 0, mu = 0, pto = 0, pf = 0, pu = 0;
-		bool ml_first = !(r % 2);
+		struct round m[SIDES] = {};
+		const struct round *ml = &m[SIDE_ML], *pt = &m[SIDE_PTY], *rl = &m[SIDE_RELAY];
 
-		if (ml_first && measure(&p, ml, &mt, &mf, &mu))
+		/* Each side goes first, second and last in turn. */
+		for (i = 0; i < SIDES; i++) {
+			int k = (r + i) % SIDES;
+
+			if (measure(&p, &p.s[k], &m[k].to_far, &m[k].from_far, &m[k].up))
+				break;
+		}
+		if (i < SIDES)
 			break;
-		if (measure(&p, pt, &pto, &pf, &pu))
-			break;
-		if (!ml_first && measure(&p, ml, &mt, &mf, &mu))
-			break;
-		fig_abs(f, "modemline_to_far", "MB/s", mt);
-		fig_abs(f, "modemline_from_far", "MB/s", mf);
-		fig_abs(f, "pty_to_far", "MB/s", pto);
-		fig_abs(f, "pty_from_far", "MB/s", pf);
-		fig_abs(f, "modemline_link_up", "s", mu);
-		fig_abs(f, "pty_link_up", "s", pu);
+		for (i = 0; i < SIDES; i++) {
+			struct figure *to = i == SIDE_RELAY ? f_relay : f;
+
+			fig_abs(to, p.s[i].abs_to, "MB/s", m[i].to_far);
+			fig_abs(to, p.s[i].abs_from, "MB/s", m[i].from_far);
+			fig_abs(to, p.s[i].abs_up, "s", m[i].up);
+		}
 		/* The worse direction counts. */
-		fig_add(f, mt / pto < mf / pf ? mt / pto : mf / pf);
-		blog("ppp_vs_pty: round %d: modemline %.3f/%.3f MB/s, pty %.3f/%.3f MB/s "
-		     "(to/from the far end), link up in %.1f/%.1f s", r, mt, mf, pto, pf, mu, pu);
+		fig_add(f, worse_ratio(ml, pt));
+		fig_add(f_relay, worse_ratio(ml, rl));
+		blog("ppp_vs_pty: round %d: modemline %.3f/%.3f MB/s, pty %.3f/%.3f MB/s, "
+		     "relay %.3f/%.3f MB/s (to/from the far end), link up in %.1f/%.1f/%.1f s",
+		     r, ml->to_far, ml->from_far, pt->to_far, pt->from_far, rl->to_far,
+		     rl->from_far, ml->up, pt->up, rl->up);
 	}
 	fig_extra(f, ", \"bytes_per_transfer\": %ld, \"seconds\": %.1f, \"method\": "
 		  "\"TCP from this process to a listener in the far network namespace "
 		  "and back, over pppd on a modemline call (pppd pty 'mlinectl call LINE "
 		  "NUMBER') against the same pppd pair on modemsim's pty (pppd on the "
-		  "tty, chat dials); both modems modemsim --pty --guard 100 "
+		  "tty, chat dials) and (ppp_vs_pty_relay) against pppd pty 'socat "
+		  "-b65536 STDIO PTY,raw,echo=0' to modemsim's pty (chat dials); every "
+		  "modem modemsim --pty --guard 100 "
 		  "--answer-delay 0 --data exec: the far pppd (notty); pppd options "
 		  PPP_OPTS_STR "; per round each side brings its link up, sends, "
-		  "receives and takes it down, alternating which goes first; the "
+		  "receives and takes it down, the order rotating; the "
 		  "round's ratio is the worse direction's; each side and direction "
 		  "the best of %d transfers per round\", \"pinned_to_one_cpu\": %s, "
 		  "\"unbound_workqueues_on_cpu0\": %s",
 		  (long)XFER_MIB << 20, (double)(now_ns() - t0) / 1e9, XFER_TRIES,
 		  pin.cpu ? "true" : "false", pin.wq ? "true" : "false");
 out:
-	side_stop(ml);
-	side_stop(pt);
+	for (i = 0; i < SIDES; i++)
+		side_stop(&p.s[i]);
 	ns_remove(&p);
 	if (p.mlfd >= 0)
 		ml_close(p.mlfd);
@@ -876,4 +934,10 @@ out:
 	if (p.nsfd >= 0)
 		close(p.nsfd);
 	unpin(&pin);
+verdict:
+	/* One run measures both: what stopped one stopped the other. */
+	if (f->na)
+		fig_na(f_relay, "%s", f->note);
+	else if (f->failed)
+		fig_fail(f_relay, "%s", f->note);
 }
