@@ -187,6 +187,18 @@ check_all_selftests() {
 	check_selftests "$NULLMODEM_STAGE" "${nullmodem[@]}"
 	check_selftests "$GSM_STAGE" "${gsm[@]}"
 	check_selftests "$PPP_STAGE" "${ppp[@]}"
+	slowest
+}
+
+# Where the VM's time went: its five slowest kselftests.
+slowest() {
+	local f list=
+	for f in "$res"/selftests/*.seconds; do
+		[ -e "$f" ] && list+="$(cat "$f") $(basename "$f" .seconds)"$'\n'
+	done
+	[ -n "$list" ] || return 0
+	echo "[$kernel] slowest kselftests: $(printf %s "$list" | sort -rn | head -n 5 |
+		awk '{ printf "%s%s %ss", (NR > 1 ? ", " : ""), $2, $1 }')"
 }
 
 check_modules() {

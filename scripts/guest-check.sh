@@ -22,6 +22,7 @@
 #                          without KUnit; else the exit status of insmod
 #   kunit.log, kunit/*.ktap  insmod's output, KTAP of each new suite
 #   selftests/NAME.out, NAME.status  output (TAP) and exit status
+#   selftests/NAME.seconds  how long it ran (where a VM's time goes)
 #   kmemleak.txt           report after the final scans (kmemleak kernels)
 #   done                   written last
 set -euo pipefail
@@ -102,12 +103,14 @@ kunit() {
 # own TAP, prefixed with "# ". The tests find modemsim and mlinectl
 # through the environment, as an installed kselftest would.
 selftests() {
-	local ksft=$ML_BUILD/kselftest entry name out line rc
+	local ksft=$ML_BUILD/kselftest entry name out line rc start
 	export MODEMSIM=$ML_BUILD/userspace/modemsim MLINECTL=$ML_BUILD/userspace/mlinectl
 	export MLINECTL_MAN=$ML_TOP/userspace/man/mlinectl.8
 	while read -r entry; do
 		name=${entry#*:}
+		start=$EPOCHSECONDS
 		out=$("$ksft/run_kselftest.sh" -t "$entry" </dev/null 2>&1) || true
+		echo $((EPOCHSECONDS - start)) >"$res/selftests/$name.seconds"
 		sed -n 's/^# //p' <<<"$out" |
 			grep -v -e '^timeout set to ' -e "^selftests: modemline: $name\$" \
 			>"$res/selftests/$name.out" || true
