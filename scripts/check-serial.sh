@@ -9,7 +9,8 @@
 # the unplugs and replugs are done here through qemu's monitor when the
 # guest asks for them. Then selftests/ppp_test.sh in its FTDI mode: pppd
 # over a call on the USB line, whose modem carries each call (--data
-# exec: socat) to a PCI UART of the VM where the far pppd runs.
+# exec: scripts/far-relay.py, which buffers without bound: see there why
+# not socat) to a PCI UART of the VM where the far pppd runs.
 #
 #   check-serial.sh [--kernel debug|stock-6.1|stock-6.12] [--timeout SEC]
 #                   (default 900 + 60 per USB cycle)

@@ -98,7 +98,8 @@ link_up() {
 	ip -4 addr show dev mlppp0 2>/dev/null | grep -q "inet $near peer $far" &&
 		ip -n "$ns" -4 addr show dev mlppp0 2>/dev/null | grep -q "inet $far peer $near"
 }
-link_down() { ! ip link show dev mlppp0 >/dev/null 2>&1; }
+# The link is gone at both ends: neither namespace has mlppp0.
+link_down() { ! ip link show dev mlppp0 && ! ip -n "$ns" link show dev mlppp0; } 2>/dev/null
 # What both pppds share: no authentication (a private link), no modem
 # lines to obey, no lock file, no compression (which would need more
 # modules), no keepalives (the records' byte counts must hold still
@@ -225,7 +226,7 @@ ftdi() {
 		"exit status $rc; $(tail -n 20 "$tmp/near1.log")"
 	until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 1
 	read -r tx rx origin reason count <<<"$(last_cdr)"
-	[ "$origin" = local ] && [ "$reason" = normal ]
+	[ "$count" = 1 ] && [ "$origin" = local ] && [ "$reason" = normal ]
 	ok $? "the call's record: ended LOCAL, NORMAL" "record: $(tail -n 1 "$tmp/cdr.jsonl")"
 	read -r from_dte to_dte <<<"$(sim_bytes)"
 	[ -n "$from_dte" ] && [ "$tx" = "$from_dte" ] && [ "$rx" = "$to_dte" ] && [ "$tx" -gt $((1 << 20)) ]
@@ -251,7 +252,7 @@ ftdi() {
 	until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 2
 	read -r tx rx origin reason count <<<"$(last_cdr)"
 	read -r from_dte to_dte <<<"$(sim_bytes)"
-	[ "$origin" = remote ] && [ "$reason" = normal ] && [ "$tx" -gt 0 ] &&
+	[ "$count" = 2 ] && [ "$origin" = remote ] && [ "$reason" = normal ] && [ "$tx" -gt 0 ] &&
 		[ "$tx" = "$from_dte" ] && [ "$rx" = "$to_dte" ]
 	ok $? "the call's record: ended REMOTE, NORMAL, $tx and $rx bytes as the modem counted" \
 		"record: $(tail -n 1 "$tmp/cdr.jsonl"); modemsim: from the DTE '$from_dte', to the DTE '$to_dte'"
@@ -306,7 +307,7 @@ ok $? "mlinectl call printed the retained record to pppd, which logged it" \
 	"$(tail -n 20 "$tmp/near1.log" "$tmp/near1.out")"
 until_true 30 test -n "$(last_cdr)"
 read -r tx rx origin reason count <<<"$(last_cdr)"
-[ "$origin" = local ] && [ "$reason" = normal ]
+[ "$count" = 1 ] && [ "$origin" = local ] && [ "$reason" = normal ]
 ok $? "the call's record: ended LOCAL, NORMAL" "record: $(tail -n 1 "$tmp/cdr.jsonl")"
 until_true 10 link_down
 read -r from_dte to_dte <<<"$(sim_bytes)"
@@ -332,14 +333,16 @@ ok $? "the far pppd killed: our pppd says 'Modem hangup' and exits 16" \
 	"far pid '$farpid', exit status $rc; $(tail -n 20 "$tmp/near2.log")"
 until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 2
 read -r tx rx origin reason count <<<"$(last_cdr)"
-[ "$origin" = remote ] && [ "$reason" = normal ] && [ "$tx" -gt 0 ] && [ "$rx" -gt 0 ]
+[ "$count" = 2 ] && [ "$origin" = remote ] && [ "$reason" = normal ] && [ "$tx" -gt 0 ] &&
+	[ "$rx" -gt 0 ]
 ok $? "the call's record: ended REMOTE, NORMAL, its byte counts kept" \
 	"record: $(tail -n 1 "$tmp/cdr.jsonl")"
 read -r from_dte to_dte <<<"$(sim_bytes)"
 [ "$tx" = "$from_dte" ] && [ "$rx" = "$to_dte" ]
 ok $? "... and they are modemsim's, exactly ($tx to the modem, $rx from it)" \
 	"modemsim: from the DTE '$from_dte', to the DTE '$to_dte'"
-until_true 10 said near2 'ended +by remote'
+# The record's line, not the event's "ended by remote (normal)".
+until_true 10 said near2 'ended +by remote, reason normal'
 ok $? "mlinectl call printed the record, which pppd logged" \
 	"$(tail -n 20 "$tmp/near2.log" "$tmp/near2.out")"
 
@@ -357,7 +360,8 @@ reap "$pppdpid" 60
 pppdpid=
 until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 3
 read -r tx rx origin reason count <<<"$(last_cdr)"
-[ "$origin" = local ] && grep -q '"direction":"incoming"' <(tail -n 1 "$tmp/cdr.jsonl")
+[ "$count" = 3 ] && [ "$origin" = local ] &&
+	grep -q '"direction":"incoming"' <(tail -n 1 "$tmp/cdr.jsonl")
 ok $? "... and its record: an incoming call, ended LOCAL" "record: $(tail -n 1 "$tmp/cdr.jsonl")"
 
 # ---- a null-modem line: the local end by DTR
@@ -395,7 +399,7 @@ until_true 30 test "$(last_cdr | awk '{ print $5 }')" = 4
 [ "$(status dtr_drops)" -gt "$drops" ] && [ "$(status escapes)" = 0 ]
 ok $? "${nm_tests[2]}" "pppd exit $rc; $(ctl status)"
 read -r tx rx origin reason count <<<"$(last_cdr)"
-[ "$origin" = local ] && [ "$reason" = normal ]
+[ "$count" = 4 ] && [ "$origin" = local ] && [ "$reason" = normal ]
 ok $? "${nm_tests[3]}" "record: $(tail -n 1 "$tmp/cdr.jsonl")"
 read -r from_dte to_dte <<<"$(sim_bytes)"
 [ -n "$from_dte" ] && [ "$tx" = "$from_dte" ] && [ "$rx" = "$to_dte" ]

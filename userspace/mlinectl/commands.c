@@ -170,8 +170,8 @@ const struct cmd commands[] = {
 	{ "call", "LINE NUMBER [--keep] [--timeout DURATION] [--voice] | --answer LINE [--keep]",
 	  "A call in the foreground: dial, print each event, copy stdin to the call and\n"
 	  "the call to stdout, drop on end of input or the first Ctrl-C (or SIGTERM,\n"
-	  "SIGHUP), print the retained record and release the call (after a signal:\n"
-	  "exit 130). A second Ctrl-C leaves at once. --keep waits for Enter (or a\n"
+	  "SIGHUP), print the retained record and release the call, then end by that\n"
+	  "signal (exit status 130, 143, 129). A second Ctrl-C leaves at once. --keep waits for Enter (or a\n"
 	  "signal) before releasing. --voice: a voice call (3gpp lines), which carries no\n"
 	  "data: stdin only ends it. --answer: wait for LINE to ring, answer, and the same.\n"
 	  "Input is read from CONNECT on: what was written before waits in stdin. As\n"
