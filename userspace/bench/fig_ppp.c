@@ -35,6 +35,7 @@
 #endif
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -96,7 +97,27 @@ struct ppp {
 	int lfd;		/* TCP listener in NS, any address */
 	int mlfd;		/* /dev/modemline, for the line's state */
 	struct side s[SIDES];
+	bool relay;		/* socat found: the relay side is measured */
 };
+
+/*
+ * @s could not be measured (@s NULL: nothing could): fail the figures
+ * it is a side of, the modemline side being a side of both.
+ */
+static void __attribute__((format(printf, 3, 4)))
+ppp_fail(struct ppp *p, const struct side *s, const char *fmt, ...)
+{
+	char msg[sizeof(p->f->note)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s != &p->s[SIDE_RELAY])
+		fig_fail(p->f, "%s", msg);
+	if (s != &p->s[SIDE_PTY] && p->relay)
+		fig_fail(p->f_relay, "%s", msg);
+}
 
 /* ------------------------------------------------------------------ */
 /* processes                                                           */
@@ -292,7 +313,7 @@ static void fail_logs(struct ppp *p, struct side *s, const char *what)
 	tail(s->near_log, sizeof(near) - 1, near, sizeof(near));
 	tail(s->near_out, sizeof(out) - 1, out, sizeof(out));
 	tail(s->far_log, sizeof(far) - 1, far, sizeof(far));
-	fig_fail(p->f, "%s: %s; near pppd: ...%s; its stdout: ...%s; far pppd: ...%s",
+	ppp_fail(p, s, "%s: %s; near pppd: ...%s; its stdout: ...%s; far pppd: ...%s",
 		 s->name, what, near, out, far);
 }
 
@@ -351,27 +372,27 @@ static int ns_make(struct ppp *p)
 
 	ret = run(add, CMD_MS, out, sizeof(out));
 	if (ret) {
-		fig_fail(p->f, "ip netns add %s: %s", p->ns, ret < 0 ? strerror(-ret) : out);
+		ppp_fail(p, NULL, "ip netns add %s: %s", p->ns, ret < 0 ? strerror(-ret) : out);
 		return -1;
 	}
 	p->ns_made = true;
 	ret = run(lo, CMD_MS, out, sizeof(out));
 	if (ret) {
-		fig_fail(p->f, "ip -n %s link set lo up: %s", p->ns,
+		ppp_fail(p, NULL, "ip -n %s link set lo up: %s", p->ns,
 			 ret < 0 ? strerror(-ret) : out);
 		return -1;
 	}
 	snprintf(path, sizeof(path), "/run/netns/%s", p->ns);
 	p->nsfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (p->nsfd < 0) {
-		fig_fail(p->f, "%s: %s", path, strerror(errno));
+		ppp_fail(p, NULL, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	p->far_dgram = ns_socket(p->nsfd, SOCK_DGRAM);
 	p->lfd = ns_socket(p->nsfd, SOCK_STREAM);
 	p->near_dgram = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (p->far_dgram < 0 || p->lfd < 0 || p->near_dgram < 0) {
-		fig_fail(p->f, "sockets in %s: %s", p->ns, strerror(p->far_dgram < 0 ?
+		ppp_fail(p, NULL, "sockets in %s: %s", p->ns, strerror(p->far_dgram < 0 ?
 			 -p->far_dgram : p->lfd < 0 ? -p->lfd : errno));
 		return -1;
 	}
@@ -379,7 +400,7 @@ static int ns_make(struct ppp *p)
 	if (setsockopt(p->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(p->lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(p->lfd, 4) ||
 	    set_timeouts(p->lfd)) {
-		fig_fail(p->f, "TCP listener in %s: %s", p->ns, strerror(errno));
+		ppp_fail(p, NULL, "TCP listener in %s: %s", p->ns, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -488,7 +509,7 @@ static int link_up(struct ppp *p, struct side *s, double *secs)
 	int argc = 0;
 
 	if (!wait_down(p, s, LINK_DOWN_MS)) {
-		fig_fail(p->f, "%s: the modem or the last link is still busy", s->name);
+		ppp_fail(p, s, "%s: the modem or the last link is still busy", s->name);
 		return -1;
 	}
 	unlink(s->near_log);
@@ -527,7 +548,7 @@ static int link_up(struct ppp *p, struct side *s, double *secs)
 	deadline = t0 + LINK_UP_MS * 1000000ULL;
 	s->pppd = spawn(argv, s->near_out, NULL);
 	if (s->pppd < 0) {
-		fig_fail(p->f, "%s: pppd: %s", s->name, strerror(-s->pppd));
+		ppp_fail(p, s, "%s: pppd: %s", s->name, strerror(-s->pppd));
 		s->pppd = 0;
 		return -1;
 	}
@@ -746,7 +767,7 @@ static int side_start(struct ppp *p, struct side *s)
 		 s->far_if, s->far_log, s->far_ip, s->near_ip);
 	ret = msim_start_on(&s->m, NULL, "100", data);
 	if (ret) {
-		fig_fail(p->f, "%s: modemsim (%s): %s", s->name, modemsim_path, strerror(-ret));
+		ppp_fail(p, s, "%s: modemsim (%s): %s", s->name, modemsim_path, strerror(-ret));
 		return -1;
 	}
 	if (!s->ml)
@@ -754,7 +775,7 @@ static int side_start(struct ppp *p, struct side *s)
 	s->tty = ml_tty_open(s->m.pty, 0);
 	ret = s->tty < 0 ? s->tty : attach_line(s->tty, &s->line, 100, NULL);
 	if (ret) {
-		fig_fail(p->f, "attach to %s: %s", s->m.pty, strerror(-ret));
+		ppp_fail(p, s, "attach to %s: %s", s->m.pty, strerror(-ret));
 		return -1;
 	}
 	return 0;
@@ -790,13 +811,12 @@ static bool tools(struct ppp *p)
 {
 	struct { const char *name; char *buf; } t[] = {
 		{ "pppd", p->pppd }, { "ip", p->ip }, { "chat", p->chat },
-		{ "socat", p->socat },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (find_exec(t[i].name, t[i].buf, sizeof(p->pppd))) {
-			fig_na(p->f, "no %s in $PATH (Debian's ppp, iproute2 and socat "
-			       "packages)", t[i].name);
+			fig_na(p->f, "no %s in $PATH (Debian's ppp and iproute2 packages)",
+			       t[i].name);
 			return false;
 		}
 	if (access("/dev/ppp", R_OK | W_OK)) {
@@ -809,7 +829,7 @@ static bool tools(struct ppp *p)
 		return false;
 	}
 	if (find_mlinectl(p->mlinectl, sizeof(p->mlinectl))) {
-		fig_fail(p->f, "no mlinectl next to %s", modemsim_path);
+		ppp_fail(p, NULL, "no mlinectl next to %s", modemsim_path);
 		return false;
 	}
 	return true;
@@ -860,8 +880,14 @@ void fig_ppp(struct figure *f, struct figure *f_relay)
 	struct pin pin;
 	int i;
 
-	if (!tools(&p))
-		goto verdict;
+	if (!tools(&p)) {
+		/* The same reason keeps the relay figure from measuring. */
+		fig_na(f_relay, "%s", f->note);
+		return;
+	}
+	p.relay = !find_exec("socat", p.socat, sizeof(p.socat));
+	if (!p.relay)
+		fig_na(f_relay, "no socat in $PATH (Debian's socat package)");
 	/* Before anything starts: the processes and threads inherit it. */
 	pin_one_cpu(&pin);
 	snprintf(p.ns, sizeof(p.ns), "mlbench%d", (int)getpid());
@@ -869,12 +895,12 @@ void fig_ppp(struct figure *f, struct figure *f_relay)
 		goto out;
 	p.mlfd = ml_open(0);
 	if (p.mlfd < 0) {
-		fig_fail(f, "open: %s", strerror(-p.mlfd));
+		ppp_fail(&p, NULL, "open: %s", strerror(-p.mlfd));
 		p.mlfd = -1;
 		goto out;
 	}
 	for (i = 0; i < SIDES; i++)
-		if (side_start(&p, &p.s[i]))
+		if ((i != SIDE_RELAY || p.relay) && side_start(&p, &p.s[i]))
 			goto out;
 	for (int r = 0; r < ROUNDS; r++) {
 		struct round m[SIDES] = {};
@@ -884,21 +910,30 @@ void fig_ppp(struct figure *f, struct figure *f_relay)
 		for (i = 0; i < SIDES; i++) {
 			int k = (r + i) % SIDES;
 
-			if (measure(&p, &p.s[k], &m[k].to_far, &m[k].from_far, &m[k].up))
+			if (k == SIDE_RELAY && !p.relay)
+				continue;
+			if (!measure(&p, &p.s[k], &m[k].to_far, &m[k].from_far, &m[k].up))
+				continue;
+			/* ppp_fail() failed the relay figure alone: go on without it. */
+			if (k != SIDE_RELAY)
 				break;
+			p.relay = false;
 		}
 		if (i < SIDES)
 			break;
 		for (i = 0; i < SIDES; i++) {
 			struct figure *to = i == SIDE_RELAY ? f_relay : f;
 
-			fig_abs(to, p.s[i].abs_to, "MB/s", m[i].to_far);
-			fig_abs(to, p.s[i].abs_from, "MB/s", m[i].from_far);
-			fig_abs(to, p.s[i].abs_up, "s", m[i].up);
+			if (m[i].up) {
+				fig_abs(to, p.s[i].abs_to, "MB/s", m[i].to_far);
+				fig_abs(to, p.s[i].abs_from, "MB/s", m[i].from_far);
+				fig_abs(to, p.s[i].abs_up, "s", m[i].up);
+			}
 		}
 		/* The worse direction counts. */
 		fig_add(f, worse_ratio(ml, pt));
-		fig_add(f_relay, worse_ratio(ml, rl));
+		if (p.relay)
+			fig_add(f_relay, worse_ratio(ml, rl));
 		blog("ppp_vs_pty: round %d: modemline %.3f/%.3f MB/s, pty %.3f/%.3f MB/s, "
 		     "relay %.3f/%.3f MB/s (to/from the far end), link up in %.1f/%.1f/%.1f s",
 		     r, ml->to_far, ml->from_far, pt->to_far, pt->from_far, rl->to_far,
@@ -919,6 +954,9 @@ void fig_ppp(struct figure *f, struct figure *f_relay)
 		  "\"unbound_workqueues_on_cpu0\": %s",
 		  (long)XFER_MIB << 20, (double)(now_ns() - t0) / 1e9, XFER_TRIES,
 		  pin.cpu ? "true" : "false", pin.wq ? "true" : "false");
+	fig_extra(f_relay, ", \"method\": \"the modemline side of ppp_vs_pty, in "
+		  "the same rounds, against pppd pty 'socat -b65536 STDIO PTY,raw,echo=0' "
+		  "to modemsim's pty (chat dials): see ppp_vs_pty\"");
 out:
 	for (i = 0; i < SIDES; i++)
 		side_stop(&p.s[i]);
@@ -934,10 +972,4 @@ out:
 	if (p.nsfd >= 0)
 		close(p.nsfd);
 	unpin(&pin);
-verdict:
-	/* One run measures both: what stopped one stopped the other. */
-	if (f->na)
-		fig_na(f_relay, "%s", f->note);
-	else if (f->failed)
-		fig_fail(f_relay, "%s", f->note);
 }
