@@ -261,9 +261,12 @@ bg_pid=
 prebuild_pid= prebuild=	# the kernel built in the background, see below
 rm -rf "$bg_dir"
 mkdir -p "$bg_dir"
-# A check cut short takes its background compiles down with it.
+# A check cut short takes its background compiles and VM jobs (below)
+# down with it.
+declare -A job_pid job_start
 trap '[ -z "$bg_pid" ] || kill -- -"$bg_pid" 2>/dev/null || true
-[ -z "$prebuild_pid" ] || kill -- -"$prebuild_pid" 2>/dev/null || true' EXIT
+[ -z "$prebuild_pid" ] || kill -- -"$prebuild_pid" 2>/dev/null || true
+for p in "${job_pid[@]}"; do kill -- -"$p" 2>/dev/null || true; done' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
@@ -348,11 +351,37 @@ bg_stage "patch series on 7.3" "$ML_TOP/scripts/patches-check.sh" 7.3
 bg_stage "KUnit (kunit.py, UML)" "$ML_TOP/scripts/kunit-uml.sh" 6.12
 
 
-for kernel in "$@"; do
+# Each kernel's VM, and the serial and CDC-ACM VMs, run in a job of
+# their own (a process group, for the trap) and are judged in order once
+# done: a VM under test mostly waits (on modems, timers, a paced line;
+# about a quarter of the host's two cores on stock 6.12), so VMs beside
+# each other finish in about the time of the longest.
+# job NAME OUT ERR CMD...: start CMD as job NAME, stdout to OUT, stderr
+# to ERR (empty: to OUT too).
+job() {
+	job_start[$1]=$(date +%s)
+	set -m
+	if [ -n "$3" ]; then
+		"${@:4}" >"$2" 2>"$3" </dev/null &
+	else
+		"${@:4}" >"$2" 2>&1 </dev/null &
+	fi
+	job_pid[$1]=$!
+	set +m
+}
+# job_wait NAME: its exit status in rc, its seconds in secs.
+job_wait() {
+	rc=0
+	wait "${job_pid[$1]}" || rc=$?
+	unset "job_pid[$1]"
+	secs=$(ml_elapsed "${job_start[$1]}")
+}
+# build_kernel: the kernel (built or from the cache) and our modules; 1
+# with every stage of the kernel counted as not run if that failed.
+build_kernel() {
+	local log=$ML_BUILD/$kernel/check-build.log start stage
+	# shellcheck disable=SC2034 # ml_log's prefix
 	ML_STAGE=$kernel
-	res=$ML_BUILD/$kernel/results
-	rundir=$ML_BUILD/$kernel/vm
-	log=$ML_BUILD/$kernel/check-build.log
 	mkdir -p "$ML_BUILD/$kernel"
 	start=$(date +%s)
 	if [ "$kernel" = "$prebuild" ] && [ -n "$prebuild_pid" ]; then
@@ -371,23 +400,32 @@ for kernel in "$@"; do
 			not_run "$stage" "no modules"
 		done
 		bg_start
-		continue
+		return 1
 	fi
 	say build ok "$(ml_elapsed "$start")"
 	bg_start
+}
 
-	start=$(date +%s)
+vm_start() {
 	# Nothing of an earlier run may pass for this one's.
-	rm -rf "$res" "$rundir"
-	rc=0
-	"$ML_TOP/scripts/vm.sh" --kernel "$kernel" --no-modules --rundir "$rundir" \
-		--timeout "${MODEMLINE_VM_TIMEOUT:-2700}" -- "$ML_TOP/scripts/guest-check.sh" "$kernel" \
-		>"$rundir.log" 2>&1 || rc=$?
+	rm -rf "$ML_BUILD/$kernel/results" "$ML_BUILD/$kernel/vm"
+	job "$kernel/vm" "$ML_BUILD/$kernel/vm.log" "" \
+		"$ML_TOP/scripts/vm.sh" --kernel "$kernel" --no-modules \
+		--rundir "$ML_BUILD/$kernel/vm" --timeout "${MODEMLINE_VM_TIMEOUT:-2700}" \
+		-- "$ML_TOP/scripts/guest-check.sh" "$kernel"
+}
+
+vm_judge() {
+	local boot rc secs
+	ML_STAGE=$kernel
+	res=$ML_BUILD/$kernel/results
+	rundir=$ML_BUILD/$kernel/vm
+	job_wait "$kernel/vm"
 	boot=$(sed -n 's/.*guest userspace after \([0-9.]*\)s.*/\1/p' "$rundir.log")
 	if [ "$rc" = 0 ] && [ -f "$res/done" ]; then
-		say vm "ok, userspace after ${boot:-?}s" "$(ml_elapsed "$start")"
+		say vm "ok, userspace after ${boot:-?}s" "$secs"
 	else
-		say vm "FAILED, exit status $rc" "$(ml_elapsed "$start")"
+		say vm "FAILED, exit status $rc" "$secs"
 		tail -n 40 "$rundir.log" | evidence
 		count 0 1 0
 	fi
@@ -397,42 +435,43 @@ for kernel in "$@"; do
 	check_all_selftests
 	check_modules
 	check_log
-done
+}
 
 # UART and USB lines need their own VM: qemu wired to modems on this host.
 # Debug kernels run them; set MODEMLINE_SERIAL=0 to leave them out.
-for kernel in "$@"; do
-	[[ $kernel == debug* ]] && [ "${MODEMLINE_SERIAL:-1}" = 1 ] || continue
-	[ -d "$ML_BUILD/$kernel/src/kmod" ] || continue	# its build failed above
-	start=$(date +%s)
-	rc=0
-	out=$("$ML_TOP/scripts/check-serial.sh" --kernel "$kernel" \
-		2>"$ML_BUILD/$kernel/serial.log") || rc=$?
-	serial=$ML_BUILD/$kernel/serial
-	ppp=()
+serial_wanted() { [[ $kernel == debug* ]] && [ "${MODEMLINE_SERIAL:-1}" = 1 ]; }
+serial_start() {
+	job "$kernel/serial" "$ML_BUILD/$kernel/serial.tap" "$ML_BUILD/$kernel/serial.log" \
+		"$ML_TOP/scripts/check-serial.sh" --kernel "$kernel"
+}
+serial_judge() {
+	local out rc secs serial=$ML_BUILD/$kernel/serial ppp=()
+	job_wait "$kernel/serial"
+	out=$(cat "$serial.tap")
 	[ ! -f "$serial/ppp-ftdi.tap" ] || ppp=("$serial/ppp-ftdi.tap")
-	judge "serial (UART, USB, unplug/replug, PPP on USB)" "$(ml_elapsed "$start")" \
+	judge "serial (UART, USB, unplug/replug, PPP on USB)" "$secs" \
 		"$(tap '' <(printf '%s\n' "$out") "${ppp[@]}")"
 	if [ "$rc" != 0 ] && ! grep -q '^not ok' - "${ppp[@]}" <<<"$out"; then
 		say serial "FAILED, exit status $rc"
-		tail -n 30 "$ML_BUILD/$kernel/serial.log" | evidence
+		tail -n 30 "$serial.log" | evidence
 		count 0 1 0
 	fi
 	rundir=$serial res=$serial
 	check_log
-done
+}
 
 # USB CDC-ACM through a gadget loop (dummy_hcd, configfs ACM, cdc-acm):
 # only debug kernels have them. MODEMLINE_ACM=0 leaves it out.
-for kernel in "$@"; do
-	[[ $kernel == debug* ]] && [ "${MODEMLINE_ACM:-1}" = 1 ] || continue
-	[ -d "$ML_BUILD/$kernel/src/kmod" ] || continue	# its build failed above
-	start=$(date +%s)
-	rc=0
-	out=$("$ML_TOP/scripts/check-acm.sh" --kernel "$kernel" \
-		2>"$ML_BUILD/$kernel/acm.log") || rc=$?
-	judge "CDC-ACM (gadget loop)" "$(ml_elapsed "$start")" \
-		"$(tap '' <(printf '%s\n' "$out"))"
+acm_wanted() { [[ $kernel == debug* ]] && [ "${MODEMLINE_ACM:-1}" = 1 ]; }
+acm_start() {
+	job "$kernel/acm" "$ML_BUILD/$kernel/acm.tap" "$ML_BUILD/$kernel/acm.log" \
+		"$ML_TOP/scripts/check-acm.sh" --kernel "$kernel"
+}
+acm_judge() {
+	local out rc secs
+	job_wait "$kernel/acm"
+	out=$(cat "$ML_BUILD/$kernel/acm.tap")
+	judge "CDC-ACM (gadget loop)" "$secs" "$(tap '' <(printf '%s\n' "$out"))"
 	if [ "$rc" != 0 ] && ! grep -q '^not ok' <<<"$out"; then
 		say CDC-ACM "FAILED, exit status $rc"
 		tail -n 30 "$ML_BUILD/$kernel/acm.log" | evidence
@@ -440,6 +479,32 @@ for kernel in "$@"; do
 	fi
 	rundir=$ML_BUILD/$kernel/acm res=$ML_BUILD/$kernel/acm
 	check_log
+}
+
+# The stock kernels need no build: their VMs run side by side (while a
+# debug kernel builds in the background), then each is judged.
+built=()
+for kernel in "$@"; do
+	if [[ $kernel != stock-* ]] || ! build_kernel; then
+		continue
+	fi
+	vm_start
+	built+=("$kernel")
+done
+for kernel in "${built[@]}"; do
+	vm_judge
+done
+# Any other kernel: its VM beside its serial and CDC-ACM VMs.
+for kernel in "$@"; do
+	if [[ $kernel == stock-* ]] || ! build_kernel; then
+		continue
+	fi
+	vm_start
+	! serial_wanted || serial_start
+	! acm_wanted || acm_start
+	vm_judge
+	! serial_wanted || serial_judge
+	! acm_wanted || acm_judge
 done
 
 bg_start	# no kernel was asked for
