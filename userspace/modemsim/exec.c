@@ -47,9 +47,8 @@
 #define EXEC_READ 4096
 /* From SIGHUP to SIGKILL, for a command that does not end on SIGHUP. */
 #define EXEC_KILL_MS 2000
-/* Ended commands waiting to be reaped that get their SIGKILL in time. */
+/* Process groups of ended commands that get their SIGKILL in time. */
 #define DYING_MAX 16
-#define KILLED INT64_MAX
 
 /* The command of the call that is up. */
 static struct {
@@ -63,10 +62,16 @@ static struct {
 
 static unsigned long polled_gen;
 
-/* Commands whose call ended, not reaped yet: SIGKILL at kill_at. */
+/*
+ * Process groups of commands whose call ended, still there: SIGKILL at
+ * kill_at. A group outlives its leader (sh) when something it started
+ * ignores SIGHUP, so a slot is kept until the group is gone, not until
+ * the leader is reaped; what the group left behind is not our child and
+ * is reaped by init.
+ */
 static struct dying {
-	pid_t pid;		/* 0: a free slot */
-	int64_t kill_at;	/* KILLED: SIGKILL sent */
+	pid_t pgid;		/* 0: a free slot */
+	int64_t kill_at;
 } dying[DYING_MAX];
 
 /* ---- starting ---------------------------------------------------------- */
@@ -165,33 +170,37 @@ bool exec_start(const char *cmd, const char *number, bool incoming)
 
 /* ---- ending ------------------------------------------------------------ */
 
+/* Free the slots whose group has no process left, and time the next kill. */
 static void arm_kill_timer(void)
 {
-	int64_t first = KILLED;
+	int64_t first = INT64_MAX;
 
-	for (int i = 0; i < DYING_MAX; i++)
-		if (dying[i].pid && dying[i].kill_at < first)
+	for (int i = 0; i < DYING_MAX; i++) {
+		if (dying[i].pgid && killpg(dying[i].pgid, 0) && errno == ESRCH)
+			dying[i].pgid = 0;
+		if (dying[i].pgid && dying[i].kill_at < first)
 			first = dying[i].kill_at;
-	if (first == KILLED)
+	}
+	if (first == INT64_MAX)
 		timer_cancel(T_EXEC);
 	else
 		timer_arm(T_EXEC, first > now_ms() ? first - now_ms() : 0);
 }
 
-/* An ended command not reaped yet; with no slot free, SIGKILL at once. */
-static void dying_add(pid_t pid)
+/* An ended command's group, just sent SIGHUP; with no slot free, SIGKILL at once. */
+static void dying_add(pid_t pgid)
 {
 	for (int i = 0; i < DYING_MAX; i++) {
-		if (dying[i].pid)
+		if (dying[i].pgid)
 			continue;
-		dying[i].pid = pid;
+		dying[i].pgid = pgid;
 		dying[i].kill_at = now_ms() + EXEC_KILL_MS;
 		arm_kill_timer();
 		return;
 	}
-	logmsg("data exec: pid %ld: too many ended commands alive: SIGKILL",
-	       (long)pid);
-	killpg(pid, SIGKILL);
+	logmsg("data exec: group %ld: too many ended commands alive: SIGKILL",
+	       (long)pgid);
+	killpg(pgid, SIGKILL);
 }
 
 /*
@@ -210,11 +219,11 @@ void exec_stop(void)
 		logmsg("data exec: %zu bytes from the DTE never taken",
 		       X.len - X.off);
 	X.off = X.len = 0;
-	if (killpg(X.pid, SIGHUP) == 0)
+	if (killpg(X.pid, SIGHUP) == 0) {
 		logmsg("data exec: pid %ld: SIGHUP to its process group",
 		       (long)X.pid);
-	if (!X.exited)
 		dying_add(X.pid);
+	}
 	X.pid = 0;
 }
 
@@ -246,9 +255,6 @@ void exec_reap(void)
 		log_status(pid, st);
 		if (pid == X.pid)
 			X.exited = true;	/* exec_service() ends the call */
-		for (int i = 0; i < DYING_MAX; i++)
-			if (dying[i].pid == pid)
-				dying[i].pid = 0;
 	}
 	arm_kill_timer();
 }
@@ -259,20 +265,39 @@ void exec_timer(void)
 	int64_t now = now_ms();
 
 	for (int i = 0; i < DYING_MAX; i++) {
-		if (!dying[i].pid || dying[i].kill_at > now)
+		if (!dying[i].pgid || dying[i].kill_at > now)
 			continue;
-		logmsg("data exec: pid %ld still there %d ms after SIGHUP: SIGKILL",
-		       (long)dying[i].pid, EXEC_KILL_MS);
-		killpg(dying[i].pid, SIGKILL);
-		dying[i].kill_at = KILLED;	/* reaped by exec_reap() */
+		if (killpg(dying[i].pgid, SIGKILL) == 0)
+			logmsg("data exec: group %ld still there %d ms after SIGHUP: SIGKILL",
+			       (long)dying[i].pgid, EXEC_KILL_MS);
+		dying[i].pgid = 0;	/* SIGKILL is the last word */
 	}
 	arm_kill_timer();
 }
 
-/* At exit: the call's command is ended as by a hang-up; nobody reaps. */
+/*
+ * At exit: the call's command is ended as by a hang-up, and the groups
+ * still there get their SIGKILL on time, since nothing will be left
+ * to send it: modemsim waits up to EXEC_KILL_MS for them.
+ */
 void exec_cleanup(void)
 {
+	int64_t end = now_ms() + EXEC_KILL_MS;
+	bool left;
+
 	exec_stop();
+	for (;;) {
+		exec_reap();	/* a zombie leader keeps its group there */
+		left = false;
+		for (int i = 0; i < DYING_MAX; i++)
+			left |= dying[i].pgid != 0;
+		if (!left || now_ms() >= end)
+			break;
+		usleep(20 * 1000);
+	}
+	for (int i = 0; i < DYING_MAX; i++)
+		if (dying[i].pgid)
+			killpg(dying[i].pgid, SIGKILL);
 }
 
 /* ---- data -------------------------------------------------------------- */

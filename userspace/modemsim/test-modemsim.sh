@@ -1619,6 +1619,35 @@ def _():
     check(gone(pid, 2.5), "pid %d still there 3.5 s after the hang-up" % pid)
 
 
+def dead(pid, timeout):
+    """pid has ended: gone, or a zombie its parent (not us) has to reap."""
+    end = time.time() + timeout
+    while True:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if time.time() > end:
+            return False
+        time.sleep(0.02)
+
+
+@test("data exec: what the command left in its group gets SIGKILL 2 s after its SIGHUP")
+def _():
+    # The leader exits (a remote hang-up); its child ignores SIGHUP.
+    x.ctl("data exec trap '' HUP; sleep 77 >/dev/null & echo \"child $!\"; exit 0")
+    x.dte.w(b"ATD1\r")
+    out = x.dte.until(v(b"NO CARRIER"))
+    m = re.search(rb"child (\d+)\n", out)
+    check(m and out.startswith(v(b"CONNECT 33600")), "got %r" % out)
+    child = int(m.group(1))
+    time.sleep(1)
+    check(not dead(child, 0), "gone before its SIGKILL")
+    check(dead(child, 2.5), "pid %d still there 3.5 s after the hang-up" % child)
+
+
 @test("data exec: a command that does not read holds the DTE, loses nothing")
 def _():
     go, total = os.path.join(TMP, "go2"), 400000
