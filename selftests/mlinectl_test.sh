@@ -113,7 +113,7 @@ reap() {
 # The name the module gives a pty line: /dev/pts/3 -> pts3.
 ptyname() { local p=${1#/dev/}; echo "${p//\//}"; }
 
-echo "1..93"
+echo "1..95"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 # ---- no device needed: the command line itself
@@ -437,6 +437,32 @@ wait_for "$tmp/call.rc" '^[0-9]+$'
 rc=$(cat "$tmp/call.rc" 2>/dev/null || echo none) out=$(cat "$tmp/call.err")
 check "call: Ctrl-C while stdout is slow drops the call, exit 130" 130 \
 	"^interrupted: dropping call [0-9]+"
+grep -Eq 'ended +by local' <<<"$out" && grep -Eq '^call [0-9]+ released' <<<"$out"
+ok $? "... and prints the record and releases the call" "$out"
+
+# pppd's pty option: a pppd that gave up closes its end of the pty while
+# we still dial. The call must not go on (and connect) without it.
+ctl "answer-delay 20000" >/dev/null
+out=$(python3 -c 'import os, pty, subprocess, sys, time
+master, slave = pty.openpty()
+err = open(sys.argv[3], "w")
+p = subprocess.Popen([sys.argv[1], "call", sys.argv[2], "5551234"],
+                     stdin=master, stdout=master, stderr=err)
+os.close(master)
+end = time.time() + 10
+while "dialing" not in open(sys.argv[3]).read() and time.time() < end:
+    time.sleep(0.05)
+time.sleep(0.5)
+os.close(slave)
+try:
+    print(p.wait(20))
+except subprocess.TimeoutExpired:
+    p.kill()
+    print("hung")' "$ml" "$line" "$tmp/hup.err" 2>&1)
+ctl "answer-delay 0" >/dev/null
+rc=$out out=$(cat "$tmp/hup.err")
+check "call: the pty's other end closed while dialing drops the call (ECONNREFUSED)" 111 \
+	'^input hung up before the connection: dropping call [0-9]+'
 grep -Eq 'ended +by local' <<<"$out" && grep -Eq '^call [0-9]+ released' <<<"$out"
 ok $? "... and prints the record and releases the call" "$out"
 

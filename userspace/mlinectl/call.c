@@ -12,13 +12,19 @@
  * connected: what a program writes before CONNECT waits where it wrote
  * it (the pipe or pty buffer is the bound; past it the writer blocks)
  * and goes to the call first. A terminal hung up under us (EIO, as when
- * pppd closes its pty) is the end of input or output, not an error.
+ * pppd closes its pty) is the end of input or output, not an error; on
+ * a terminal it is watched for before the connection too, so that a
+ * pppd that gave up does not leave a dial or an answer behind it (a
+ * pipe's writer that went away may have left bytes that are still to
+ * go: it is not looked at until then).
  *
  * One ppoll() loop moves the bytes through two buffers, stdin to the call
  * and the call to stdout, and never blocks anywhere else: a slow reader
  * of stdout or a full call only hold their own direction back, and the
  * first Ctrl-C is acted on at once (drop, then the record, then the
- * release, then exit 130) however stuck either side is. A second Ctrl-C
+ * release, then exit 130) however stuck either side is, but for a
+ * write to a terminal stopped by Ctrl-S: stdout is not ours to make
+ * non-blocking, and a terminal takes a write whole. A second Ctrl-C
  * leaves at once; closing the file ends the call.
  */
 #define _GNU_SOURCE
@@ -39,6 +45,7 @@ struct session {
 	int data;		/* data descriptor, -1 until connected and after its end */
 	bool voice;		/* --voice: no data stream */
 	bool connected, ended, dropped, stdin_open, stdout_open;
+	bool stdin_tty;		/* its hang-up is watched for before CONNECT */
 	int signals;		/* caught signals acted on */
 	struct buf tx;		/* stdin -> call */
 	struct buf rx;		/* call -> stdout */
@@ -190,11 +197,14 @@ static int run(struct session *s)
 		};
 		if (!p[P_DATA].events)
 			p[P_DATA].fd = -1;
-		/* Input waits for the connection (without a data stream it only ends the call). */
+		/*
+		 * Input waits for the connection (without a data stream it
+		 * only ends the call); until then a terminal's hang-up ends it.
+		 */
 		p[P_IN] = (struct pollfd){
-			.fd = s->stdin_open && s->connected && !s->dropped && !s->ended &&
-			      !s->tx.len ? 0 : -1,
-			.events = POLLIN,
+			.fd = s->stdin_open && (s->connected || s->stdin_tty) && !s->dropped &&
+			      !s->ended && !s->tx.len ? 0 : -1,
+			.events = s->connected ? POLLIN : 0,
 		};
 		p[P_OUT] = (struct pollfd){ .fd = s->rx.len ? 1 : -1, .events = POLLOUT };
 		/* Events ml_wait_state() set aside are not visible to poll(). */
@@ -210,8 +220,12 @@ static int run(struct session *s)
 			ret = to_call(s);
 		if (!ret && !s->rx.len && p[P_DATA].revents & (POLLIN | POLLHUP | POLLERR))
 			ret = from_call(s);
-		if (!ret && p[P_IN].revents)
+		if (!ret && p[P_IN].revents && !s->connected) {
+			s->stdin_open = false;
+			ret = drop(s, "input hung up before the connection");
+		} else if (!ret && p[P_IN].revents) {
 			ret = from_stdin(s);
+		}
 		if (!ret && p[P_OUT].revents)
 			ret = to_stdout(s);
 		if (ret)
@@ -242,7 +256,7 @@ static int wait_offer(struct session *s, uint32_t line)
 {
 	struct modemline_line_info li;
 	struct modemline_event ev;
-	struct pollfd p;
+	struct pollfd p[2];
 	struct ctx *c = s->c;
 	int ret;
 
@@ -258,13 +272,18 @@ static int wait_offer(struct session *s, uint32_t line)
 	for (;;) {
 		if (caught_count > s->signals)
 			return -EINTR;
-		p = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+		p[0] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+		/* A terminal's hang-up only: its bytes wait for the call. */
+		p[1] = (struct pollfd){ .fd = s->stdin_tty ? 0 : -1 };
 		if (!ml_pending(c->fd)) {
-			ret = wait_ready(&p, 1, -1);
+			ret = wait_ready(p, 2, -1);
 			if (ret == -EINTR)
 				continue;
 			if (ret < 0)
 				return fail_msg(c, -ret, "poll: %s", strerror(-ret));
+			if (p[1].revents)
+				return fail_msg(c, EPIPE, "input hung up while waiting for a call "
+						"on line %u", line);
 		}
 		ret = ml_next_event(c->fd, &ev, 0);
 		if (ret == -ETIMEDOUT)
@@ -367,6 +386,7 @@ int cmd_call(struct ctx *c, const struct args *a)
 	sigaction(SIGPIPE, &ign, &pipe_old);
 	out = stderr;
 	s.voice = opt(a, "voice");
+	s.stdin_tty = isatty(0);
 	ret = session(&s, line, answering ? NULL : a->pos[1], ms, opt(a, "keep"));
 	out = saved;
 	sigaction(SIGPIPE, &pipe_old, NULL);
