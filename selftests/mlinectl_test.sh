@@ -113,7 +113,7 @@ reap() {
 # The name the module gives a pty line: /dev/pts/3 -> pts3.
 ptyname() { local p=${1#/dev/}; echo "${p//\//}"; }
 
-echo "1..95"
+echo "1..96"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 # ---- no device needed: the command line itself
@@ -443,14 +443,16 @@ ok $? "... and prints the record and releases the call" "$out"
 # pppd's pty option: a pppd that gave up closes its end of the pty while
 # we still dial. The call must not go on (and connect) without it.
 ctl "answer-delay 20000" >/dev/null
-out=$(python3 -c 'import os, pty, subprocess, sys, time
+# pty_hup ERRFILE WAITFOR ARGS...: mlinectl ARGS on a pty whose other end
+# is closed once ERRFILE says WAITFOR; prints its exit status.
+pty_hup() {
+	python3 -c 'import os, pty, subprocess, sys, time
 master, slave = pty.openpty()
-err = open(sys.argv[3], "w")
-p = subprocess.Popen([sys.argv[1], "call", sys.argv[2], "5551234"],
-                     stdin=master, stdout=master, stderr=err)
+err = open(sys.argv[1], "w")
+p = subprocess.Popen(sys.argv[3:], stdin=master, stdout=master, stderr=err)
 os.close(master)
 end = time.time() + 10
-while "dialing" not in open(sys.argv[3]).read() and time.time() < end:
+while sys.argv[2] not in open(sys.argv[1]).read() and time.time() < end:
     time.sleep(0.05)
 time.sleep(0.5)
 os.close(slave)
@@ -458,13 +460,17 @@ try:
     print(p.wait(20))
 except subprocess.TimeoutExpired:
     p.kill()
-    print("hung")' "$ml" "$line" "$tmp/hup.err" 2>&1)
+    print("hung")' "$@" 2>&1
+}
+rc=$(pty_hup "$tmp/hup.err" dialing "$ml" call "$line" 5551234) out=$(cat "$tmp/hup.err")
 ctl "answer-delay 0" >/dev/null
-rc=$out out=$(cat "$tmp/hup.err")
 check "call: the pty's other end closed while dialing drops the call (ECONNREFUSED)" 111 \
 	'^input hung up before the connection: dropping call [0-9]+'
 grep -Eq 'ended +by local' <<<"$out" && grep -Eq '^call [0-9]+ released' <<<"$out"
 ok $? "... and prints the record and releases the call" "$out"
+rc=$(pty_hup "$tmp/hup.err" waiting "$ml" call --answer "$line") out=$(cat "$tmp/hup.err")
+check "call --answer: the pty's other end closed during the wait ends it (EPIPE)" 32 \
+	'input hung up while waiting for a call on line'
 
 run "$ml" batch - <<EOT
 dial $line 5551234 --wait
