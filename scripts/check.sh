@@ -357,24 +357,29 @@ bg_stage "KUnit (kunit.py, UML)" "$ML_TOP/scripts/kunit-uml.sh" 6.12
 # about a quarter of the host's two cores on stock 6.12), so VMs beside
 # each other finish in about the time of the longest.
 # job NAME OUT ERR CMD...: start CMD as job NAME, stdout to OUT, stderr
-# to ERR (empty: to OUT too).
+# to ERR (empty: to OUT too); OUT.seconds gets how long it ran.
 job() {
 	job_start[$1]=$(date +%s)
 	set -m
-	if [ -n "$3" ]; then
-		"${@:4}" >"$2" 2>"$3" </dev/null &
-	else
-		"${@:4}" >"$2" 2>&1 </dev/null &
-	fi
+	(
+		start=$(date +%s) rc=0
+		if [ -n "$3" ]; then
+			"${@:4}" >"$2" 2>"$3" </dev/null || rc=$?
+		else
+			"${@:4}" >"$2" 2>&1 </dev/null || rc=$?
+		fi
+		ml_elapsed "$start" >"$2.seconds"
+		exit "$rc"
+	) &
 	job_pid[$1]=$!
 	set +m
 }
-# job_wait NAME: its exit status in rc, its seconds in secs.
+# job_wait NAME OUT: its exit status in rc, the seconds it ran in secs.
 job_wait() {
 	rc=0
 	wait "${job_pid[$1]}" || rc=$?
 	unset "job_pid[$1]"
-	secs=$(ml_elapsed "${job_start[$1]}")
+	secs=$(cat "$2.seconds" 2>/dev/null || ml_elapsed "${job_start[$1]}")
 }
 # build_kernel: the kernel (built or from the cache) and our modules; 1
 # with every stage of the kernel counted as not run if that failed.
@@ -417,10 +422,11 @@ vm_start() {
 
 vm_judge() {
 	local boot rc secs
+	# shellcheck disable=SC2034 # ml_log's prefix
 	ML_STAGE=$kernel
 	res=$ML_BUILD/$kernel/results
 	rundir=$ML_BUILD/$kernel/vm
-	job_wait "$kernel/vm"
+	job_wait "$kernel/vm" "$rundir.log"
 	boot=$(sed -n 's/.*guest userspace after \([0-9.]*\)s.*/\1/p' "$rundir.log")
 	if [ "$rc" = 0 ] && [ -f "$res/done" ]; then
 		say vm "ok, userspace after ${boot:-?}s" "$secs"
@@ -446,7 +452,7 @@ serial_start() {
 }
 serial_judge() {
 	local out rc secs serial=$ML_BUILD/$kernel/serial ppp=()
-	job_wait "$kernel/serial"
+	job_wait "$kernel/serial" "$serial.tap"
 	out=$(cat "$serial.tap")
 	[ ! -f "$serial/ppp-ftdi.tap" ] || ppp=("$serial/ppp-ftdi.tap")
 	judge "serial (UART, USB, unplug/replug, PPP on USB)" "$secs" \
@@ -469,7 +475,7 @@ acm_start() {
 }
 acm_judge() {
 	local out rc secs
-	job_wait "$kernel/acm"
+	job_wait "$kernel/acm" "$ML_BUILD/$kernel/acm.tap"
 	out=$(cat "$ML_BUILD/$kernel/acm.tap")
 	judge "CDC-ACM (gadget loop)" "$secs" "$(tap '' <(printf '%s\n' "$out"))"
 	if [ "$rc" != 0 ] && ! grep -q '^not ok' <<<"$out"; then
