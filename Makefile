@@ -90,11 +90,13 @@ demo: deps userspace
 demo-check: deps userspace
 	scripts/demo-check.sh
 
-# Benchmarks in one VM boot of a stock kernel: a table of ratios against
+# Benchmarks in one VM boot of a stock kernel (RUNS=N: N boots, the median
+# of the run medians and their spread): a table of ratios against
 # the physical limit and against userspace, and build/bench/results.json.
 # A missed target does not fail; only a failure to measure does.
 bench: deps userspace
-	scripts/bench.sh --kernel $(if $(filter stock-%,$(KERNEL)),$(KERNEL),stock-6.12)
+	scripts/bench.sh --kernel $(if $(filter stock-%,$(KERNEL)),$(KERNEL),stock-6.12) \
+		--runs $(or $(RUNS),1)
 
 # The kernel release KDIR builds for (the running kernel by default).
 KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null || uname -r)

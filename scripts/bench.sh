@@ -2,25 +2,33 @@
 # make bench: the benchmarks of issue 7, in one VM boot of a stock Debian
 # kernel (the debug kernel's sanitizers distort timing).
 #
-#   bench.sh [--kernel stock-6.12] [--only NAME,...]
+#   bench.sh [--kernel stock-6.12] [--only NAME,...] [--runs N]
 #
 # Builds the modules for the kernel, boots it once with scripts/vm.sh and
 # runs build/userspace/bench inside, which prints the table (name, value,
 # target, unit, min, max) and writes build/bench/results.json. Every
 # figure is a ratio of two costs measured side by side in that boot.
+# With --runs N (make bench RUNS=N) it boots N times, keeps each run as
+# build/bench/run-K.json and table-K.txt, and results.json gives each
+# figure the median of the run medians and their spread
+# (scripts/bench-combine.py), with every run kept whole.
 # Exit status: 0 when everything was measured, whether or not the targets
 # were met; non-zero only when the benchmark could not measure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ML_STAGE=bench
-kernel=stock-6.12 only=()
+kernel=stock-6.12 only=() runs=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--only) only=(--only "${2:?}"); shift 2 ;;
-	*) ml_die "usage: bench.sh [--kernel KERNEL] [--only NAME,...]" ;;
+	--runs) runs=${2:?}; shift 2 ;;
+	*) ml_die "usage: bench.sh [--kernel KERNEL] [--only NAME,...] [--runs N]" ;;
 	esac
 done
+case "$runs" in
+'' | *[!0-9]* | 0*) ml_die "--runs takes a whole number of boots, 1 or more (got '$runs')" ;;
+esac
 case "$kernel" in
 stock-*) ;;
 *) ml_log "warning: $kernel is not a stock kernel: timings are distorted" ;;
@@ -39,9 +47,8 @@ nullmodem=$kmod/tests/nullmodem/modemline_nullmodem.ko
 [ -f "$nullmodem" ] || ml_die "no $nullmodem (scripts/build-modules.sh $kernel)"
 out=$ML_BUILD/bench
 mkdir -p "$out"
-rm -f "$out/results.json" "$out/table.txt"
-ml_log "running the benchmarks in a $kernel VM (TCG: absolute times are slow, ratios count)"
-status=0
+rm -f "$out"/results.json "$out"/table*.txt "$out"/run-*.json
+ml_log "running the benchmarks in a $kernel VM, $runs boot(s) (TCG: absolute times are slow, ratios count)"
 # The guest's clock. Under TCG the kernel distrusts the TSC (the two
 # vCPUs' TSCs look unsynchronised; on a loaded host the PIT calibration
 # fails) and falls back to refined-jiffies, where CLOCK_MONOTONIC advances
@@ -53,17 +60,38 @@ if khz=$("$bin" --tsc-khz) && [ "$khz" -gt 0 ] 2>/dev/null; then
 fi
 clock_args=()
 for a in $append; do clock_args+=(--append "$a"); done
-# shellcheck disable=SC2016 # $1 and $@ are the guest's bash -c arguments
-"$ML_TOP/scripts/vm.sh" --kernel "$kernel" --timeout 2400 "${clock_args[@]}" -- \
-	bash -c 'insmod "$1" || echo "bench.sh: insmod $1 failed" >&2; shift; exec "$@"' \
-	bench "$nullmodem" "$bin" --out "$out/results.json" --modemsim "$msim" "${only[@]}" \
-	>"$out/table.txt" || status=$?
-[ -s "$out/table.txt" ] && cat "$out/table.txt"
-if grep -q '"clocksource": "[a-z-]*jiffies"' "$out/results.json" 2>/dev/null; then
-	ml_log "error: the guest ran on a jiffies clocksource: timings are in 4 ms steps"
-	status=1
-fi
-if [ "$status" != 0 ] || [ ! -s "$out/results.json" ]; then
-	ml_die "the benchmark could not measure (exit status $status; VM logs in $ML_BUILD/vm/$kernel-last)"
+
+# One boot: build/bench/run-$1.json and table-$1.txt.
+bench_boot() {
+	local json=$out/run-$1.json table=$out/table-$1.txt status=0
+
+	# shellcheck disable=SC2016 # $1 and $@ are the guest's bash -c arguments
+	"$ML_TOP/scripts/vm.sh" --kernel "$kernel" --timeout 2400 "${clock_args[@]}" -- \
+		bash -c 'insmod "$1" || echo "bench.sh: insmod $1 failed" >&2; shift; exec "$@"' \
+		bench "$nullmodem" "$bin" --out "$json" --modemsim "$msim" "${only[@]}" \
+		>"$table" || status=$?
+	[ -s "$table" ] && cat "$table"
+	if grep -q '"clocksource": "[a-z-]*jiffies"' "$json" 2>/dev/null; then
+		ml_log "error: the guest ran on a jiffies clocksource: timings are in 4 ms steps"
+		status=1
+	fi
+	if [ "$status" != 0 ] || [ ! -s "$json" ]; then
+		ml_die "run $1: the benchmark could not measure (exit status $status; VM logs in $ML_BUILD/vm/$kernel-last)"
+	fi
+}
+
+for ((k = 1; k <= runs; k++)); do
+	[ "$runs" = 1 ] || ml_log "run $k of $runs"
+	bench_boot "$k"
+done
+if [ "$runs" = 1 ]; then
+	mv "$out/run-1.json" "$out/results.json"
+	mv "$out/table-1.txt" "$out/table.txt"
+else
+	ml_log "$runs runs: the median of the run medians, and their spread"
+	jsons=()
+	for ((k = 1; k <= runs; k++)); do jsons+=("$out/run-$k.json"); done
+	python3 "$ML_TOP/scripts/bench-combine.py" "$out/results.json" "${jsons[@]}" |
+		tee "$out/table.txt"
 fi
 ml_log "results: $out/results.json (make bench took $(ml_elapsed "$start")s)"
