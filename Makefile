@@ -96,7 +96,7 @@ demo-check: deps userspace
 # A missed target does not fail; only a failure to measure does.
 bench: deps userspace
 	scripts/bench.sh --kernel $(if $(filter stock-%,$(KERNEL)),$(KERNEL),stock-6.12) \
-		--runs $(or $(RUNS),1)
+		--runs $(or $(RUNS),1) $(if $(PROFILE),--profile)
 
 # The kernel release KDIR builds for (the running kernel by default).
 KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null || uname -r)

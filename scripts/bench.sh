@@ -2,7 +2,7 @@
 # make bench: the benchmarks of issue 7, in one VM boot of a stock Debian
 # kernel (the debug kernel's sanitizers distort timing).
 #
-#   bench.sh [--kernel stock-6.12] [--only NAME,...] [--runs N]
+#   bench.sh [--kernel stock-6.12] [--only NAME,...] [--runs N] [--profile]
 #
 # Builds the modules for the kernel, boots it once with scripts/vm.sh and
 # runs build/userspace/bench inside, which prints the table (name, value,
@@ -11,19 +11,24 @@
 # With --runs N (make bench RUNS=N) it boots N times, keeps each run as
 # build/bench/run-K.json and table-K.txt, and results.json gives each
 # figure the median of the run medians and their spread
-# (scripts/bench-combine.py), with every run kept whole.
+# (scripts/bench-combine.py), with every run kept whole. With --profile
+# (make bench PROFILE=1) each boot runs the bench under perf (cpu-clock,
+# every CPU: TCG has no PMU) and build/bench/profile-K.txt gives where
+# the time went, by symbol, kernel and user; the guest's kallsyms are
+# kept beside it so that the module's symbols resolve.
 # Exit status: 0 when everything was measured, whether or not the targets
 # were met; non-zero only when the benchmark could not measure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ML_STAGE=bench
-kernel=stock-6.12 only=() runs=1
+kernel=stock-6.12 only=() runs=1 profile=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--only) only=(--only "${2:?}"); shift 2 ;;
 	--runs) runs=${2:?}; shift 2 ;;
-	*) ml_die "usage: bench.sh [--kernel KERNEL] [--only NAME,...] [--runs N]" ;;
+	--profile) profile=1; shift ;;
+	*) ml_die "usage: bench.sh [--kernel KERNEL] [--only NAME,...] [--runs N] [--profile]" ;;
 	esac
 done
 case "$runs" in
@@ -34,6 +39,9 @@ stock-*) ;;
 *) ml_log "warning: $kernel is not a stock kernel: timings are distorted" ;;
 esac
 
+if [ -n "$profile" ] && ! command -v perf >/dev/null; then
+	ml_die "--profile needs perf on this machine, which the guest shares (apt-get install linux-perf)"
+fi
 start=$(date +%s)
 bin=$ML_BUILD/userspace/bench
 msim=$ML_BUILD/userspace/modemsim
@@ -41,13 +49,13 @@ msim=$ML_BUILD/userspace/modemsim
 kmod=$("$ML_TOP/scripts/build-modules.sh" "$kernel")
 # The guest's init loads modemline and modemline_sim; the null-modem tty
 # pairs of nm_cycle_vs_userspace (a test-only module, built by
-# build-modules.sh) are loaded here, before the benchmark starts. If that
-# fails the figure reports that it could not measure.
+# build-modules.sh) are loaded by bench-guest.sh, before the benchmark
+# starts.
 nullmodem=$kmod/tests/nullmodem/modemline_nullmodem.ko
 [ -f "$nullmodem" ] || ml_die "no $nullmodem (scripts/build-modules.sh $kernel)"
 out=$ML_BUILD/bench
 mkdir -p "$out"
-rm -f "$out"/results.json "$out"/table*.txt "$out"/run-*.json
+rm -f "$out"/results.json "$out"/table*.txt "$out"/run-*.json "$out"/profile-* "$out"/perf-*
 ml_log "running the benchmarks in a $kernel VM, $runs boot(s) (TCG: absolute times are slow, ratios count)"
 # The guest's clock. Under TCG the kernel distrusts the TSC (the two
 # vCPUs' TSCs look unsynchronised; on a loaded host the PIT calibration
@@ -61,15 +69,19 @@ fi
 clock_args=()
 for a in $append; do clock_args+=(--append "$a"); done
 
-# One boot: build/bench/run-$1.json and table-$1.txt.
+# One boot: build/bench/run-$1.json and table-$1.txt (and with --profile
+# perf-$1.data, perf-$1.kallsyms and profile-$1.txt).
 bench_boot() {
 	local json=$out/run-$1.json table=$out/table-$1.txt status=0
 
-	# shellcheck disable=SC2016 # $1 and $@ are the guest's bash -c arguments
 	"$ML_TOP/scripts/vm.sh" --kernel "$kernel" --timeout 2400 "${clock_args[@]}" -- \
-		bash -c 'insmod "$1" || echo "bench.sh: insmod $1 failed" >&2; shift; exec "$@"' \
-		bench "$nullmodem" "$bin" --out "$json" --modemsim "$msim" "${only[@]}" \
-		>"$table" || status=$?
+		bash "$ML_TOP/scripts/bench-guest.sh" "$nullmodem" "${profile:+$out/perf-$1}" \
+		"$bin" --out "$json" --modemsim "$msim" "${only[@]}" >"$table" || status=$?
+	if [ -n "$profile" ] && [ -s "$out/perf-$1.data" ]; then
+		perf report -i "$out/perf-$1.data" --kallsyms="$out/perf-$1.kallsyms" --stdio \
+			--no-children --sort sym --percent-limit 0.2 >"$out/profile-$1.txt" 2>"$out/profile-$1.err" ||
+			ml_log "run $1: perf report failed, see $out/profile-$1.err"
+	fi
 	[ -s "$table" ] && cat "$table"
 	if grep -q '"clocksource": "[a-z-]*jiffies"' "$json" 2>/dev/null; then
 		ml_log "error: the guest ran on a jiffies clocksource: timings are in 4 ms steps"
