@@ -4,7 +4,7 @@
 #
 #   check.sh [KERNEL...]      default: debug stock-6.1 stock-6.12
 #
-# Counted cases: each case of the host stages (TAP: log scan rules,
+# Counted cases: each case of the host stages (TAP: log scan rules, bench RUNS combining,
 # modemsim, install, ABI, DKMS, demo, the patch series on 6.12 and 7.3,
 # KUnit by kunit.py), each KUnit test case (a parameterised case counts
 # once, however many parameters it runs), each kselftest case, each insmod
@@ -330,6 +330,8 @@ done
 kernel=host
 # The kernel log scan every VM stage ends with judges what it should.
 host_stage "log scan rules" "$ML_TOP/scripts/scan-log-test.sh"
+# make bench RUNS=N combines its boots as its README says.
+host_stage "bench RUNS=N combining" "$ML_TOP/scripts/bench-combine-test.sh"
 # The modem simulator every tty test talks to must itself work.
 host_stage "modemsim self-test" env MODEMSIM="$ML_BUILD/userspace/modemsim" \
 	"$ML_TOP/userspace/modemsim/test-modemsim.sh"
