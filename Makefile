@@ -46,15 +46,29 @@ sparse: deps
 userspace:
 	$(MAKE) -C userspace O=$(BUILD)/userspace
 
+# The same programs and library for 32-bit users (gcc -m32, Debian's
+# gcc-multilib), in build/userspace32.
+userspace32:
+	$(MAKE) -C userspace O=$(BUILD)/userspace32 CC='gcc -m32'
+
 selftests:
 	dir=$$(scripts/kselftest-framework.sh) && \
 		$(MAKE) -C selftests O=$(BUILD)/selftests KSELFTEST_DIR=$$dir \
 			all kselftest_install
 
+# The ABI selftests built with -m32 against build/userspace32, installed
+# as a second collection in build/kselftest32: make check runs them in
+# every VM, through the kernel's compat ioctl path.
+selftests32: userspace32
+	dir=$$(scripts/kselftest-framework.sh) && \
+		$(MAKE) -C selftests O=$(BUILD)/selftests32 KSELFTEST_DIR=$$dir M32=1 \
+			CC='gcc -m32' MODEMLINE_USERSPACE=$(BUILD)/userspace32 \
+			KSFT_INSTALL=$(BUILD)/kselftest32 all kselftest_install
+
 deps:
 	@scripts/deps.sh
 
-check: deps userspace selftests
+check: deps userspace selftests selftests32
 	scripts/check.sh $(KERNELS)
 
 # Build against every supported kernel: stock 6.1 and 6.12 header trees and
@@ -174,7 +188,7 @@ clean:
 		-o -name '.*.cmd' -o -name 'modules.order' -o -name 'Module.symvers' \) \
 		-not -path './.git/*' -delete
 
-.PHONY: all modules kdir modules-vm sparse userspace selftests deps check \
+.PHONY: all modules kdir modules-vm sparse userspace userspace32 selftests selftests32 deps check \
 	compat check-harness vm demo bench install uninstall dkms-source dkms-check \
 	install-check abi-check demo-check clean stress patches patches-check \
 	kunit-uml

@@ -24,6 +24,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/compat.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -647,6 +648,27 @@ static int mlt_ioctl(struct tty_struct *tty, unsigned int cmd,
 	}
 }
 
+#ifdef CONFIG_COMPAT
+/*
+ * A 32-bit process's pointer is widened with compat_ptr(); the structures
+ * themselves have one layout on every ABI (the uapi header uses fixed-size
+ * types and __aligned_u64 only). Any other request falls back to
+ * mlt_ioctl() through the tty core.
+ */
+static int mlt_compat_ioctl(struct tty_struct *tty, unsigned int cmd,
+			    unsigned long arg)
+{
+	switch (cmd) {
+	case MODEMLINE_TIOCGLINE:
+	case MODEMLINE_TIOCGCONFIG:
+	case MODEMLINE_TIOCSCONFIG:
+		return mlt_ioctl(tty, cmd, (unsigned long)compat_ptr(arg));
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+#endif
+
 static struct tty_ldisc_ops mlt_ldisc = {
 	.owner = THIS_MODULE,
 	.num = MODEMLINE_LDISC,
@@ -655,6 +677,9 @@ static struct tty_ldisc_ops mlt_ldisc = {
 	.close = mlt_close,
 	.hangup = mlt_hangup,
 	.ioctl = mlt_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl = mlt_compat_ioctl,
+#endif
 	.receive_buf2 = mlt_receive_buf2,
 	.flush_buffer = mlt_flush_buffer,
 	.write_wakeup = mlt_write_wakeup,

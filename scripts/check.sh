@@ -133,14 +133,19 @@ is_gsm_test() {
 PPP_STAGE="PPP (pppd over a call: ping, TCP, the record's bytes)"
 is_ppp_test() { [[ $1 == */ppp_test.sh.out ]]; }
 
-# check_selftests STAGE OUT...: judge these selftest binaries' output.
+# And the 32-bit collection (make selftests32): the ABI tests and mlinectl
+# built with -m32.
+M32_STAGE="32-bit (ABI selftests and mlinectl, -m32)"
+
+# check_selftests STAGE OUT...: judge these selftest binaries' output;
+# the guest's step was $step (selftests, or selftests32).
 check_selftests() {
-	local stage=$1 out name status results f=0 all=
+	local stage=$1 out name status results f=0 all= step=${step:-selftests}
 	shift
 	for out in "$@"; do
 		name=$(basename "$out" .out)
 		# No status: the binary the guest stopped in (see stopped below).
-		status=$(cat "$res/selftests/$name.status" 2>/dev/null) || continue
+		status=$(cat "${out%.out}.status" 2>/dev/null) || continue
 		results=$(grep -cE '^(not )?ok [0-9]+' "$out" || true)
 		# A binary that crashed, timed out or printed no results has
 		# failed even when none of its TAP lines says so.
@@ -159,18 +164,18 @@ check_selftests() {
 	if [ $# -gt 0 ]; then
 		all+=$(tap '' "$@")
 		# Fold the extra failures into the counts line tap() printed.
-		judge "$stage" "$(guest_time selftests)" "$(awk -v f="$f" '
+		judge "$stage" "$(guest_time "$step")" "$(awk -v f="$f" '
 			/^counts / { p += $2; x += $3; s += $4; next } { print }
 			END { print "counts", p, x + f, s }' <<<"$all")"
-	elif finished selftests; then
-		not_run "$stage" "no tests in $ML_BUILD/kselftest/kselftest-list.txt"
+	elif finished "$step"; then
+		not_run "$stage" "no tests in $ML_BUILD/kselftest${step#selftests}/kselftest-list.txt"
 	fi
-	finished selftests || stopped "$stage"
+	finished "$step" || stopped "$stage"
 }
 
 # The selftests of this kernel, the null-modem and 3GPP ones apart.
 check_all_selftests() {
-	local out general=() nullmodem=() gsm=() ppp=()
+	local out general=() nullmodem=() gsm=() ppp=() m32=()
 	for out in "$res"/selftests/*.out; do
 		[ -e "$out" ] || continue
 		if is_nullmodem_test "$out"; then
@@ -188,6 +193,11 @@ check_all_selftests() {
 	check_selftests "$GSM_STAGE" "${gsm[@]}"
 	check_selftests "$PPP_STAGE" "${ppp[@]}"
 	slowest
+	for out in "$res"/selftests32/*.out; do
+		[ -e "$out" ] || continue
+		m32+=("$out")
+	done
+	step=selftests32 check_selftests "$M32_STAGE" "${m32[@]}"
 }
 
 # Where the VM's time went: its five slowest kselftests.
@@ -403,7 +413,8 @@ build_kernel() {
 		say build "FAILED" "$(ml_elapsed "$start")"
 		tail -n 40 "$log" | evidence
 		count 0 1 0
-		for stage in kunit selftests "$NULLMODEM_STAGE" "$GSM_STAGE" "$PPP_STAGE" insmod/rmmod "log scan"; do
+		for stage in kunit selftests "$NULLMODEM_STAGE" "$GSM_STAGE" "$PPP_STAGE" "$M32_STAGE" \
+			insmod/rmmod "log scan"; do
 			not_run "$stage" "no modules"
 		done
 		bg_start

@@ -16,6 +16,9 @@ packages=(
 	dkms man-db pkg-config		# the install and DKMS checks
 	python3-ply python3-git		# checkpatch's spdxcheck.py (make patches-check)
 	ppp iproute2 iputils-ping	# dial-up networking (selftests/ppp_test.sh)
+	gcc-multilib			# the -m32 builds (32-bit users)
+	debhelper dh-dkms lintian	# make deb
+	udev bash-completion		# udevadm test, the completion test
 )
 [ $# -eq 0 ] || packages=("$@")
 

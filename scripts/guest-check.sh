@@ -9,7 +9,8 @@
 #
 # Steps: clear the kmemleak report of boot-time objects, load modemline
 # (and modemline_sim and modemline_nullmodem, the null-modem tty pairs),
-# run the KUnit module, run each kselftest with the kernel's runner, unload modemline_sim
+# run the KUnit module, run each kselftest with the kernel's runner (then
+# the 32-bit ones), unload modemline_sim
 # while its debugfs files are read and load it again, unload everything,
 # let kmemleak scan twice and save its report.
 # With --canary MODE (check-harness.sh) the tests are replaced by loading
@@ -23,6 +24,7 @@
 #   kunit.log, kunit/*.ktap  insmod's output, KTAP of each new suite
 #   selftests/NAME.out, NAME.status  output (TAP) and exit status
 #   selftests/NAME.seconds  how long it ran (where a VM's time goes)
+#   selftests32/           the same for the 32-bit collection
 #   kmemleak.txt           report after the final scans (kmemleak kernels)
 #   done                   written last
 set -euo pipefail
@@ -102,27 +104,33 @@ kunit() {
 # status (SKIP: 4, TIMEOUT: 124, else exit=N); its output is the test's
 # own TAP, prefixed with "# ". The tests find modemsim and mlinectl
 # through the environment, as an installed kselftest would.
+# selftests [32]: the collection, or with 32 the 32-bit one (build/
+# kselftest32, 'make selftests32') into results/selftests32/, with the
+# 32-bit mlinectl.
 selftests() {
-	local ksft=$ML_BUILD/kselftest entry name out line rc start
-	export MODEMSIM=$ML_BUILD/userspace/modemsim MLINECTL=$ML_BUILD/userspace/mlinectl
+	local bits=${1:-} entry name out line rc start
+	local ksft=$ML_BUILD/kselftest$bits dir=$res/selftests$bits
+	export MODEMSIM=$ML_BUILD/userspace/modemsim MLINECTL=$ML_BUILD/userspace$bits/mlinectl
 	export MLINECTL_MAN=$ML_TOP/userspace/man/mlinectl.8
+	[ -f "$ksft/kselftest-list.txt" ] || return 0
+	mkdir -p "$dir"
 	while read -r entry; do
 		name=${entry#*:}
 		start=$EPOCHSECONDS
 		out=$("$ksft/run_kselftest.sh" -t "$entry" </dev/null 2>&1) || true
-		echo $((EPOCHSECONDS - start)) >"$res/selftests/$name.seconds"
+		echo $((EPOCHSECONDS - start)) >"$dir/$name.seconds"
 		sed -n 's/^# //p' <<<"$out" |
 			grep -v -e '^timeout set to ' -e "^selftests: modemline: $name\$" \
-			>"$res/selftests/$name.out" || true
+			>"$dir/$name.out" || true
 		line=$(grep -E "^(not )?ok [0-9]+ selftests: modemline: $name( |\$)" <<<"$out" | tail -n 1) || true
 		case "$line" in
 		ok*"# SKIP"*) rc=4 ;;
 		ok*) rc=0 ;;
 		*"# TIMEOUT"*) rc=124 ;;
 		*"# exit="*) rc=${line##*exit=} ;;
-		*) rc=1; printf '%s\n' "run_kselftest.sh gave no result:" "$out" >>"$res/selftests/$name.out" ;;
+		*) rc=1; printf '%s\n' "run_kselftest.sh gave no result:" "$out" >>"$dir/$name.out" ;;
 		esac
-		echo "$rc" >"$res/selftests/$name.status"
+		echo "$rc" >"$dir/$name.status"
 	done <"$ksft/kselftest-list.txt"
 }
 
@@ -172,6 +180,9 @@ else
 	step
 	selftests
 	step_done selftests
+	step
+	selftests 32
+	step_done selftests32
 	step
 	[ ! -f "$kmod/modemline_sim.ko" ] || sim_unload_under_readers
 	unload modemline_sim

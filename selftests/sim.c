@@ -420,15 +420,18 @@ int sim_new_line_raw(const char *name)
 
 int sim_read_id(const char *name, __u32 *id)
 {
-	char path[256], buf[32];
-	long val;
+	char path[256], buf[32], *end;
+	unsigned long long val;
 	int ret;
 
 	snprintf(path, sizeof(path), SIM_LINES "/%s/id", name);
 	ret = read_file(path, buf, sizeof(buf));
 	if (ret < 0)
 		return ret;
-	if (parse_long(buf, &val) || val <= 0 || val > 0xFFFFFFFFL)
+	/* Not a long: ids reach 0xFFFFFFFF, past a 32-bit program's long. */
+	errno = 0;
+	val = strtoull(buf, &end, 10);
+	if (errno || end == buf || (*end && strcmp(end, "\n")) || !val || val > 0xFFFFFFFFULL)
 		return -EINVAL;
 	*id = (__u32)val;
 	return 0;
