@@ -113,7 +113,7 @@ reap() {
 # The name the module gives a pty line: /dev/pts/3 -> pts3.
 ptyname() { local p=${1#/dev/}; echo "${p//\//}"; }
 
-echo "1..96"
+echo "1..100"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 # ---- no device needed: the command line itself
@@ -153,6 +153,7 @@ for a in "dial x 5" "dial 1 5 --timeout 1h" "answer x" "info x" "drop x" "wait 1
 	"subscribe x" "unsubscribe 1 x" "watch --count x" "wait-event --timeout x" \
 	"recv --call 1 --bytes 1 --until x" "recv --call 1 --bytes 99999" "send --call 1 a\\xZZ" \
 	"call x 5" "call --answer 1 5" "call --answer x" "call --answer 1 --voice" \
+	"dial 1 555-1234" "dial 1 ''" "call 1 5551234x" \
 	"attach /dev/null --guard 11s" "attach /dev/null --init X" "sleep 1m" \
 	"monitor x" "monitor --count x" "ps x"; do
 	# shellcheck disable=SC2086 # the words of $a are the arguments
@@ -170,6 +171,17 @@ run "$ml" drop --wait=1
 check "--wait=1: an option that takes no value" 22 '^mlinectl drop: --wait takes no value'
 run "$ml" attach /dev/null --d
 check "--d: an ambiguous abbreviation (--daemon, --dev)" 22 '^mlinectl attach: ambiguous option --d'
+run "$ml" dial 1 555-1234 --dev "$tmp/nodev"
+check "dial: a bad number is refused before the device is opened, the allowed characters named" 22 \
+	"^mlinectl: NUMBER: '-' is not a dial character \(allowed: 0-9 \* # \+ , ; ! @ A-D P T W p w\)"
+run "$ml" dial 1 "$(printf '%048d' 5)" --dev "$tmp/nodev"
+check "dial: a number of 48 characters is refused, the limit said" 22 \
+	'^mlinectl: NUMBER: 1 to 47 characters, not 48'
+for a in attach detach; do
+	run "$ml" $a /dev/null
+	check "$a /dev/null: not a tty, said so (ENOTTY)" 25 \
+		'^mlinectl: open /dev/null: not a tty: give the modem.s serial port .*\(ENOTTY\)$'
+done
 
 # ---- a modemsim pty: attach
 "$sim" --pty --control "$tmp/ctl" --guard 100 >"$tmp/sim.out" 2>"$tmp/sim.err" &
@@ -324,7 +336,7 @@ check_json "subscribe --json: typed acknowledgements; the failure on stderr" 2 \
 run "$ml" info 1
 check "one-shot info: ENOENT, and why" 2 'no such call in this file.*\(ENOENT\)'
 run "$ml" dial "$line" 'not a number'
-check "dial, bad number: EINVAL, the rule" 22 'invalid number: 1 to 47 characters'
+check "dial, bad number: EINVAL, the rule" 22 "NUMBER: 'n' is not a dial character \\(allowed: 0-9"
 run "$ml" dial 4000000000 5551234
 check "dial, no such line: ENOENT" 2 'no such line'
 

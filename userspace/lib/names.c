@@ -149,6 +149,7 @@ static const struct meaning meanings[] = {
 	{ ML_OP_FDINFO, ENODATA, "not a /dev/modemline descriptor, or a modemline module without fdinfo figures" },
 	{ ML_OP_EVENT, ETIMEDOUT, "timed out waiting for an event" },
 	{ ML_OP_TTY_OPEN, ENOENT, "no such tty" },
+	{ ML_OP_TTY_OPEN, ENOTTY, "not a tty: give the modem's serial port (/dev/ttyS*, /dev/ttyUSB*, /dev/ttyACM*)" },
 	{ ML_OP_TTY_OPEN, EACCES, "no permission to open the tty" },
 	{ ML_OP_TTY_ATTACH, EPERM, "attaching a line discipline needs CAP_NET_ADMIN (run as root)" },
 	{ ML_OP_TTY_ATTACH, EINVAL, "line discipline 29 is not registered: is the modemline module loaded?" },

@@ -295,6 +295,11 @@ int cmd_detach(struct ctx *c, const struct args *a)
 	tty = open(a->pos[0], O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (tty < 0)
 		return fail(c, ML_OP_TTY_OPEN, -errno, "open %s", a->pos[0]);
+	/* Else ENOTTY would read as a tty without the line discipline. */
+	if (!isatty(tty)) {
+		close(tty);
+		return fail(c, ML_OP_TTY_OPEN, -ENOTTY, "open %s", a->pos[0]);
+	}
 	ret = ml_tty_line_id(tty, &line);
 	if (!ret)
 		ret = ml_tty_detach(tty);

@@ -376,7 +376,8 @@ int cmd_call(struct ctx *c, const struct args *a)
 		return usage_error(c, a->cmd, "--answer wants LINE only");
 	if (answering && opt(a, "voice"))
 		return usage_error(c, a->cmd, "--voice is for dialing");
-	if (parse_u32(c, "LINE", a->pos[0], &line) || timeout_opt(c, a, 0, &ms))
+	if (parse_u32(c, "LINE", a->pos[0], &line) ||
+	    (!answering && parse_number(c, a->pos[1])) || timeout_opt(c, a, 0, &ms))
 		return -EINVAL;
 	ret = dev(c);
 	if (ret < 0)

@@ -164,7 +164,8 @@ int cmd_dial(struct ctx *c, const struct args *a)
 
 	if (a->n != 2)
 		return usage_error(c, a->cmd, "wants LINE and NUMBER");
-	if (parse_u32(c, "LINE", a->pos[0], &line) || timeout_opt(c, a, 0, &ms))
+	if (parse_u32(c, "LINE", a->pos[0], &line) || parse_number(c, a->pos[1]) ||
+	    timeout_opt(c, a, 0, &ms))
 		return -EINVAL;
 	fd = dev(c);
 	if (fd < 0)

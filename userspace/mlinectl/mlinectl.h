@@ -116,6 +116,8 @@ int usage_error(struct ctx *c, const struct cmd *cmd, const char *fmt, ...)
 void print_cmd_help(const struct cmd *cmd, FILE *f);
 /* Parsers: 0, or -EINVAL with the error reported. */
 int parse_u32(struct ctx *c, const char *what, const char *s, uint32_t *v);
+/* A dial string, checked as the module will, before the device is opened. */
+int parse_number(struct ctx *c, const char *s);
 /* A duration: "30" (seconds), "1.5s", "500ms", into milliseconds. */
 int parse_ms(struct ctx *c, const char *what, const char *s, int *ms);
 /* --timeout if given (else @dflt) */

@@ -194,6 +194,27 @@ int parse_u32(struct ctx *c, const char *what, const char *s, uint32_t *v)
 	return 0;
 }
 
+/* The module's rule (MODEMLINE_IOC_DIAL): Hayes digits, tone keys, pauses and modifiers. */
+#define DIAL_CHARS	"0123456789*#+,;!@ABCDPTWpw"
+#define DIAL_CHARS_SAID	"0-9 * # + , ; ! @ A-D P T W p w"
+
+int parse_number(struct ctx *c, const char *s)
+{
+	size_t len = strlen(s), good = strspn(s, DIAL_CHARS);
+	unsigned char bad = (unsigned char)s[good];
+
+	if (!len || len >= MODEMLINE_NUMBER_LEN)
+		return fail_msg(c, EINVAL, "NUMBER: 1 to %d characters, not %zu",
+				MODEMLINE_NUMBER_LEN - 1, len);
+	if (good == len)
+		return 0;
+	if (bad >= 0x20 && bad < 0x7f)
+		return fail_msg(c, EINVAL, "NUMBER: '%c' is not a dial character (allowed: %s)",
+				bad, DIAL_CHARS_SAID);
+	return fail_msg(c, EINVAL, "NUMBER: byte 0x%02x is not a dial character (allowed: %s)",
+			bad, DIAL_CHARS_SAID);
+}
+
 int parse_ms(struct ctx *c, const char *what, const char *s, int *ms)
 {
 	char *end;
