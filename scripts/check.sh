@@ -348,6 +348,8 @@ host_stage "modemsim self-test" env MODEMSIM="$ML_BUILD/userspace/modemsim" \
 # What a user installs: make install/uninstall into a staging root and
 # DKMS, against Debian's stock 6.12 headers; then the newcomer's demo.
 host_stage "make install/uninstall" "$ML_TOP/scripts/install-check.sh" stock-6.12
+# mlinectl's bash completion, installed where bash-completion finds it.
+host_stage "bash completion" "$ML_TOP/scripts/completion-test.sh"
 # libmodemline.so.0 exports exactly its committed, versioned symbols.
 host_stage "libmodemline ABI" "$ML_TOP/scripts/abi-check.sh"
 host_stage dkms "$ML_TOP/scripts/dkms-check.sh"

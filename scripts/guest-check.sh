@@ -112,6 +112,7 @@ selftests() {
 	local ksft=$ML_BUILD/kselftest$bits dir=$res/selftests$bits
 	export MODEMSIM=$ML_BUILD/userspace/modemsim MLINECTL=$ML_BUILD/userspace$bits/mlinectl
 	export MLINECTL_MAN=$ML_TOP/userspace/man/mlinectl.8
+	export MLINECTL_COMPLETION=$ML_TOP/userspace/completion/mlinectl
 	[ -f "$ksft/kselftest-list.txt" ] || return 0
 	mkdir -p "$dir"
 	while read -r entry; do

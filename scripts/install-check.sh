@@ -48,6 +48,7 @@ files=(
 	"$prefix/share/man/man4/modemline.4"
 	"$prefix/share/man/man3/libmodemline.3"
 	"$prefix/share/man/man1/modemsim.1"
+	"$prefix/share/bash-completion/completions/mlinectl"
 )
 missing=
 for f in "${files[@]}"; do

@@ -11,7 +11,8 @@
 #
 # mlinectl and modemsim are found in ../userspace next to this script's
 # build copy (build/selftests), or in $MLINECTL / $MODEMSIM; the man page
-# in ../../userspace/man, or $MLINECTL_MAN.
+# in ../../userspace/man, or $MLINECTL_MAN; the bash completion in
+# ../../userspace/completion, or $MLINECTL_COMPLETION.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 ml=${MLINECTL:-$here/../userspace/mlinectl}
@@ -113,7 +114,7 @@ reap() {
 # The name the module gives a pty line: /dev/pts/3 -> pts3.
 ptyname() { local p=${1#/dev/}; echo "${p//\//}"; }
 
-echo "1..100"
+echo "1..101"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 # ---- no device needed: the command line itself
@@ -253,6 +254,12 @@ ok "$s" "attach --daemon: the pidfile is there on return, names the holder, whic
 	"pidfile: '$attpid', JSON pid: '$jpid', cwd: $(readlink "/proc/$attpid/cwd" 2>&1)"
 
 # ---- commands on the line
+# The bash completion offers the line's id for dial (from lines --json).
+comp=${MLINECTL_COMPLETION:-$here/../../userspace/completion/mlinectl}
+out=$(bash --norc --noprofile -c '. "$1"; COMP_WORDS=("$2" dial ""); COMP_CWORD=2
+	_mlinectl; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp" "$ml" 2>&1)
+grep -qx "$line" <<<"$out"
+ok $? "bash completion: mlinectl dial <TAB> offers the line" "line $line; offered:"$'\n'"$out"
 runj "$ml" --json lines "$line"
 check_json "lines --json: the pty line, idle" 0 \
 	'j[0]["type"] == "line" and j[0]["name"] == "'"$ptyn"'" and j[0]["transport"] == "tty" and not j[0]["busy"]'
