@@ -126,6 +126,7 @@ install: modules userspace
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(abspath $(DESTDIR))) modules_install
 	depmod -a $(if $(DESTDIR),-b $(abspath $(DESTDIR))) $(KREL)
 	install -D -m 0644 udev/60-modemline.rules $(DESTDIR)$(UDEVDIR)/60-modemline.rules
+	install -D -m 0644 udev/70-modemline-attach.rules $(DESTDIR)$(UDEVDIR)/70-modemline-attach.rules
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
 	$(if $(DESTDIR),,-udevadm control --reload-rules 2>/dev/null)
 
@@ -133,7 +134,7 @@ uninstall:
 	rm -f $(MODDIR)/kmod/modemline.ko* $(MODDIR)/kmod/modemline_sim.ko*
 	-rmdir $(MODDIR)/kmod $(MODDIR) 2>/dev/null
 	depmod -a $(if $(DESTDIR),-b $(abspath $(DESTDIR))) $(KREL)
-	rm -f $(DESTDIR)$(UDEVDIR)/60-modemline.rules
+	rm -f $(DESTDIR)$(UDEVDIR)/60-modemline.rules $(DESTDIR)$(UDEVDIR)/70-modemline-attach.rules
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) uninstall
 
 # The module sources and dkms.conf in /usr/src/modemline-VERSION, for

@@ -350,6 +350,8 @@ host_stage "modemsim self-test" env MODEMSIM="$ML_BUILD/userspace/modemsim" \
 host_stage "make install/uninstall" "$ML_TOP/scripts/install-check.sh" stock-6.12
 # mlinectl's bash completion, installed where bash-completion finds it.
 host_stage "bash completion" "$ML_TOP/scripts/completion-test.sh"
+# Attach at plug-in: the systemd unit, the udev rules, attach --config.
+host_stage "attach at plug-in (systemd, udev)" "$ML_TOP/scripts/plugin-check.sh"
 # libmodemline.so.0 exports exactly its committed, versioned symbols.
 host_stage "libmodemline ABI" "$ML_TOP/scripts/abi-check.sh"
 host_stage dkms "$ML_TOP/scripts/dkms-check.sh"

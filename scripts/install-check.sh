@@ -30,7 +30,7 @@ ok() { # OK? NAME
 # The tree is built with the host's compiler against the staged kernel tree.
 mk() { make -C "$ML_TOP" KDIR="$kdir" DESTDIR="$stage" PREFIX=$prefix "$@" >>"$log" 2>&1; }
 
-echo "1..20"
+echo "1..21"
 mk install; ok $? "make install DESTDIR=$stage"
 files=(
 	"lib/modules/$krel/extra/kmod/modemline.ko"
@@ -49,6 +49,9 @@ files=(
 	"$prefix/share/man/man3/libmodemline.3"
 	"$prefix/share/man/man1/modemsim.1"
 	"$prefix/share/bash-completion/completions/mlinectl"
+	"$prefix/lib/systemd/system/modemline-attach@.service"
+	"etc/modemline/example.conf"
+	"etc/udev/rules.d/70-modemline-attach.rules"
 )
 missing=
 for f in "${files[@]}"; do
@@ -59,6 +62,9 @@ done
 ok "$([ -z "$missing" ]; echo $?)" "every file is installed"
 grep -q "^extra/kmod/modemline.ko[.a-z]*:" "$stage/lib/modules/$krel/modules.dep" 2>/dev/null
 ok $? "depmod indexed extra/kmod/modemline.ko"
+# Attaching ldisc 29 (TIOCSETD, mlinectl attach) modprobes tty-ldisc-29.
+grep -qx 'alias tty-ldisc-29 modemline' "$stage/lib/modules/$krel/modules.alias" 2>/dev/null
+ok $? "modules.alias: tty-ldisc-29 loads modemline"
 grep -q 'KERNEL=="modemline".*MODE="0660".*GROUP="dialout"' \
 	"$stage/etc/udev/rules.d/60-modemline.rules" 2>/dev/null
 ok $? "udev rule: /dev/modemline 0660 root:dialout"

@@ -114,7 +114,7 @@ reap() {
 # The name the module gives a pty line: /dev/pts/3 -> pts3.
 ptyname() { local p=${1#/dev/}; echo "${p//\//}"; }
 
-echo "1..101"
+echo "1..103"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 # ---- no device needed: the command line itself
@@ -231,6 +231,34 @@ check_json "attach --guard 1s in the foreground: SIGTERM detaches it, exit 0" 0 
 	'j[0]["type"] == "attach" and j[0]["pid"] > 0 and j[1]["type"] == "detach" and j[1]["tty"] == "'"$pty"'"'
 [ "$(pty_lines)" = 0 ]
 ok $? "... and the line is gone"
+# As modemline-attach@.service runs it: settings from --config DIR, and
+# systemd's readiness protocol (READY=1 with the line, STOPPING=1) on the
+# datagram socket $NOTIFY_SOCKET names.
+mkdir "$tmp/etc"
+printf '%s\n' '# as /etc/modemline/NAME.conf' 'dialect = 3gpp' 'guard = 100ms' \
+	>"$tmp/etc/$(basename "$pty").conf"
+python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(15)
+with open(sys.argv[2], "w") as f:
+    for _ in range(2):
+        f.write(s.recv(4096).decode().replace("\n", " ") + "\n"); f.flush()' \
+	"$tmp/notify" "$tmp/notify.out" &
+npid=$!
+for _ in $(seq 50); do [ -S "$tmp/notify" ] && break; sleep 0.1; done
+NOTIFY_SOCKET=$tmp/notify "$ml" --json attach "$pty" --config "$tmp/etc" >"$tmp/fg.out" 2>&1 &
+fgpid=$!
+wait_for "$tmp/notify.out" '^READY=1'
+kill -TERM "$fgpid"
+reap "$fgpid" 10
+wait "$npid"
+out=$(cat "$tmp/fg.out") err=
+check_json "attach --config DIR: the settings of DIR/TTYNAME.conf (dialect 3gpp)" 0 \
+	'j[0]["type"] == "attach" and j[0]["dialect"] == "3gpp" and j[1]["type"] == "detach"'
+fgline=$(sed -n '1s/.*"line":\([0-9]*\).*/\1/p' <<<"$out")
+notified=$(cat "$tmp/notify.out" 2>&1)
+[ "$notified" = "READY=1 STATUS=line $fgline on $pty"$'\n'"STOPPING=1" ]
+ok $? "attach under systemd: READY=1 with the line once it is up, STOPPING=1 on SIGTERM" \
+	"line $fgline; notified: $notified"
 # Without /dev/modemline only a signal ends the wait; SIGINT: detach, then 130.
 env --default-signal=INT "$ml" attach "$pty" --dev "$tmp/nodev" >"$tmp/fg.out" 2>&1 &
 fgpid=$!

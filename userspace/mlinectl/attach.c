@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "attach_conf.h"
 #include "daemon.h"
 
 /* The kernel's bounds (MODEMLINE_TIOCSCONFIG): guard time, +CLCC poll. */
@@ -51,10 +52,24 @@ static bool init_ok(const char *s)
 	return true;
 }
 
-static int attach_args(struct ctx *c, const struct args *a, struct attach *at)
+/* Option @name's value, else the --config file's @key; *@what says which. */
+static const char *setting(const struct args *a, const struct attach_conf *conf, int key,
+			   const char *name, const char **what)
 {
-	const char *speed = opt(a, "speed"), *guard = opt(a, "guard"), *pidfile = opt(a, "pidfile");
-	const char *dialect = opt(a, "dialect"), *clcc = opt(a, "clcc");
+	const char *v = opt(a, name + 2);
+
+	*what = name;
+	if (v || !*conf->where[key])
+		return v;
+	*what = conf->where[key];
+	return conf->value[key];
+}
+
+static int attach_args(struct ctx *c, const struct args *a, struct attach *at,
+		       struct attach_conf *conf)
+{
+	const char *speed, *guard, *dialect, *clcc, *pidfile = opt(a, "pidfile");
+	const char *w_speed, *w_guard, *w_dialect, *w_clcc, *w_init;
 	uint32_t b;
 	int ret;
 
@@ -62,22 +77,32 @@ static int attach_args(struct ctx *c, const struct args *a, struct attach *at)
 		return usage_error(c, a->cmd, "wants TTY");
 	at->tty = a->pos[0];
 	at->daemon = opt(a, "daemon");
-	at->init = opt(a, "init");
+	memset(conf, 0, sizeof(*conf));
+	if (opt(a, "config")) {
+		ret = attach_conf_load(c, opt(a, "config"), at->tty, conf);
+		if (ret)
+			return ret;
+	}
+	speed = setting(a, conf, CONF_SPEED, "--speed", &w_speed);
+	guard = setting(a, conf, CONF_GUARD, "--guard", &w_guard);
+	dialect = setting(a, conf, CONF_DIALECT, "--dialect", &w_dialect);
+	clcc = setting(a, conf, CONF_CLCC, "--clcc", &w_clcc);
+	at->init = setting(a, conf, CONF_INIT, "--init", &w_init);
 	if (speed) {
-		ret = parse_u32(c, "--speed", speed, &b);
+		ret = parse_u32(c, w_speed, speed, &b);
 		if (ret)
 			return ret;
 		ret = ml_speed(b);
 		if (ret < 0)
 			return fail_msg(c, EINVAL,
-					"--speed: %s bit/s is no termios rate (50 to 4000000)",
-					speed);
+					"%s: %s bit/s is no termios rate (50 to 4000000)",
+					w_speed, speed);
 		at->speed = (speed_t)ret;
 	}
-	if (guard && parse_ms(c, "--guard", guard, &at->guard_ms))
+	if (guard && parse_ms(c, w_guard, guard, &at->guard_ms))
 		return -EINVAL;
 	if (guard && (at->guard_ms < 1 || at->guard_ms > GUARD_MAX_MS))
-		return fail_msg(c, EINVAL, "--guard: '%s' is not 1ms to 10s", guard);
+		return fail_msg(c, EINVAL, "%s: '%s' is not 1ms to 10s", w_guard, guard);
 	at->dialect = DIALECT_KEEP;
 	if (dialect && !strcmp(dialect, "v250"))
 		at->dialect = MODEMLINE_DIALECT_V250;
@@ -86,14 +111,14 @@ static int attach_args(struct ctx *c, const struct args *a, struct attach *at)
 	else if (dialect && !strcmp(dialect, "auto"))
 		at->dialect = DIALECT_AUTO;
 	else if (dialect)
-		return fail_msg(c, EINVAL, "--dialect: '%s' is not v250, 3gpp or auto", dialect);
-	if (clcc && parse_ms(c, "--clcc", clcc, &at->clcc_ms))
+		return fail_msg(c, EINVAL, "%s: '%s' is not v250, 3gpp or auto", w_dialect, dialect);
+	if (clcc && parse_ms(c, w_clcc, clcc, &at->clcc_ms))
 		return -EINVAL;
 	if (clcc && (at->clcc_ms < CLCC_MIN_MS || at->clcc_ms > CLCC_MAX_MS))
-		return fail_msg(c, EINVAL, "--clcc: '%s' is not 100ms to 10s", clcc);
+		return fail_msg(c, EINVAL, "%s: '%s' is not 100ms to 10s", w_clcc, clcc);
 	if (at->init && !init_ok(at->init))
-		return fail_msg(c, EINVAL, "--init: '%s' is not an AT command line of 2 to %zu"
-				" printable characters", at->init,
+		return fail_msg(c, EINVAL, "%s: '%s' is not an AT command line of 2 to %zu"
+				" printable characters", w_init, at->init,
 				sizeof(((struct modemline_tty_config *)0)->init) - 1);
 	if (pidfile) {
 		ret = pidfile_path(c, pidfile, at->pidfile, sizeof(at->pidfile));
@@ -247,11 +272,14 @@ static int wait_removed(struct ctx *c, int tty, const char *path, uint32_t line)
 int cmd_attach(struct ctx *c, const struct args *a)
 {
 	struct attach at = { 0 };
+	/* at.init may point into it. */
+	struct attach_conf conf;
+	char state[PATH_MAX + 64];
 	int report = -1, tty = -1, ret, status;
 	bool pidfile = false;
 	uint32_t line;
 
-	ret = attach_args(c, a, &at);
+	ret = attach_args(c, a, &at, &conf);
 	if (ret)
 		return ret;
 	if (at.daemon) {
@@ -272,12 +300,16 @@ int cmd_attach(struct ctx *c, const struct args *a)
 		ret = fail_msg(c, errno, "--daemon: chdir /: %s", strerror(errno));
 	if (ret >= 0) {
 		print_attached(c, &at, line);
+		snprintf(state, sizeof(state), "READY=1\nSTATUS=line %u on %s", line, at.tty);
+		notify_service(state);
 		ret = 0;
 	}
 	if (at.daemon)
 		daemon_ready(report, ret);
-	if (!ret)
+	if (!ret) {
 		ret = wait_removed(c, tty, at.tty, line);
+		notify_service("STOPPING=1");
+	}
 	if (tty >= 0)
 		close(tty);
 	if (pidfile)

@@ -77,14 +77,14 @@ static const struct optdef o_call[] = {
 };
 static const struct optdef o_attach[] = {
 	{ "speed", true }, { "daemon", false }, { "pidfile", true }, { "guard", true },
-	{ "init", true }, { "dialect", true }, { "clcc", true }, { NULL, false }
+	{ "init", true }, { "dialect", true }, { "clcc", true }, { "config", true }, { NULL, false }
 };
 static const struct optdef o_batch[] = { { "keep-going", false }, { NULL, false } };
 static const struct optdef o_monitor[] = { { "output", true }, { "count", true }, { NULL, false } };
 
 const struct cmd commands[] = {
 	{ "attach", "TTY [--speed BAUD] [--daemon] [--pidfile FILE] [--guard DURATION] [--init AT...]\n"
-	  "       [--dialect v250|3gpp|auto] [--clcc DURATION]",
+	  "       [--dialect v250|3gpp|auto] [--clcc DURATION] [--config FILE|DIR]",
 	  "Make the modem on TTY a line: put the tty in raw mode, attach the modemline\n"
 	  "line discipline (29) and print the line id. The line lives while mlinectl keeps\n"
 	  "the tty open: in the foreground until Ctrl-C (exit 130), SIGTERM or SIGHUP\n"
@@ -97,6 +97,10 @@ const struct cmd commands[] = {
 	  "500ms); auto asks AT+GCAP first and picks 3gpp when the answer lists +CGSM\n"
 	  "or +CLTE<n>.\n"
 	  "A 3gpp line without --init gets " ML_INIT_3GPP ".\n"
+	  "--config reads the same settings (speed, init, guard, dialect, clcc) from\n"
+	  "'key = value' lines of FILE, or of DIR/TTYNAME.conf if there is one (e.g.\n"
+	  "/etc/modemline/ttyUSB0.conf); an option given wins over the file. Under\n"
+	  "systemd (Type=notify) attach reports READY=1 once the line is up.\n"
 	  "Every option is checked before anything is attached. Needs CAP_NET_ADMIN.",
 	  o_attach, cmd_attach, CMD_SIGNALS },
 	{ "detach", "TTY",

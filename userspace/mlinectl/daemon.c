@@ -11,7 +11,10 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -107,4 +110,33 @@ int pidfile_write(struct ctx *c, const char *path)
 		return fail_msg(c, err, "--pidfile %s: %s", path, strerror(err));
 	}
 	return 0;
+}
+
+/*
+ * The sd_notify() protocol, which is a datagram to the unix socket
+ * $NOTIFY_SOCKET names ('@': the abstract namespace): no libsystemd for
+ * one sendto(). modemline-attach@.service waits for READY=1.
+ */
+void notify_service(const char *state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = getenv("NOTIFY_SOCKET");
+	size_t len;
+	int fd;
+
+	if (!path || (*path != '/' && *path != '@'))
+		return;
+	len = strlen(path);
+	if (len >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, len);
+	if (*path == '@')
+		sa.sun_path[0] = '\0';
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	/* Best effort, as sd_notify(): the service manager may be gone. */
+	sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+	       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
+	close(fd);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* attach --daemon and --pidfile (daemon.c). */
+/* attach --daemon, --pidfile, and systemd's readiness protocol (daemon.c). */
 #ifndef MLINECTL_DAEMON_H
 #define MLINECTL_DAEMON_H
 
@@ -21,5 +21,10 @@ void daemon_ready(int report, int status);
 int pidfile_path(struct ctx *c, const char *arg, char *path, size_t len);
 /* Write this process's pid to @path. 0 or -errno (reported). */
 int pidfile_write(struct ctx *c, const char *path);
+/*
+ * Tell the service manager @state ("READY=1\nSTATUS=...") if it asked
+ * (Type=notify sets $NOTIFY_SOCKET); nothing otherwise.
+ */
+void notify_service(const char *state);
 
 #endif
