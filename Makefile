@@ -148,6 +148,16 @@ dkms-source:
 	cp uapi/linux/modemline.h $(DKMS_SRC)/uapi/linux/
 	sed 's/@VERSION@/$(VERSION)/' scripts/dkms/dkms.conf >$(DKMS_SRC)/dkms.conf
 
+# Debian packages for bookworm (modemline-dkms, modemline-utils,
+# libmodemline0, libmodemline-dev) into build/deb/, lintian-clean; the
+# packaging is scripts/debian/. deb-check unpacks them into a clean root,
+# builds the module by DKMS from there and loads it in a stock 6.12 VM.
+deb: deps
+	scripts/deb.sh
+
+deb-check: deps
+	scripts/deb-check.sh
+
 # make install / uninstall into build/stage against a stock header tree,
 # on the host; TAP output.
 install-check: deps userspace
@@ -189,7 +199,7 @@ clean:
 		-o -name '.*.cmd' -o -name 'modules.order' -o -name 'Module.symvers' \) \
 		-not -path './.git/*' -delete
 
-.PHONY: all modules kdir modules-vm sparse userspace userspace32 selftests selftests32 deps check \
+.PHONY: all modules kdir modules-vm sparse userspace userspace32 selftests selftests32 deps check deb deb-check \
 	compat check-harness vm demo bench install uninstall dkms-source dkms-check \
 	install-check abi-check demo-check clean stress patches patches-check \
 	kunit-uml

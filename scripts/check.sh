@@ -365,6 +365,9 @@ host_stage "make demo" "$ML_TOP/scripts/demo-check.sh"
 bg_stage "patch series on 6.12" "$ML_TOP/scripts/patches-check.sh" 6.12
 bg_stage "patch series on 7.3" "$ML_TOP/scripts/patches-check.sh" 7.3
 bg_stage "KUnit (kunit.py, UML)" "$ML_TOP/scripts/kunit-uml.sh" 6.12
+# The Debian packages: built, lintian, unpacked into a clean root, the
+# module built by DKMS from there and loaded in a stock 6.12 VM.
+bg_stage "Debian packages (make deb, DKMS, stock 6.12 VM)" "$ML_TOP/scripts/deb-check.sh"
 
 
 # Each kernel's VM, and the serial and CDC-ACM VMs, run in a job of
