@@ -23,26 +23,31 @@ ok() { # STATUS NAME [DIAG]
 		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/# /'
 	fi
 }
-echo "1..9"
+echo "1..11"
 [ -x "$ml" ] || { echo "Bail out! no $ml (make userspace)"; exit 1; }
 [ -f "$loader" ] || { echo "Bail out! no $loader (make deps: bash-completion)"; exit 1; }
 
-make -s -C "$ML_TOP/userspace" install O="$ML_BUILD/userspace" DESTDIR="$tmp/stage" PREFIX=/usr \
+# A build directory of its own: PREFIX=/usr must not remake the shared
+# build's unit and modemline.pc.
+make -s -C "$ML_TOP/userspace" install O="$tmp/userspace" DESTDIR="$tmp/stage" PREFIX=/usr \
 	>"$tmp/install.log" 2>&1
+comp_file=$tmp/stage/usr/share/bash-completion/completions/mlinectl
 # bash-completion loads a command's completion on its first TAB, from
-# $XDG_DATA_DIRS/bash-completion/completions: the installed copy.
-out=$(XDG_DATA_DIRS=$tmp/stage/usr/share bash --norc --noprofile -c \
-	". $loader; _completion_loader mlinectl; complete -p mlinectl" 2>&1)
-[ "$out" = "complete -F _mlinectl mlinectl" ]
+# $XDG_DATA_DIRS/bash-completion/completions: the installed copy, as
+# declare -F (extdebug) tells by the function's file.
+out=$(HOME=$tmp XDG_DATA_HOME=$tmp/none XDG_DATA_DIRS=$tmp/stage/usr/share \
+	bash --norc --noprofile -c ". $loader; _completion_loader mlinectl
+		complete -p mlinectl; shopt -s extdebug; declare -F _mlinectl" 2>&1)
+[[ $out == "complete -F _mlinectl mlinectl"$'\n'"_mlinectl "[0-9]*" $comp_file" ]]
 ok $? "installed, bash-completion's loader finds it: complete -p mlinectl" "$out"
 
 # comp WORD...: COMPREPLY, sorted, one line, for the cursor at the end of
 # the last WORD (the first is the program).
 comp() {
-	bash --norc --noprofile -c '. "$1"; shift
+	bash --norc --noprofile -c '. "$1"; . "$2"; shift 2
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
 		_mlinectl; [ ${#COMPREPLY[@]} = 0 ] || printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
-		_ "$tmp/stage/usr/share/bash-completion/completions/mlinectl" "$@" 2>&1
+		_ "$loader" "$comp_file" "$@" 2>&1
 }
 # expect NAME WANT WORD...: the completion is exactly WANT.
 expect() {
@@ -83,3 +88,8 @@ chmod +x "$tmp/fake-mlinectl"
 expect "mlinectl --dev D dial <TAB>: the line ids of 'lines --json' on that device" \
 	"12 7 " "$tmp/fake-mlinectl" --dev /dev/other dial ''
 expect "mlinectl dial 7 <TAB>: nothing for NUMBER" "" "$tmp/fake-mlinectl" --dev /dev/other dial 7 ''
+expect "mlinectl --dev=D dial <TAB>: --opt=value as well" \
+	"12 7 " "$tmp/fake-mlinectl" --dev=/dev/other dial ''
+mkdir -p "$tmp/conf dir"
+expect "mlinectl attach X --config=$tmp/co<TAB>: the files, a name with a space whole" \
+	"$tmp/conf dir " "$ml" attach /dev/null --config="$tmp/co"

@@ -6,7 +6,8 @@
 #                 lintian error
 #
 # The packaging is scripts/debian/ (control, rules, the .install lists,
-# copyright); this script adds what it derives from the tree: the
+# copyright), a native package (version VERSION of userspace/Makefile, no
+# Debian revision: the packaging is upstream's); this script adds what it derives from the tree: the
 # changelog (the library's version, the commit) and libmodemline0's
 # symbols file (from userspace/lib/libmodemline.sym, which the ABI check
 # holds the library to).
@@ -25,7 +26,7 @@ cp -r "$ML_TOP/scripts/debian" "$src/debian"
 
 commit=$(git -C "$ML_TOP" rev-parse --short HEAD)
 cat >"$src/debian/changelog" <<EOT
-modemline ($version-1) unstable; urgency=medium
+modemline ($version) unstable; urgency=medium
 
   * Packaged by 'make deb' from commit $commit.
 
@@ -48,7 +49,7 @@ if ! (cd "$src" && dpkg-buildpackage -b --no-sign -j"$(nproc)") >"$top/build.log
 	ml_die "dpkg-buildpackage failed"
 fi
 ls "$top"/*.deb >&2
-changes=$(ls "$top"/modemline_"$version"-1_*.changes)
+changes=$(ls "$top"/modemline_"$version"_*.changes)
 # Errors fail; warnings and the rest are in the log to read.
 if ! lintian --fail-on error --display-info "$changes" >"$top/lintian.log" 2>&1; then
 	cat "$top/lintian.log" >&2

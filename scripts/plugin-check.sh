@@ -2,8 +2,9 @@
 # Attach at plug-in, on the host: the systemd unit modemline-attach@.service
 # as 'make -C userspace install PREFIX=/usr' installs it, checked by
 # 'systemd-analyze verify'; the udev rules by 'udevadm test' on a tty of
-# this machine, in a mount namespace where /etc/udev/rules.d holds only
-# ours and the local rule that marks the device; and attach --config's
+# this machine, in a mount namespace where the rules are only ours and the
+# local rule that marks the device (the system's own, 99-systemd.rules
+# among them, hidden); and attach --config's
 # files. TAP on stdout. (READY=1 from a real attach is tested in the VM,
 # selftests/mlinectl_test.sh.)
 #
@@ -56,13 +57,17 @@ ok $? "the unit waits for READY=1, stops with its device, restarts on failure"
 # ---- the udev rules: a tty of this machine as the modem
 dev=ttyS0
 [ -e "/sys/class/tty/$dev" ] || dev=tty
-mkdir -p "$tmp/rules"
+mkdir -p "$tmp/rules" "$tmp/empty"
 cp "$ML_TOP"/udev/*.rules "$tmp/rules/"
 # udevadm_test: 'udevadm test' of the add event with $tmp/rules as the
-# rules (root: a private mount namespace), its output in $out.
+# rules (root: a private mount namespace), its output in $out. It writes
+# the device's udev database, whose tags stay: a private /run/udev keeps
+# the host's as it was, and each run starts from none.
 udevadm_test() {
-	out=$(unshare -m sh -c 'mount --bind "$1" /etc/udev/rules.d &&
-		udevadm test --action=add "/sys/class/tty/$2"' _ "$tmp/rules" "$dev" 2>&1)
+	out=$(unshare -m sh -c 'mount -t tmpfs none /run/udev && mount --bind "$1" /etc/udev/rules.d &&
+		for d in /usr/lib/udev/rules.d /run/udev/rules.d; do
+			[ ! -d "$d" ] || mount --bind "$3" "$d" || exit
+		done && udevadm test --action=add "/sys/class/tty/$2"' _ "$tmp/rules" "$dev" "$tmp/empty" 2>&1)
 	rc=$?
 }
 # The example local rule of 70-modemline-attach.rules (a VID:PID), which

@@ -114,7 +114,7 @@ reap() {
 # The name the module gives a pty line: /dev/pts/3 -> pts3.
 ptyname() { local p=${1#/dev/}; echo "${p//\//}"; }
 
-echo "1..103"
+echo "1..104"
 [ -x "$ml" ] && [ -x "$sim" ] || { echo "Bail out! no $ml or $sim"; exit 1; }
 
 # ---- no device needed: the command line itself
@@ -154,7 +154,7 @@ for a in "dial x 5" "dial 1 5 --timeout 1h" "answer x" "info x" "drop x" "wait 1
 	"subscribe x" "unsubscribe 1 x" "watch --count x" "wait-event --timeout x" \
 	"recv --call 1 --bytes 1 --until x" "recv --call 1 --bytes 99999" "send --call 1 a\\xZZ" \
 	"call x 5" "call --answer 1 5" "call --answer x" "call --answer 1 --voice" \
-	"dial 1 555-1234" "dial 1 ''" "call 1 5551234x" \
+	"dial 1 555-1234" "call 1 5551234x" \
 	"attach /dev/null --guard 11s" "attach /dev/null --init X" "sleep 1m" \
 	"monitor x" "monitor --count x" "ps x"; do
 	# shellcheck disable=SC2086 # the words of $a are the arguments
@@ -175,6 +175,9 @@ check "--d: an ambiguous abbreviation (--daemon, --dev)" 22 '^mlinectl attach: a
 run "$ml" dial 1 555-1234 --dev "$tmp/nodev"
 check "dial: a bad number is refused before the device is opened, the allowed characters named" 22 \
 	"^mlinectl: NUMBER: '-' is not a dial character \(allowed: 0-9 \* # \+ , ; ! @ A-D P T W p w\)"
+run "$ml" dial 1 "" --dev "$tmp/nodev"
+check "dial: an empty number is refused before the device is opened" 22 \
+	'^mlinectl: NUMBER: 1 to 47 characters, not 0'
 run "$ml" dial 1 "$(printf '%048d' 5)" --dev "$tmp/nodev"
 check "dial: a number of 48 characters is refused, the limit said" 22 \
 	'^mlinectl: NUMBER: 1 to 47 characters, not 48'
@@ -284,7 +287,8 @@ ok "$s" "attach --daemon: the pidfile is there on return, names the holder, whic
 # ---- commands on the line
 # The bash completion offers the line's id for dial (from lines --json).
 comp=${MLINECTL_COMPLETION:-$here/../../userspace/completion/mlinectl}
-out=$(bash --norc --noprofile -c '. "$1"; COMP_WORDS=("$2" dial ""); COMP_CWORD=2
+out=$(bash --norc --noprofile -c '. /usr/share/bash-completion/bash_completion; . "$1"
+	COMP_WORDS=("$2" dial ""); COMP_CWORD=2; COMP_LINE="$2 dial "; COMP_POINT=${#COMP_LINE}
 	_mlinectl; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp" "$ml" 2>&1)
 grep -qx "$line" <<<"$out"
 ok $? "bash completion: mlinectl dial <TAB> offers the line" "line $line; offered:"$'\n'"$out"

@@ -429,6 +429,8 @@ int sim_read_id(const char *name, __u32 *id)
 	if (ret < 0)
 		return ret;
 	/* Not a long: ids reach 0xFFFFFFFF, past a 32-bit program's long. */
+	if (buf[0] < '0' || buf[0] > '9')
+		return -EINVAL;
 	errno = 0;
 	val = strtoull(buf, &end, 10);
 	if (errno || end == buf || (*end && strcmp(end, "\n")) || !val || val > 0xFFFFFFFFULL)

@@ -108,7 +108,8 @@ check_json "call: 4096 bytes through the data descriptor, counted in the record"
 
 "$ml" --json watch "$line" --count 1 --timeout 10 >"$tmp/watch.out" 2>"$tmp/stderr" &
 wpid=$!
-sleep 0.5
+# Time for watch to subscribe before the ring (a debug VM is slow).
+sleep 1.5
 ctl "ring 5557777 2 300" >/dev/null
 wait "$wpid"
 rc=$? out=$(cat "$tmp/watch.out") err=$(cat "$tmp/stderr")
