@@ -299,7 +299,7 @@ TEST_F(ioc, wrong_size_is_enotty)
 
 	PREPARE();
 	buf = calloc(1, _IOC_SIZEMASK + 1);
-	ASSERT_TRUE(buf != NULL);
+	ASSERT_NE(NULL, buf);
 	SNAP(&snap);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		memset(buf, 0, _IOC_SIZEMASK + 1);
@@ -355,7 +355,7 @@ TEST_F(ioc, unmapped_arg_is_efault)
 
 	PREPARE();
 	p = mls_unmapped_addr();
-	ASSERT_TRUE(p != NULL);
+	ASSERT_NE(NULL, p);
 	SNAP(&snap);
 	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, variant->cmd, p));
 	UNCHANGED(&snap);
@@ -368,7 +368,7 @@ TEST_F(ioc, prot_none_arg_is_efault)
 
 	PREPARE();
 	p = mls_prot_none_page();
-	ASSERT_TRUE(p != NULL);
+	ASSERT_NE(NULL, p);
 	SNAP(&snap);
 	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, variant->cmd, p));
 	UNCHANGED(&snap);
@@ -395,7 +395,7 @@ TEST_F(ioc, arg_crossing_into_prot_none_is_efault)
 
 	PREPARE();
 	pages = mls_guarded_pages(PROT_READ | PROT_WRITE);
-	ASSERT_TRUE(pages != NULL);
+	ASSERT_NE(NULL, pages);
 	memset(valid, 0, sizeof(valid));
 	FILL(variant->which, valid);
 	arg = pages + ps - size + 1;
@@ -414,7 +414,7 @@ TEST_F(ioc, arg_at_page_end_is_accepted)
 
 	PREPARE();
 	pages = mls_guarded_pages(PROT_READ | PROT_WRITE);
-	ASSERT_TRUE(pages != NULL);
+	ASSERT_NE(NULL, pages);
 	arg = pages + ps - size;
 	FILL(variant->which, arg);
 	ASSERT_EQ(0, mls_ioctl(self->fd, variant->cmd, arg));
@@ -436,7 +436,7 @@ TEST_F(ioc, readonly_arg)
 
 	PREPARE();
 	pages = mls_guarded_pages(PROT_READ | PROT_WRITE);
-	ASSERT_TRUE(pages != NULL);
+	ASSERT_NE(NULL, pages);
 	FILL(variant->which, pages);
 	ASSERT_EQ(0, mprotect(pages, ps, PROT_READ));
 	SNAP(&snap);
@@ -887,7 +887,7 @@ TEST_F(bad, dial_readonly_arg_is_efault_and_creates_no_call)
 
 	PREPARE();
 	page = mls_guarded_pages(PROT_READ | PROT_WRITE);
-	ASSERT_TRUE(page != NULL);
+	ASSERT_NE(NULL, page);
 	FILL(IOC_DIAL, page);
 	ASSERT_EQ(0, mprotect(page, ps, PROT_READ));
 	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, MODEMLINE_IOC_DIAL, page));
@@ -906,7 +906,7 @@ TEST_F(bad, answer_readonly_arg_is_efault_and_creates_no_call)
 
 	PREPARE();
 	page = mls_guarded_pages(PROT_READ | PROT_WRITE);
-	ASSERT_TRUE(page != NULL);
+	ASSERT_NE(NULL, page);
 	FILL(IOC_ANSWER, page);
 	ASSERT_EQ(0, mprotect(page, ps, PROT_READ));
 	ASSERT_EQ(-EFAULT, mls_ioctl(self->fd, MODEMLINE_IOC_ANSWER, page));
@@ -1160,15 +1160,15 @@ static __u64 bad_ids(struct __test_metadata *_metadata, enum ids_kind kind,
 		break;
 	case IDS_UNMAPPED:
 		p = mls_unmapped_addr();
-		ASSERT_TRUE(p != NULL);
+		ASSERT_NE(NULL, p);
 		break;
 	case IDS_PROT_NONE:
 		p = mls_prot_none_page();
-		ASSERT_TRUE(p != NULL);
+		ASSERT_NE(NULL, p);
 		break;
 	case IDS_READONLY:
 		*pages = mls_guarded_pages(PROT_READ);
-		ASSERT_TRUE(*pages != NULL);
+		ASSERT_NE(NULL, *pages);
 		p = *pages;
 		break;
 	case IDS_KERNEL:
@@ -1176,7 +1176,7 @@ static __u64 bad_ids(struct __test_metadata *_metadata, enum ids_kind kind,
 		break;
 	case IDS_CROSSING:
 		*pages = mls_guarded_pages(PROT_READ | PROT_WRITE);
-		ASSERT_TRUE(*pages != NULL);
+		ASSERT_NE(NULL, *pages);
 		p = *pages + ps - sizeof(__u32);
 		break;
 	}
