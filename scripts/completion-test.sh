@@ -13,16 +13,6 @@ loader=/usr/share/bash-completion/bash_completion
 tmp=$(mktemp -d)
 trap 'exec 3>&-; rm -rf "$tmp"' EXIT
 
-n=0
-ok() { # STATUS NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/# /'
-	fi
-}
 echo "1..11"
 [ -x "$ml" ] || { echo "Bail out! no $ml (make userspace)"; exit 1; }
 [ -f "$loader" ] || { echo "Bail out! no $loader (make deps: bash-completion)"; exit 1; }
@@ -39,7 +29,7 @@ out=$(HOME=$tmp XDG_DATA_HOME=$tmp/none XDG_DATA_DIRS=$tmp/stage/usr/share \
 	bash --norc --noprofile -c ". $loader; _completion_loader mlinectl
 		complete -p mlinectl; shopt -s extdebug; declare -F _mlinectl" 2>&1)
 [[ $out == "complete -F _mlinectl mlinectl"$'\n'"_mlinectl "[0-9]*" $comp_file" ]]
-ok $? "installed, bash-completion's loader finds it: complete -p mlinectl" "$out"
+ml_ok $? "installed, bash-completion's loader finds it: complete -p mlinectl" "$out"
 
 # comp WORD...: COMPREPLY, sorted, one line, for the cursor at the end of
 # the last WORD (the first is the program).
@@ -55,7 +45,7 @@ expect() {
 	shift 2
 	got=$(comp "$@")
 	[ "$got" = "$want" ]
-	ok $? "$name" "completing '$*': got '$got', want '$want'"
+	ml_ok $? "$name" "completing '$*': got '$got', want '$want'"
 }
 
 expect "mlinectl di<TAB>: dial" "dial " "$ml" di
@@ -73,7 +63,7 @@ libc = ctypes.CDLL(None); libc.ptsname.restype = ctypes.c_char_p
 print(libc.ptsname(3).decode())' 2>&1)
 got=$(comp "$ml" attach /dev/pts/)
 [[ " $got" == *" $pts "* ]]
-ok $? "mlinectl attach /dev/pts/<TAB>: the ttys, the new pty among them" \
+ml_ok $? "mlinectl attach /dev/pts/<TAB>: the ttys, the new pty among them" \
 	"pty $pts; got '$got'"
 
 # Line ids: those of 'lines --json', from the program being completed (a

@@ -19,43 +19,32 @@ version=$(sed -n 's/^VERSION := //p' "$ML_TOP/userspace/Makefile")
 rm -rf "$top"
 mkdir -p "$top"
 
-n=0 failed=0
-ok() { # STATUS NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/# /'
-	fi
-}
 echo "1..10"
 
 "$ML_TOP/scripts/deb.sh" >"$top/deb.log" 2>&1
-ok $? "make deb: dpkg-buildpackage and lintian without errors" "$(tail -n 20 "$top/deb.log")"
+ml_ok $? "make deb: dpkg-buildpackage and lintian without errors" "$(tail -n 20 "$top/deb.log")"
 pkgs=(modemline-dkms modemline-utils libmodemline0 libmodemline-dev)
 files=()
 for p in "${pkgs[@]}"; do
 	f=$(ls "$debs/${p}_${version}"_*.deb 2>/dev/null) && files+=("$f")
 done
 [ ${#files[@]} = 4 ]
-ok $? "the four packages: ${pkgs[*]}" "$(ls "$debs" 2>&1)"
+ml_ok $? "the four packages: ${pkgs[*]}" "$(ls "$debs" 2>&1)"
 [ -f "$debs/lintian.log" ] && ! grep -q '^E:' "$debs/lintian.log"
-ok $? "lintian: $(grep -c '^W:' "$debs/lintian.log" 2>/dev/null) warnings, no error" \
+ml_ok $? "lintian: $(grep -c '^W:' "$debs/lintian.log" 2>/dev/null) warnings, no error" \
 	"$(cat "$debs/lintian.log" 2>&1)"
 
 # ---- into a clean root
 mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
 : >"$root/var/lib/dpkg/status"
 dpkg --root="$root" --force-depends --no-triggers --unpack "${files[@]}" >"$top/dpkg.log" 2>&1
-ok $? "dpkg --root --unpack of the four packages" "$(tail -n 20 "$top/dpkg.log")"
+ml_ok $? "dpkg --root --unpack of the four packages" "$(tail -n 20 "$top/dpkg.log")"
 status=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Package} ${Status}\n' 2>&1 | sort)
 [ "$status" = "libmodemline-dev install ok unpacked
 libmodemline0 install ok unpacked
 modemline-dkms install ok unpacked
 modemline-utils install ok unpacked" ]
-ok $? "dpkg's database has them" "$status"
+ml_ok $? "dpkg's database has them" "$status"
 
 # want PACKAGE PATH...: dpkg lists each PATH as PACKAGE's, and it is there.
 missing=
@@ -78,11 +67,11 @@ want libmodemline-dev /usr/include/libmodemline.h /usr/include/linux/modemline.h
 	/usr/lib/x86_64-linux-gnu/libmodemline.a /usr/lib/x86_64-linux-gnu/libmodemline.so \
 	/usr/lib/x86_64-linux-gnu/pkgconfig/modemline.pc /usr/share/man/man3/libmodemline.3.gz
 [ -z "$missing" ]
-ok $? "every file in its package, where it belongs" "missing:$missing"
+ml_ok $? "every file in its package, where it belongs" "missing:$missing"
 # A conffile waits as .dpkg-new until the package is configured.
 conf=$(cat "$root/var/lib/dpkg/info/modemline-utils.conffiles" 2>&1)
 [ "$conf" = /etc/modemline/example.conf ] && [ -f "$root/etc/modemline/example.conf.dpkg-new" ]
-ok $? "/etc/modemline/example.conf is a conffile (unpacked as .dpkg-new)" "$conf"
+ml_ok $? "/etc/modemline/example.conf is a conffile (unpacked as .dpkg-new)" "$conf"
 
 # ---- DKMS from the installed sources, against the stock 6.12 headers
 kdir=$("$ML_TOP/scripts/kernel-dir.sh" stock-6.12 kdir 2>>"$top/dkms.log")
@@ -91,12 +80,12 @@ mkdir -p "$top/dkms" "$root/lib/modules/$krel"
 dk() { dkms --dkmstree "$top/dkms" --sourcetree "$root/usr/src" \
 	--installtree "$root/lib/modules" --no-depmod "$@" -m modemline -v "$version" >>"$top/dkms.log" 2>&1; }
 dk add && dk build -k "$krel" --kernelsourcedir "$kdir" && dk install -k "$krel" --kernelsourcedir "$kdir" --force
-ok $? "dkms add, build, install modemline/$version from /usr/src against $krel" \
+ml_ok $? "dkms add, build, install modemline/$version from /usr/src against $krel" \
 	"$(tail -n 20 "$top/dkms.log")"
 ko=$(find "$root/lib/modules/$krel" -name 'modemline.ko*' | head -n 1)
 sim=$(find "$root/lib/modules/$krel" -name 'modemline_sim.ko*' | head -n 1)
 [ -n "$ko" ] && [ -n "$sim" ]
-ok $? "DKMS installed modemline and modemline_sim: ${ko#"$root"}" "$(find "$root/lib/modules" 2>&1)"
+ml_ok $? "DKMS installed modemline and modemline_sim: ${ko#"$root"}" "$(find "$root/lib/modules" 2>&1)"
 
 # ---- the stock 6.12 VM: the module from where DKMS put it, the packaged
 # programs making a call on a modemsim pty.
@@ -132,6 +121,6 @@ EOF
 rc=$?
 g=$(cat "$top/guest.tap" 2>/dev/null)
 [ "$rc" = 0 ] && [ "$(grep -c '^ok' <<<"$g")" = 3 ]
-ok $? "stock 6.12 VM: the DKMS-built module loads, the packaged mlinectl makes a call, unloads" \
+ml_ok $? "stock 6.12 VM: the DKMS-built module loads, the packaged mlinectl makes a call, unloads" \
 	"vm exit status $rc; guest:"$'\n'"$g"$'\n'"$(tail -n 10 "$top/call.log" 2>&1)"
-[ "$failed" = 0 ]
+[ "$ml_tap_failed" = 0 ]

@@ -15,6 +15,21 @@ ml_die() { ml_log "error: $*"; exit 1; }
 # ml_elapsed START: seconds since START (from date +%s).
 ml_elapsed() { echo $(( $(date +%s) - $1 )); }
 
+# TAP for the host checks: ml_ok STATUS NAME [DIAGNOSTIC] prints the next
+# result (after a failure, DIAGNOSTIC as "# " lines); ml_tap_failed counts
+# the failures.
+ml_tap_n=0 ml_tap_failed=0
+ml_ok() {
+	ml_tap_n=$((ml_tap_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $ml_tap_n $2"
+	else
+		echo "not ok $ml_tap_n $2"
+		ml_tap_failed=$((ml_tap_failed + 1))
+		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/# /'
+	fi
+}
+
 # The config fragment of a debug kernel FLAVOUR (debug, or kcsan: KCSAN
 # instead of KASAN): debug-kernel.config with the flavour's overlay, the
 # overlay's line winning for an option both set. One line per option.

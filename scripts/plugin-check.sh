@@ -15,16 +15,6 @@ ml=$ML_BUILD/userspace/mlinectl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-ok() { # STATUS NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/# /'
-	fi
-}
 echo "1..12"
 [ -x "$ml" ] || { echo "Bail out! no $ml (make userspace)"; exit 1; }
 
@@ -35,10 +25,10 @@ make -s -C "$ML_TOP/userspace" install O="$tmp/userspace" DESTDIR="$stage" PREFI
 unit=$stage/usr/lib/systemd/system/modemline-attach@.service
 exec_line=$(grep '^ExecStart=' "$unit" 2>&1)
 [ "$exec_line" = "ExecStart=/usr/bin/mlinectl attach /dev/%I --config /etc/modemline" ]
-ok $? "the installed unit runs /usr/bin/mlinectl attach /dev/%I --config /etc/modemline" \
+ml_ok $? "the installed unit runs /usr/bin/mlinectl attach /dev/%I --config /etc/modemline" \
 	"$exec_line; install log: $(tail -n 5 "$tmp/install.log")"
 [ -f "$stage/etc/modemline/example.conf" ]
-ok $? "/etc/modemline/example.conf is installed"
+ml_ok $? "/etc/modemline/example.conf is installed"
 
 # verify wants the programs and man pages the unit names: this build's
 # mlinectl stands in for /usr/bin's, the staged man page for man's.
@@ -48,11 +38,11 @@ out=$(cd "$tmp/units" && MANPATH=$stage/usr/share/man SYSTEMD_UNIT_PATH=$tmp/uni
 	systemd-analyze verify modemline-attach@ttyUSB0.service 2>&1)
 rc=$?
 [ "$rc" = 0 ] && [ -z "$out" ]
-ok $? "systemd-analyze verify modemline-attach@ttyUSB0.service: no error, no warning" \
+ml_ok $? "systemd-analyze verify modemline-attach@ttyUSB0.service: no error, no warning" \
 	"exit status $rc: $out"
 grep -qx 'Type=notify' "$unit" && grep -qx 'BindsTo=dev-%i.device' "$unit" &&
 	grep -qx 'Restart=on-failure' "$unit"
-ok $? "the unit waits for READY=1, stops with its device, restarts on failure"
+ml_ok $? "the unit waits for READY=1, stops with its device, restarts on failure"
 
 # ---- the udev rules: a tty of this machine as the modem
 dev=ttyS0
@@ -79,38 +69,38 @@ echo "SUBSYSTEM==\"tty\", KERNEL==\"$dev\", ENV{MODEMLINE_ATTACH}=\"1\"" \
 udevadm_test
 bad=$(grep -E 'rules\.d/[0-9]+-modemline[a-z-]*\.rules:[0-9]+ ' <<<"$out")
 [ "$rc" = 0 ] && [ -z "$bad" ] && [ "$(wc -l <"$tmp/rules/69-modemline-local.rules")" = 2 ]
-ok $? "udevadm test: our rules and the documented example local rule parse" \
+ml_ok $? "udevadm test: our rules and the documented example local rule parse" \
 	"exit status $rc; $bad"
 grep -qx 'ID_MM_DEVICE_IGNORE=1' <<<"$out"
-ok $? "a marked tty ($dev): ID_MM_DEVICE_IGNORE=1, so ModemManager leaves it alone" "$out"
+ml_ok $? "a marked tty ($dev): ID_MM_DEVICE_IGNORE=1, so ModemManager leaves it alone" "$out"
 grep -qx "SYSTEMD_WANTS=modemline-attach@$dev.service" <<<"$out" &&
 	grep -Eq '^TAGS=.*:systemd:' <<<"$out"
-ok $? "a marked tty: tagged for systemd, which wants modemline-attach@$dev.service" "$out"
+ml_ok $? "a marked tty: tagged for systemd, which wants modemline-attach@$dev.service" "$out"
 rm "$tmp/rules/69-modemline-local.rules"
 udevadm_test
 ! grep -Eq '^(ID_MM_DEVICE_IGNORE|SYSTEMD_WANTS)=' <<<"$out" && [ "$rc" = 0 ]
-ok $? "an unmarked tty: neither" "exit status $rc; $out"
+ml_ok $? "an unmarked tty: neither" "exit status $rc; $out"
 
 # ---- attach --config: checked before anything is attached
 printf '%s\n' '# a comment' 'speed = 9600' 'colour = blue' >"$tmp/bad.conf"
 out=$("$ml" attach /dev/null --config "$tmp/bad.conf" 2>&1)
 rc=$?
 [ "$rc" = 22 ] && [ "$out" = "mlinectl: $tmp/bad.conf:3: unknown setting 'colour' (speed, init, guard, dialect, clcc)" ]
-ok $? "--config: an unknown setting is refused with its file and line (EINVAL)" "exit status $rc: $out"
+ml_ok $? "--config: an unknown setting is refused with its file and line (EINVAL)" "exit status $rc: $out"
 mkdir "$tmp/etc"
 printf 'init = AT&F E0\nguard = 20s\n' >"$tmp/etc/ttyUSB7.conf"
 out=$("$ml" attach /dev/ttyUSB7 --config "$tmp/etc" 2>&1)
 rc=$?
 [ "$rc" = 22 ] && [ "$out" = "mlinectl: $tmp/etc/ttyUSB7.conf:2: guard: '20s' is not 1ms to 10s" ]
-ok $? "--config DIR: DIR/TTYNAME.conf is read, a bad value named with file and line" \
+ml_ok $? "--config DIR: DIR/TTYNAME.conf is read, a bad value named with file and line" \
 	"exit status $rc: $out"
 # With the option given the file's guard is not used: the tty is opened
 # (and is not there: ENOENT, not EINVAL).
 out=$("$ml" attach /dev/ttyUSB7 --config "$tmp/etc" --guard 1s 2>&1)
 rc=$?
 [ "$rc" = 2 ] && [[ $out == *"open /dev/ttyUSB7: no such tty"* ]]
-ok $? "--config: an option given on the command line wins over the file" "exit status $rc: $out"
+ml_ok $? "--config: an option given on the command line wins over the file" "exit status $rc: $out"
 out=$("$ml" attach /dev/null --config "$tmp/etc" 2>&1)
 rc=$?
 [ "$rc" = 25 ] && [[ $out == *"not a tty"* ]]
-ok $? "--config DIR without TTYNAME.conf: no settings, attach goes on" "exit status $rc: $out"
+ml_ok $? "--config DIR without TTYNAME.conf: no settings, attach goes on" "exit status $rc: $out"
