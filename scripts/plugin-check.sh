@@ -51,13 +51,14 @@ mkdir -p "$tmp/rules" "$tmp/empty"
 cp "$ML_TOP"/udev/*.rules "$tmp/rules/"
 # udevadm_test: 'udevadm test' of the add event with $tmp/rules as the
 # rules (root: a private mount namespace), its output in $out. It writes
-# the device's udev database, whose tags stay: a private /run/udev keeps
-# the host's as it was, and each run starts from none.
+# the device's udev database, whose tags stay: a private /run keeps the
+# host's /run/udev as it was (or absent, where udevd never ran), and each
+# run starts from none.
 udevadm_test() {
-	out=$(unshare -m sh -c 'mount -t tmpfs none /run/udev && mount --bind "$1" /etc/udev/rules.d &&
-		for d in /usr/lib/udev/rules.d /run/udev/rules.d; do
-			[ ! -d "$d" ] || mount --bind "$3" "$d" || exit
-		done && udevadm test --action=add "/sys/class/tty/$2"' _ "$tmp/rules" "$dev" "$tmp/empty" 2>&1)
+	out=$(unshare -m sh -c 'mount -t tmpfs none /run && mkdir /run/udev &&
+		mount --bind "$1" /etc/udev/rules.d &&
+		{ [ ! -d /usr/lib/udev/rules.d ] || mount --bind "$3" /usr/lib/udev/rules.d; } &&
+		udevadm test --action=add "/sys/class/tty/$2"' _ "$tmp/rules" "$dev" "$tmp/empty" 2>&1)
 	rc=$?
 }
 # The example local rule of 70-modemline-attach.rules (a VID:PID), which
