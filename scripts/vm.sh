@@ -127,6 +127,7 @@ qemu=(qemu-system-x86_64 -accel tcg -smp 2,sockets=2 -m 1G -nodefaults -display 
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,multidevs=remap,readonly=on
 	-virtfs "local,path=$ML_TOP,mount_tag=top,security_model=none,multidevs=remap,readonly=on"
 	-virtfs "local,path=$ML_BUILD,mount_tag=build,security_model=none,multidevs=remap"
+	-virtfs "local,path=$ML_BUILD,mount_tag=buildro,security_model=none,multidevs=remap,readonly=on"
 	-virtfs "local,path=$rundir,mount_tag=run,security_model=none,multidevs=remap")
 if [ -n "$uart" ]; then
 	qemu+=(-chardev "socket,id=uart1,path=$uart,reconnect=1" -serial chardev:uart1)
