@@ -8,7 +8,7 @@
 # modemsim, install, ABI, DKMS, demo, the patch series on 6.12 and 7.3,
 # KUnit by kunit.py), each KUnit test case (a parameterised case counts
 # once, however many parameters it runs), each kselftest case, each insmod
-# and rmmod of our modules, and one kernel log scan per kernel. A stage that
+# and rmmod of our modules, and one kernel log scan per VM. A stage that
 # cannot run (build, VM, missing results) counts as one failed case.
 # Prints one line per stage, the evidence of every failure, and last
 # "N passed, M failed, K skipped". Exits 1 if anything failed.
@@ -18,7 +18,9 @@
 # MODEMLINE_VM_TIMEOUT bounds each VM (default 3600 s: on a fresh machine
 # the debug VM runs beside the background compile stages, and took more
 # than 1800 s there, still in its PPP test, on 2026-12-05; with the 32-bit
-# collection it took 2616 s on 2026-12-06).
+# collection it took 2616 s on 2026-12-06, before two VMs shared its
+# tests). MODEMLINE_DEBUG_VMS sets how many VMs share a debug kernel's
+# kselftests (default 2, see vm_count).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ $# -gt 0 ] || set -- debug stock-6.1 stock-6.12
@@ -34,13 +36,32 @@ not_run() { # STAGE REASON
 	say "$1" "FAILED, could not run: $2"
 	count 0 1 0
 }
-# guest_time STEP...: seconds the guest spent in these steps (results/times).
+# The result directories of this kernel's VMs (results, results-2, ...;
+# see vm_count): the guest time of a step is their sum, and a step is
+# finished once every VM got through it.
+ress=()
+# guest_time STEP...: seconds the guests spent in these steps (results/times).
 guest_time() {
 	awk -v s=" $* " 'index(s, " " $1 " ") { t += $2; f = 1 } END { if (f) print t }' \
-		"$res/times" 2>/dev/null || true
+		"${ress[@]/%//times}" 2>/dev/null || true
+}
+# in_results PATTERN...: the files these glob patterns match in each
+# result directory, one per line.
+in_results() {
+	local d p
+	for d in "${ress[@]}"; do
+		for p in "$@"; do
+			compgen -G "$d/$p" || true
+		done
+	done
 }
 # finished STEP: guest-check.sh got through STEP (it logs each in times).
-finished() { grep -q "^$1 " "$res/times" 2>/dev/null; }
+finished() {
+	local d
+	for d in "${ress[@]}"; do
+		grep -q "^$1 " "$d/times" 2>/dev/null || return 1
+	done
+}
 # stopped STAGE: the guest went down or timed out during STAGE; whatever
 # results it left have been counted, and the stage counts as one failure.
 stopped() {
@@ -98,7 +119,7 @@ judge() {
 }
 
 check_kunit() {
-	local status
+	local status ress=("$res")	# the first VM's alone (guest-check.sh --shard)
 	if ! finished kunit; then
 		! compgen -G "$res/kunit/*.ktap" >/dev/null ||
 			judge kunit "" "$(tap '    ' "$res"/kunit/*.ktap)"
@@ -176,8 +197,9 @@ check_selftests() {
 
 # The selftests of this kernel, the null-modem and 3GPP ones apart.
 check_all_selftests() {
-	local out general=() nullmodem=() gsm=() ppp=() m32=()
-	for out in "$res"/selftests/*.out; do
+	local out outs general=() nullmodem=() gsm=() ppp=() m32=()
+	mapfile -t outs < <(in_results 'selftests/*.out')
+	for out in "${outs[@]}"; do
 		[ -e "$out" ] || continue
 		if is_nullmodem_test "$out"; then
 			nullmodem+=("$out")
@@ -194,7 +216,8 @@ check_all_selftests() {
 	check_selftests "$GSM_STAGE" "${gsm[@]}"
 	check_selftests "$PPP_STAGE" "${ppp[@]}"
 	slowest
-	for out in "$res"/selftests32/*.out; do
+	mapfile -t outs < <(in_results 'selftests32/*.out')
+	for out in "${outs[@]}"; do
 		[ -e "$out" ] || continue
 		m32+=("$out")
 	done
@@ -203,8 +226,9 @@ check_all_selftests() {
 
 # Where the VM's time went: its five slowest kselftests.
 slowest() {
-	local f list=
-	for f in "$res"/selftests/*.seconds; do
+	local f files list=
+	mapfile -t files < <(in_results 'selftests/*.seconds')
+	for f in "${files[@]}"; do
 		[ -e "$f" ] && list+="$(cat "$f") $(basename "$f" .seconds)"$'\n'
 	done
 	[ -n "$list" ] || return 0
@@ -213,8 +237,9 @@ slowest() {
 }
 
 check_modules() {
-	local f files=()
-	for f in "$res/load.tap" "$res/unload.tap"; do
+	local f found files=()
+	mapfile -t found < <(in_results load.tap unload.tap)
+	for f in "${found[@]}"; do
 		[ ! -s "$f" ] || files+=("$f")
 	done
 	if [ ${#files[@]} -gt 0 ]; then
@@ -225,16 +250,18 @@ check_modules() {
 	finished unload || stopped "insmod/rmmod"
 }
 
+# check_log [WHICH]: the log scan of the VM in $rundir, $res; WHICH names
+# it where a kernel has more than one.
 check_log() {
-	local out rc=0 start
+	local out rc=0 start stage="log scan${1:+ ($1)}"
 	start=$(date +%s)
 	out=$("$ML_TOP/scripts/scan-log.sh" "$rundir/console.log" "$res/kmemleak.txt" 2>&1) || rc=$?
 	case "$rc" in
-	0) say "log scan" "clean$([ -f "$res/kmemleak.txt" ] && echo ", kmemleak clean")" \
+	0) say "$stage" "clean$([ -f "$res/kmemleak.txt" ] && echo ", kmemleak clean")" \
 		"$(ml_elapsed "$start")"; count 1 0 0 ;;
-	1) say "log scan" "FAILED" "$(ml_elapsed "$start")"; count 0 1 0
+	1) say "$stage" "FAILED" "$(ml_elapsed "$start")"; count 0 1 0
 		evidence <<<"$out" ;;
-	*) not_run "log scan" "$out" ;;
+	*) not_run "$stage" "$out" ;;
 	esac
 }
 
@@ -259,23 +286,25 @@ host_stage() {
 	host_verdict "$stage" "$(ml_elapsed "$start")" "$1" "$out"
 }
 
-# The compile-bound host stages run in the background, one after the
-# other at nice 19, while the VMs run: a VM under test mostly waits (on
-# modems, timers, a paced line), and the compiles take the CPU it leaves;
-# the VMs keep their priority. They start once the kernels are built: a
-# cold debug kernel build leaves no CPU to take, and shared with them it
-# took 19 minutes instead of 12. bg_stage STAGE CMD... queues one,
-# bg_start starts them, bg_verdicts waits and judges each as host_stage.
+# The compile-bound host stages run in the background at nice 19, in two
+# queues (stages 1, 3, ... and 2, 4, ...), while the VMs run: the VMs
+# keep their priority, and the compiles take the CPU they leave. Two
+# queues, because much of a stage runs on one core (checkpatch, kunit.py's
+# test run, git) and the last VMs leave the other idle. They start once
+# the kernels are built: a cold debug kernel build leaves no CPU to take,
+# and shared with them it took 19 minutes instead of 12. bg_stage STAGE
+# CMD... queues one, bg_start starts them, bg_verdicts waits and judges
+# each as host_stage.
 bg_dir=$ML_BUILD/check-host
 bg_names=()
-bg_pid=
+bg_pids=()
 prebuild_pid= prebuild=	# the kernel built in the background, see below
 rm -rf "$bg_dir"
 mkdir -p "$bg_dir"
 # A check cut short takes its background compiles and VM jobs (below)
 # down with it.
 declare -A job_pid job_start
-trap '[ -z "$bg_pid" ] || kill -- -"$bg_pid" 2>/dev/null || true
+trap 'for p in "${bg_pids[@]}"; do kill -- -"$p" 2>/dev/null || true; done
 [ -z "$prebuild_pid" ] || kill -- -"$prebuild_pid" 2>/dev/null || true
 for p in "${job_pid[@]}"; do kill -- -"$p" 2>/dev/null || true; done' EXIT
 trap 'exit 130' INT
@@ -288,26 +317,30 @@ bg_stage() {
 	basename "$1" >"$bg_dir/${#bg_names[@]}.name"
 }
 bg_start() {
-	[ -z "$bg_pid" ] || return 0
+	local q
+	[ ${#bg_pids[@]} = 0 ] || return 0
 	# Not beside a kernel build (see prebuild below).
 	[ -z "$prebuild_pid" ] || ! kill -0 "$prebuild_pid" 2>/dev/null || return 0
 	set -m	# a process group of their own, for the trap
-	# Nothing from the terminal: a background process group that reads
-	# it, or changes its settings (kunit.py's 'stty sane'), is stopped.
-	(
-		for n in $(seq "${#bg_names[@]}"); do
-			start=$(date +%s)
-			nice -n 19 bash -c "$(cat "$bg_dir/$n.cmd")" >"$bg_dir/$n.out" 2>&1 || true
-			ml_elapsed "$start" >"$bg_dir/$n.time"
-		done
-	) </dev/null >"$bg_dir/bg.log" 2>&1 &
-	bg_pid=$!
+	for q in 1 2; do
+		# Nothing from the terminal: a background process group that
+		# reads it, or changes its settings (kunit.py's 'stty sane'), is
+		# stopped.
+		(
+			for n in $(seq "$q" 2 "${#bg_names[@]}"); do
+				start=$(date +%s)
+				nice -n 19 bash -c "$(cat "$bg_dir/$n.cmd")" >"$bg_dir/$n.out" 2>&1 || true
+				ml_elapsed "$start" >"$bg_dir/$n.time"
+			done
+		) </dev/null >"$bg_dir/bg-$q.log" 2>&1 &
+		bg_pids+=($!)
+	done
 	set +m
 }
 bg_verdicts() {
 	local n
-	wait "$bg_pid" || true
-	bg_pid=
+	wait "${bg_pids[@]}" || true
+	bg_pids=()
 	kernel=host
 	for n in $(seq "${#bg_names[@]}"); do
 		host_verdict "${bg_names[n - 1]}" "$(cat "$bg_dir/$n.time" 2>/dev/null)" \
@@ -432,36 +465,65 @@ build_kernel() {
 	bg_start
 }
 
+# vm_count: how many VMs share this kernel's kselftests (guest-check.sh
+# --shard). A debug kernel's guest keeps about one core busy (KASAN,
+# lockdep, under TCG) and is the last to finish: two of them, unless
+# MODEMLINE_DEBUG_VMS says otherwise. A stock kernel's guest mostly waits.
+vm_count() {
+	if [[ $kernel == debug* ]]; then echo "${MODEMLINE_DEBUG_VMS:-2}"; else echo 1; fi
+}
+# vm_dirs I: the run and result directories of this kernel's VM I.
+vm_dirs() {
+	rundir=$ML_BUILD/$kernel/vm res=$ML_BUILD/$kernel/results
+	[ "$1" = 1 ] || rundir+=-$1 res+=-$1
+}
+
 vm_start() {
+	local i n
+	n=$(vm_count)
 	# Nothing of an earlier run may pass for this one's.
-	rm -rf "$ML_BUILD/$kernel/results" "$ML_BUILD/$kernel/vm"
-	job "$kernel/vm" "$ML_BUILD/$kernel/vm.log" "" \
-		"$ML_TOP/scripts/vm.sh" --kernel "$kernel" --no-modules \
-		--rundir "$ML_BUILD/$kernel/vm" --timeout "${MODEMLINE_VM_TIMEOUT:-3600}" \
-		-- "$ML_TOP/scripts/guest-check.sh" "$kernel"
+	rm -rf "$ML_BUILD/$kernel"/results* "$ML_BUILD/$kernel"/vm* "$ML_BUILD/$kernel/claims"
+	mkdir -p "$ML_BUILD/$kernel/claims"
+	for i in $(seq "$n"); do
+		vm_dirs "$i"
+		job "$kernel/vm$i" "$rundir.log" "" \
+			"$ML_TOP/scripts/vm.sh" --kernel "$kernel" --no-modules \
+			--rundir "$rundir" --timeout "${MODEMLINE_VM_TIMEOUT:-3600}" \
+			-- "$ML_TOP/scripts/guest-check.sh" "$kernel" --shard "$i/$n"
+	done
 }
 
 vm_judge() {
-	local boot rc secs
+	local boot rc secs i n name
 	# shellcheck disable=SC2034 # ml_log's prefix
 	ML_STAGE=$kernel
-	res=$ML_BUILD/$kernel/results
-	rundir=$ML_BUILD/$kernel/vm
-	job_wait "$kernel/vm" "$rundir.log"
-	boot=$(sed -n 's/.*guest userspace after \([0-9.]*\)s.*/\1/p' "$rundir.log")
-	if [ "$rc" = 0 ] && [ -f "$res/done" ]; then
-		say vm "ok, userspace after ${boot:-?}s" "$secs"
-	else
-		say vm "FAILED, exit status $rc" "$secs"
-		tail -n 40 "$rundir.log" | evidence
-		count 0 1 0
-	fi
-	# Whatever the guest got done is judged; what it did not get to
-	# counts as failed below, and the log scan shows why it stopped.
+	n=$(vm_count)
+	ress=()
+	for i in $(seq "$n"); do
+		vm_dirs "$i"
+		ress+=("$res")
+		name=vm
+		[ "$n" = 1 ] || name+=" $i/$n"
+		job_wait "$kernel/vm$i" "$rundir.log"
+		boot=$(sed -n 's/.*guest userspace after \([0-9.]*\)s.*/\1/p' "$rundir.log")
+		if [ "$rc" = 0 ] && [ -f "$res/done" ]; then
+			say "$name" "ok, userspace after ${boot:-?}s" "$secs"
+		else
+			say "$name" "FAILED, exit status $rc" "$secs"
+			tail -n 40 "$rundir.log" | evidence
+			count 0 1 0
+		fi
+	done
+	# Whatever the guests got done is judged; what they did not get to
+	# counts as failed below, and the log scans show why they stopped.
+	res=${ress[0]}
 	check_kunit
 	check_all_selftests
 	check_modules
-	check_log
+	for i in $(seq "$n"); do
+		vm_dirs "$i"
+		check_log "$([ "$n" = 1 ] || echo "vm $i/$n")"
+	done
 }
 
 # UART and USB lines need their own VM: qemu wired to modems on this host.

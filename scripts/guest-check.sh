@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # The guest half of 'make check': runs inside a VM booted with
 #
-#   vm.sh --kernel KERNEL --no-modules -- scripts/guest-check.sh KERNEL [--canary MODE]
+#   vm.sh --kernel KERNEL --no-modules -- scripts/guest-check.sh KERNEL
+#       [--shard I/N] [--canary MODE]
 #
 # and leaves raw results in $ML_BUILD/KERNEL/results/ for scripts/check.sh
 # (or check-harness.sh) to judge; it judges nothing itself and exits 0 once
 # every step has been tried. Runs on the host's root, read-only over 9p.
+#
+# With --shard I/N, N VMs of one kernel share the kselftests: each claims
+# a test before running it (creates a file in $ML_BUILD/KERNEL/claims,
+# which the caller empties, with O_EXCL: atomic on the host through 9p,
+# and no process started), odd shards going
+# through the list from its start, even ones from its end, so that two
+# meet in the middle whatever each test costs. Shard 1 alone runs KUnit;
+# every shard loads and unloads the modules and has its own kmemleak
+# report. Shard I > 1 leaves its results in results-I/.
 #
 # Steps: clear the kmemleak report of boot-time objects, load modemline
 # (and modemline_sim and modemline_nullmodem, the null-modem tty pairs),
@@ -29,14 +39,31 @@
 #   done                   written last
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-kernel=${1:?usage: guest-check.sh KERNEL [--canary MODE]}
-canary=
-[ "${2:-}" != --canary ] || canary=${3:?--canary wants a mode}
+usage="usage: guest-check.sh KERNEL [--shard I/N] [--canary MODE]"
+kernel=${1:?$usage}
+shift
+canary='' shard=1 shards=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--canary) canary=${2:?$usage} ;;
+	--shard)
+		if ! [[ ${2:-} =~ ^([1-9][0-9]*)/([1-9][0-9]*)$ ]] ||
+			[ "${BASH_REMATCH[1]}" -gt "${BASH_REMATCH[2]}" ]; then
+			ml_die "$usage"
+		fi
+		shard=${BASH_REMATCH[1]} shards=${BASH_REMATCH[2]} ;;
+	*) ml_die "$usage" ;;
+	esac
+	shift 2
+done
 ML_STAGE=guest-$kernel
+[ "$shard" = 1 ] || ML_STAGE+=-$shard
 
 kmod=$ML_BUILD/$kernel/src/kmod
 nullmodem=$kmod/tests/nullmodem/modemline_nullmodem.ko
 res=$ML_BUILD/$kernel/results
+[ "$shard" = 1 ] || res+=-$shard
+claims=$ML_BUILD/$kernel/claims
 kmemleak=/sys/kernel/debug/kmemleak
 rm -rf "$res"
 mkdir -p "$res/kunit" "$res/selftests"
@@ -97,6 +124,15 @@ kunit() {
 	unload modemline_test
 }
 
+# claim NAME: true if this VM is the first of the shards to claim NAME.
+claim() {
+	local rc=0
+	set -C
+	{ : >"$claims/$1"; } 2>/dev/null || rc=$?
+	set +C
+	return "$rc"
+}
+
 # The kselftest collection (build/kselftest, installed by 'make
 # selftests') through the kernel's runner, run_kselftest.sh, one test at
 # a time so that a test that stops the guest leaves the results of the
@@ -106,17 +142,25 @@ kunit() {
 # through the environment, as an installed kselftest would.
 # selftests [32]: the collection, or with 32 the 32-bit one (build/
 # kselftest32, 'make selftests32') into results/selftests32/, with the
-# 32-bit mlinectl.
+# 32-bit mlinectl. Sharded, only the tests this VM claims first.
 selftests() {
-	local bits=${1:-} entry name out line rc start
+	local bits=${1:-} entry entries=() rev=() i name out line rc start
 	local ksft=$ML_BUILD/kselftest$bits dir=$res/selftests$bits
 	export MODEMSIM=$ML_BUILD/userspace/modemsim MLINECTL=$ML_BUILD/userspace$bits/mlinectl
 	export MLINECTL_MAN=$ML_TOP/userspace/man/mlinectl.8
 	export MLINECTL_COMPLETION=$ML_TOP/userspace/completion/mlinectl
 	[ -f "$ksft/kselftest-list.txt" ] || return 0
 	mkdir -p "$dir"
-	while read -r entry; do
+	mapfile -t entries <"$ksft/kselftest-list.txt"
+	if [ $((shard % 2)) = 0 ]; then
+		for i in "${!entries[@]}"; do
+			rev[${#entries[@]} - 1 - i]=${entries[i]}
+		done
+		entries=("${rev[@]}")
+	fi
+	for entry in "${entries[@]}"; do
 		name=${entry#*:}
+		[ "$shards" = 1 ] || claim "$name$bits" || continue
 		start=$EPOCHSECONDS
 		out=$("$ksft/run_kselftest.sh" -t "$entry" </dev/null 2>&1) || true
 		echo $((EPOCHSECONDS - start)) >"$dir/$name.seconds"
@@ -132,7 +176,7 @@ selftests() {
 		*) rc=1; printf '%s\n' "run_kselftest.sh gave no result:" "$out" >>"$dir/$name.out" ;;
 		esac
 		echo "$rc" >"$dir/$name.status"
-	done <"$ksft/kselftest-list.txt"
+	done
 }
 
 # modemline_sim's teardown once freed its lines before their debugfs
@@ -175,15 +219,19 @@ else
 	# Null-modem tty pairs for the tests of real modem-control lines.
 	[ ! -f "$nullmodem" ] || load modemline_nullmodem "$nullmodem"
 	step_done load
-	step
-	kunit
-	step_done kunit
-	step
-	selftests
-	step_done selftests
-	step
-	selftests 32
-	step_done selftests32
+	if [ "$shard" = 1 ]; then
+		step
+		kunit
+		step_done kunit
+	fi
+	# The even shards take the list from its end: the 32-bit tests first.
+	order=("" 32)
+	[ $((shard % 2)) = 1 ] || order=(32 "")
+	for bits in "${order[@]}"; do
+		step
+		selftests "$bits"
+		step_done "selftests$bits"
+	done
 	step
 	[ ! -f "$kmod/modemline_sim.ko" ] || sim_unload_under_readers
 	unload modemline_sim

@@ -43,6 +43,11 @@ ver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
 	ml_die "$pkg is not installed (run 'make deps')"
 
 src=$ML_CACHE/pristine-$series-$ver
+# One preparer of a series' trees at a time: 'make check' runs its
+# compile stages in two queues.
+mkdir -p "$ML_CACHE"
+exec 8>"$ML_CACHE/.patches-kernel-$series.lock"
+flock 8
 if [ ! -f "$src/.complete" ]; then
 	start=$(date +%s)
 	rm -rf "$src.tmp"
