@@ -347,7 +347,8 @@ struct watcher {
 	pthread_t thread;
 	int ml;
 	atomic_bool stop;
-	long seen, dials, bad;
+	atomic_long seen;	/* read by the main thread while it runs */
+	long dials, bad;
 	char what[128];
 };
 
@@ -440,6 +441,13 @@ HARD_TEST(hci_uart_published_before_init_cve_2023_31083)
 		ASSERT_EQ(p.line, id);
 		memset(&line, 0, sizeof(line));
 		ASSERT_EQ(0, sim_line_create(&line));
+		/*
+		 * Once, the watcher finds a line before the loop goes on: on a
+		 * loaded host the loop could end before that thread ran at all
+		 * (it once saw none of 100 iterations' lines).
+		 */
+		while (!i && !atomic_load(&lw.seen) && !hard_over(dl))
+			usleep(1000);
 		ASSERT_EQ(0, sim_ctl(&line, "dial silent"));
 		/* Handles appear under the other watcher's ioctls. */
 		if (mls_dial(ml, line.id, "5551234", 0, &call) == 0)
@@ -454,9 +462,9 @@ HARD_TEST(hci_uart_published_before_init_cve_2023_31083)
 	pthread_join(hw.thread, NULL);
 	ASSERT_EQ(0L, lw.bad) TH_LOG("%s", lw.what);
 	ASSERT_EQ(0L, hw.bad) TH_LOG("%s", hw.what);
-	ASSERT_LT(0L, lw.seen);
-	printf("# lines seen %ld, dials on them %ld, handles seen %ld\n", lw.seen, lw.dials,
-	       hw.seen);
+	ASSERT_LT(0L, atomic_load(&lw.seen));
+	printf("# lines seen %ld, dials on them %ld, handles seen %ld\n",
+	       atomic_load(&lw.seen), lw.dials, atomic_load(&hw.seen));
 	close(lw.ml);
 	close(ml);
 	HARD_CASE_END("hci_uart_published_before_init_cve_2023_31083", i, mark);
