@@ -11,9 +11,9 @@
 # With --shard I/N, N VMs of one kernel share the kselftests: each claims
 # a test before running it (creates a file in $ML_BUILD/KERNEL/claims,
 # which the caller empties, with O_EXCL: atomic on the host through 9p,
-# and no process started), odd shards going
-# through the list from its start, even ones from its end, so that two
-# meet in the middle whatever each test costs. Shard 1 alone runs KUnit;
+# and no process started), odd shards going through the list from its
+# start, even ones from its end, so that two meet in the middle whatever
+# each test costs. Shard 1 alone runs KUnit;
 # every shard loads and unloads the modules and has its own kmemleak
 # report. Shard I > 1 leaves its results in results-I/.
 #

@@ -9,8 +9,10 @@
 #         [--append ARGS] -- CMD...
 #
 # The guest mounts the host root read-only, $ML_BUILD and the run directory
-# writable at their host paths, loads modemline.ko (and modemline_sim.ko if
-# built) from $ML_BUILD/KERNEL/src/kmod or --modules-dir, and runs CMD in
+# writable at their host paths (the programs in $ML_BUILD's userspace*/
+# and kselftest*/ read-only and page-cached), loads modemline.ko (and
+# modemline_sim.ko if built) from $ML_BUILD/KERNEL/src/kmod or
+# --modules-dir, and runs CMD in
 # the current directory with stdin from /dev/null and an environment of
 # PATH, HOME=/root, TERM=dumb, LANG, MODEMLINE_BUILD and MODEMLINE_VM_RUN
 # (the run directory). CMD's stdout and stderr are streamed to ours; its
