@@ -200,7 +200,6 @@ check_all_selftests() {
 	local out outs general=() nullmodem=() gsm=() ppp=() m32=()
 	mapfile -t outs < <(in_results 'selftests/*.out')
 	for out in "${outs[@]}"; do
-		[ -e "$out" ] || continue
 		if is_nullmodem_test "$out"; then
 			nullmodem+=("$out")
 		elif is_gsm_test "$out"; then
@@ -216,11 +215,7 @@ check_all_selftests() {
 	check_selftests "$GSM_STAGE" "${gsm[@]}"
 	check_selftests "$PPP_STAGE" "${ppp[@]}"
 	slowest
-	mapfile -t outs < <(in_results 'selftests32/*.out')
-	for out in "${outs[@]}"; do
-		[ -e "$out" ] || continue
-		m32+=("$out")
-	done
+	mapfile -t m32 < <(in_results 'selftests32/*.out')
 	step=selftests32 check_selftests "$M32_STAGE" "${m32[@]}"
 }
 
@@ -229,7 +224,7 @@ slowest() {
 	local f files list=
 	mapfile -t files < <(in_results 'selftests/*.seconds')
 	for f in "${files[@]}"; do
-		[ -e "$f" ] && list+="$(cat "$f") $(basename "$f" .seconds)"$'\n'
+		list+="$(cat "$f") $(basename "$f" .seconds)"$'\n'
 	done
 	[ -n "$list" ] || return 0
 	echo "[$kernel] slowest kselftests: $(printf %s "$list" | sort -rn | head -n 5 |
@@ -470,7 +465,13 @@ build_kernel() {
 # lockdep, under TCG) and is the last to finish: two of them, unless
 # MODEMLINE_DEBUG_VMS says otherwise. A stock kernel's guest mostly waits.
 vm_count() {
-	if [[ $kernel == debug* ]]; then echo "${MODEMLINE_DEBUG_VMS:-2}"; else echo 1; fi
+	if [[ $kernel != debug* ]]; then
+		echo 1
+	elif [[ ${MODEMLINE_DEBUG_VMS:-2} =~ ^[1-9][0-9]*$ ]]; then
+		echo "${MODEMLINE_DEBUG_VMS:-2}"
+	else
+		ml_die "MODEMLINE_DEBUG_VMS=$MODEMLINE_DEBUG_VMS: want a number of VMs, 1 or more"
+	fi
 }
 # vm_dirs I: the run and result directories of this kernel's VM I.
 vm_dirs() {
