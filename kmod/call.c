@@ -8,10 +8,17 @@
  * and each monitor's, by its line while it has not ended (line->active),
  * by its data file, and by anyone working on it; the last reference frees
  * it and drops its line.
+ *
+ * What only a live call needs (wait queue, receive ring, the data
+ * stream's state and the texts at their full size) is its live part,
+ * shed once the call has ended and its data stream is done with: a file
+ * that keeps many ended calls for accounting pins their records only.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/error-injection.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -25,6 +32,8 @@ static struct kmem_cache *modemline_call_cache;
 
 /* Calls that ended and are not freed yet: sysfs retained_calls. */
 static atomic_long_t modemline_retained = ATOMIC_LONG_INIT(0);
+/* The bytes their shed texts take: part of sysfs retained_bytes. */
+static atomic_long_t modemline_retained_text = ATOMIC_LONG_INIT(0);
 
 #define DIALING		MODEMLINE_STATE_DIALING
 #define ANSWERING	MODEMLINE_STATE_ANSWERING
@@ -98,28 +107,115 @@ struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 					    u32 direction, const char *number,
 					    bool voice)
 {
+	struct modemline_call_live *live;
 	struct modemline_call *call;
 
 	call = kmem_cache_zalloc(modemline_call_cache, GFP_KERNEL);
 	if (!call)
 		return NULL;
 	/* Allocated here, charged to the caller, so DIAL can fail cleanly. */
-	if (kfifo_alloc(&call->rx, MODEMLINE_DATA_RX_SIZE, GFP_KERNEL_ACCOUNT)) {
+	live = kzalloc_obj(*live, GFP_KERNEL_ACCOUNT);
+	if (!live ||
+	    kfifo_alloc(&live->rx, MODEMLINE_DATA_RX_SIZE, GFP_KERNEL_ACCOUNT)) {
+		kfree(live);
 		kmem_cache_free(modemline_call_cache, call);
 		return NULL;
 	}
+	kref_init(&live->ref);
+	init_waitqueue_head(&live->wait);
+	live->memcg = get_mem_cgroup_from_mm(current->mm);
+	strscpy_pad(live->number, number, sizeof(live->number));
 	kref_init(&call->ref);
 	kref_get(&line->ref);
 	call->line = line;
+	call->live = live;
 	call->direction = direction;
 	call->voice = voice;
-	INIT_LIST_HEAD(&call->monitors);
-	init_waitqueue_head(&call->wait);
-	strscpy_pad(call->number, number, sizeof(call->number));
 	return call;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_alloc);
 ALLOW_ERROR_INJECTION(modemline_call_alloc, NULL);
+
+/*
+ * The three texts a call keeps, wherever they are, and the bytes of each
+ * to copy: the whole zero-padded field of the live part, or the text and
+ * its NUL once shed.
+ */
+struct modemline_call_texts {
+	const char *number;
+	const char *result;
+	const char *cause;
+	u8 len[MODEMLINE_TEXTS];
+};
+
+/* @call's texts; the line's lock is held, or nobody else has the call. */
+static void modemline_call_texts(struct modemline_call *call,
+				 struct modemline_call_texts *t)
+{
+	const u8 *len = call->text_len;
+
+	if (call->live) {
+		t->number = call->live->number;
+		t->result = call->live->result;
+		t->cause = call->live->cause;
+		t->len[0] = sizeof(call->live->number);
+		t->len[1] = sizeof(call->live->result);
+		t->len[2] = sizeof(call->live->cause);
+		return;
+	}
+	t->number = call->text;
+	t->result = t->number + len[0];
+	t->cause = t->result + len[1];
+	memcpy(t->len, len, sizeof(t->len));
+}
+
+/* What the texts of a shed call take from the heap. */
+static size_t modemline_call_text_bytes(struct modemline_call *call)
+{
+	return kmalloc_size_roundup(call->text_len[0] + call->text_len[1] +
+				    call->text_len[2]);
+}
+
+/* A text of @len bytes into a field of @size, the rest zeroed. */
+static void modemline_copy_text(char *dst, size_t size, const char *src,
+				size_t len)
+{
+	memcpy(dst, src, len);
+	memset(dst + len, 0, size - len);
+}
+
+static void modemline_call_live_release(struct kref *ref)
+{
+	struct modemline_call_live *live =
+		container_of(ref, struct modemline_call_live, ref);
+
+	kfifo_free(&live->rx);
+	mem_cgroup_put(live->memcg);
+	kfree(live);
+}
+
+/*
+ * The live part of @call, to wait on its queue whatever the call does
+ * meanwhile, or NULL if the call has shed it (it has ended then).
+ */
+struct modemline_call_live *modemline_call_live_get(struct modemline_call *call)
+{
+	struct modemline_call_live *live;
+
+	spin_lock(&call->line->lock);
+	live = call->live;
+	if (live)
+		kref_get(&live->ref);
+	spin_unlock(&call->line->lock);
+	return live;
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_live_get);
+
+void modemline_call_live_put(struct modemline_call_live *live)
+{
+	kref_put(&live->ref, modemline_call_live_release);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_live_put);
 
 static void modemline_call_release(struct kref *ref)
 {
@@ -131,7 +227,12 @@ static void modemline_call_release(struct kref *ref)
 	 */
 	if (call->disconnected_ns)
 		atomic_long_dec(&modemline_retained);
-	kfifo_free(&call->rx);
+	if (call->live)
+		modemline_call_live_put(call->live);
+	if (call->text)
+		atomic_long_sub(modemline_call_text_bytes(call),
+				&modemline_retained_text);
+	kfree(call->text);
 	modemline_line_put(call->line);
 	kmem_cache_free(modemline_call_cache, call);
 }
@@ -141,6 +242,54 @@ void modemline_call_put(struct modemline_call *call)
 	kref_put(&call->ref, modemline_call_release);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_put);
+
+/**
+ * modemline_call_shed - keep only the record of an ended call
+ * @call: a call that has ended and whose data stream is done with; its
+ *        line's lock is held
+ *
+ * The texts move into one allocation of their size, charged to the
+ * owner's memory cgroup, and the live part goes (once the last waiter on
+ * its queue lets go). If that allocation fails, the call keeps its live
+ * part, without its ring, until it is released: the record stays whole
+ * either way, and no data file can claim the call any more.
+ */
+void modemline_call_shed(struct modemline_call *call)
+{
+	struct modemline_call_live *live = call->live;
+	struct modemline_call_texts t;
+	size_t n, r, c;
+	struct mem_cgroup *old;
+	char *text;
+
+	lockdep_assert_held(&call->line->lock);
+	if (WARN_ON_ONCE(call->state != DISCONNECTED))
+		return;
+	modemline_call_texts(call, &t);
+	/* The fields are NUL-terminated: strscpy_pad() wrote each. */
+	n = strlen(t.number) + 1;
+	r = strlen(t.result) + 1;
+	c = strlen(t.cause) + 1;
+	old = set_active_memcg(live->memcg);
+	text = kmalloc(n + r + c, GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+	set_active_memcg(old);
+	if (!text) {
+		/* The texts stay in the live part; its ring goes all the same. */
+		kfifo_free(&live->rx);
+		return;
+	}
+	memcpy(text, t.number, n);
+	memcpy(text + n, t.result, r);
+	memcpy(text + n + r, t.cause, c);
+	call->text = text;
+	call->text_len[0] = n;
+	call->text_len[1] = r;
+	call->text_len[2] = c;
+	atomic_long_add(modemline_call_text_bytes(call), &modemline_retained_text);
+	call->live = NULL;
+	modemline_call_live_put(live);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_shed);
 
 /**
  * modemline_call_event - an event about @call, as one file sees it
@@ -153,6 +302,8 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_call_put);
 void modemline_call_event(struct modemline_call *call, u32 type, u32 handle,
 			  u64 now, struct modemline_event *ev)
 {
+	struct modemline_call_texts t;
+
 	lockdep_assert_held(&call->line->lock);
 	memset(ev, 0, sizeof(*ev));
 	ev->timestamp_ns = now;
@@ -168,8 +319,10 @@ void modemline_call_event(struct modemline_call *call, u32 type, u32 handle,
 	 * CALL_STATE never carried it: the owner has it from DIAL or
 	 * ANSWER, a monitor from CALL_NEW, a new owner from CALL_HANDOFF.
 	 */
-	if (type != MODEMLINE_EVENT_CALL_STATE)
-		memcpy(ev->number, call->number, sizeof(ev->number));
+	if (type != MODEMLINE_EVENT_CALL_STATE) {
+		modemline_call_texts(call, &t);
+		memcpy(ev->number, t.number, t.len[0]);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_event);
 
@@ -183,7 +336,7 @@ static void modemline_call_notify(struct modemline_call *call, u64 now)
 			     now, &ev);
 	if (call->client)
 		modemline_client_event(call->client, &ev);
-	list_for_each_entry(watch, &call->monitors, node) {
+	hlist_for_each_entry(watch, &call->monitors, node) {
 		ev.call = watch->handle;
 		modemline_client_event(watch->client, &ev);
 	}
@@ -219,7 +372,8 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 	if (WARN_ON_ONCE(!next) || old == DISCONNECTED)
 		return NULL;
 	if (result)
-		strscpy_pad(call->result, result, sizeof(call->result));
+		strscpy_pad(call->live->result, result,
+			    sizeof(call->live->result));
 	if (next == old)
 		return NULL;
 
@@ -234,15 +388,15 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 		modemline_deadline_disarm(&line->timeout);
 		break;
 	case DISCONNECTING:
-		call->pending_origin = origin;
-		call->pending_reason = reason;
+		call->live->pending_origin = origin;
+		call->live->pending_reason = reason;
 		modemline_line_arm_timeout_locked(line,
 						  modemline_line_hangup_timeout(line));
 		break;
 	case DISCONNECTED:
 		if (old == DISCONNECTING) {
-			origin = call->pending_origin;
-			reason = call->pending_reason;
+			origin = call->live->pending_origin;
+			reason = call->live->pending_reason;
 		}
 		call->origin = origin;
 		call->reason = reason;
@@ -251,7 +405,6 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 			line->calls_failed++;
 		atomic_long_inc(&modemline_retained);
 		modemline_deadline_disarm(&line->timeout);
-		modemline_data_call_ended(call);
 		break;
 	}
 	/* Read without the lock by modemline_call_ended(). */
@@ -262,10 +415,12 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 	pr_debug("line %u call %u: state %u -> %u (origin %u reason %u)\n",
 		 line->id, call->handle, old, next, call->origin, call->reason);
 	modemline_call_notify(call, now);
-	wake_up_all(&call->wait);
+	wake_up_all(&call->live->wait);
 
 	if (next != DISCONNECTED)
 		return NULL;
+	/* Last: it may shed the live part. */
+	modemline_data_call_ended(call);
 	line->active = NULL;
 	return call;
 }
@@ -293,6 +448,7 @@ int modemline_call_start(struct modemline_call *call,
 	struct modemline_line *line = call->line;
 	bool incoming = call->direction == MODEMLINE_DIR_INCOMING;
 	u32 state = incoming ? ANSWERING : DIALING;
+	char number[MODEMLINE_NUMBER_LEN];
 	u32 rings = 0;
 	int err = 0;
 
@@ -311,7 +467,8 @@ int modemline_call_start(struct modemline_call *call,
 		goto out;
 	}
 	if (incoming) {
-		strscpy_pad(call->number, line->offered_number, sizeof(call->number));
+		strscpy_pad(call->live->number, line->offered_number,
+			    sizeof(call->live->number));
 		/* Not seen by anyone yet: set once, then constant. */
 		call->voice = line->offered_voice;
 		rings = line->rings;
@@ -319,6 +476,11 @@ int modemline_call_start(struct modemline_call *call,
 		line->rings = 0;
 		memset(line->offered_number, 0, sizeof(line->offered_number));
 	}
+	/*
+	 * The op's copy: an end the transport reports while it dials may
+	 * shed the live part before the op reads the number.
+	 */
+	memcpy(number, call->live->number, sizeof(number));
 	kref_get(&call->ref);
 	line->active = call;
 	line->calls++;
@@ -330,7 +492,7 @@ int modemline_call_start(struct modemline_call *call,
 
 	trace_modemline_call_state(line->id, call->handle, 0, state, 0, 0);
 	err = incoming ? line->ops->answer(line) :
-			 line->ops->dial(line, call->number, call->voice);
+			 line->ops->dial(line, number, call->voice);
 	if (!err)
 		goto out;
 
@@ -348,7 +510,8 @@ int modemline_call_start(struct modemline_call *call,
 		line->offering = true;
 		line->rings = rings;
 		line->offered_voice = call->voice;
-		memcpy(line->offered_number, call->number, sizeof(line->offered_number));
+		strscpy_pad(line->offered_number, call->live->number,
+			    sizeof(line->offered_number));
 	}
 	spin_unlock(&line->lock);
 	modemline_call_put(call);
@@ -410,6 +573,7 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_call_ended);
 void modemline_call_fill_info(struct modemline_call *call,
 			      struct modemline_call_info *info)
 {
+	struct modemline_call_texts t;
 	u64 end;
 
 	lockdep_assert_held(&call->line->lock);
@@ -428,30 +592,40 @@ void modemline_call_fill_info(struct modemline_call *call,
 	}
 	info->rx_bytes = call->rx_bytes;
 	info->tx_bytes = call->tx_bytes;
-	memcpy(info->number, call->number, sizeof(info->number));
-	memcpy(info->result, call->result, sizeof(info->result));
-	memcpy(info->cause, call->cause, sizeof(info->cause));
+	modemline_call_texts(call, &t);
+	modemline_copy_text(info->number, sizeof(info->number), t.number, t.len[0]);
+	modemline_copy_text(info->result, sizeof(info->result), t.result, t.len[1]);
+	modemline_copy_text(info->cause, sizeof(info->cause), t.cause, t.len[2]);
 	if (call->voice)
 		info->flags |= MODEMLINE_CALL_INFO_VOICE;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_fill_info);
 
 /*
- * The kernel memory @call pins: its record, and its receive buffer while
- * it has one. The line's lock must be held.
+ * The kernel memory @call pins: its record, and its live part and
+ * receive ring, or its shed texts. The line's lock must be held.
  */
 size_t modemline_call_bytes(struct modemline_call *call)
 {
+	size_t bytes = kmem_cache_size(modemline_call_cache);
+
 	lockdep_assert_held(&call->line->lock);
-	return kmem_cache_size(modemline_call_cache) +
-	       (call->rx.kfifo.data ? kfifo_size(&call->rx) : 0);
+	if (call->live)
+		bytes += kmalloc_size_roundup(sizeof(*call->live)) +
+			 (kfifo_initialized(&call->live->rx) ?
+			  kfifo_size(&call->live->rx) : 0);
+	else
+		bytes += modemline_call_text_bytes(call);
+	return bytes;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_bytes);
 
-/* The memory of one retained record, once its buffer is given back. */
-size_t modemline_call_record_bytes(void)
+/* The memory the retained records take, once their live parts are shed. */
+size_t modemline_calls_retained_bytes(void)
 {
-	return kmem_cache_size(modemline_call_cache);
+	return atomic_long_read(&modemline_retained) *
+	       kmem_cache_size(modemline_call_cache) +
+	       atomic_long_read(&modemline_retained_text);
 }
 
 long modemline_calls_retained(void)

@@ -71,7 +71,7 @@ void modemline_client_let_go(void *entry, bool drop)
 	if (modemline_entry_is_monitor(entry)) {
 		watch = xa_untag_pointer(entry);
 		spin_lock(&call->line->lock);
-		list_del(&watch->node);
+		hlist_del(&watch->node);
 		spin_unlock(&call->line->lock);
 		kfree(watch);
 	} else {
@@ -364,7 +364,7 @@ void modemline_client_watch(struct modemline_client *client,
 	 */
 	xa_lock(&client->calls);
 	spin_lock(&call->line->lock);
-	list_add_tail(&watch->node, &call->monitors);
+	hlist_add_head(&watch->node, &call->monitors);
 	modemline_client_announce(watch);
 	spin_unlock(&call->line->lock);
 	/* The slot exists since the reservation: storing cannot fail. */

@@ -245,6 +245,7 @@ static long modemline_ioc_drop(struct modemline_client *client,
 			       void __user *argp)
 {
 	struct modemline_call_op op;
+	struct modemline_call_live *live;
 	struct modemline_call *call;
 	long err = 0;
 
@@ -256,10 +257,17 @@ static long modemline_ioc_drop(struct modemline_client *client,
 	if (IS_ERR(call))
 		return PTR_ERR(call);
 	modemline_call_drop(call);
-	/* Restarting repeats a drop that is already under way: harmless. */
-	if (op.flags & MODEMLINE_DROP_WAIT)
-		err = wait_event_interruptible(call->wait,
+	/*
+	 * Restarting repeats a drop that is already under way: harmless.
+	 * The live part, its queue, outlives the end while we wait on it;
+	 * a call that shed it has ended.
+	 */
+	live = op.flags & MODEMLINE_DROP_WAIT ? modemline_call_live_get(call) : NULL;
+	if (live) {
+		err = wait_event_interruptible(live->wait,
 					       modemline_call_ended(call));
+		modemline_call_live_put(live);
+	}
 	modemline_call_put(call);
 	return err;
 }
@@ -517,8 +525,7 @@ static DEVICE_ATTR_RO(retained_calls);
 static ssize_t retained_bytes_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%ld\n", modemline_calls_retained() *
-			  (long)modemline_call_record_bytes());
+	return sysfs_emit(buf, "%zu\n", modemline_calls_retained_bytes());
 }
 static DEVICE_ATTR_RO(retained_bytes);
 

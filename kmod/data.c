@@ -3,7 +3,7 @@
  * modemline data stream: the bytes a connected call carries, read and
  * written through a file descriptor of its own (CALL_DATA).
  *
- * Received bytes go into the call's bounded ring (call->rx) and wait for
+ * Received bytes go into the call's bounded ring (live->rx) and wait for
  * the data file's reader. A transport asks for room before it hands bytes
  * over; when there is too little it stops taking bytes from its device
  * and the core calls its rx_resume op once the reader has freed half the
@@ -13,16 +13,17 @@
  * more, and the writer tries again.
  *
  * The data file holds a reference on its call: the call's record and
- * ring outlive DEALLOCATE and the close of /dev/modemline while the data
- * file is open, and the line object outlives the line's removal. Once the
- * call has ended the file reads what is left, then end of file.
+ * live part outlive DEALLOCATE and the close of /dev/modemline while the
+ * data file is open, and the line object outlives the line's removal.
+ * Once the call has ended the file reads what is left, then end of file.
  *
  * The ring is written under line->lock by the transport (one writer at a
  * time) and read without it by the data file's reader (one at a time,
  * under read_lock): a kfifo needs no lock between its one writer and its
- * one reader. It is freed under line->lock once the call has ended, no
- * data file is open and no unread byte is left, so never under a reader
- * and never with something in it (until the call itself is released).
+ * one reader. The call sheds its live part, ring included, under
+ * line->lock once the call has ended, no data file is open and no unread
+ * byte is left, so never under a reader and never with something in it
+ * (until the call itself is released).
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -43,6 +44,8 @@
  */
 struct modemline_data_file {
 	struct modemline_call *call;	/* holds a reference */
+	/* call->live, kept while the file is open (live->data_open) */
+	struct modemline_call_live *live;
 	struct mutex read_lock;		/* one reader takes bytes at a time */
 	struct mutex write_lock;	/* @tx and the order of writes */
 	u8 tx[MODEMLINE_DATA_TX_CHUNK];
@@ -80,9 +83,9 @@ size_t modemline_line_rx_room(struct modemline_line *line, size_t need)
 	spin_lock(&line->lock);
 	call = modemline_data_call_locked(line);
 	if (call) {
-		room = kfifo_avail(&call->rx);
+		room = kfifo_avail(&call->live->rx);
 		if (room < need)
-			call->rx_stalled = true;
+			call->live->rx_stalled = true;
 	}
 	spin_unlock(&line->lock);
 	return room;
@@ -108,11 +111,12 @@ size_t modemline_line_data(struct modemline_line *line, const u8 *buf,
 	spin_lock(&line->lock);
 	call = modemline_data_call_locked(line);
 	if (call) {
-		n = kfifo_in(&call->rx, buf, len);
+		n = kfifo_in(&call->live->rx, buf, len);
 		if (n < len)
-			call->rx_stalled = true;
+			call->live->rx_stalled = true;
 		if (n)
-			wake_up_interruptible_poll(&call->wait, EPOLLIN | EPOLLRDNORM);
+			wake_up_interruptible_poll(&call->live->wait,
+						   EPOLLIN | EPOLLRDNORM);
 	}
 	spin_unlock(&line->lock);
 	return n;
@@ -130,9 +134,10 @@ void modemline_line_tx_ready(struct modemline_line *line)
 	spin_lock(&line->lock);
 	call = modemline_data_call_locked(line);
 	if (call) {
-		call->tx_blocked = false;
-		WRITE_ONCE(call->tx_seq, call->tx_seq + 1);
-		wake_up_interruptible_poll(&call->wait, EPOLLOUT | EPOLLWRNORM);
+		call->live->tx_blocked = false;
+		WRITE_ONCE(call->live->tx_seq, call->live->tx_seq + 1);
+		wake_up_interruptible_poll(&call->live->wait,
+					   EPOLLOUT | EPOLLWRNORM);
 	}
 	spin_unlock(&line->lock);
 }
@@ -146,7 +151,7 @@ void modemline_data_call_changed(struct modemline_call *call)
 {
 	lockdep_assert_held(&call->line->lock);
 	/* Read without the lock by waiting writers, modemline_data_tx_moved(). */
-	WRITE_ONCE(call->tx_seq, call->tx_seq + 1);
+	WRITE_ONCE(call->live->tx_seq, call->live->tx_seq + 1);
 }
 
 /*
@@ -159,23 +164,27 @@ void modemline_data_call_changed(struct modemline_call *call)
 void modemline_data_call_left(struct modemline_call *call)
 {
 	lockdep_assert_held(&call->line->lock);
-	if (call->rx_stalled) {
-		call->rx_stalled = false;
+	if (call->live->rx_stalled) {
+		call->live->rx_stalled = false;
 		call->line->rx_resume = true;
 	}
-	call->tx_blocked = false;
+	call->live->tx_blocked = false;
 }
 
 /*
- * The call reached DISCONNECTED (line->lock held). Without a data file
- * and without unread bytes its ring is not needed any more.
+ * The call reached DISCONNECTED, or its data file closed after that
+ * (line->lock held). Without a data file and without unread bytes its
+ * live part is not needed any more.
  */
 void modemline_data_call_ended(struct modemline_call *call)
 {
+	struct modemline_call_live *live = call->live;
+
 	lockdep_assert_held(&call->line->lock);
-	if (!call->data_open && kfifo_is_empty(&call->rx))
-		kfifo_free(&call->rx);
+	if (live && !live->data_open && kfifo_is_empty(&live->rx))
+		modemline_call_shed(call);
 }
+EXPORT_SYMBOL_IF_KUNIT(modemline_data_call_ended);
 
 /* Let the transport deliver again, if @call is still its connected call. */
 static void modemline_data_rx_resume(struct modemline_call *call)
@@ -197,9 +206,11 @@ static void modemline_data_rx_resume(struct modemline_call *call)
  * attempt, for the writer to wait on. Returns the bytes taken, 0 if none
  * fit, -EAGAIN if the call has not connected yet, -EPIPE if it ended.
  */
-static ssize_t modemline_data_send(struct modemline_call *call, const u8 *buf,
-				   size_t len, u32 *seq)
+static ssize_t modemline_data_send(struct modemline_data_file *df,
+				   const u8 *buf, size_t len, u32 *seq)
 {
+	struct modemline_call *call = df->call;
+	struct modemline_call_live *live = df->live;
 	struct modemline_line *line = call->line;
 	ssize_t n;
 	u32 state;
@@ -208,7 +219,7 @@ static ssize_t modemline_data_send(struct modemline_call *call, const u8 *buf,
 	mutex_lock(&line->ctl);
 	spin_lock(&line->lock);
 	state = call->state;
-	*seq = call->tx_seq;
+	*seq = live->tx_seq;
 	spin_unlock(&line->lock);
 	if (state != MODEMLINE_STATE_CONNECTED) {
 		n = state < MODEMLINE_STATE_CONNECTED ? -EAGAIN : -EPIPE;
@@ -219,23 +230,22 @@ static ssize_t modemline_data_send(struct modemline_call *call, const u8 *buf,
 	if (n > 0)
 		call->tx_bytes += n;
 	/* Unless the transport made room meanwhile, wait for it to. */
-	call->tx_blocked = n >= 0 && (size_t)n < len && call->tx_seq == *seq;
+	live->tx_blocked = n >= 0 && (size_t)n < len && live->tx_seq == *seq;
 	spin_unlock(&line->lock);
 out:
 	mutex_unlock(&line->ctl);
 	return n;
 }
 
-static bool modemline_data_tx_moved(struct modemline_call *call, u32 seq)
+static bool modemline_data_tx_moved(struct modemline_call_live *live, u32 seq)
 {
-	return READ_ONCE(call->tx_seq) != seq;
+	return READ_ONCE(live->tx_seq) != seq;
 }
 
 static ssize_t modemline_data_write(struct file *file, const char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
 	struct modemline_data_file *df = file->private_data;
-	struct modemline_call *call = df->call;
 	size_t done = 0, len;
 	ssize_t n, err = 0;
 	u32 seq;
@@ -253,7 +263,7 @@ static ssize_t modemline_data_write(struct file *file, const char __user *ubuf,
 			err = -EFAULT;
 			break;
 		}
-		n = modemline_data_send(call, df->tx, len, &seq);
+		n = modemline_data_send(df, df->tx, len, &seq);
 		if (n > 0) {
 			done += n;
 			continue;
@@ -267,8 +277,8 @@ static ssize_t modemline_data_write(struct file *file, const char __user *ubuf,
 			err = -EAGAIN;
 			break;
 		}
-		err = wait_event_interruptible(call->wait,
-					       modemline_data_tx_moved(call, seq));
+		err = wait_event_interruptible(df->live->wait,
+					       modemline_data_tx_moved(df->live, seq));
 		if (err)
 			break;
 	}
@@ -277,31 +287,32 @@ static ssize_t modemline_data_write(struct file *file, const char __user *ubuf,
 }
 
 /* Bytes ready to read, and whether the call has ended, seen together. */
-static unsigned int modemline_data_readable(struct modemline_call *call,
+static unsigned int modemline_data_readable(struct modemline_data_file *df,
 					    bool *ended)
 {
+	struct modemline_line *line = df->call->line;
 	unsigned int len;
 
-	spin_lock(&call->line->lock);
-	*ended = modemline_data_ended_locked(call);
-	len = kfifo_len(&call->rx);
-	spin_unlock(&call->line->lock);
+	spin_lock(&line->lock);
+	*ended = modemline_data_ended_locked(df->call);
+	len = kfifo_len(&df->live->rx);
+	spin_unlock(&line->lock);
 	return len;
 }
 
-static bool modemline_data_can_read(struct modemline_call *call)
+static bool modemline_data_can_read(struct modemline_data_file *df)
 {
 	bool ended;
 
-	return modemline_data_readable(call, &ended) || ended;
+	return modemline_data_readable(df, &ended) || ended;
 }
 
 static ssize_t modemline_data_read(struct file *file, char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
 	struct modemline_data_file *df = file->private_data;
-	struct modemline_call *call = df->call;
-	struct modemline_line *line = call->line;
+	struct modemline_call_live *live = df->live;
+	struct modemline_line *line = df->call->line;
 	unsigned int copied;
 	bool ended, resume;
 	int err;
@@ -311,31 +322,31 @@ static ssize_t modemline_data_read(struct file *file, char __user *ubuf,
 	for (;;) {
 		if (mutex_lock_interruptible(&df->read_lock))
 			return -ERESTARTSYS;
-		if (modemline_data_readable(call, &ended))
+		if (modemline_data_readable(df, &ended))
 			break;
 		mutex_unlock(&df->read_lock);
 		if (ended)
 			return 0;
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
-		err = wait_event_interruptible(call->wait,
-					       modemline_data_can_read(call));
+		err = wait_event_interruptible(live->wait,
+					       modemline_data_can_read(df));
 		if (err)
 			return err;
 	}
-	err = kfifo_to_user(&call->rx, ubuf, count, &copied);
+	err = kfifo_to_user(&live->rx, ubuf, count, &copied);
 	if (!copied)
 		goto out;
 
 	spin_lock(&line->lock);
-	call->rx_bytes += copied;
-	resume = call->rx_stalled &&
-		 kfifo_avail(&call->rx) >= MODEMLINE_DATA_RX_SIZE / 2;
+	df->call->rx_bytes += copied;
+	resume = live->rx_stalled &&
+		 kfifo_avail(&live->rx) >= MODEMLINE_DATA_RX_SIZE / 2;
 	if (resume)
-		call->rx_stalled = false;
+		live->rx_stalled = false;
 	spin_unlock(&line->lock);
 	if (resume)
-		modemline_data_rx_resume(call);
+		modemline_data_rx_resume(df->call);
 	err = copied;
 out:
 	mutex_unlock(&df->read_lock);
@@ -348,13 +359,13 @@ static __poll_t modemline_data_poll(struct file *file, poll_table *wait)
 	struct modemline_call *call = df->call;
 	__poll_t mask = 0;
 
-	poll_wait(file, &call->wait, wait);
+	poll_wait(file, &df->live->wait, wait);
 	spin_lock(&call->line->lock);
-	if (!kfifo_is_empty(&call->rx))
+	if (!kfifo_is_empty(&df->live->rx))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (modemline_data_ended_locked(call))
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLHUP;
-	else if (call->state == MODEMLINE_STATE_CONNECTED && !call->tx_blocked)
+	else if (call->state == MODEMLINE_STATE_CONNECTED && !df->live->tx_blocked)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	spin_unlock(&call->line->lock);
 	return mask;
@@ -364,7 +375,7 @@ static __poll_t modemline_data_poll(struct file *file, poll_table *wait)
 static void modemline_data_unclaim(struct modemline_call *call)
 {
 	spin_lock(&call->line->lock);
-	call->data_open = false;
+	call->live->data_open = false;
 	if (call->state == MODEMLINE_STATE_DISCONNECTED)
 		modemline_data_call_ended(call);
 	spin_unlock(&call->line->lock);
@@ -392,7 +403,7 @@ static const struct file_operations modemline_data_fops = {
 
 /*
  * Claim the call's data stream: -EOPNOTSUPP for a voice call, which has
- * none, -EBUSY if claimed, -ENOTCONN if gone.
+ * none, -EBUSY if claimed, -ENOTCONN if gone (the call shed it).
  */
 static int modemline_data_claim(struct modemline_call *call)
 {
@@ -401,12 +412,12 @@ static int modemline_data_claim(struct modemline_call *call)
 	spin_lock(&call->line->lock);
 	if (call->voice)
 		err = -EOPNOTSUPP;
-	else if (call->data_open)
-		err = -EBUSY;
-	else if (!kfifo_initialized(&call->rx))
+	else if (!call->live || !kfifo_initialized(&call->live->rx))
 		err = -ENOTCONN;
+	else if (call->live->data_open)
+		err = -EBUSY;
 	else
-		call->data_open = true;
+		call->live->data_open = true;
 	spin_unlock(&call->line->lock);
 	return err;
 }
@@ -422,6 +433,8 @@ static struct file *modemline_data_file(struct modemline_call *call, u32 flags)
 	if (!df)
 		return ERR_PTR(-ENOMEM);
 	df->call = call;
+	/* Claimed: the call keeps its live part until the file lets go. */
+	df->live = call->live;
 	mutex_init(&df->read_lock);
 	mutex_init(&df->write_lock);
 	if (flags & MODEMLINE_DATA_NONBLOCK)

@@ -342,8 +342,8 @@ void modemline_line_cause(struct modemline_line *line, const char *cause)
 {
 	spin_lock(&line->lock);
 	if (line->active)
-		strscpy_pad(line->active->cause, cause,
-			    sizeof(line->active->cause));
+		strscpy_pad(line->active->live->cause, cause,
+			    sizeof(line->active->live->cause));
 	spin_unlock(&line->lock);
 }
 EXPORT_SYMBOL_GPL(modemline_line_cause);

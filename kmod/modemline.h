@@ -40,6 +40,7 @@
 #include "deadline.h"
 #include "line.h"
 
+struct mem_cgroup;
 struct modemline_client;
 
 struct modemline_line {
@@ -78,36 +79,24 @@ struct modemline_line {
 	struct modemline_deadline timeout; /* dial/answer timeout, hangup guard */
 };
 
-struct modemline_call {
-	/* One per handle (owner or monitor), line->active and user. */
+/*
+ * What only a call that has not ended needs. It goes back once the call
+ * has ended, its data file is closed and its received bytes are read
+ * (modemline_call_shed()), so that a retained call pins its record only.
+ */
+struct modemline_call_live {
+	/* The call's, while call->live points here, and each waiter's. */
 	struct kref ref;
-	struct modemline_line *line;	/* holds a reference, constant */
-	u32 direction;			/* constant */
-	/*
-	 * A voice call: no data. Set before the call is visible, or (under
-	 * line->lock) when a 3GPP modem answers a plain RING as voice.
-	 */
-	bool voice;
 	/*
 	 * Woken at every state change, when received data arrives and when
 	 * the transport takes more data (see data.c).
 	 */
 	wait_queue_head_t wait;
+	/* The owner's memory cgroup, charged for the record's texts. */
+	struct mem_cgroup *memcg;
 	/* line->lock: */
-	struct modemline_client *client;	/* owner, NULL once released */
-	u32 handle;			/* the owner's handle */
-	struct list_head monitors;	/* struct modemline_watch.node */
-	u32 state;
-	u32 origin;
-	u32 reason;
-	u32 rate;
 	u32 pending_origin;		/* what ends a DISCONNECTING call */
 	u32 pending_reason;
-	u64 created_ns;
-	u64 connected_ns;
-	u64 disconnected_ns;
-	u64 rx_bytes;
-	u64 tx_bytes;
 	char number[MODEMLINE_NUMBER_LEN];
 	char result[MODEMLINE_RESULT_LEN];
 	char cause[MODEMLINE_CAUSE_LEN];	/* 3GPP: +CEER at the end */
@@ -116,11 +105,44 @@ struct modemline_call {
 	 * file's reader takes bytes out of @rx without it (a kfifo with one
 	 * writer and one reader needs no lock between the two).
 	 */
-	struct kfifo rx;		/* received bytes; freed once not needed */
+	struct kfifo rx;		/* received bytes */
 	bool data_open;			/* a data file is open */
 	bool rx_stalled;		/* the transport was refused room */
 	bool tx_blocked;		/* the last write was not taken whole */
 	u32 tx_seq;			/* bumped when a writer should retry */
+};
+
+/* The texts of a record: number, result and cause. */
+#define MODEMLINE_TEXTS		3
+
+/* A call: its record, and its live part until that is shed. */
+struct modemline_call {
+	/* One per handle (owner or monitor), line->active and user. */
+	struct kref ref;
+	u32 handle;			/* the owner's handle, line->lock */
+	struct modemline_line *line;	/* holds a reference, constant */
+	/* line->lock: */
+	struct modemline_client *client;	/* owner, NULL once released */
+	struct modemline_call_live *live;	/* NULL once shed */
+	/* Once shed: number, result and cause, each NUL-terminated. */
+	const char *text;
+	struct hlist_head monitors;	/* struct modemline_watch.node */
+	u32 direction;			/* constant */
+	u32 state;
+	u32 origin;
+	u32 reason;
+	u32 rate;
+	/*
+	 * A voice call: no data. Set before the call is visible, or (under
+	 * line->lock) when a 3GPP modem answers a plain RING as voice.
+	 */
+	bool voice;
+	u8 text_len[MODEMLINE_TEXTS];	/* once shed: @text's, NULs included */
+	u64 created_ns;
+	u64 connected_ns;
+	u64 disconnected_ns;
+	u64 rx_bytes;
+	u64 tx_bytes;
 };
 
 /*
@@ -128,7 +150,7 @@ struct modemline_call {
  * it (tagged MODEMLINE_ENTRY_MONITOR), and it holds a reference on @call.
  */
 struct modemline_watch {
-	struct list_head node;		/* in call->monitors, line->lock */
+	struct hlist_node node;		/* in call->monitors, line->lock */
 	struct modemline_client *client;	/* constant */
 	struct modemline_call *call;	/* constant */
 	u32 handle;			/* constant */
@@ -229,6 +251,9 @@ struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 					    u32 direction, const char *number,
 					    bool voice);
 void modemline_call_put(struct modemline_call *call);
+struct modemline_call_live *modemline_call_live_get(struct modemline_call *call);
+void modemline_call_live_put(struct modemline_call_live *live);
+void modemline_call_shed(struct modemline_call *call);
 void modemline_call_event(struct modemline_call *call, u32 type, u32 handle,
 			  u64 now, struct modemline_event *ev);
 struct modemline_call *modemline_call_input(struct modemline_call *call,
@@ -244,7 +269,7 @@ void modemline_call_fill_info(struct modemline_call *call,
 			      struct modemline_call_info *info);
 size_t modemline_call_bytes(struct modemline_call *call);
 long modemline_calls_retained(void);
-size_t modemline_call_record_bytes(void);
+size_t modemline_calls_retained_bytes(void);
 int modemline_calls_init(void);
 void modemline_calls_exit(void);
 

@@ -657,7 +657,7 @@ static void client_destroy_monitor_leaves_call_test(struct kunit *test)
 	client_watch(test, mon, call);
 	kunit_release_action(test, client_destroy_action, mon);
 	KUNIT_EXPECT_EQ(test, kref_read(&call->ref), refs);
-	KUNIT_EXPECT_TRUE(test, list_empty(&call->monitors));
+	KUNIT_EXPECT_TRUE(test, hlist_empty(&call->monitors));
 	KUNIT_EXPECT_PTR_EQ(test,
 			    modemline_client_get_owned(f->client, handle), call);
 	modemline_call_put(call);

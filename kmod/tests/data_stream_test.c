@@ -18,7 +18,7 @@ static unsigned int data_queued(struct modemline_call *call)
 	unsigned int n;
 
 	spin_lock(&call->line->lock);
-	n = kfifo_len(&call->rx);
+	n = kfifo_len(&call->live->rx);
 	spin_unlock(&call->line->lock);
 	return n;
 }
@@ -28,7 +28,7 @@ static bool data_has_ring(struct modemline_call *call)
 	bool has;
 
 	spin_lock(&call->line->lock);
-	has = kfifo_initialized(&call->rx);
+	has = call->live;
 	spin_unlock(&call->line->lock);
 	return has;
 }
@@ -62,7 +62,7 @@ static void data_connected_room_is_the_ring_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, modemline_line_rx_room(f->line, 1),
 			(size_t)MODEMLINE_DATA_RX_SIZE - 1000);
 	KUNIT_EXPECT_EQ(test, data_queued(call), 1000U);
-	KUNIT_EXPECT_FALSE(test, call->rx_stalled);
+	KUNIT_EXPECT_FALSE(test, call->live->rx_stalled);
 }
 
 static void data_full_ring_takes_part_and_stalls_test(struct kunit *test)
@@ -73,7 +73,7 @@ static void data_full_ring_takes_part_and_stalls_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, modemline_line_data(f->line, data_bytes,
 						  sizeof(data_bytes)),
 			(size_t)MODEMLINE_DATA_RX_SIZE);
-	KUNIT_EXPECT_TRUE(test, call->rx_stalled);
+	KUNIT_EXPECT_TRUE(test, call->live->rx_stalled);
 	KUNIT_EXPECT_EQ(test, modemline_line_rx_room(f->line, 1), 0);
 }
 
@@ -83,11 +83,11 @@ static void data_room_below_need_stalls_test(struct kunit *test)
 	struct modemline_call *call = rec_dial_connected(test);
 
 	modemline_line_data(f->line, data_bytes, MODEMLINE_DATA_RX_SIZE - 10);
-	KUNIT_EXPECT_FALSE(test, call->rx_stalled);
+	KUNIT_EXPECT_FALSE(test, call->live->rx_stalled);
 	KUNIT_EXPECT_EQ(test, modemline_line_rx_room(f->line, 10), 10);
-	KUNIT_EXPECT_FALSE(test, call->rx_stalled);
+	KUNIT_EXPECT_FALSE(test, call->live->rx_stalled);
 	KUNIT_EXPECT_EQ(test, modemline_line_rx_room(f->line, 11), 10);
-	KUNIT_EXPECT_TRUE(test, call->rx_stalled);
+	KUNIT_EXPECT_TRUE(test, call->live->rx_stalled);
 }
 
 static void data_drop_resumes_a_stalled_transport_test(struct kunit *test)
@@ -98,7 +98,7 @@ static void data_drop_resumes_a_stalled_transport_test(struct kunit *test)
 	modemline_line_data(f->line, data_bytes, sizeof(data_bytes));
 	modemline_call_drop(call);
 	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 1U);
-	KUNIT_EXPECT_FALSE(test, call->rx_stalled);
+	KUNIT_EXPECT_FALSE(test, call->live->rx_stalled);
 	/* What the modem sends while hanging up is discarded, not queued. */
 	KUNIT_EXPECT_EQ(test, modemline_line_rx_room(f->line, 1), SIZE_MAX);
 	KUNIT_EXPECT_EQ(test, data_queued(call), (unsigned int)MODEMLINE_DATA_RX_SIZE);
@@ -121,11 +121,11 @@ static void data_remote_end_resumes_a_stalled_transport_test(struct kunit *test)
 	struct modemline_call *call = rec_dial_connected(test);
 
 	modemline_line_data(f->line, data_bytes, sizeof(data_bytes));
-	KUNIT_ASSERT_TRUE(test, call->rx_stalled);
+	KUNIT_ASSERT_TRUE(test, call->live->rx_stalled);
 	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
 			     MODEMLINE_REASON_NO_CARRIER, "NO CARRIER");
 	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 1U);
-	KUNIT_EXPECT_FALSE(test, call->rx_stalled);
+	KUNIT_EXPECT_FALSE(test, call->live->rx_stalled);
 	KUNIT_EXPECT_EQ(test, modemline_line_rx_room(f->line, 1), SIZE_MAX);
 }
 
@@ -138,7 +138,7 @@ static void data_carrier_loss_resumes_a_stalled_transport_test(struct kunit *tes
 	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
 			     MODEMLINE_REASON_CARRIER_LOST, NULL);
 	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 1U);
-	KUNIT_EXPECT_FALSE(test, call->rx_stalled);
+	KUNIT_EXPECT_FALSE(test, call->live->rx_stalled);
 }
 
 /* A removed line's transport is going away: it is owed nothing. */
@@ -150,7 +150,7 @@ static void data_removal_clears_the_stall_without_resume_test(struct kunit *test
 	modemline_line_data(f->line, data_bytes, sizeof(data_bytes));
 	rec_remove_line(test, MODEMLINE_REASON_LINE_REMOVED);
 	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 0U);
-	KUNIT_EXPECT_FALSE(test, call->rx_stalled);
+	KUNIT_EXPECT_FALSE(test, call->live->rx_stalled);
 	KUNIT_EXPECT_FALSE(test, f->line->rx_resume);
 }
 
@@ -159,13 +159,18 @@ static void data_end_unblocks_a_blocked_writer_test(struct kunit *test)
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial_connected(test);
 
+	/* The writer's data file keeps the live part past the end. */
 	spin_lock(&f->line->lock);
-	call->tx_blocked = true;
+	call->live->data_open = true;
+	call->live->tx_blocked = true;
 	spin_unlock(&f->line->lock);
 	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
 			     MODEMLINE_REASON_NORMAL, "NO CARRIER");
-	KUNIT_EXPECT_FALSE(test, call->tx_blocked);
+	KUNIT_EXPECT_FALSE(test, call->live->tx_blocked);
 	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 0U);
+	spin_lock(&f->line->lock);
+	call->live->data_open = false;
+	spin_unlock(&f->line->lock);
 }
 
 static void data_ring_given_back_at_an_empty_end_test(struct kunit *test)
@@ -197,13 +202,13 @@ static void data_ring_kept_while_a_file_is_open_test(struct kunit *test)
 	struct modemline_call *call = rec_dial_connected(test);
 
 	spin_lock(&f->line->lock);
-	call->data_open = true;
+	call->live->data_open = true;
 	spin_unlock(&f->line->lock);
 	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
 			     MODEMLINE_REASON_NORMAL, "NO CARRIER");
 	KUNIT_EXPECT_TRUE(test, data_has_ring(call));
 	spin_lock(&f->line->lock);
-	call->data_open = false;
+	call->live->data_open = false;
 	spin_unlock(&f->line->lock);
 }
 
@@ -221,13 +226,13 @@ static void data_every_state_change_wakes_writers_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial(test);
-	u32 seq = READ_ONCE(call->tx_seq);
+	u32 seq = READ_ONCE(call->live->tx_seq);
 
 	modemline_line_connected(f->line, REC_RATE, REC_CONNECT);
-	KUNIT_EXPECT_NE(test, READ_ONCE(call->tx_seq), seq);
-	seq = READ_ONCE(call->tx_seq);
+	KUNIT_EXPECT_NE(test, READ_ONCE(call->live->tx_seq), seq);
+	seq = READ_ONCE(call->live->tx_seq);
 	modemline_call_drop(call);
-	KUNIT_EXPECT_NE(test, READ_ONCE(call->tx_seq), seq);
+	KUNIT_EXPECT_NE(test, READ_ONCE(call->live->tx_seq), seq);
 }
 
 static void data_tx_ready_unblocks_writers_test(struct kunit *test)
@@ -237,22 +242,22 @@ static void data_tx_ready_unblocks_writers_test(struct kunit *test)
 	u32 seq;
 
 	spin_lock(&f->line->lock);
-	call->tx_blocked = true;
-	seq = call->tx_seq;
+	call->live->tx_blocked = true;
+	seq = call->live->tx_seq;
 	spin_unlock(&f->line->lock);
 	modemline_line_tx_ready(f->line);
-	KUNIT_EXPECT_FALSE(test, call->tx_blocked);
-	KUNIT_EXPECT_NE(test, READ_ONCE(call->tx_seq), seq);
+	KUNIT_EXPECT_FALSE(test, call->live->tx_blocked);
+	KUNIT_EXPECT_NE(test, READ_ONCE(call->live->tx_seq), seq);
 }
 
 static void data_tx_ready_without_a_connected_call_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial(test);
-	u32 seq = READ_ONCE(call->tx_seq);
+	u32 seq = READ_ONCE(call->live->tx_seq);
 
 	modemline_line_tx_ready(f->line);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(call->tx_seq), seq);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(call->live->tx_seq), seq);
 }
 
 static struct kunit_case data_stream_test_cases[] = {
