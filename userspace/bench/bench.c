@@ -419,6 +419,7 @@ int main(int argc, char **argv)
 		  .higher_better = true },
 		{ .name = "ppp_vs_pty_relay", .unit = "ratio", .target = 0.9,
 		  .higher_better = true },
+		{ .name = "cycle_10000_retained_vs_0", .unit = "ratio", .target = 1.1 },
 	};
 	int n = sizeof(figs) / sizeof(figs[0]);
 	const char *out = "results.json", *only = NULL;
@@ -464,6 +465,7 @@ int main(int argc, char **argv)
 	RUN(0, fig_info_vs_null(&figs[0]));
 	RUN(1, fig_sim_cycle(&figs[1]));
 	RUN(7, fig_bank(&figs[7]));
+	RUN(11, fig_retained(&figs[11]));
 	if (wanted(only, figs[3].name) || wanted(only, figs[4].name)) {
 		uint64_t s = now_ns();
 

@@ -148,6 +148,24 @@ void fig_event_latency(struct figure *f);
 void fig_bank(struct figure *f);
 void fig_nm_cycle(struct figure *f);
 void fig_ppp(struct figure *f, struct figure *f_relay);
+void fig_retained(struct figure *f);
+
+/*
+ * Retained calls made fast (fig_mem.c): FILL_LINES simulated lines that
+ * answer every dial BUSY, so many dials are in flight at once.
+ */
+#define FILL_LINES	64
+struct filler {
+	char name[FILL_LINES][32];
+	uint32_t id[FILL_LINES];
+	int n;
+};
+int filler_setup(struct filler *fl);
+void filler_teardown(struct filler *fl);
+/* @n retained calls (dialed, ended BUSY) on @fd; their handles to @h. */
+int fill(int fd, struct filler *fl, uint32_t *h, long n);
+/* A file of /dev/modemline allowed to hold @max calls, or -errno. */
+int open_big(long max);
 
 /* Null ioctl: a command of our magic that the dispatch does not know. */
 #define NULL_IOCTL	_IO(MODEMLINE_IOC_MAGIC, 0xff)

@@ -26,7 +26,6 @@
 
 #define NCALLS		100000
 #define NSMALL		10
-#define NLINES		64	/* dials in flight while filling */
 #define REPS		3
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG		CG_ROOT "/modemline_bench"
@@ -162,18 +161,12 @@ static void slab_growth(const struct slabsnap *a, const struct slabsnap *b,
 	snprintf(out + off, len - off, "}");
 }
 
-struct filler {
-	char name[NLINES][32];
-	uint32_t id[NLINES];
-	int n;
-};
-
-static int filler_setup(struct filler *fl)
+int filler_setup(struct filler *fl)
 {
 	int ret;
 
 	fl->n = 0;
-	for (int i = 0; i < NLINES; i++) {
+	for (int i = 0; i < FILL_LINES; i++) {
 		snprintf(fl->name[i], sizeof(fl->name[i]), "bench_mem%d", i);
 		ret = sim_new_line(fl->name[i], &fl->id[i]);
 		if (!ret)
@@ -185,16 +178,15 @@ static int filler_setup(struct filler *fl)
 	return 0;
 }
 
-static void filler_teardown(struct filler *fl)
+void filler_teardown(struct filler *fl)
 {
 	for (int i = 0; i < fl->n; i++)
 		sim_remove_line(fl->name[i]);
 }
 
-/* @n retained calls (dialed, ended BUSY) on @fd; their handles to @h. */
-static int fill(int fd, struct filler *fl, uint32_t *h, long n)
+int fill(int fd, struct filler *fl, uint32_t *h, long n)
 {
-	struct modemline_event ev[NLINES * 2];
+	struct modemline_event ev[FILL_LINES * 2];
 	long done = 0;
 	int ret, k, ended;
 	ssize_t r;
@@ -222,8 +214,7 @@ static int fill(int fd, struct filler *fl, uint32_t *h, long n)
 	return 0;
 }
 
-/* A file allowed to hold @max calls. */
-static int open_big(long max)
+int open_big(long max)
 {
 	long old;
 	int fd, ret;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Figures on simulated lines: 1 info_vs_null_ioctl, 2 sim_cycle_vs_null_ioctl
- * (with cycles/s for 1 and 2 threads) and 8 cycle_1000_lines_vs_1.
+ * (with cycles/s for 1 and 2 threads), 8 cycle_1000_lines_vs_1 and 12
+ * cycle_10000_retained_vs_0.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -391,4 +392,75 @@ void fig_bank(struct figure *f)
 fail:
 	fig_fail(f, "%s", strerror(-err));
 	cycle_teardown(&c, "bench_probe");
+}
+
+/* ------------------------------------------------------------------ */
+/* figure 12                                                           */
+
+#define RETAINED	10000
+
+/*
+ * The cycle on a file that holds RETAINED ended calls (a modem bank that
+ * keeps its records for accounting) against the same file holding none,
+ * in the same order as figure 8: before, with them, after releasing them.
+ */
+void fig_retained(struct figure *f)
+{
+	double base[2 * BANK_ROUNDS], load[2 * BANK_ROUNDS];
+	struct filler fl = { .n = 0 };
+	struct cycle_ctx c;
+	uint32_t *h = NULL;
+	int ret, err = 0, fd, nb = 0, nl = 0;
+	long nc = 0;
+
+	ret = cycle_setup(&c, "bench_retained");
+	if (ret) {
+		fig_fail(f, "setup: %s", strerror(-ret));
+		return;
+	}
+	/* The cycle's own file, big enough for the records and its call. */
+	fd = open_big(RETAINED + 1);
+	h = calloc(RETAINED, sizeof(*h));
+	if (fd < 0 || !h) {
+		err = fd < 0 ? fd : -ENOMEM;
+		if (fd >= 0)
+			ml_close(fd);
+		goto out;
+	}
+	ml_close(c.c.fd);
+	c.c.fd = fd;
+	err = filler_setup(&fl);
+	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	for (int r = 0; r < BANK_ROUNDS && !err; r++)
+		base[nb++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	if (err)
+		goto out;
+	blog("cycle_10000_retained_vs_0: retaining %d calls", RETAINED);
+	err = fill(fd, &fl, h, RETAINED);
+	drain_events(fd);
+	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	for (int r = 0; r < 2 * BANK_ROUNDS && !err; r++)
+		load[nl++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	for (int i = 0; i < RETAINED && !err; i++)
+		err = ml_deallocate(fd, h[i], false);
+	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	for (int r = 0; r < BANK_ROUNDS && !err; r++)
+		base[nb++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	if (err)
+		goto out;
+	for (int r = 0; r < nl && r < nb; r++) {
+		fig_abs(f, "cycle_0_retained", "ns", base[r]);
+		fig_abs(f, "cycle_10000_retained", "ns", load[r]);
+		fig_add(f, load[r] / base[r]);
+	}
+	fig_extra(f, ", \"iterations\": %ld, \"order\": \"%d baseline rounds, "
+		  "%d with %d retained calls on the cycle's file, %d baseline rounds "
+		  "after releasing them\"", nc, BANK_ROUNDS, 2 * BANK_ROUNDS,
+		  RETAINED, BANK_ROUNDS);
+out:
+	if (err)
+		fig_fail(f, "%s", strerror(-err));
+	filler_teardown(&fl);
+	free(h);
+	cycle_teardown(&c, "bench_retained");
 }
