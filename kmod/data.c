@@ -12,9 +12,10 @@
  * fewer than offered calls modemline_line_tx_ready() when it can take
  * more, and the writer tries again.
  *
- * The data file holds a reference on its call: the call's record and
- * live part outlive DEALLOCATE and the close of /dev/modemline while the
- * data file is open, and the line object outlives the line's removal.
+ * The data file holds a reference on its call and one on the call's
+ * live part: both outlive DEALLOCATE and the close of /dev/modemline
+ * while the data file is open, and the line object outlives the line's
+ * removal.
  * Once the call has ended the file reads what is left, then end of file.
  *
  * The ring is written under line->lock by the transport (one writer at a
@@ -44,7 +45,7 @@
  */
 struct modemline_data_file {
 	struct modemline_call *call;	/* holds a reference */
-	/* call->live, kept while the file is open (live->data_open) */
+	/* call->live when claimed; holds a reference */
 	struct modemline_call_live *live;
 	struct mutex read_lock;		/* one reader takes bytes at a time */
 	struct mutex write_lock;	/* @tx and the order of writes */
@@ -386,6 +387,7 @@ static int modemline_data_release(struct inode *inode, struct file *file)
 	struct modemline_data_file *df = file->private_data;
 
 	modemline_data_unclaim(df->call);
+	modemline_call_live_put(df->live);
 	modemline_call_put(df->call);
 	mutex_destroy(&df->read_lock);
 	mutex_destroy(&df->write_lock);
@@ -433,8 +435,9 @@ static struct file *modemline_data_file(struct modemline_call *call, u32 flags)
 	if (!df)
 		return ERR_PTR(-ENOMEM);
 	df->call = call;
-	/* Claimed: the call keeps its live part until the file lets go. */
+	/* Claimed (data_open): the call cannot shed its live part meanwhile. */
 	df->live = call->live;
+	kref_get(&df->live->ref);
 	mutex_init(&df->read_lock);
 	mutex_init(&df->write_lock);
 	if (flags & MODEMLINE_DATA_NONBLOCK)
@@ -442,6 +445,7 @@ static struct file *modemline_data_file(struct modemline_call *call, u32 flags)
 	file = anon_inode_getfile("[modemline-data]", &modemline_data_fops, df,
 				  mode);
 	if (IS_ERR(file)) {
+		modemline_call_live_put(df->live);
 		mutex_destroy(&df->read_lock);
 		mutex_destroy(&df->write_lock);
 		kfree(df);
