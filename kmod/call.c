@@ -286,10 +286,23 @@ void modemline_call_shed(struct modemline_call *call)
 	call->text_len[1] = r;
 	call->text_len[2] = c;
 	atomic_long_add(modemline_call_text_bytes(call), &modemline_retained_text);
-	call->live = NULL;
+	/* Last: from here on the record is read without the lock. */
+	smp_store_release(&call->live, NULL);
 	modemline_call_live_put(live);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_shed);
+
+/*
+ * Whether @call has shed its live part. Its record no longer changes
+ * then (it ended, no data file can count bytes any more, the texts are
+ * final), so it may be read without the line's lock.
+ */
+bool modemline_call_is_shed(struct modemline_call *call)
+{
+	/* Pairs with the release in modemline_call_shed(). */
+	return !smp_load_acquire(&call->live);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_call_is_shed);
 
 /**
  * modemline_call_event - an event about @call, as one file sees it
@@ -569,14 +582,18 @@ bool modemline_call_ended(struct modemline_call *call)
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_ended);
 
-/* Copy the record; the line's lock must be held. */
+/*
+ * Copy the record; the line's lock must be held, unless the call is shed
+ * (modemline_call_is_shed()).
+ */
 void modemline_call_fill_info(struct modemline_call *call,
 			      struct modemline_call_info *info)
 {
 	struct modemline_call_texts t;
 	u64 end;
 
-	lockdep_assert_held(&call->line->lock);
+	lockdep_assert(lockdep_is_held(&call->line->lock) ||
+		       modemline_call_is_shed(call));
 	info->line_id = call->line->id;
 	info->direction = call->direction;
 	info->state = call->state;

@@ -389,9 +389,14 @@ int modemline_client_info(struct modemline_client *client, u32 handle,
 		call = modemline_entry_call(entry);
 		info->flags = modemline_entry_is_monitor(entry) ?
 			      MODEMLINE_CALL_INFO_MONITOR : 0;
-		spin_lock(&call->line->lock);
-		modemline_call_fill_info(call, info);
-		spin_unlock(&call->line->lock);
+		/* A retained record no longer changes: no lock to read it. */
+		if (modemline_call_is_shed(call)) {
+			modemline_call_fill_info(call, info);
+		} else {
+			spin_lock(&call->line->lock);
+			modemline_call_fill_info(call, info);
+			spin_unlock(&call->line->lock);
+		}
 		/*
 		 * A file of API 1 knows no voice calls: a RINGBACK call
 		 * still dials, and the VOICE flag is not shown.

@@ -254,6 +254,7 @@ void modemline_call_put(struct modemline_call *call);
 struct modemline_call_live *modemline_call_live_get(struct modemline_call *call);
 void modemline_call_live_put(struct modemline_call_live *live);
 void modemline_call_shed(struct modemline_call *call);
+bool modemline_call_is_shed(struct modemline_call *call);
 void modemline_call_event(struct modemline_call *call, u32 type, u32 handle,
 			  u64 now, struct modemline_event *ev);
 struct modemline_call *modemline_call_input(struct modemline_call *call,

@@ -88,6 +88,11 @@ static void shed_ended_call_keeps_the_record_only_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.rate, (u32)REC_RATE);
 	/* Byte for byte what the live record gave, zero padding included. */
 	KUNIT_EXPECT_MEMEQ(test, &before, &after, sizeof(before));
+	/* Immutable now: CALL_INFO reads it without the line's lock. */
+	KUNIT_ASSERT_TRUE(test, modemline_call_is_shed(call));
+	memset(&after, 0xff, sizeof(after));
+	modemline_call_fill_info(call, &after);
+	KUNIT_EXPECT_MEMEQ(test, &before, &after, sizeof(before));
 }
 
 /* Texts that fill the uapi's fields survive the move whole. */
