@@ -337,6 +337,31 @@ static void bank_down(int fd)
 	}
 }
 
+/* A warm-up run of the cycle, then @n timed runs, appended to @v at *@k. */
+static void cycle_rounds(struct cycle_ctx *c, double *v, int *k, int n,
+			 long *nc, int *err)
+{
+	time_loop(cycle_loop, c, nc, LOOP_MS, err);
+	for (int r = 0; r < n && !*err; r++)
+		v[(*k)++] = time_loop(cycle_loop, c, nc, LOOP_MS, err);
+}
+
+/*
+ * Figures 8 and 12: each loaded round against a baseline round, the
+ * first half of the loaded rounds paired with the baseline before the
+ * load, the rest with the baseline after it.
+ */
+static void bracket_ratios(struct figure *f, const char *base_name,
+			   const double *base, int nb, const char *load_name,
+			   const double *load, int nl)
+{
+	for (int r = 0; r < nl && r < nb; r++) {
+		fig_abs(f, base_name, "ns", base[r]);
+		fig_abs(f, load_name, "ns", load[r]);
+		fig_add(f, load[r] / base[r]);
+	}
+}
+
 void fig_bank(struct figure *f)
 {
 	struct cycle_ctx c;
@@ -349,9 +374,7 @@ void fig_bank(struct figure *f)
 		fig_fail(f, "setup: %s", strerror(-ret));
 		return;
 	}
-	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
-	for (int r = 0; r < BANK_ROUNDS && !err; r++)
-		base[nb++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	cycle_rounds(&c, base, &nb, BANK_ROUNDS, &nc, &err);
 	if (err)
 		goto fail;
 	bank = ml_open(0);
@@ -366,24 +389,15 @@ void fig_bank(struct figure *f)
 		goto fail;
 	}
 	drain_events(bank);
-	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
-	for (int r = 0; r < 2 * BANK_ROUNDS && !err; r++)
-		load[nl++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	cycle_rounds(&c, load, &nl, 2 * BANK_ROUNDS, &nc, &err);
 	blog("cycle_1000_lines_vs_1: removing the bank");
 	bank_down(bank);
 	if (err)
 		goto fail;
-	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
-	for (int r = 0; r < BANK_ROUNDS && !err; r++)
-		base[nb++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	cycle_rounds(&c, base, &nb, BANK_ROUNDS, &nc, &err);
 	if (err)
 		goto fail;
-	for (int r = 0; r < nl && r < nb; r++) {
-		fig_abs(f, "cycle_1_line", "ns", base[r]);
-		fig_abs(f, "cycle_1000_lines", "ns", load[r]);
-		/* The first half of the loaded rounds pairs with the baseline before, the rest after. */
-		fig_add(f, load[r] / base[r]);
-	}
+	bracket_ratios(f, "cycle_1_line", base, nb, "cycle_1000_lines", load, nl);
 	fig_extra(f, ", \"iterations\": %ld, \"order\": \"%d baseline rounds, "
 		  "%d with the bank, %d baseline rounds after removing it\"", nc,
 		  BANK_ROUNDS, 2 * BANK_ROUNDS, BANK_ROUNDS);
@@ -430,29 +444,23 @@ void fig_retained(struct figure *f)
 	ml_close(c.c.fd);
 	c.c.fd = fd;
 	err = filler_setup(&fl);
-	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
-	for (int r = 0; r < BANK_ROUNDS && !err; r++)
-		base[nb++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	if (!err)
+		cycle_rounds(&c, base, &nb, BANK_ROUNDS, &nc, &err);
 	if (err)
 		goto out;
 	blog("cycle_10000_retained_vs_0: retaining %d calls", RETAINED);
 	err = fill(fd, &fl, h, RETAINED);
 	drain_events(fd);
-	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
-	for (int r = 0; r < 2 * BANK_ROUNDS && !err; r++)
-		load[nl++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	if (!err)
+		cycle_rounds(&c, load, &nl, 2 * BANK_ROUNDS, &nc, &err);
 	for (int i = 0; i < RETAINED && !err; i++)
 		err = ml_deallocate(fd, h[i], false);
-	time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
-	for (int r = 0; r < BANK_ROUNDS && !err; r++)
-		base[nb++] = time_loop(cycle_loop, &c, &nc, LOOP_MS, &err);
+	if (!err)
+		cycle_rounds(&c, base, &nb, BANK_ROUNDS, &nc, &err);
 	if (err)
 		goto out;
-	for (int r = 0; r < nl && r < nb; r++) {
-		fig_abs(f, "cycle_0_retained", "ns", base[r]);
-		fig_abs(f, "cycle_10000_retained", "ns", load[r]);
-		fig_add(f, load[r] / base[r]);
-	}
+	bracket_ratios(f, "cycle_0_retained", base, nb, "cycle_10000_retained",
+		       load, nl);
 	fig_extra(f, ", \"iterations\": %ld, \"order\": \"%d baseline rounds, "
 		  "%d with %d retained calls on the cycle's file, %d baseline rounds "
 		  "after releasing them\"", nc, BANK_ROUNDS, 2 * BANK_ROUNDS,
