@@ -148,7 +148,10 @@ struct modemline_call_texts {
 	u8 len[MODEMLINE_TEXTS];
 };
 
-/* @call's texts; the line's lock is held, or nobody else has the call. */
+/*
+ * @call's texts; the line's lock is held, or the call is shed (and so no
+ * longer changes), or nobody else has it.
+ */
 static void modemline_call_texts(struct modemline_call *call,
 				 struct modemline_call_texts *t)
 {
