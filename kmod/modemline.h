@@ -121,7 +121,11 @@ struct modemline_call {
 	struct kref ref;
 	u32 handle;			/* the owner's handle, line->lock */
 	struct modemline_line *line;	/* holds a reference, constant */
-	/* line->lock: */
+	/*
+	 * line->lock; the record (all but @client, @handle and @monitors)
+	 * no longer changes once @live is NULL, and is read without it then
+	 * (modemline_call_is_shed()):
+	 */
 	struct modemline_client *client;	/* owner, NULL once released */
 	struct modemline_call_live *live;	/* NULL once shed */
 	/* Once shed: number, result and cause, each NUL-terminated. */
