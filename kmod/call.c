@@ -18,6 +18,7 @@
 
 #include <linux/error-injection.h>
 #include <linux/memcontrol.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -179,14 +180,6 @@ static size_t modemline_call_text_bytes(struct modemline_call *call)
 				    call->text_len[2]);
 }
 
-/* A text of @len bytes into a field of @size, the rest zeroed. */
-static void modemline_copy_text(char *dst, size_t size, const char *src,
-				size_t len)
-{
-	memcpy(dst, src, len);
-	memset(dst + len, 0, size - len);
-}
-
 static void modemline_call_live_release(struct kref *ref)
 {
 	struct modemline_call_live *live =
@@ -220,6 +213,15 @@ void modemline_call_live_put(struct modemline_call_live *live)
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_live_put);
 
+/* After a grace period: no RCU reader reads @call or its texts any more. */
+static void modemline_call_free(struct rcu_head *rcu)
+{
+	struct modemline_call *call = container_of(rcu, struct modemline_call, rcu);
+
+	kfree(call->text);
+	kmem_cache_free(modemline_call_cache, call);
+}
+
 static void modemline_call_release(struct kref *ref)
 {
 	struct modemline_call *call = container_of(ref, struct modemline_call, ref);
@@ -235,9 +237,9 @@ static void modemline_call_release(struct kref *ref)
 	if (call->text)
 		atomic_long_sub(modemline_call_text_bytes(call),
 				&modemline_retained_text);
-	kfree(call->text);
+	/* Its line is freed after a grace period too: no RCU reader waits. */
 	modemline_line_put(call->line);
-	kmem_cache_free(modemline_call_cache, call);
+	call_rcu(&call->rcu, modemline_call_free);
 }
 
 void modemline_call_put(struct modemline_call *call)
@@ -294,18 +296,6 @@ void modemline_call_shed(struct modemline_call *call)
 	modemline_call_live_put(live);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_shed);
-
-/*
- * Whether @call has shed its live part. Its record no longer changes
- * then (it ended, no data file can count bytes any more, the texts are
- * final), so it may be read without the line's lock.
- */
-bool modemline_call_is_shed(struct modemline_call *call)
-{
-	/* Pairs with the release in modemline_call_shed(). */
-	return !smp_load_acquire(&call->live);
-}
-EXPORT_SYMBOL_IF_KUNIT(modemline_call_is_shed);
 
 /**
  * modemline_call_event - an event about @call, as one file sees it
@@ -586,8 +576,8 @@ bool modemline_call_ended(struct modemline_call *call)
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_ended);
 
 /*
- * Copy the record; the line's lock must be held, unless the call is shed
- * (modemline_call_is_shed()).
+ * Copy the record into @info, zeroed but for @call and @flags; the line's
+ * lock must be held, unless the call is shed (modemline_call_is_shed()).
  */
 void modemline_call_fill_info(struct modemline_call *call,
 			      struct modemline_call_info *info)
@@ -613,9 +603,9 @@ void modemline_call_fill_info(struct modemline_call *call,
 	info->rx_bytes = call->rx_bytes;
 	info->tx_bytes = call->tx_bytes;
 	modemline_call_texts(call, &t);
-	modemline_copy_text(info->number, sizeof(info->number), t.number, t.len[0]);
-	modemline_copy_text(info->result, sizeof(info->result), t.result, t.len[1]);
-	modemline_copy_text(info->cause, sizeof(info->cause), t.cause, t.len[2]);
+	memcpy(info->number, t.number, t.len[0]);
+	memcpy(info->result, t.result, t.len[1]);
+	memcpy(info->cause, t.cause, t.len[2]);
 	if (call->voice)
 		info->flags |= MODEMLINE_CALL_INFO_VOICE;
 }
@@ -661,5 +651,7 @@ int modemline_calls_init(void)
 
 void modemline_calls_exit(void)
 {
+	/* The records still waiting for their grace period. */
+	rcu_barrier();
 	kmem_cache_destroy(modemline_call_cache);
 }

@@ -10,10 +10,15 @@
  * An entry is either the call itself (the owner's handle) or a struct
  * modemline_watch tagged MODEMLINE_ENTRY_MONITOR (a monitor's handle);
  * each holds one reference on the call. The call is freed when the last
- * of them, and of everyone else's references, is put.
+ * of them, and of everyone else's references, is put, after an RCU grace
+ * period: lookups walk the table under RCU (modemline_client_entry()),
+ * and CALL_INFO reads a shed record with no reference at all. The xarray
+ * frees its nodes and monitor entries are freed (kfree_rcu()) the same
+ * way.
  */
 #include <linux/err.h>
 #include <linux/error-injection.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -73,7 +78,7 @@ void modemline_client_let_go(void *entry, bool drop)
 		spin_lock(&call->line->lock);
 		hlist_del(&watch->node);
 		spin_unlock(&call->line->lock);
-		kfree(watch);
+		kfree_rcu(watch, rcu);
 	} else {
 		modemline_call_disown(call);
 		if (drop)
@@ -148,6 +153,26 @@ void modemline_client_publish(struct modemline_client *client, u32 handle,
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_publish);
 
 /*
+ * The entry of @handle, NULL if none; the caller holds rcu_read_lock().
+ * xa_load() but for its own rcu_read_lock(), which costs a call each way
+ * on the hot path of CALL_INFO.
+ */
+static void *modemline_client_entry(struct modemline_client *client,
+				    u32 handle)
+{
+	XA_STATE(xas, &client->calls, handle);
+	void *entry;
+
+	do {
+		entry = xas_load(&xas);
+		/* A reserved slot reads as absent (xas_retry() would spin). */
+		if (xa_is_zero(entry))
+			entry = NULL;
+	} while (xas_retry(&xas, entry));
+	return entry;
+}
+
+/*
  * The call @handle names, with a reference, and in *@entry the table's
  * entry, or an error pointer: -ENOENT, or -EPERM if @owned and the
  * handle is a monitor's.
@@ -158,15 +183,17 @@ static struct modemline_call *modemline_client_lookup(struct modemline_client *c
 {
 	struct modemline_call *call = ERR_PTR(-ENOENT);
 
-	xa_lock(&client->calls);
-	*entry = xa_load(&client->calls, handle);
+	rcu_read_lock();
+	*entry = modemline_client_entry(client, handle);
 	if (*entry && owned && modemline_entry_is_monitor(*entry)) {
 		call = ERR_PTR(-EPERM);
 	} else if (*entry) {
 		call = modemline_entry_call(*entry);
-		kref_get(&call->ref);
+		/* None left: released since the entry left the table. */
+		if (!kref_get_unless_zero(&call->ref))
+			call = ERR_PTR(-ENOENT);
 	}
-	xa_unlock(&client->calls);
+	rcu_read_unlock();
 	return call;
 }
 
@@ -375,41 +402,51 @@ void modemline_client_watch(struct modemline_client *client,
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_watch);
 
-/* The record of @handle, without taking a reference: the fast path. */
+/*
+ * The record of @handle. A retained record no longer changes, and RCU
+ * keeps it, its texts and its line from being freed: it is read with
+ * neither a lock nor a reference, the fast path. A call that has not
+ * ended is read under its line's lock, with a reference for the time.
+ */
 int modemline_client_info(struct modemline_client *client, u32 handle,
 			  struct modemline_call_info *info)
 {
 	struct modemline_call *call;
-	int err = -ENOENT;
 	void *entry;
 
-	xa_lock(&client->calls);
-	entry = xa_load(&client->calls, handle);
-	if (entry) {
-		call = modemline_entry_call(entry);
-		info->flags = modemline_entry_is_monitor(entry) ?
-			      MODEMLINE_CALL_INFO_MONITOR : 0;
-		/* A retained record no longer changes: no lock to read it. */
-		if (modemline_call_is_shed(call)) {
-			modemline_call_fill_info(call, info);
-		} else {
-			spin_lock(&call->line->lock);
-			modemline_call_fill_info(call, info);
-			spin_unlock(&call->line->lock);
-		}
-		/*
-		 * A file of API 1 knows no voice calls: a RINGBACK call
-		 * still dials, and the VOICE flag is not shown.
-		 */
-		if (READ_ONCE(client->api) < MODEMLINE_API_2) {
-			if (info->state == MODEMLINE_STATE_RINGBACK)
-				info->state = MODEMLINE_STATE_DIALING;
-			info->flags &= ~MODEMLINE_CALL_INFO_VOICE;
-		}
-		err = 0;
+	rcu_read_lock();
+	entry = modemline_client_entry(client, handle);
+	if (!entry)
+		goto gone;
+	call = modemline_entry_call(entry);
+	info->flags = modemline_entry_is_monitor(entry) ?
+		      MODEMLINE_CALL_INFO_MONITOR : 0;
+	if (modemline_call_is_shed(call)) {
+		modemline_call_fill_info(call, info);
+		rcu_read_unlock();
+	} else {
+		/* None left: released since the entry left the table. */
+		if (!kref_get_unless_zero(&call->ref))
+			goto gone;
+		rcu_read_unlock();
+		spin_lock(&call->line->lock);
+		modemline_call_fill_info(call, info);
+		spin_unlock(&call->line->lock);
+		modemline_call_put(call);
 	}
-	xa_unlock(&client->calls);
-	return err;
+	/*
+	 * A file of API 1 knows no voice calls: a RINGBACK call still
+	 * dials, and the VOICE flag is not shown.
+	 */
+	if (READ_ONCE(client->api) < MODEMLINE_API_2) {
+		if (info->state == MODEMLINE_STATE_RINGBACK)
+			info->state = MODEMLINE_STATE_DIALING;
+		info->flags &= ~MODEMLINE_CALL_INFO_VOICE;
+	}
+	return 0;
+gone:
+	rcu_read_unlock();
+	return -ENOENT;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_info);
 

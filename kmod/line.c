@@ -65,7 +65,7 @@ static void modemline_line_release(struct kref *ref)
 	struct modemline_line *line = container_of(ref, struct modemline_line, ref);
 
 	mutex_destroy(&line->ctl);
-	kfree(line);
+	kfree_rcu(line, rcu);
 }
 
 void modemline_line_put(struct modemline_line *line)

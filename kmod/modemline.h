@@ -45,6 +45,11 @@ struct modemline_client;
 
 struct modemline_line {
 	struct kref ref;
+	/*
+	 * Freed after a grace period: a call's record is read under RCU
+	 * alone (modemline_client_info()), @id with it.
+	 */
+	struct rcu_head rcu;
 	u32 id;				/* set once by register, 0 before */
 	u32 transport;			/* MODEMLINE_TRANSPORT_*, constant */
 	char name[MODEMLINE_NAME_LEN];	/* constant */
@@ -126,11 +131,24 @@ struct modemline_call {
 	 * no longer changes once @live is NULL, and is read without it then
 	 * (modemline_call_is_shed()):
 	 */
-	struct modemline_client *client;	/* owner, NULL once released */
+	union {
+		struct {
+			/* owner, NULL once released */
+			struct modemline_client *client;
+			/* struct modemline_watch.node */
+			struct hlist_head monitors;
+		};
+		/*
+		 * The record is freed after a grace period, as RCU readers
+		 * may still read it (modemline_client_info()); those never
+		 * read the two fields above, unused once the last reference
+		 * is gone.
+		 */
+		struct rcu_head rcu;
+	};
 	struct modemline_call_live *live;	/* NULL once shed */
 	/* Once shed: number, result and cause, each NUL-terminated. */
 	const char *text;
-	struct hlist_head monitors;	/* struct modemline_watch.node */
 	u32 direction;			/* constant */
 	u32 state;
 	u32 origin;
@@ -150,6 +168,17 @@ struct modemline_call {
 };
 
 /*
+ * Whether @call has shed its live part. Its record no longer changes
+ * then (it ended, no data file can count bytes any more, the texts are
+ * final), so it may be read without the line's lock.
+ */
+static inline bool modemline_call_is_shed(struct modemline_call *call)
+{
+	/* Pairs with the release in modemline_call_shed(). */
+	return !smp_load_acquire(&call->live);
+}
+
+/*
  * A monitor handle: another file's view of a call. Its handle table holds
  * it (tagged MODEMLINE_ENTRY_MONITOR), and it holds a reference on @call.
  */
@@ -158,6 +187,8 @@ struct modemline_watch {
 	struct modemline_client *client;	/* constant */
 	struct modemline_call *call;	/* constant */
 	u32 handle;			/* constant */
+	/* Freed after a grace period: CALL_INFO looks it up under RCU. */
+	struct rcu_head rcu;
 };
 
 /*
@@ -258,7 +289,6 @@ void modemline_call_put(struct modemline_call *call);
 struct modemline_call_live *modemline_call_live_get(struct modemline_call *call);
 void modemline_call_live_put(struct modemline_call_live *live);
 void modemline_call_shed(struct modemline_call *call);
-bool modemline_call_is_shed(struct modemline_call *call);
 void modemline_call_event(struct modemline_call *call, u32 type, u32 handle,
 			  u64 now, struct modemline_event *ev);
 struct modemline_call *modemline_call_input(struct modemline_call *call,

@@ -10,8 +10,11 @@
  */
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/limits.h>
+#include <linux/rcupdate.h>
 
 #include "modemline.h"
 
@@ -214,7 +217,7 @@ static bool client_slot_reserved(struct client_fixture *f, u32 handle)
 static void client_take_leaves_slot_reserved_test(struct kunit *test)
 {
 	struct client_fixture *f = client_new(test, 8);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 	struct modemline_call *call;
 	u32 handle;
 
@@ -630,7 +633,7 @@ static void client_record_outlives_owner_release_test(struct kunit *test)
 	struct client_fixture *f = client_new(test, 8);
 	struct modemline_client *mon = client_other(test, 8);
 	unsigned int line_refs = kref_read(&f->line->ref);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 	u32 handle, mh;
 
 	mh = client_watch(test, mon, client_add_call(test, f, &handle));
@@ -698,7 +701,7 @@ static void client_info_marks_monitor_handles_test(struct kunit *test)
 {
 	struct client_fixture *f = client_new(test, 8);
 	struct modemline_client *mon = client_other(test, 8);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 	u32 handle, mh;
 
 	mh = client_watch(test, mon, client_add_call(test, f, &handle));
@@ -950,6 +953,160 @@ static struct kunit_suite client_stats_test_suite = {
 	.test_cases = client_stats_test_cases,
 };
 
+/* Shed @call, a retained record: it is read without the lock from now on. */
+static void client_shed(struct kunit *test, struct client_fixture *f,
+			struct modemline_call *call)
+{
+	spin_lock(&f->line->lock);
+	modemline_call_shed(call);
+	spin_unlock(&f->line->lock);
+	KUNIT_ASSERT_TRUE(test, modemline_call_is_shed(call));
+}
+
+/*
+ * A record released while an RCU reader has it stays whole until the
+ * reader is done: CALL_INFO reads shed records with neither a lock nor a
+ * reference (KASAN reports the read if the record is freed at once).
+ */
+static void client_record_outlives_rcu_reader_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_call *call;
+	u32 handle;
+
+	call = client_add_call(test, f, &handle);
+	client_shed(test, f, call);
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, modemline_client_release(f->client, handle, false), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(call->state), (u32)MODEMLINE_STATE_DISCONNECTED);
+	KUNIT_EXPECT_STREQ(test, call->text, "5551234");
+	KUNIT_EXPECT_EQ(test, call->line->id, f->line->id);
+	rcu_read_unlock();
+}
+
+/* So does a monitor's handle, through which the reader found the record. */
+static void client_watch_outlives_rcu_reader_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct modemline_client *mon = client_other(test, 8);
+	struct modemline_watch *watch;
+	struct modemline_call *call;
+	u32 handle, mh;
+
+	call = client_add_call(test, f, &handle);
+	client_shed(test, f, call);
+	mh = client_watch(test, mon, call);
+	KUNIT_ASSERT_EQ(test, modemline_client_release(f->client, handle, false), 0);
+	rcu_read_lock();
+	watch = xa_untag_pointer(xa_load(&mon->calls, mh));
+	KUNIT_EXPECT_EQ(test, modemline_client_release(mon, mh, false), 0);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(watch->call), call);
+	KUNIT_EXPECT_STREQ(test, call->text, "5551234");
+	rcu_read_unlock();
+}
+
+#define CLIENT_CHURN_CALLS	3000
+
+/* A thread that publishes and releases calls, one at a time. */
+struct client_churn {
+	struct client_fixture *f;
+	u32 handle;			/* the newest published, READ_ONCE() */
+	int err;
+	struct completion done;
+};
+
+static int client_churn_fn(void *data)
+{
+	struct client_churn *c = data;
+	struct modemline_call *call;
+	u32 handle;
+	int i;
+
+	for (i = 0; i < CLIENT_CHURN_CALLS && !c->err; i++) {
+		c->err = modemline_client_reserve(c->f->client, &handle);
+		if (c->err)
+			break;
+		call = modemline_call_alloc(c->f->line, MODEMLINE_DIR_OUTGOING,
+					    "5551234", false);
+		if (!call) {
+			modemline_client_unreserve(c->f->client, handle);
+			c->err = -ENOMEM;
+			break;
+		}
+		call->handle = handle;
+		call->state = MODEMLINE_STATE_DISCONNECTED;
+		/* Both paths of CALL_INFO: a live record and a shed one. */
+		if (i % 2) {
+			spin_lock(&c->f->line->lock);
+			modemline_call_shed(call);
+			spin_unlock(&c->f->line->lock);
+		}
+		modemline_client_publish(c->f->client, handle, call);
+		WRITE_ONCE(c->handle, handle);
+		c->err = modemline_client_release(c->f->client, handle, false);
+	}
+	complete(&c->done);
+	return 0;
+}
+
+/*
+ * Lookups race the release of the handle they look up: each finds the
+ * whole record, with or without a reference, or no handle at all. Run
+ * under KASAN, a read of a freed record fails the test.
+ */
+static void client_lookups_race_release_test(struct kunit *test)
+{
+	struct client_fixture *f = client_new(test, 8);
+	struct client_churn c = { .f = f };
+	struct modemline_call_info info;
+	struct modemline_call *call;
+	struct task_struct *task;
+	unsigned int found = 0;
+	u32 handle;
+	int err;
+
+	init_completion(&c.done);
+	task = kthread_run(client_churn_fn, &c, "client_churn");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	while (!completion_done(&c.done)) {
+		handle = READ_ONCE(c.handle);
+		memset(&info, 0, sizeof(info));
+		err = modemline_client_info(f->client, handle, &info);
+		if (!err) {
+			found++;
+			KUNIT_EXPECT_EQ(test, info.state, (u32)MODEMLINE_STATE_DISCONNECTED);
+			KUNIT_EXPECT_STREQ(test, info.number, "5551234");
+		} else {
+			KUNIT_EXPECT_EQ(test, err, -ENOENT);
+		}
+		call = modemline_client_get_owned(f->client, handle);
+		if (!IS_ERR(call)) {
+			KUNIT_EXPECT_PTR_EQ(test, call->line, f->line);
+			modemline_call_put(call);
+		} else {
+			KUNIT_EXPECT_EQ(test, PTR_ERR(call), -ENOENT);
+		}
+		cond_resched();
+	}
+	wait_for_completion(&c.done);
+	KUNIT_EXPECT_EQ(test, c.err, 0);
+	/* The race ran: some lookups came before their release. */
+	KUNIT_EXPECT_GT(test, found, 0U);
+}
+
+static struct kunit_case client_rcu_test_cases[] = {
+	KUNIT_CASE(client_record_outlives_rcu_reader_test),
+	KUNIT_CASE(client_watch_outlives_rcu_reader_test),
+	KUNIT_CASE_SLOW(client_lookups_race_release_test),
+	{}
+};
+
+static struct kunit_suite client_rcu_test_suite = {
+	.name = "modemline_client_rcu",
+	.test_cases = client_rcu_test_cases,
+};
+
 kunit_test_suites(&client_handle_test_suite, &client_lookup_test_suite,
 		  &client_list_test_suite, &client_monitor_test_suite,
-		  &client_handoff_test_suite, &client_stats_test_suite);
+		  &client_handoff_test_suite, &client_stats_test_suite,
+		  &client_rcu_test_suite);

@@ -49,7 +49,8 @@ static size_t shed_call_bytes(struct modemline_call *call)
 static void shed_info(struct modemline_call *call,
 		      struct modemline_call_info *info)
 {
-	memset(info, 0xff, sizeof(*info));
+	/* As CALL_INFO hands it over: zeroed. */
+	memset(info, 0, sizeof(*info));
 	spin_lock(&call->line->lock);
 	modemline_call_fill_info(call, info);
 	spin_unlock(&call->line->lock);
@@ -90,7 +91,7 @@ static void shed_ended_call_keeps_the_record_only_test(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, &before, &after, sizeof(before));
 	/* Immutable now: CALL_INFO reads it without the line's lock. */
 	KUNIT_ASSERT_TRUE(test, modemline_call_is_shed(call));
-	memset(&after, 0xff, sizeof(after));
+	memset(&after, 0, sizeof(after));
 	modemline_call_fill_info(call, &after);
 	KUNIT_EXPECT_MEMEQ(test, &before, &after, sizeof(before));
 }
@@ -99,7 +100,7 @@ static void shed_ended_call_keeps_the_record_only_test(struct kunit *test)
 static void shed_texts_at_their_limits_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 	struct modemline_call *call;
 
 	modemline_line_offer(f->line, SHED_LONG_NUMBER);

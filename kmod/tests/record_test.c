@@ -26,7 +26,7 @@ static void rec_line_info(struct kunit *test, struct modemline_line_info *info)
 static void rec_expect_ended(struct kunit *test, struct modemline_call *call,
 			     u32 origin, u32 reason, bool connected)
 {
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	rec_info(call, &info);
 	KUNIT_EXPECT_EQ(test, info.state, (u32)MODEMLINE_STATE_DISCONNECTED);
@@ -84,7 +84,7 @@ static void rec_dialing_record_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial(test);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	rec_info(call, &info);
 	KUNIT_EXPECT_EQ(test, info.line_id, modemline_line_id(f->line));
@@ -115,7 +115,7 @@ static void rec_dial_passes_number_to_transport_test(struct kunit *test)
 static void rec_connected_record_test(struct kunit *test)
 {
 	struct modemline_call *call = rec_dial_connected(test);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	rec_info(call, &info);
 	KUNIT_EXPECT_EQ(test, info.state, (u32)MODEMLINE_STATE_CONNECTED);
@@ -133,7 +133,7 @@ static void rec_result_text_truncated_test(struct kunit *test)
 	static const char longtext[] = "CONNECT 33600/V42BIS/LAPM/COMPRESSION";
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial(test);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	BUILD_BUG_ON(sizeof(longtext) <= MODEMLINE_RESULT_LEN);
 	modemline_line_connected(f->line, REC_RATE, longtext);
@@ -147,7 +147,7 @@ static void rec_local_drop_disconnecting_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial_connected(test);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	modemline_call_drop(call);
 	KUNIT_EXPECT_EQ(test, f->fake.hangups, 1U);
@@ -165,7 +165,7 @@ static void rec_local_drop_connected_record_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial_connected(test);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	modemline_call_drop(call);
 	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
@@ -279,7 +279,7 @@ static void rec_late_connect_while_disconnecting_ignored_test(struct kunit *test
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial(test);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 	struct modemline_line_info li;
 
 	modemline_call_drop(call);
@@ -327,7 +327,7 @@ static void rec_transport_end_record_test(struct kunit *test)
 	const struct rec_end_case *c = test->param_value;
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call;
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	call = c->connected ? rec_dial_connected(test) : rec_dial(test);
 	modemline_line_ended(f->line, c->origin, c->reason, c->result);
@@ -343,7 +343,7 @@ static void rec_carrier_lost_keeps_last_result_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial_connected(test);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
 			     MODEMLINE_REASON_CARRIER_LOST, NULL);
@@ -375,7 +375,7 @@ static void rec_dial_timeout_record_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial(test);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	rec_fire_timeout(test);
 	KUNIT_EXPECT_EQ(test, f->fake.hangups, 1U);
@@ -392,7 +392,7 @@ static void rec_dial_timeout_after_connect_ignored_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial(test);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	/* Connecting disarms the timeout; a run of its work does nothing. */
 	modemline_line_connected(f->line, REC_RATE, REC_CONNECT);
@@ -454,7 +454,7 @@ static void rec_record_readable_after_remove_test(struct kunit *test)
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial_connected(test);
 	u32 line_id = modemline_line_id(f->line);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	rec_remove_line(test, MODEMLINE_REASON_LINE_REMOVED);
 	memset(&info, 0, sizeof(info));
@@ -484,7 +484,7 @@ static void rec_answer_record_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call;
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 
 	modemline_line_offer(f->line, NULL);
 	modemline_line_offer(f->line, REC_CALLER_ID);
@@ -577,7 +577,7 @@ static void start_busy_line_ebusy_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *first = rec_dial(test), *second;
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 	struct modemline_line_info li;
 
 	KUNIT_EXPECT_EQ(test, rec_start(test, MODEMLINE_DIR_OUTGOING, REC_TIMEOUT_MS,
@@ -859,7 +859,7 @@ static void events_timestamps_match_record_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial_connected(test);
-	struct modemline_call_info info;
+	struct modemline_call_info info = {};
 	struct modemline_event ev;
 
 	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,

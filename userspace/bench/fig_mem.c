@@ -123,12 +123,27 @@ static void slab_snap(struct slabsnap *s)
 	fclose(f);
 }
 
+/* Slab moving less than this between two reads 100 ms apart is still. */
+#define SETTLED_BYTES	(64 << 10)
+
 static void mem_snap(struct memsnap *m)
 {
-	/* Let RCU-freed objects and per-cpu stat batches settle. */
-	sleep_ms(300);
-	m->cg = have_cg ? stat_field(CG "/memory.stat", cg_key, 1) : -1;
+	long long prev;
+
+	/*
+	 * Let per-cpu stat batches and RCU-freed objects settle (a released
+	 * call is freed after a grace period; 100,000 of them take several):
+	 * wait until Slab holds still, for at most 5 s.
+	 */
 	m->slab = stat_field("/proc/meminfo", "Slab", 1024);
+	for (int i = 0; i < 50; i++) {
+		sleep_ms(100);
+		prev = m->slab;
+		m->slab = stat_field("/proc/meminfo", "Slab", 1024);
+		if (i >= 2 && llabs(m->slab - prev) < SETTLED_BYTES)
+			break;
+	}
+	m->cg = have_cg ? stat_field(CG "/memory.stat", cg_key, 1) : -1;
 }
 
 /* The three caches that grew the most from @a to @b, as JSON. */
