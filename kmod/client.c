@@ -315,6 +315,14 @@ int modemline_client_handoff(struct modemline_client *client, u32 handle,
 	xa_lock(&first->calls);
 	xa_lock_nested(&second->calls, SINGLE_DEPTH_NESTING);
 	if (xa_load(&client->calls, handle) == call) {
+		/*
+		 * The table's reference moves with the handle, before
+		 * CALL_HANDOFF is queued: lookups take no table lock, and
+		 * the event names a handle that resolves. The slot exists
+		 * since the reservation: storing cannot fail.
+		 */
+		WARN_ON_ONCE(xa_is_err(__xa_store(&to->calls, new_handle, call, 0)));
+		modemline_client_empty_locked(client, handle);
 		spin_lock(&call->line->lock);
 		call->client = to;
 		call->handle = new_handle;
@@ -322,12 +330,6 @@ int modemline_client_handoff(struct modemline_client *client, u32 handle,
 				     new_handle, ktime_get_boottime_ns(), &ev);
 		modemline_client_event(to, &ev);
 		spin_unlock(&call->line->lock);
-		modemline_client_empty_locked(client, handle);
-		/*
-		 * The table's reference moves with the handle. The slot
-		 * exists since the reservation: storing cannot fail.
-		 */
-		WARN_ON_ONCE(xa_is_err(__xa_store(&to->calls, new_handle, call, 0)));
 		err = 0;
 	}
 	xa_unlock(&second->calls);
@@ -385,19 +387,20 @@ void modemline_client_watch(struct modemline_client *client,
 	watch->call = call;
 	kref_get(&call->ref);
 	/*
-	 * Joined, announced and published in one step for the table and
+	 * Published, joined and announced in one step for the table and
 	 * the call: CALL_NEW comes before any CALL_STATE of the handle, and
-	 * names a handle that resolves.
+	 * names a handle that resolves (lookups take no table lock, so the
+	 * handle is stored first). The slot exists since the reservation:
+	 * storing cannot fail.
 	 */
 	xa_lock(&client->calls);
+	WARN_ON_ONCE(xa_is_err(__xa_store(&client->calls, watch->handle,
+					  xa_tag_pointer(watch, MODEMLINE_ENTRY_MONITOR),
+					  0)));
 	spin_lock(&call->line->lock);
 	hlist_add_head(&watch->node, &call->monitors);
 	modemline_client_announce(watch);
 	spin_unlock(&call->line->lock);
-	/* The slot exists since the reservation: storing cannot fail. */
-	WARN_ON_ONCE(xa_is_err(__xa_store(&client->calls, watch->handle,
-					  xa_tag_pointer(watch, MODEMLINE_ENTRY_MONITOR),
-					  0)));
 	xa_unlock(&client->calls);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_client_watch);
