@@ -421,7 +421,12 @@ struct modemline_call *modemline_call_input(struct modemline_call *call,
 	pr_debug("line %u call %u: state %u -> %u (origin %u reason %u)\n",
 		 line->id, call->handle, old, next, call->origin, call->reason);
 	modemline_call_notify(call, now);
-	wake_up_all(&call->live->wait);
+	/*
+	 * Waiters check the state under the line's lock (the data file's
+	 * poll), or after set_current_state(): nobody asleep, no wake-up.
+	 */
+	if (wq_has_sleeper(&call->live->wait))
+		wake_up_all(&call->live->wait);
 
 	if (next != DISCONNECTED)
 		return NULL;

@@ -483,6 +483,8 @@ static __poll_t modemline_poll(struct file *file, poll_table *wait)
 	struct modemline_client *client = file->private_data;
 
 	poll_wait(file, &client->events.wait, wait);
+	/* Queued, then read empty: pairs with modemline_evq_push()'s. */
+	smp_mb();
 	return modemline_evq_empty(&client->events) ? 0 : EPOLLIN | EPOLLRDNORM;
 }
 

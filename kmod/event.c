@@ -6,6 +6,7 @@
  */
 #include <linux/error-injection.h>
 #include <linux/poll.h>
+#include <linux/wait.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
@@ -75,7 +76,13 @@ void modemline_evq_push(struct modemline_evq *q,
 		q->lost_total++;
 	}
 	spin_unlock(&q->lock);
-	wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
+	/*
+	 * Most records find nobody asleep: skip the wake-up's lock then.
+	 * The barrier in wq_has_sleeper() pairs with set_current_state()'s
+	 * in a sleeping reader and with the one in modemline_poll().
+	 */
+	if (wq_has_sleeper(&q->wait))
+		wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_evq_push);
 
