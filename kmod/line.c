@@ -13,6 +13,7 @@
 
 #include <linux/error-injection.h>
 #include <linux/jiffies.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -242,11 +243,12 @@ struct modemline_line *modemline_line_get_by_id(u32 id)
 {
 	struct modemline_line *line;
 
-	xa_lock(&modemline_lines);
+	/* Lines are freed after a grace period (modemline_line_release()). */
+	rcu_read_lock();
 	line = xa_load(&modemline_lines, id);
-	if (line)
-		kref_get(&line->ref);
-	xa_unlock(&modemline_lines);
+	if (line && !kref_get_unless_zero(&line->ref))
+		line = NULL;
+	rcu_read_unlock();
 	return line;
 }
 
