@@ -91,7 +91,19 @@ static void sim_hangup_work(struct work_struct *work)
 			     MODEMLINE_REASON_NORMAL, "OK");
 }
 
-/* Ops run under the line's ctl mutex, so they never overlap. */
+/*
+ * Ops run under the line's ctl mutex, so they never overlap. Only they
+ * queue work: one that queued none has none to cancel, and a cycle on a
+ * line with no delays set costs no cancellation.
+ */
+static void sim_cancel_outcome(struct sim_line *sim)
+{
+	if (sim->outcome_queued) {
+		cancel_delayed_work_sync(&sim->outcome);
+		sim->outcome_queued = false;
+	}
+}
+
 static void sim_start(struct sim_line *sim, bool answer)
 {
 	struct sim_outcome o;
@@ -101,8 +113,11 @@ static void sim_start(struct sim_line *sim, bool answer)
 	 * remote side ended that attempt first), belongs to the previous
 	 * call and must not reach this one.
 	 */
-	cancel_delayed_work_sync(&sim->hangup_done);
-	cancel_delayed_work_sync(&sim->outcome);
+	if (sim->hangup_queued) {
+		cancel_delayed_work_sync(&sim->hangup_done);
+		sim->hangup_queued = false;
+	}
+	sim_cancel_outcome(sim);
 	spin_lock(&sim->lock);
 	o = answer ? sim->answer : sim->dial;
 	sim->pending = o;
@@ -110,11 +125,12 @@ static void sim_start(struct sim_line *sim, bool answer)
 	if (o.silent)
 		return;
 	/* No delay: report at once, as a modem answering from its buffer. */
-	if (!o.delay_ms)
+	if (!o.delay_ms) {
 		sim_outcome_work(&sim->outcome.work);
-	else
-		mod_delayed_work(system_wq, &sim->outcome,
-				 msecs_to_jiffies(o.delay_ms));
+		return;
+	}
+	mod_delayed_work(system_wq, &sim->outcome, msecs_to_jiffies(o.delay_ms));
+	sim->outcome_queued = true;
 }
 
 /* A voice dial ("dialect 3gpp") gets the outcome set with "dial", too. */
@@ -135,15 +151,16 @@ static void sim_hangup(struct modemline_line *line)
 	struct sim_line *sim = modemline_line_priv(line);
 	u32 delay;
 
-	cancel_delayed_work_sync(&sim->outcome);
+	sim_cancel_outcome(sim);
 	spin_lock(&sim->lock);
 	delay = sim->hangup_delay_ms;
 	spin_unlock(&sim->lock);
-	if (!delay)
+	if (!delay) {
 		sim_hangup_work(&sim->hangup_done.work);
-	else
-		mod_delayed_work(system_wq, &sim->hangup_done,
-				 msecs_to_jiffies(delay));
+		return;
+	}
+	mod_delayed_work(system_wq, &sim->hangup_done, msecs_to_jiffies(delay));
+	sim->hangup_queued = true;
 }
 
 /* An echo takes what the call has room for; the rest waits for rx_resume. */

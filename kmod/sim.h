@@ -37,6 +37,13 @@ struct sim_line {
 	bool echo;			/* data written comes back */
 	struct delayed_work outcome;	/* delivers @pending */
 	struct delayed_work hangup_done;	/* completes a local hang-up */
+	/*
+	 * Whether an op queued @outcome or @hangup_done since an op last
+	 * cancelled it: only then is there one to cancel (the line's ctl
+	 * mutex, which every op runs under).
+	 */
+	bool outcome_queued;
+	bool hangup_queued;
 	struct work_struct remove;	/* "remove" cannot free its own file */
 };
 
