@@ -116,12 +116,14 @@ struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 		return NULL;
 	/* Allocated here, charged to the caller, so DIAL can fail cleanly. */
 	live = kzalloc_obj(*live, GFP_KERNEL_ACCOUNT);
-	if (!live ||
-	    kfifo_alloc(&live->rx, MODEMLINE_DATA_RX_SIZE, GFP_KERNEL_ACCOUNT)) {
-		kfree(live);
-		kmem_cache_free(modemline_call_cache, call);
-		return NULL;
-	}
+	if (!live)
+		goto fail;
+	spin_lock(&line->lock);
+	swap(live->rx, line->rx_spare);
+	spin_unlock(&line->lock);
+	if (!kfifo_initialized(&live->rx) &&
+	    kfifo_alloc(&live->rx, MODEMLINE_DATA_RX_SIZE, GFP_KERNEL_ACCOUNT))
+		goto fail;
 	kref_init(&live->ref);
 	init_waitqueue_head(&live->wait);
 	live->memcg = get_mem_cgroup_from_mm(current->mm);
@@ -133,6 +135,10 @@ struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 	call->direction = direction;
 	call->voice = voice;
 	return call;
+fail:
+	kfree(live);
+	kmem_cache_free(modemline_call_cache, call);
+	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_alloc);
 ALLOW_ERROR_INJECTION(modemline_call_alloc, NULL);
@@ -248,6 +254,21 @@ void modemline_call_put(struct modemline_call *call)
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_call_put);
 
+/*
+ * The ring of @call, empty, goes to its line for the next call, unless
+ * the line holds one already; the line's lock is held.
+ */
+static void modemline_call_lend_ring(struct modemline_call *call)
+{
+	struct kfifo *rx = &call->live->rx;
+
+	if (!kfifo_initialized(&call->line->rx_spare)) {
+		kfifo_reset(rx);
+		swap(*rx, call->line->rx_spare);
+	}
+	kfifo_free(rx);
+}
+
 /**
  * modemline_call_shed - keep only the record of an ended call
  * @call: a call that has ended and whose data stream is done with; its
@@ -280,7 +301,7 @@ void modemline_call_shed(struct modemline_call *call)
 	set_active_memcg(old);
 	if (!text) {
 		/* The texts stay in the live part; its ring goes all the same. */
-		kfifo_free(&live->rx);
+		modemline_call_lend_ring(call);
 		return;
 	}
 	memcpy(text, t.number, n);
@@ -291,6 +312,7 @@ void modemline_call_shed(struct modemline_call *call)
 	call->text_len[1] = r;
 	call->text_len[2] = c;
 	atomic_long_add(modemline_call_text_bytes(call), &modemline_retained_text);
+	modemline_call_lend_ring(call);
 	/* Last: from here on the record is read without the lock. */
 	smp_store_release(&call->live, NULL);
 	modemline_call_live_put(live);

@@ -66,6 +66,7 @@ static void modemline_line_release(struct kref *ref)
 	struct modemline_line *line = container_of(ref, struct modemline_line, ref);
 
 	mutex_destroy(&line->ctl);
+	kfifo_free(&line->rx_spare);
 	kfree_rcu(line, rcu);
 }
 

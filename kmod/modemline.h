@@ -71,6 +71,13 @@ struct modemline_line {
 	/* The transport is owed an rx_resume, see modemline_line_unlock(). */
 	bool rx_resume;
 	struct modemline_call *active;	/* not yet ended; holds a reference */
+	/*
+	 * The receive ring of the last call that shed its live part, empty,
+	 * lent to the next call: a call cycle allocates (and, with
+	 * init_on_alloc, zeroes) no 4 KiB. It stays charged to the memory
+	 * cgroup of the call that allocated it.
+	 */
+	struct kfifo rx_spare;
 	bool offering;
 	bool offered_voice;		/* the offered call is a voice call */
 	u32 rings;

@@ -98,6 +98,13 @@ void modemline_monitors_attach(struct modemline_call *call)
 	struct modemline_client *client;
 	u32 line_id = call->line->id;
 
+	/*
+	 * Most systems have no monitoring file: no lock then. One that
+	 * subscribes meanwhile sees the calls that start after its
+	 * SUBSCRIBE returned, which is all the ABI promises.
+	 */
+	if (list_empty_careful(&modemline_monitors))
+		return;
 	mutex_lock(&modemline_monitors_lock);
 	list_for_each_entry(client, &modemline_monitors, mon_node) {
 		if (modemline_subset_match(&client->mons, line_id, false))

@@ -196,12 +196,33 @@ static void shed_waiter_keeps_the_queue_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, modemline_call_live_get(w.call));
 }
 
+/*
+ * The empty ring of a shed call serves the line's next call: a call
+ * cycle allocates no 4 KiB ring, and the next call finds it empty.
+ */
+static void shed_lends_the_ring_to_the_next_call_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial(test);
+	void *ring = call->live->rx.kfifo.data;
+
+	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
+			     MODEMLINE_REASON_BUSY, "BUSY");
+	KUNIT_ASSERT_FALSE(test, shed_has_live(call));
+	KUNIT_EXPECT_PTR_EQ(test, f->line->rx_spare.kfifo.data, ring);
+	call = rec_dial(test);
+	KUNIT_EXPECT_PTR_EQ(test, call->live->rx.kfifo.data, ring);
+	KUNIT_EXPECT_TRUE(test, kfifo_is_empty(&call->live->rx));
+	KUNIT_EXPECT_FALSE(test, kfifo_initialized(&f->line->rx_spare));
+}
+
 static struct kunit_case record_shed_test_cases[] = {
 	KUNIT_CASE(shed_ended_call_keeps_the_record_only_test),
 	KUNIT_CASE(shed_texts_at_their_limits_test),
 	KUNIT_CASE(shed_busy_record_pins_at_most_160_bytes_test),
 	KUNIT_CASE(shed_waits_for_the_data_file_test),
 	KUNIT_CASE(shed_waiter_keeps_the_queue_test),
+	KUNIT_CASE(shed_lends_the_ring_to_the_next_call_test),
 	{}
 };
 
