@@ -760,7 +760,7 @@ TEST_F(mon, call_object_is_freed_only_after_the_last_release)
 	long base;
 	__u32 call, h;
 
-	base = slab_live("modemline_call");
+	base = slab_settled("modemline_call", ML_WAIT_MS);
 	if (base < 0)
 		SKIP(return, "no modemline_call line in /proc/slabinfo (cache merged?)");
 	ASSERT_EQ(0, monitor(self->mon, L0.id));

@@ -93,10 +93,13 @@ reap() {
 	wait "$1"
 	rc=$?
 }
-# The link is up at both ends: each has its address on mlppp0.
+# The link is up at both ends: each has its address on mlppp0, and the
+# interface is up, not only addressed (pppd sets the addresses before it
+# brings the interface up, and until then the peer route is missing: a
+# ping fails with 'Network is unreachable').
 link_up() {
-	ip -4 addr show dev mlppp0 2>/dev/null | grep -q "inet $near peer $far" &&
-		ip -n "$ns" -4 addr show dev mlppp0 2>/dev/null | grep -q "inet $far peer $near"
+	ip -4 addr show dev mlppp0 up 2>/dev/null | grep -q "inet $near peer $far" &&
+		ip -n "$ns" -4 addr show dev mlppp0 up 2>/dev/null | grep -q "inet $far peer $near"
 }
 # The link is gone at both ends: neither namespace has mlppp0.
 link_down() { ! ip link show dev mlppp0 && ! ip -n "$ns" link show dev mlppp0; } 2>/dev/null

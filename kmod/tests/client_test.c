@@ -11,6 +11,7 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/limits.h>
@@ -1006,6 +1007,7 @@ static void client_watch_outlives_rcu_reader_test(struct kunit *test)
 }
 
 #define CLIENT_CHURN_CALLS	3000
+#define CLIENT_CHURN_PAUSE_EVERY	16
 
 /* A thread that publishes and releases calls, one at a time. */
 struct client_churn {
@@ -1043,6 +1045,12 @@ static int client_churn_fn(void *data)
 		}
 		modemline_client_publish(c->f->client, handle, call);
 		WRITE_ONCE(c->handle, handle);
+		/*
+		 * Now and then the reader gets the CPU with the call
+		 * published, on one CPU too (UML): found > 0 below.
+		 */
+		if (!(i % CLIENT_CHURN_PAUSE_EVERY))
+			usleep_range(20, 50);
 		c->err = modemline_client_release(c->f->client, handle, false);
 	}
 	complete(&c->done);

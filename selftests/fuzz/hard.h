@@ -383,6 +383,27 @@ static inline long slab_wait(const char *name, long want, int ms)
 	}
 }
 
+/*
+ * The live objects of cache @name once they hold still: released calls
+ * are freed after an RCU grace period, so an earlier test's may still be
+ * on their way out. Three equal reads 50 ms apart, or whatever it is
+ * after @ms.
+ */
+static inline long slab_settled(const char *name, int ms)
+{
+	__u64 end = hard_now_ms() + ms;
+	long n = slab_live(name), last;
+	int same = 0;
+
+	while (same < 2 && hard_now_ms() < end) {
+		usleep(50000);
+		last = n;
+		n = slab_live(name);
+		same = n == last ? same + 1 : 0;
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Fault injection                                                     */
 
