@@ -173,6 +173,18 @@ static void *modemline_client_entry(struct modemline_client *client,
 }
 
 /*
+ * The call of a table @entry, with a reference; NULL if none is left (it
+ * was released after the entry left the table). The caller holds
+ * rcu_read_lock(), which keeps the record from being freed meanwhile.
+ */
+static struct modemline_call *modemline_entry_get(void *entry)
+{
+	struct modemline_call *call = modemline_entry_call(entry);
+
+	return kref_get_unless_zero(&call->ref) ? call : NULL;
+}
+
+/*
  * The call @handle names, with a reference, and in *@entry the table's
  * entry, or an error pointer: -ENOENT, or -EPERM if @owned and the
  * handle is a monitor's.
@@ -185,14 +197,10 @@ static struct modemline_call *modemline_client_lookup(struct modemline_client *c
 
 	rcu_read_lock();
 	*entry = modemline_client_entry(client, handle);
-	if (*entry && owned && modemline_entry_is_monitor(*entry)) {
+	if (*entry && owned && modemline_entry_is_monitor(*entry))
 		call = ERR_PTR(-EPERM);
-	} else if (*entry) {
-		call = modemline_entry_call(*entry);
-		/* None left: released since the entry left the table. */
-		if (!kref_get_unless_zero(&call->ref))
-			call = ERR_PTR(-ENOENT);
-	}
+	else if (*entry)
+		call = modemline_entry_get(*entry) ?: ERR_PTR(-ENOENT);
 	rcu_read_unlock();
 	return call;
 }
@@ -428,8 +436,8 @@ int modemline_client_info(struct modemline_client *client, u32 handle,
 		modemline_call_fill_info(call, info);
 		rcu_read_unlock();
 	} else {
-		/* None left: released since the entry left the table. */
-		if (!kref_get_unless_zero(&call->ref))
+		call = modemline_entry_get(entry);
+		if (!call)
 			goto gone;
 		rcu_read_unlock();
 		spin_lock(&call->line->lock);

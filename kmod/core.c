@@ -301,10 +301,9 @@ static_assert(sizeof(struct modemline_call_info) ==
  * hot path of a modem bank that polls its calls.
  */
 static __always_inline long modemline_ioc_call_info(struct modemline_client *client,
-						    void __user *argp,
+						    struct modemline_call_info __user *uinfo,
 						    size_t size)
 {
-	struct modemline_call_info __user *uinfo = argp;
 	struct modemline_call_info info = {};
 	long err;
 
@@ -321,7 +320,8 @@ static __always_inline long modemline_ioc_call_info(struct modemline_client *cli
 		return err;
 	if (!user_write_access_begin(uinfo, size))
 		return -EFAULT;
-	unsafe_copy_to_user(argp, (const char *)&info, size, fault_out);
+	unsafe_copy_to_user((void __user *)uinfo, (const char *)&info, size,
+			    fault_out);
 	user_write_access_end();
 	return 0;
 fault_in:
