@@ -6,8 +6,9 @@
  * The record of a call is protected by its line's lock (see modemline.h
  * for the lock order). A call is referenced by the owner's handle table
  * and each monitor's, by its line while it has not ended (line->active),
- * by its data file, and by anyone working on it; the last reference frees
- * it and drops its line.
+ * by its data file, and by anyone working on it; the last reference drops
+ * its line and frees it after an RCU grace period, since handle lookups
+ * and CALL_INFO of an ended call read it under rcu_read_lock() alone.
  *
  * What only a live call needs (wait queue, receive ring, the data
  * stream's state and the texts at their full size) is its live part,
@@ -114,7 +115,11 @@ struct modemline_call *modemline_call_alloc(struct modemline_line *line,
 	call = kmem_cache_zalloc(modemline_call_cache, GFP_KERNEL);
 	if (!call)
 		return NULL;
-	/* Allocated here, charged to the caller, so DIAL can fail cleanly. */
+	/*
+	 * Allocated here, charged to the caller, so DIAL can fail cleanly;
+	 * the receive ring is the line's spare if it has one (see
+	 * modemline_call_lend_ring()), which a failed start gives back.
+	 */
 	live = kzalloc_obj(*live, GFP_KERNEL_ACCOUNT);
 	if (!live)
 		goto fail;
@@ -233,8 +238,9 @@ static void modemline_call_release(struct kref *ref)
 	struct modemline_call *call = container_of(ref, struct modemline_call, ref);
 
 	/*
-	 * Nobody else holds it, so no lock. disconnected_ns is set exactly
-	 * when the call reached DISCONNECTED and was counted.
+	 * No reference is left, so no lock: RCU readers only read it.
+	 * disconnected_ns is set exactly when the call reached DISCONNECTED
+	 * and was counted.
 	 */
 	if (call->disconnected_ns)
 		atomic_long_dec(&modemline_retained);
@@ -256,16 +262,17 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_call_put);
 
 /*
  * The ring of @call, empty, goes to its line for the next call, unless
- * the line holds one already; the line's lock is held.
+ * the line holds one already or is removed (it takes no other call, and
+ * the spare would stay until its last record is released); the line's
+ * lock is held.
  */
 static void modemline_call_lend_ring(struct modemline_call *call)
 {
+	struct modemline_line *line = call->line;
 	struct kfifo *rx = &call->live->rx;
 
-	if (!kfifo_initialized(&call->line->rx_spare)) {
-		kfifo_reset(rx);
-		swap(*rx, call->line->rx_spare);
-	}
+	if (!line->dead && !kfifo_initialized(&line->rx_spare))
+		swap(*rx, line->rx_spare);
 	kfifo_free(rx);
 }
 
@@ -496,6 +503,7 @@ int modemline_call_start(struct modemline_call *call,
 	else if (call->voice && line->dialect != MODEMLINE_DIALECT_3GPP)
 		err = -EOPNOTSUPP;
 	if (err) {
+		modemline_call_lend_ring(call);
 		spin_unlock(&line->lock);
 		goto out;
 	}
@@ -546,6 +554,7 @@ int modemline_call_start(struct modemline_call *call,
 		strscpy_pad(line->offered_number, call->live->number,
 			    sizeof(line->offered_number));
 	}
+	modemline_call_lend_ring(call);
 	spin_unlock(&line->lock);
 	modemline_call_put(call);
 out:

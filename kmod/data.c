@@ -21,10 +21,10 @@
  * The ring is written under line->lock by the transport (one writer at a
  * time) and read without it by the data file's reader (one at a time,
  * under read_lock): a kfifo needs no lock between its one writer and its
- * one reader. The call sheds its live part, ring included, under
- * line->lock once the call has ended, no data file is open and no unread
- * byte is left, so never under a reader and never with something in it
- * (until the call itself is released).
+ * one reader. The call sheds its live part under line->lock once the
+ * call has ended, no data file is open and no unread byte is left, so
+ * never under a reader and never with something in it; its empty ring
+ * goes to the line for the next call (modemline_call_lend_ring()).
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>

@@ -193,6 +193,7 @@ EXPORT_SYMBOL_GPL(modemline_line_register);
 void modemline_line_remove(struct modemline_line *line, u32 reason)
 {
 	struct modemline_call *put = NULL;
+	struct kfifo spare = {};
 
 	xa_erase(&modemline_lines, line->id);
 
@@ -200,12 +201,15 @@ void modemline_line_remove(struct modemline_line *line, u32 reason)
 	spin_lock(&line->lock);
 	line->dead = true;
 	line->offering = false;
+	/* No call comes any more: the lent ring goes now, not with the line. */
+	swap(spare, line->rx_spare);
 	if (line->active)
 		put = modemline_call_input(line->active, MODEMLINE_IN_END,
 					   MODEMLINE_ORIGIN_SYSTEM, reason, 0,
 					   NULL);
 	modemline_line_unlock(line);
 	mutex_unlock(&line->ctl);
+	kfifo_free(&spare);
 	/* Nothing re-arms the timeout of a dead line. */
 	cancel_delayed_work_sync(&line->timeout.work);
 

@@ -75,7 +75,8 @@ struct modemline_line {
 	 * The receive ring of the last call that shed its live part, empty,
 	 * lent to the next call: a call cycle allocates (and, with
 	 * init_on_alloc, zeroes) no 4 KiB. It stays charged to the memory
-	 * cgroup of the call that allocated it.
+	 * cgroup of the call that allocated it, and is not counted in the
+	 * retained bytes (fdinfo, sysfs). It goes when the line is removed.
 	 */
 	struct kfifo rx_spare;
 	bool offering;

@@ -216,6 +216,48 @@ static void shed_lends_the_ring_to_the_next_call_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, kfifo_initialized(&f->line->rx_spare));
 }
 
+/* A start that fails gives the line's ring back: a busy line keeps it. */
+static void shed_failed_start_gives_the_ring_back_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial(test), *second;
+	void *ring = call->live->rx.kfifo.data;
+
+	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
+			     MODEMLINE_REASON_BUSY, "BUSY");
+	KUNIT_ASSERT_PTR_EQ(test, f->line->rx_spare.kfifo.data, ring);
+	f->fake.dial_err = -EIO;
+	KUNIT_EXPECT_EQ(test, rec_start(test, MODEMLINE_DIR_OUTGOING,
+					REC_TIMEOUT_MS, &second), -EIO);
+	KUNIT_EXPECT_PTR_EQ(test, f->line->rx_spare.kfifo.data, ring);
+	f->fake.dial_err = 0;
+	call = rec_dial(test);
+	KUNIT_EXPECT_EQ(test, rec_start(test, MODEMLINE_DIR_OUTGOING,
+					REC_TIMEOUT_MS, &second), -EBUSY);
+	KUNIT_EXPECT_PTR_EQ(test, call->live->rx.kfifo.data, ring);
+	KUNIT_EXPECT_TRUE(test, kfifo_initialized(&f->line->rx_spare));
+}
+
+/*
+ * A removed line takes no call any more: its spare ring goes at once,
+ * and an ending call's ring is freed, not lent, though the records keep
+ * the line object.
+ */
+static void shed_removed_line_keeps_no_ring_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial(test);
+
+	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
+			     MODEMLINE_REASON_BUSY, "BUSY");
+	KUNIT_ASSERT_TRUE(test, kfifo_initialized(&f->line->rx_spare));
+	call = rec_dial(test);
+	KUNIT_ASSERT_FALSE(test, kfifo_initialized(&f->line->rx_spare));
+	rec_remove_line(test, MODEMLINE_REASON_LINE_REMOVED);
+	KUNIT_EXPECT_FALSE(test, shed_has_live(call));
+	KUNIT_EXPECT_FALSE(test, kfifo_initialized(&f->line->rx_spare));
+}
+
 static struct kunit_case record_shed_test_cases[] = {
 	KUNIT_CASE(shed_ended_call_keeps_the_record_only_test),
 	KUNIT_CASE(shed_texts_at_their_limits_test),
@@ -223,6 +265,8 @@ static struct kunit_case record_shed_test_cases[] = {
 	KUNIT_CASE(shed_waits_for_the_data_file_test),
 	KUNIT_CASE(shed_waiter_keeps_the_queue_test),
 	KUNIT_CASE(shed_lends_the_ring_to_the_next_call_test),
+	KUNIT_CASE(shed_failed_start_gives_the_ring_back_test),
+	KUNIT_CASE(shed_removed_line_keeps_no_ring_test),
 	{}
 };
 
