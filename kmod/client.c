@@ -297,11 +297,12 @@ EXPORT_SYMBOL_IF_KUNIT(modemline_client_release);
  * @new_handle: a handle reserved in @to
  *
  * Under both tables' locks: a concurrent release of @handle (which takes
- * @client's) either wins or finds nothing. The owner changes and the
- * CALL_HANDOFF event is queued under the line's lock, so @to gets it
- * before any CALL_STATE under @new_handle; and @to's table lock is held
- * from before that event until the slot is filled, so a lookup of
- * @new_handle prompted by any of them resolves.
+ * @client's) either wins or finds nothing. Handle lookups take no table
+ * lock, so the order is what they see: @new_handle resolves before
+ * anything names it; the owner changes and the CALL_HANDOFF event is
+ * queued under the line's lock, so @to gets it before any CALL_STATE
+ * under @new_handle; and @handle stops resolving only after that, so
+ * each CALL_STATE @client got until then names a handle that resolved.
  *
  * Return: 0, or -ENOENT if another thread released @handle meanwhile,
  * in which case @new_handle is still reserved, for the caller to
@@ -324,13 +325,10 @@ int modemline_client_handoff(struct modemline_client *client, u32 handle,
 	xa_lock_nested(&second->calls, SINGLE_DEPTH_NESTING);
 	if (xa_load(&client->calls, handle) == call) {
 		/*
-		 * The table's reference moves with the handle, before
-		 * CALL_HANDOFF is queued: lookups take no table lock, and
-		 * the event names a handle that resolves. The slot exists
-		 * since the reservation: storing cannot fail.
+		 * The table's reference moves with the handle. The slot
+		 * exists since the reservation: storing cannot fail.
 		 */
 		WARN_ON_ONCE(xa_is_err(__xa_store(&to->calls, new_handle, call, 0)));
-		modemline_client_empty_locked(client, handle);
 		spin_lock(&call->line->lock);
 		call->client = to;
 		call->handle = new_handle;
@@ -338,6 +336,7 @@ int modemline_client_handoff(struct modemline_client *client, u32 handle,
 				     new_handle, ktime_get_boottime_ns(), &ev);
 		modemline_client_event(to, &ev);
 		spin_unlock(&call->line->lock);
+		modemline_client_empty_locked(client, handle);
 		err = 0;
 	}
 	xa_unlock(&second->calls);

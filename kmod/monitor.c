@@ -13,9 +13,10 @@
 
 /*
  * Protects modemline_monitors and, in every client on it, client->mons
- * and client->missed. A client on the list is alive: its file's release
- * takes it off (modemline_unmonitor_all()) before anything else. A client
- * whose set became empty leaves the list.
+ * and client->missed; modemline_monitors_attach() alone looks at the
+ * list without it, to see whether it is empty. A client on the list is
+ * alive: its file's release takes it off (modemline_unmonitor_all())
+ * before anything else. A client whose set became empty leaves the list.
  */
 static DEFINE_MUTEX(modemline_monitors_lock);
 static LIST_HEAD(modemline_monitors);
@@ -99,9 +100,10 @@ void modemline_monitors_attach(struct modemline_call *call)
 	u32 line_id = call->line->id;
 
 	/*
-	 * Most systems have no monitoring file: no lock then. One that
-	 * subscribes meanwhile sees the calls that start after its
-	 * SUBSCRIBE returned, which is all the ABI promises.
+	 * Most systems have no monitoring file: no lock then. A SUBSCRIBE
+	 * that returned before this call started (in the same thread, or
+	 * ordered before it by anything else: a lock, a pipe) is seen; one
+	 * running meanwhile may miss it, as the ABI says.
 	 */
 	if (list_empty_careful(&modemline_monitors))
 		return;

@@ -973,16 +973,23 @@ static void client_record_outlives_rcu_reader_test(struct kunit *test)
 {
 	struct client_fixture *f = client_new(test, 8);
 	struct modemline_call *call;
-	u32 handle;
+	u32 handle, state, line_id;
+	char text[16];
+	int err;
 
 	call = client_add_call(test, f, &handle);
 	client_shed(test, f, call);
+	/* Read inside, checked outside: a failed check may sleep. */
 	rcu_read_lock();
-	KUNIT_EXPECT_EQ(test, modemline_client_release(f->client, handle, false), 0);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(call->state), (u32)MODEMLINE_STATE_DISCONNECTED);
-	KUNIT_EXPECT_STREQ(test, call->text, "5551234");
-	KUNIT_EXPECT_EQ(test, call->line->id, f->line->id);
+	err = modemline_client_release(f->client, handle, false);
+	state = READ_ONCE(call->state);
+	strscpy(text, call->text, sizeof(text));
+	line_id = call->line->id;
 	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, state, (u32)MODEMLINE_STATE_DISCONNECTED);
+	KUNIT_EXPECT_STREQ(test, text, "5551234");
+	KUNIT_EXPECT_EQ(test, line_id, f->line->id);
 }
 
 /* So does a monitor's handle, through which the reader found the record. */
@@ -990,9 +997,11 @@ static void client_watch_outlives_rcu_reader_test(struct kunit *test)
 {
 	struct client_fixture *f = client_new(test, 8);
 	struct modemline_client *mon = client_other(test, 8);
+	struct modemline_call *call, *found;
 	struct modemline_watch *watch;
-	struct modemline_call *call;
 	u32 handle, mh;
+	char text[16];
+	int err;
 
 	call = client_add_call(test, f, &handle);
 	client_shed(test, f, call);
@@ -1000,10 +1009,13 @@ static void client_watch_outlives_rcu_reader_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, modemline_client_release(f->client, handle, false), 0);
 	rcu_read_lock();
 	watch = xa_untag_pointer(xa_load(&mon->calls, mh));
-	KUNIT_EXPECT_EQ(test, modemline_client_release(mon, mh, false), 0);
-	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(watch->call), call);
-	KUNIT_EXPECT_STREQ(test, call->text, "5551234");
+	err = modemline_client_release(mon, mh, false);
+	found = READ_ONCE(watch->call);
+	strscpy(text, found->text, sizeof(text));
 	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_PTR_EQ(test, found, call);
+	KUNIT_EXPECT_STREQ(test, text, "5551234");
 }
 
 #define CLIENT_CHURN_CALLS	3000

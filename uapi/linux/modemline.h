@@ -220,7 +220,10 @@ struct modemline_line_info {
  * @flags:   0, or MODEMLINE_SUBSCRIBE_MONITOR: instead of the line's
  *           events, a monitor handle to every call created on the line
  *           (0: on every line, present and future) from now on, each
- *           announced by a CALL_NEW event. Monitoring and line events are
+ *           announced by a CALL_NEW event. "From now on": a DIAL or
+ *           ANSWER ordered after SUBSCRIBE returned (the same thread, or
+ *           a lock, a pipe between them) gives a handle; one running at
+ *           the same time in another thread may not. Monitoring and line events are
  *           subscribed and unsubscribed separately, with the same rules
  *           for 0 and for a line. UNSUBSCRIBE with the flag stops new
  *           monitor handles; the ones held stay until released.
