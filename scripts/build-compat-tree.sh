@@ -15,6 +15,7 @@ ml_install_backports "$pkg"
 ver=$(dpkg-query -W -f='${Version}' "$pkg")
 key=$(cat <(echo "$ver") "$ML_TOP/scripts/debug-kernel.config" | sha256sum | cut -c1-12)
 dir=$ML_CACHE/kernel/compat-7.3-$key
+ml_cache_lock "$dir"
 if [ -f "$dir/.complete" ]; then
 	echo "$dir"
 	exit 0

@@ -23,6 +23,7 @@ esac
 
 dir=$(ml_debug_kernel_dir "$series" "$flavour")
 fragment=$(ml_debug_fragment "$flavour")
+ml_cache_lock "$dir"
 if [ -f "$dir/.complete" ]; then
 	ml_log "debug kernel cached: $dir"
 	echo "$dir"

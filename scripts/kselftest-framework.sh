@@ -21,6 +21,7 @@ ver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
 	ml_die "$pkg is not installed (run 'make deps')"
 # Keyed by the files taken too, so that taking another one re-extracts.
 dir=$ML_CACHE/kselftest-$ver-$(printf '%s\n' "${members[@]}" | sha256sum | cut -c1-8)
+ml_cache_lock "$dir"
 if [ -f "$dir/.complete" ]; then
 	echo "$dir"
 	exit 0

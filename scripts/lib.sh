@@ -15,6 +15,16 @@ ml_die() { ml_log "error: $*"; exit 1; }
 # ml_elapsed START: seconds since START (from date +%s).
 ml_elapsed() { echo $(( $(date +%s) - $1 )); }
 
+# ml_cache_lock DIR: hold DIR.lock (on fd 8) until the script exits, so
+# that a second builder of the same cached tree (another 'make check',
+# or 'make modules' beside one) waits, then finds it complete, instead of
+# removing the tree being built. Taken before DIR/.complete is looked at.
+ml_cache_lock() {
+	mkdir -p "$(dirname "$1")"
+	exec 8>"$1.lock"
+	flock 8
+}
+
 # TAP for the host checks: ml_ok STATUS NAME [DIAGNOSTIC] prints the next
 # result (after a failure, DIAGNOSTIC as "# " lines); ml_tap_failed counts
 # the failures.

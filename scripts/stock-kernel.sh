@@ -28,6 +28,7 @@ kbuild=$(apt-cache depends "$headers" | awk '/Depends: linux-kbuild-/ { print $2
 version=$(apt-cache policy "$image" | awk '/Candidate:/ { print $2 }')
 
 dir=$ML_CACHE/kernel/stock-$release-$version
+ml_cache_lock "$dir"
 if [ -f "$dir/.complete" ]; then
 	ml_log "cached: $dir"
 	echo "$dir"
