@@ -124,35 +124,51 @@ size_t modemline_line_data(struct modemline_line *line, const u8 *buf,
 }
 EXPORT_SYMBOL_GPL(modemline_line_data);
 
-/*
- * The transport can take data again. It may say so while a write is still
- * deciding that it was not taken whole: the new tx_seq tells that write.
+/**
+ * modemline_line_tx_ready - the transport can take data again
+ * @line: the line
+ *
+ * It may say so while a write is still deciding that it was not taken
+ * whole: the new tx_seq tells that write.
+ *
+ * Context: any that may take a spinlock_t, a tty driver's interrupt
+ * handler included (a UART's write_wakeup, under its port lock).
  */
 void modemline_line_tx_ready(struct modemline_line *line)
 {
-	struct modemline_call *call;
+	struct modemline_call_live *live;
+	unsigned long flags;
 
-	spin_lock(&line->lock);
-	call = modemline_data_call_locked(line);
-	if (call) {
-		call->live->tx_blocked = false;
-		WRITE_ONCE(call->live->tx_seq, call->live->tx_seq + 1);
-		wake_up_interruptible_poll(&call->live->wait,
-					   EPOLLOUT | EPOLLWRNORM);
+	spin_lock_irqsave(&line->tx_lock, flags);
+	live = line->tx_live;
+	if (live) {
+		live->tx_blocked = false;
+		WRITE_ONCE(live->tx_seq, live->tx_seq + 1);
+		wake_up_interruptible_poll(&live->wait, EPOLLOUT | EPOLLWRNORM);
 	}
-	spin_unlock(&line->lock);
+	spin_unlock_irqrestore(&line->tx_lock, flags);
 }
 EXPORT_SYMBOL_GPL(modemline_line_tx_ready);
 
 /*
  * The call changed state (line->lock held): writers waiting for it to
- * connect, or to learn that it ended, try again.
+ * connect, or to learn that it ended, try again. Once it is connected the
+ * transport's modemline_line_tx_ready() reaches its live part; the call
+ * holds that until it has left CONNECTED (modemline_data_call_left()).
  */
 void modemline_data_call_changed(struct modemline_call *call)
 {
-	lockdep_assert_held(&call->line->lock);
+	struct modemline_line *line = call->line;
+	struct modemline_call_live *live = call->live;
+	unsigned long flags;
+
+	lockdep_assert_held(&line->lock);
+	spin_lock_irqsave(&line->tx_lock, flags);
 	/* Read without the lock by waiting writers, modemline_data_tx_moved(). */
-	WRITE_ONCE(call->live->tx_seq, call->live->tx_seq + 1);
+	WRITE_ONCE(live->tx_seq, live->tx_seq + 1);
+	if (modemline_data_call_locked(line) == call)
+		line->tx_live = live;
+	spin_unlock_irqrestore(&line->tx_lock, flags);
 }
 
 /*
@@ -164,12 +180,17 @@ void modemline_data_call_changed(struct modemline_call *call)
  */
 void modemline_data_call_left(struct modemline_call *call)
 {
+	unsigned long flags;
+
 	lockdep_assert_held(&call->line->lock);
 	if (call->live->rx_stalled) {
 		call->live->rx_stalled = false;
 		call->line->rx_resume = true;
 	}
+	spin_lock_irqsave(&call->line->tx_lock, flags);
 	call->live->tx_blocked = false;
+	call->line->tx_live = NULL;
+	spin_unlock_irqrestore(&call->line->tx_lock, flags);
 }
 
 /*
@@ -220,19 +241,30 @@ static ssize_t modemline_data_send(struct modemline_data_file *df,
 	mutex_lock(&line->ctl);
 	spin_lock(&line->lock);
 	state = call->state;
-	*seq = live->tx_seq;
+	/*
+	 * A state change bumps tx_seq under line->lock too, so the two go
+	 * together; modemline_line_tx_ready() may bump it on either side.
+	 */
+	*seq = READ_ONCE(live->tx_seq);
 	spin_unlock(&line->lock);
 	if (state != MODEMLINE_STATE_CONNECTED) {
 		n = state < MODEMLINE_STATE_CONNECTED ? -EAGAIN : -EPIPE;
 		goto out;
 	}
 	n = line->ops->write(line, buf, len);
-	spin_lock(&line->lock);
-	if (n > 0)
+	if (n > 0) {
+		spin_lock(&line->lock);
 		call->tx_bytes += n;
-	/* Unless the transport made room meanwhile, wait for it to. */
-	live->tx_blocked = n >= 0 && (size_t)n < len && live->tx_seq == *seq;
-	spin_unlock(&line->lock);
+		spin_unlock(&line->lock);
+	}
+	spin_lock_irq(&line->tx_lock);
+	/*
+	 * Unless the transport made room meanwhile, wait for it to; a call
+	 * that has left CONNECTED meanwhile keeps its transmit side idle.
+	 */
+	live->tx_blocked = line->tx_live == live && n >= 0 &&
+			   (size_t)n < len && live->tx_seq == *seq;
+	spin_unlock_irq(&line->tx_lock);
 out:
 	mutex_unlock(&line->ctl);
 	return n;
@@ -364,10 +396,14 @@ static __poll_t modemline_data_poll(struct file *file, poll_table *wait)
 	spin_lock(&call->line->lock);
 	if (!kfifo_is_empty(&df->live->rx))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (modemline_data_ended_locked(call))
+	if (modemline_data_ended_locked(call)) {
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLHUP;
-	else if (call->state == MODEMLINE_STATE_CONNECTED && !df->live->tx_blocked)
-		mask |= EPOLLOUT | EPOLLWRNORM;
+	} else if (call->state == MODEMLINE_STATE_CONNECTED) {
+		spin_lock_irq(&call->line->tx_lock);
+		if (!df->live->tx_blocked)
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		spin_unlock_irq(&call->line->tx_lock);
+	}
 	spin_unlock(&call->line->lock);
 	return mask;
 }

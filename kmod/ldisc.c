@@ -16,10 +16,13 @@
  * more.
  *
  * Contexts: receive_buf2 runs in the tty's flush work; write_wakeup and
- * dcd_change may run in hard IRQ context and only schedule work; ops
- * come from the core under the line's ctl mutex. Lock order: line->ctl,
- * then mlt->lock, then the core's spinlocks (the engine's callbacks);
- * the tty's termios_rwsem and throttle_mutex are taken without mlt->lock.
+ * dcd_change may run in hard IRQ context: write_wakeup wakes the data
+ * writer there (modemline_line_tx_ready() takes an irq-safe lock only)
+ * and leaves queued commands to tx_work, dcd_change only schedules work;
+ * ops come from the core under the line's ctl mutex. Lock order:
+ * line->ctl, then mlt->lock, then the core's spinlocks (the engine's
+ * callbacks); the tty's termios_rwsem and throttle_mutex are taken
+ * without mlt->lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -46,6 +49,7 @@ struct modemline_tty {
 #define MLT_REMOVED	0		/* the line was removed (once) */
 #define MLT_RX_HELD	1		/* bytes left in the tty for want of room */
 #define MLT_THROTTLED	2		/* we throttled the tty */
+#define MLT_TX_QUEUED	3		/* @txlen is not 0, for write_wakeup */
 	/* Protects @at, @config, @tx, @txlen, @timer and @carrier. */
 	struct mutex lock;
 	struct modemline_at at;
@@ -74,8 +78,18 @@ static void mlt_tx_flush(struct modemline_tty *mlt)
 		return;
 	mlt->txlen -= n;
 	memmove(mlt->tx, mlt->tx + n, mlt->txlen);
-	if (!mlt->txlen)
+	if (!mlt->txlen) {
 		clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+		clear_bit(MLT_TX_QUEUED, &mlt->flags);
+	}
+}
+
+/* Forget the commands not sent yet. */
+static void mlt_tx_discard(struct modemline_tty *mlt)
+{
+	lockdep_assert_held(&mlt->lock);
+	mlt->txlen = 0;
+	clear_bit(MLT_TX_QUEUED, &mlt->flags);
 }
 
 static void mlt_at_send(void *ctx, const char *buf, size_t len)
@@ -94,6 +108,11 @@ static void mlt_at_send(void *ctx, const char *buf, size_t len)
 	}
 	memcpy(mlt->tx + mlt->txlen, buf, len);
 	mlt->txlen += len;
+	/*
+	 * Before the write whose room write_wakeup will report: the driver's
+	 * own lock orders that write and the report.
+	 */
+	set_bit(MLT_TX_QUEUED, &mlt->flags);
 	mlt_tx_flush(mlt);
 }
 
@@ -202,6 +221,7 @@ static void mlt_tx_work(struct work_struct *work)
 	mutex_lock(&mlt->lock);
 	mlt_tx_flush(mlt);
 	mutex_unlock(&mlt->lock);
+	/* Data waits while commands are queued (mlt_write()): try again. */
 	modemline_line_tx_ready(mlt->line);
 }
 
@@ -446,7 +466,7 @@ static void mlt_close(struct tty_struct *tty)
 	mlt_remove_line(mlt);
 	mutex_lock(&mlt->lock);
 	modemline_at_reset(&mlt->at);
-	mlt->txlen = 0;
+	mlt_tx_discard(mlt);
 	mutex_unlock(&mlt->lock);
 	clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
 	/* The tty no longer calls write_wakeup or dcd_change: drain. */
@@ -537,7 +557,11 @@ static void mlt_write_wakeup(struct tty_struct *tty)
 {
 	struct modemline_tty *mlt = tty->disc_data;
 
-	schedule_work(&mlt->tx_work);
+	/* Any context will do for the data writer's wake-up: no hop. */
+	modemline_line_tx_ready(mlt->line);
+	/* Queued commands need mlt->lock, a mutex: tx_work sends them. */
+	if (test_bit(MLT_TX_QUEUED, &mlt->flags))
+		schedule_work(&mlt->tx_work);
 }
 
 static void mlt_dcd_change(struct tty_struct *tty, bool active)
@@ -576,7 +600,7 @@ static int mlt_tcflsh(struct modemline_tty *mlt, unsigned long arg)
 	if (err || (arg != TCOFLUSH && arg != TCIOFLUSH))
 		return err;
 	mutex_lock(&mlt->lock);
-	mlt->txlen = 0;
+	mlt_tx_discard(mlt);
 	mutex_unlock(&mlt->lock);
 	return 0;
 }

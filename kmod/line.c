@@ -55,6 +55,7 @@ struct modemline_line *modemline_line_create(const struct modemline_line_ops *op
 	strscpy_pad(line->name, name, sizeof(line->name));
 	mutex_init(&line->ctl);
 	spin_lock_init(&line->lock);
+	spin_lock_init(&line->tx_lock);
 	modemline_deadline_init(&line->timeout, modemline_line_timeout);
 	return line;
 }

@@ -12,6 +12,9 @@
  *   line->lock                a line and the records of its calls
  *   modemline_subs_lock       the subscription list
  *   evq->lock                 a file's event queue
+ *   line->tx_lock             irq-safe, innermost: the connected call's
+ *                             transmit side; also taken alone, under a
+ *                             tty driver's port lock (write_wakeup)
  *
  * The end of a connected call: whatever ends it (local drop, a result or
  * carrier loss reported by the transport, line removal, a timeout), the
@@ -90,6 +93,14 @@ struct modemline_line {
 	unsigned int dial_timeout_ms;	/* 0: the module parameter */
 	unsigned int hangup_ms;		/* the transport's hang-up budget, 0: none */
 	struct modemline_deadline timeout; /* dial/answer timeout, hangup guard */
+	/*
+	 * Taken with interrupts off, inside @lock where both are, so that
+	 * modemline_line_tx_ready() may run in any context (a UART's
+	 * interrupt). Protects @tx_live and the tx fields of its live part.
+	 */
+	spinlock_t tx_lock;
+	/* The active call's live part while it is CONNECTED, else NULL. */
+	struct modemline_call_live *tx_live;
 };
 
 /*
@@ -121,6 +132,7 @@ struct modemline_call_live {
 	struct kfifo rx;		/* received bytes */
 	bool data_open;			/* a data file is open */
 	bool rx_stalled;		/* the transport was refused room */
+	/* line->tx_lock; @tx_seq is also read with READ_ONCE() alone: */
 	bool tx_blocked;		/* the last write was not taken whole */
 	u32 tx_seq;			/* bumped when a writer should retry */
 };

@@ -7,6 +7,7 @@
  * ring is given back.
  */
 #include <kunit/test.h>
+#include <linux/irq_work.h>
 #include <linux/kfifo.h>
 
 #include "rec_fixture.h"
@@ -21,6 +22,28 @@ static unsigned int data_queued(struct modemline_call *call)
 	n = kfifo_len(&call->live->rx);
 	spin_unlock(&call->line->lock);
 	return n;
+}
+
+/* A write was not taken whole: what modemline_data_send() records. */
+static u32 data_set_blocked(struct modemline_call *call)
+{
+	u32 seq;
+
+	spin_lock_irq(&call->line->tx_lock);
+	call->live->tx_blocked = true;
+	seq = call->live->tx_seq;
+	spin_unlock_irq(&call->line->tx_lock);
+	return seq;
+}
+
+static bool data_blocked(struct modemline_call *call)
+{
+	bool blocked;
+
+	spin_lock_irq(&call->line->tx_lock);
+	blocked = call->live->tx_blocked;
+	spin_unlock_irq(&call->line->tx_lock);
+	return blocked;
 }
 
 static bool data_has_ring(struct modemline_call *call)
@@ -162,11 +185,11 @@ static void data_end_unblocks_a_blocked_writer_test(struct kunit *test)
 	/* The writer's data file keeps the live part past the end. */
 	spin_lock(&f->line->lock);
 	call->live->data_open = true;
-	call->live->tx_blocked = true;
 	spin_unlock(&f->line->lock);
+	data_set_blocked(call);
 	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
 			     MODEMLINE_REASON_NORMAL, "NO CARRIER");
-	KUNIT_EXPECT_FALSE(test, call->live->tx_blocked);
+	KUNIT_EXPECT_FALSE(test, data_blocked(call));
 	KUNIT_EXPECT_EQ(test, f->fake.rx_resumes, 0U);
 	spin_lock(&f->line->lock);
 	call->live->data_open = false;
@@ -239,15 +262,81 @@ static void data_tx_ready_unblocks_writers_test(struct kunit *test)
 {
 	struct rec_fixture *f = test->priv;
 	struct modemline_call *call = rec_dial_connected(test);
+	u32 seq = data_set_blocked(call);
+
+	modemline_line_tx_ready(f->line);
+	KUNIT_EXPECT_FALSE(test, data_blocked(call));
+	KUNIT_EXPECT_NE(test, READ_ONCE(call->live->tx_seq), seq);
+}
+
+struct data_irq_ready {
+	struct irq_work work;
+	struct modemline_line *line;
+	bool hardirq;
+};
+
+static void data_irq_ready_fn(struct irq_work *work)
+{
+	struct data_irq_ready *r = container_of(work, struct data_irq_ready, work);
+
+	r->hardirq = in_hardirq();
+	modemline_line_tx_ready(r->line);
+}
+
+/*
+ * A UART reports room from its interrupt handler: the same wake-up from
+ * an interrupt (an irq_work, which runs there unless PREEMPT_RT threads
+ * it, as it would the handler), checked by lockdep on a debug kernel.
+ */
+static void data_tx_ready_from_an_interrupt_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial_connected(test);
+	struct data_irq_ready r = {
+		.work = IRQ_WORK_INIT(data_irq_ready_fn),
+		.line = f->line,
+	};
+	u32 seq = data_set_blocked(call);
+
+	KUNIT_ASSERT_TRUE(test, irq_work_queue(&r.work));
+	irq_work_sync(&r.work);
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+		KUNIT_EXPECT_TRUE(test, r.hardirq);
+	KUNIT_EXPECT_FALSE(test, data_blocked(call));
+	KUNIT_EXPECT_NE(test, READ_ONCE(call->live->tx_seq), seq);
+}
+
+/* Leaving CONNECTED takes the transmit side out of the wake-up's reach. */
+static void data_drop_ends_tx_ready_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial_connected(test);
+
+	KUNIT_EXPECT_PTR_EQ(test, f->line->tx_live, call->live);
+	modemline_call_drop(call);
+	KUNIT_EXPECT_NULL(test, f->line->tx_live);
+}
+
+/* Room reported after the end reaches nothing of the ended call. */
+static void data_tx_ready_after_the_end_test(struct kunit *test)
+{
+	struct rec_fixture *f = test->priv;
+	struct modemline_call *call = rec_dial_connected(test);
 	u32 seq;
 
+	/* A data file keeps the live part past the end. */
 	spin_lock(&f->line->lock);
-	call->live->tx_blocked = true;
-	seq = call->live->tx_seq;
+	call->live->data_open = true;
 	spin_unlock(&f->line->lock);
+	modemline_line_ended(f->line, MODEMLINE_ORIGIN_REMOTE,
+			     MODEMLINE_REASON_NORMAL, "NO CARRIER");
+	KUNIT_EXPECT_NULL(test, f->line->tx_live);
+	seq = READ_ONCE(call->live->tx_seq);
 	modemline_line_tx_ready(f->line);
-	KUNIT_EXPECT_FALSE(test, call->live->tx_blocked);
-	KUNIT_EXPECT_NE(test, READ_ONCE(call->live->tx_seq), seq);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(call->live->tx_seq), seq);
+	spin_lock(&f->line->lock);
+	call->live->data_open = false;
+	spin_unlock(&f->line->lock);
 }
 
 static void data_tx_ready_without_a_connected_call_test(struct kunit *test)
@@ -278,6 +367,9 @@ static struct kunit_case data_stream_test_cases[] = {
 	KUNIT_CASE(data_ring_never_needed_by_a_failed_dial_test),
 	KUNIT_CASE(data_every_state_change_wakes_writers_test),
 	KUNIT_CASE(data_tx_ready_unblocks_writers_test),
+	KUNIT_CASE(data_tx_ready_from_an_interrupt_test),
+	KUNIT_CASE(data_drop_ends_tx_ready_test),
+	KUNIT_CASE(data_tx_ready_after_the_end_test),
 	KUNIT_CASE(data_tx_ready_without_a_connected_call_test),
 	{}
 };
