@@ -374,8 +374,21 @@ static ssize_t mlt_write(struct modemline_line *line, const u8 *buf,
 static void mlt_rx_resume(struct modemline_line *line)
 {
 	struct modemline_tty *mlt = modemline_line_priv(line);
+	struct tty_struct *tty = mlt->tty;
 
-	schedule_work(&mlt->rx_work);
+	/*
+	 * A driver that cannot stop the other side (a pty) needs no
+	 * unthrottle before its bytes flow: the flush restarts at once, as
+	 * N_TTY's reader restarts it, and mlt_receive() unthrottles (which
+	 * wakes a pty's writer) once it took all. Any other goes through
+	 * rx_work: its unthrottle (RTS, XON) must come first, and takes the
+	 * tty's termios_rwsem, which must not nest inside mlt->lock, held
+	 * when the end of a call calls this op.
+	 */
+	if (!tty->ops->throttle)
+		queue_work(MODEMLINE_FLIP_WQ(tty->port), &tty->port->buf.work);
+	else
+		schedule_work(&mlt->rx_work);
 }
 
 static const struct modemline_line_ops mlt_line_ops = {

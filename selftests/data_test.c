@@ -565,6 +565,41 @@ TEST_F(pty, reader_that_stops_stops_the_sender)
 	EXPECT_LT(0U, write_until_full(self->dfd, n));
 }
 
+/*
+ * An input flush while everything is full throws the tty's held bytes
+ * away: the modem, blocked writing them, must be let go, and what the
+ * call sends afterwards comes back again.
+ */
+TEST_F(pty, input_flush_while_stalled_lets_the_sender_go)
+{
+	size_t n, more;
+	char buf[4096];
+	ssize_t r;
+	int fl;
+
+	if (strcmp(variant->data, "echo"))
+		SKIP(return, "needs the echo");
+	fl = fcntl(self->dfd, F_GETFL);
+	ASSERT_EQ(0, fcntl(self->dfd, F_SETFL, fl | O_NONBLOCK));
+	n = 0;
+	do {
+		more = write_until_full(self->dfd, n);
+		n += more;
+		ASSERT_GT(BOUNDED, n) TH_LOG("%zu bytes taken with nobody reading", n);
+	} while (more || poll_one(self->dfd, POLLOUT, 500) > 0);
+	ASSERT_EQ(0, tcflush(self->t.fd, TCIFLUSH)) TH_LOG("TCIFLUSH: %s", strerror(errno));
+	/* What the call's ring held is still there; the tty's is gone. */
+	while ((r = read(self->dfd, buf, sizeof(buf))) > 0)
+		;
+	ASSERT_EQ(-1, r);
+	ASSERT_EQ(EAGAIN, errno);
+	/* The modem sends what it still had, and then our new bytes' echo. */
+	ASSERT_EQ(0, fcntl(self->dfd, F_SETFL, fl));
+	ASSERT_EQ(5, write(self->dfd, "hello", 5));
+	ASSERT_LT(0, poll_one(self->dfd, POLLIN, ML_WAIT_MS))
+		TH_LOG("nothing came back after the input flush");
+}
+
 TEST_F(pty, remote_hangup_in_the_middle)
 {
 	struct modemline_call_info ci;
