@@ -95,11 +95,16 @@ struct modemline_line {
 	struct modemline_deadline timeout; /* dial/answer timeout, hangup guard */
 	/*
 	 * Taken with interrupts off, inside @lock where both are, so that
-	 * modemline_line_tx_ready() may run in any context (a UART's
-	 * interrupt). Protects @tx_live and the tx fields of its live part.
+	 * modemline_line_tx_ready() may run from a tty driver's interrupt
+	 * handler. Protects @tx_live and the tx fields of its live part.
 	 */
 	spinlock_t tx_lock;
-	/* The active call's live part while it is CONNECTED, else NULL. */
+	/*
+	 * The active call's live part while it is CONNECTED, else NULL. It
+	 * holds no reference: the call keeps its live part at least until
+	 * it has left CONNECTED, and modemline_data_call_left() clears this
+	 * first.
+	 */
 	struct modemline_call_live *tx_live;
 };
 

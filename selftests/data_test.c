@@ -539,23 +539,33 @@ TEST_F(pty, writer_faster_than_the_modem_waits)
 		    n + wr.limit);
 }
 
+/*
+ * Write to the non-blocking @dfd of an echoed call, nobody reading, until
+ * nothing moves for a while: every buffer is full. Returns what it took.
+ */
+static size_t fill_every_buffer(struct __test_metadata *_metadata, int dfd)
+{
+	size_t n = 0, more;
+
+	do {
+		more = write_until_full(dfd, n);
+		n += more;
+		ASSERT_GT(BOUNDED, n) TH_LOG("%zu bytes taken with nobody reading", n);
+	} while (more || poll_one(dfd, POLLOUT, 500) > 0);
+	return n;
+}
+
 TEST_F(pty, reader_that_stops_stops_the_sender)
 {
-	size_t n, more;
 	long bad;
+	size_t n;
 	int fl;
 
 	if (strcmp(variant->data, "echo"))
 		SKIP(return, "needs the echo");
 	fl = fcntl(self->dfd, F_GETFL);
 	ASSERT_EQ(0, fcntl(self->dfd, F_SETFL, fl | O_NONBLOCK));
-	/* Fill until nothing moves for a while: every buffer is full. */
-	n = 0;
-	do {
-		more = write_until_full(self->dfd, n);
-		n += more;
-		ASSERT_GT(BOUNDED, n) TH_LOG("%zu bytes taken with nobody reading", n);
-	} while (more || poll_one(self->dfd, POLLOUT, 500) > 0);
+	n = fill_every_buffer(_metadata, self->dfd);
 	check_bytes(_metadata, self->t.ml, self->call, 0, n);
 	/* Everything comes back, in order, once the reader reads. */
 	EXPECT_EQ(n, read_pattern(self->dfd, 0, n, &bad));
@@ -572,7 +582,6 @@ TEST_F(pty, reader_that_stops_stops_the_sender)
  */
 TEST_F(pty, input_flush_while_stalled_lets_the_sender_go)
 {
-	size_t n, more;
 	char buf[4096];
 	ssize_t r;
 	int fl;
@@ -581,12 +590,7 @@ TEST_F(pty, input_flush_while_stalled_lets_the_sender_go)
 		SKIP(return, "needs the echo");
 	fl = fcntl(self->dfd, F_GETFL);
 	ASSERT_EQ(0, fcntl(self->dfd, F_SETFL, fl | O_NONBLOCK));
-	n = 0;
-	do {
-		more = write_until_full(self->dfd, n);
-		n += more;
-		ASSERT_GT(BOUNDED, n) TH_LOG("%zu bytes taken with nobody reading", n);
-	} while (more || poll_one(self->dfd, POLLOUT, 500) > 0);
+	fill_every_buffer(_metadata, self->dfd);
 	ASSERT_EQ(0, tcflush(self->t.fd, TCIFLUSH)) TH_LOG("TCIFLUSH: %s", strerror(errno));
 	/* What the call's ring held is still there; the tty's is gone. */
 	while ((r = read(self->dfd, buf, sizeof(buf))) > 0)
