@@ -247,6 +247,19 @@ static void mlt_throttle(struct modemline_tty *mlt)
 	up_read(&tty->termios_rwsem);
 }
 
+/*
+ * Run the tty's flush work again for the bytes it holds, as N_TTY does
+ * with tty_buffer_restart_work(), which is not exported. Not
+ * tty_buffer_lock_exclusive() and unlock: that stops a flush which is
+ * running, and restarts it only if the head buffer has bytes left, so a
+ * flush stopped between two buffers stayed stopped with bytes queued (a
+ * 1 MiB echo hung about once in ten runs).
+ */
+static void mlt_restart_flush(struct tty_struct *tty)
+{
+	queue_work(MODEMLINE_FLIP_WQ(tty->port), &tty->port->buf.work);
+}
+
 static void mlt_rx_work(struct work_struct *work)
 {
 	struct modemline_tty *mlt = container_of(work, struct modemline_tty,
@@ -255,15 +268,7 @@ static void mlt_rx_work(struct work_struct *work)
 
 	if (test_and_clear_bit(MLT_THROTTLED, &mlt->flags))
 		tty_unthrottle(tty);
-	/*
-	 * Run the tty's flush work again for the bytes it holds, as N_TTY
-	 * does with tty_buffer_restart_work(), which is not exported. Not
-	 * tty_buffer_lock_exclusive() and unlock: that stops a flush which
-	 * is running, and restarts it only if the head buffer has bytes left,
-	 * so a flush stopped between two buffers stayed stopped with bytes
-	 * queued (a 1 MiB echo hung about once in ten runs).
-	 */
-	queue_work(MODEMLINE_FLIP_WQ(tty->port), &tty->port->buf.work);
+	mlt_restart_flush(tty);
 }
 
 static void mlt_dcd_work(struct work_struct *work)
@@ -386,7 +391,7 @@ static void mlt_rx_resume(struct modemline_line *line)
 	 * when the end of a call calls this op.
 	 */
 	if (!tty->ops->throttle)
-		queue_work(MODEMLINE_FLIP_WQ(tty->port), &tty->port->buf.work);
+		mlt_restart_flush(tty);
 	else
 		schedule_work(&mlt->rx_work);
 }
