@@ -496,6 +496,18 @@ void modemline_at_carrier_lost(struct modemline_at *at)
 }
 EXPORT_SYMBOL_IF_KUNIT(modemline_at_carrier_lost);
 
+/*
+ * The transport is going (its tty hangs up or the discipline is
+ * detached): an end held for the modem's AT+CEER reply, which can no
+ * longer come, is reported now, with whatever of the reply came.
+ */
+void modemline_at_transport_gone(struct modemline_at *at)
+{
+	if (at->phase == MODEMLINE_AT_ASK_CAUSE)
+		at_ceer_done(at);
+}
+EXPORT_SYMBOL_IF_KUNIT(modemline_at_transport_gone);
+
 /* The transport goes away: forget everything, report nothing. */
 void modemline_at_reset(struct modemline_at *at)
 {

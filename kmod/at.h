@@ -173,6 +173,7 @@ void modemline_at_input(struct modemline_at *at, const u8 *buf, size_t len,
 			u64 now_ms);
 void modemline_at_timeout(struct modemline_at *at);
 void modemline_at_carrier_lost(struct modemline_at *at);
+void modemline_at_transport_gone(struct modemline_at *at);
 void modemline_at_reset(struct modemline_at *at);
 void modemline_at_flush_input(struct modemline_at *at);
 unsigned int modemline_at_hangup_ms(const struct modemline_at *at);

@@ -277,8 +277,13 @@ static void mlt_dcd_work(struct work_struct *work)
 						 dcd_work);
 	struct tty_struct *tty = mlt->tty;
 	bool carrier;
+	int mctrl;
 
-	carrier = tty->ops->tiocmget(tty) & TIOCM_CD;
+	mctrl = tty->ops->tiocmget(tty);
+	/* An error (the device gone, the tty hung up) says nothing of DCD. */
+	if (mctrl < 0)
+		return;
+	carrier = mctrl & TIOCM_CD;
 	mutex_lock(&mlt->lock);
 	if (mlt->carrier && !carrier)
 		modemline_at_carrier_lost(&mlt->at);
@@ -453,11 +458,24 @@ free:
 	return err;
 }
 
-/* Remove the line once; hangup and close may both get here. */
+/*
+ * Remove the line once; hangup and close may both get here. A driver
+ * that hangs the tty up for a carrier loss also reports the loss: before
+ * queueing the hang-up (serial_core), or just after it from the same
+ * notification handler (cdc-acm), so dcd_work is queued before the
+ * hang-up runs, and the call ends for that reason, not for the line's
+ * removal. An end held for the modem's AT+CEER reply, which can no longer
+ * come, is reported now.
+ */
 static void mlt_remove_line(struct modemline_tty *mlt)
 {
-	if (!test_and_set_bit(MLT_REMOVED, &mlt->flags))
-		modemline_line_remove(mlt->line, MODEMLINE_REASON_LINE_REMOVED);
+	if (test_and_set_bit(MLT_REMOVED, &mlt->flags))
+		return;
+	flush_work(&mlt->dcd_work);
+	mutex_lock(&mlt->lock);
+	modemline_at_transport_gone(&mlt->at);
+	mutex_unlock(&mlt->lock);
+	modemline_line_remove(mlt->line, MODEMLINE_REASON_LINE_REMOVED);
 }
 
 static void mlt_hangup(struct tty_struct *tty)
@@ -474,12 +492,6 @@ static void mlt_close(struct tty_struct *tty)
 
 	if (!mlt)
 		return;
-	/*
-	 * A driver reports carrier loss before it hangs the tty up for it
-	 * (serial_core, cdc-acm): the call ends for that reason, not for
-	 * the line's removal.
-	 */
-	flush_work(&mlt->dcd_work);
 	/* No op runs after this: the core stops calling in. */
 	mlt_remove_line(mlt);
 	mutex_lock(&mlt->lock);

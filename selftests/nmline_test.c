@@ -12,6 +12,8 @@
  *   nm.amp_d0_modem_falls_back_to_the_escape a modem ignoring DTR: +++ ATH
  *   nm.carrier_loss_with_clocal_ends_the_call  DCD falls, no result code
  *   nm.carrier_loss_without_clocal_hangs_up_the_line  ... and the tty
+ *   nm.carrier_loss_without_clocal_on_a_3gpp_line_hangs_up_the_line
+ *                                   the end held for AT+CEER is reported
  *   nm.stalled_reader_then_carrier_loss_leaves_the_line_usable
  *                                   (issue 20.1, with RTS/CTS flow control)
  *   nm.writer_held_by_cts_loses_nothing  CTS low holds a writer, exact bytes
@@ -46,6 +48,7 @@
  */
 #define LONG_GUARD_MS	5000ULL
 #define INIT_AMP_D0	"ATE0V1Q0X4&C1&D0S0=0"
+#define INIT_3GPP	"ATE0V1Q0&C1&D2S0=0"
 
 FIXTURE(nm) {
 	struct ttyline t;
@@ -205,25 +208,60 @@ TEST_F(nm, carrier_loss_with_clocal_ends_the_call)
 	EXPECT_NE(0U, call);
 }
 
-TEST_F(nm, carrier_loss_without_clocal_hangs_up_the_line)
+/*
+ * CLOCAL off, the carrier drops during @call: the driver hangs the tty
+ * up, and the call must have ended for the carrier's loss, not for the
+ * line's removal that follows.
+ */
+static void carrier_loss_hangs_up(struct __test_metadata *_metadata,
+				  struct ttyline *t, __u32 call)
 {
 	struct modemline_event ev;
 	struct termios tio;
+
+	ASSERT_EQ(0, tcgetattr(t->fd, &tio));
+	tio.c_cflag &= ~CLOCAL;
+	ASSERT_EQ(0, tcsetattr(t->fd, TCSANOW, &tio));
+	MSIM(t, "carrier off");
+	check_ended_event(_metadata, t->ml, t->line, call,
+			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_CARRIER_LOST,
+			  &ev);
+	wait_line_gone(_metadata, t->ml, t->line);
+	expect_end(_metadata, t, call, MODEMLINE_ORIGIN_REMOTE,
+		   MODEMLINE_REASON_CARRIER_LOST);
+}
+
+TEST_F(nm, carrier_loss_without_clocal_hangs_up_the_line)
+{
 	__u32 call;
 
 	nm_up(_metadata, &self->t, NULL, NULL);
 	call = nm_dial(_metadata, &self->t);
-	ASSERT_EQ(0, tcgetattr(self->t.fd, &tio));
-	tio.c_cflag &= ~CLOCAL;
-	ASSERT_EQ(0, tcsetattr(self->t.fd, TCSANOW, &tio));
-	MSIM(&self->t, "carrier off");
-	/* The carrier loss is reported before the hang-up removes the line. */
-	check_ended_event(_metadata, self->t.ml, self->t.line, call,
-			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_CARRIER_LOST,
-			  &ev);
-	wait_line_gone(_metadata, self->t.ml, self->t.line);
-	expect_end(_metadata, &self->t, call, MODEMLINE_ORIGIN_REMOTE,
-		   MODEMLINE_REASON_CARRIER_LOST);
+	carrier_loss_hangs_up(_metadata, &self->t, call);
+	ASSERT_EQ(0, mls_deallocate(self->t.ml, call, 0));
+}
+
+/*
+ * A 3GPP line asks the modem why a call ended (AT+CEER) before it
+ * reports the end. When the carrier's loss also hangs the tty up, no
+ * answer can come: the call ends for the carrier's loss all the same.
+ */
+TEST_F(nm, carrier_loss_without_clocal_on_a_3gpp_line_hangs_up_the_line)
+{
+	static const char *const args[] = { "--dialect", "3gpp", NULL };
+	struct modemline_tty_config cfg;
+	struct modemline_call_info ci;
+	__u32 call;
+
+	nm_up(_metadata, &self->t, args, INIT_3GPP);
+	ASSERT_EQ(0, tty_get_config(self->t.fd, &cfg));
+	cfg.dialect = MODEMLINE_DIALECT_3GPP;
+	ASSERT_EQ(0, tty_set_config(self->t.fd, &cfg));
+	call = nm_dial(_metadata, &self->t);
+	carrier_loss_hangs_up(_metadata, &self->t, call);
+	/* Ended by the hang-up, not by an answer to AT+CEER. */
+	ASSERT_EQ(0, mls_call_info(self->t.ml, call, &ci));
+	EXPECT_STREQ("", ci.cause);
 	ASSERT_EQ(0, mls_deallocate(self->t.ml, call, 0));
 }
 

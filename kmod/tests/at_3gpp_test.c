@@ -543,25 +543,75 @@ static void at3_data_ring_answered_with_connect_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_DATA);
 }
 
-/* A circuit-switched data call: V.250's dial, then the cause at its end. */
-static void at3_data_call_end_asks_cause_test(struct kunit *test)
+/* A 3GPP data call online: V.250's dial and CONNECT. */
+static struct at_fake *at3_data_online(struct kunit *test)
 {
 	struct at_fake *f = at3_new(test);
 
 	f->at.guard_ms = 100;
 	modemline_at_dial(&f->at, AT_NUMBER, false);
 	at_feed(f, "\r\nOK\r\n");
-	KUNIT_EXPECT_STREQ(test, f->sent,
+	KUNIT_ASSERT_STREQ(test, f->sent,
 			   MODEMLINE_AT_INIT_DEFAULT "\rATD" AT_NUMBER "\r");
 	at_feed(f, "\r\nCONNECT 9600\r\n");
+	KUNIT_ASSERT_EQ(test, f->at.phase, MODEMLINE_AT_DATA);
 	at_forget(f);
+	return f;
+}
+
+/* A circuit-switched data call: V.250's dial, then the cause at its end. */
+static void at3_data_call_end_asks_cause_test(struct kunit *test)
+{
+	struct at_fake *f = at3_data_online(test);
+
 	f->now += 1000;
 	at_feed(f, "\r\nNO CARRIER\r\n");
 	at3_ceer(test, f, "\r\n+CEER: Normal call clearing\r\n\r\nOK\r\n",
 		 "timer(0); cause(Normal call clearing); ended(REMOTE, NORMAL, NO CARRIER)");
 }
 
-/* A V.250 line is never asked for a cause. */
+/*
+ * Carrier lost, AT+CEER out, then the tty hangs up (CLOCAL off): no
+ * reply can come, and the end is reported at once, its reason kept.
+ */
+static void at3_transport_gone_reports_the_end_held_for_the_cause_test(struct kunit *test)
+{
+	struct at_fake *f = at3_data_online(test);
+
+	modemline_at_carrier_lost(&f->at);
+	KUNIT_ASSERT_STREQ(test, f->sent, "AT+CEER\r");
+	KUNIT_ASSERT_EQ(test, f->ends, 0U);
+	at_forget(f);
+	modemline_at_transport_gone(&f->at);
+	KUNIT_EXPECT_STREQ(test, f->log, "timer(0); ended(REMOTE, CARRIER_LOST, -)");
+	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_IDLE);
+}
+
+/* A cause that came before the tty hung up, without its OK, is kept. */
+static void at3_transport_gone_keeps_a_cause_already_read_test(struct kunit *test)
+{
+	struct at_fake *f = at3_data_online(test);
+
+	modemline_at_carrier_lost(&f->at);
+	at_forget(f);
+	at_feed(f, "\r\n+CEER: Normal call clearing\r\n");
+	KUNIT_ASSERT_EQ(test, f->ends, 0U);
+	modemline_at_transport_gone(&f->at);
+	KUNIT_EXPECT_STREQ(test, f->log,
+			   "timer(0); cause(Normal call clearing); ended(REMOTE, CARRIER_LOST, -)");
+}
+
+/* Without an end waiting for its cause, the transport's going reports nothing. */
+static void at3_transport_gone_online_reports_nothing_test(struct kunit *test)
+{
+	struct at_fake *f = at3_data_online(test);
+
+	modemline_at_transport_gone(&f->at);
+	KUNIT_EXPECT_STREQ(test, f->log, "");
+	KUNIT_EXPECT_EQ(test, f->ends, 0U);
+	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_DATA);
+}
+
 /* ------------------------------------------------------------------ */
 /* Replies that are still on their way                                 */
 
@@ -687,6 +737,7 @@ static void at3_carrier_loss_during_chup_changes_nothing_test(struct kunit *test
 	KUNIT_EXPECT_STREQ(test, f->sent, "AT+CHUP\r");
 }
 
+/* A V.250 line is never asked for a cause. */
 static void at3_v250_line_asks_no_cause_test(struct kunit *test)
 {
 	struct at_fake *f = at_fake_new(test);
@@ -725,6 +776,9 @@ static struct kunit_case at3_call_test_cases[] = {
 	KUNIT_CASE(at3_plain_ring_answered_with_ok_is_voice_test),
 	KUNIT_CASE(at3_data_ring_answered_with_connect_test),
 	KUNIT_CASE(at3_data_call_end_asks_cause_test),
+	KUNIT_CASE(at3_transport_gone_reports_the_end_held_for_the_cause_test),
+	KUNIT_CASE(at3_transport_gone_keeps_a_cause_already_read_test),
+	KUNIT_CASE(at3_transport_gone_online_reports_nothing_test),
 	KUNIT_CASE(at3_v250_line_asks_no_cause_test),
 	KUNIT_CASE(at3_drop_during_a_poll_waits_for_its_reply_test),
 	KUNIT_CASE(at3_drop_during_a_refused_poll_sends_chup_test),

@@ -12,6 +12,9 @@
  *   acm.data_both_ways               8 KiB echoed, byte-exact both ways
  *   acm.gadget_close_is_carrier_loss modemsim closes ttyGS0, CLOCAL on:
  *                                    REMOTE / CARRIER_LOST
+ *   acm.gadget_close_without_clocal_is_carrier_loss
+ *                                    the same with CLOCAL off: still
+ *                                    CARRIER_LOST, then LINE_REMOVED
  *   acm.unbind_mid_call              echo "" > UDC: LINE_REMOVED, the
  *                                    record readable, data fd at EOF
  *
@@ -178,18 +181,18 @@ static void acm_lines(struct __test_metadata *_metadata, int fd, const char *whe
 	       !!(bits & TIOCM_DSR), ic.dcd);
 }
 
-/* The modem closes /dev/ttyGS0: f_acm clears DCD, cdc-acm calls dcd_change. */
-TEST_F_TIMEOUT(acm, gadget_close_is_carrier_loss, 120)
+/*
+ * Dial, then the modem closes /dev/ttyGS0: f_acm clears DCD, and cdc-acm
+ * calls dcd_change (after queueing its hang-up when CLOCAL is off). The
+ * call must have ended for the carrier's loss. Returns the call.
+ */
+static __u32 dial_then_gadget_close(struct __test_metadata *_metadata,
+				    struct ttyline *t)
 {
-	struct modemline_line_info li;
 	struct modemline_event ev;
-	struct termios tio;
 	__u32 call;
 
-	acm_up(_metadata, &self->t, "echo");
-	ASSERT_EQ(0, tcgetattr(self->t.fd, &tio));
-	ASSERT_NE(0U, tio.c_cflag & CLOCAL);
-	call = acm_dial(_metadata, &self->t);
+	call = acm_dial(_metadata, t);
 	/*
 	 * The gadget's DCD-up notification must have reached cdc-acm first:
 	 * f_acm sends only the latest serial_state, so an up still queued
@@ -197,23 +200,55 @@ TEST_F_TIMEOUT(acm, gadget_close_is_carrier_loss, 120)
 	 */
 	for (int i = 0, bits = 0; !(bits & TIOCM_CD); i++) {
 		ASSERT_GT(ACM_WAIT_MS / 10, i) TH_LOG("cdc-acm never saw DCD");
-		ASSERT_EQ(0, ioctl(self->t.fd, TIOCMGET, &bits));
+		ASSERT_EQ(0, ioctl(t->fd, TIOCMGET, &bits));
 		if (!(bits & TIOCM_CD))
 			sleep_ms(10);
 	}
-	acm_lines(_metadata, self->t.fd, "before the close");
+	acm_lines(_metadata, t->fd, "before the close");
 	/* SIGKILL: modemsim says nothing more, it only closes the tty. */
-	ASSERT_EQ(0, msim_kill(&self->t.sim, SIGKILL));
-	msim_reap(&self->t.sim, ACM_WAIT_MS);
+	ASSERT_EQ(0, msim_kill(&t->sim, SIGKILL));
+	msim_reap(&t->sim, ACM_WAIT_MS);
 	sleep_ms(500);
-	acm_lines(_metadata, self->t.fd, "after the close");
-	check_ended_event(_metadata, self->t.ml, self->t.line, call,
+	acm_lines(_metadata, t->fd, "after the close");
+	check_ended_event(_metadata, t->ml, t->line, call,
 			  MODEMLINE_ORIGIN_REMOTE, MODEMLINE_REASON_CARRIER_LOST,
 			  &ev);
-	expect_end(_metadata, &self->t, call, MODEMLINE_ORIGIN_REMOTE,
+	expect_end(_metadata, t, call, MODEMLINE_ORIGIN_REMOTE,
 		   MODEMLINE_REASON_CARRIER_LOST);
+	return call;
+}
+
+TEST_F_TIMEOUT(acm, gadget_close_is_carrier_loss, 120)
+{
+	struct modemline_line_info li;
+	struct termios tio;
+	__u32 call;
+
+	acm_up(_metadata, &self->t, "echo");
+	ASSERT_EQ(0, tcgetattr(self->t.fd, &tio));
+	ASSERT_NE(0U, tio.c_cflag & CLOCAL);
+	call = dial_then_gadget_close(_metadata, &self->t);
 	/* CLOCAL: no hang-up, the line stays. */
 	EXPECT_EQ(0, mls_line_info(self->t.ml, self->t.line, &li));
+	ASSERT_EQ(0, mls_deallocate(self->t.ml, call, 0));
+}
+
+/*
+ * CLOCAL off: cdc-acm queues the tty's hang-up before it reports DCD, so
+ * the hang-up may come first; the call still ends for the carrier's loss,
+ * and then the line goes with the tty.
+ */
+TEST_F_TIMEOUT(acm, gadget_close_without_clocal_is_carrier_loss, 120)
+{
+	struct termios tio;
+	__u32 call;
+
+	acm_up(_metadata, &self->t, "echo");
+	ASSERT_EQ(0, tcgetattr(self->t.fd, &tio));
+	tio.c_cflag &= ~CLOCAL;
+	ASSERT_EQ(0, tcsetattr(self->t.fd, TCSANOW, &tio));
+	call = dial_then_gadget_close(_metadata, &self->t);
+	wait_line_gone(_metadata, self->t.ml, self->t.line);
 	ASSERT_EQ(0, mls_deallocate(self->t.ml, call, 0));
 }
 
