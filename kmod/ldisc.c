@@ -740,12 +740,6 @@ static struct tty_ldisc_ops mlt_ldisc = {
 	.dcd_change = mlt_dcd_change,
 };
 
-/*
- * Attaching the line discipline loads the module: a modem started at
- * plug-in (modemline-attach@.service) needs no modules-load.d entry.
- */
-MODULE_ALIAS_LDISC(MODEMLINE_LDISC);
-
 int modemline_ldisc_init(void)
 {
 	int err = tty_register_ldisc(&mlt_ldisc);

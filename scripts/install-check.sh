@@ -62,9 +62,11 @@ done
 ok "$([ -z "$missing" ]; echo $?)" "every file is installed"
 grep -q "^extra/kmod/modemline.ko[.a-z]*:" "$stage/lib/modules/$krel/modules.dep" 2>/dev/null
 ok $? "depmod indexed extra/kmod/modemline.ko"
-# Attaching ldisc 29 (TIOCSETD, mlinectl attach) modprobes tty-ldisc-29.
-grep -qx 'alias tty-ldisc-29 modemline' "$stage/lib/modules/$krel/modules.alias" 2>/dev/null
-ok $? "modules.alias: tty-ldisc-29 loads modemline"
+# No tty-ldisc alias: TIOCSETD 29 by any user must not load the module
+# (the attach unit loads it with modprobe@modemline.service).
+[ -f "$stage/lib/modules/$krel/modules.alias" ] &&
+	! grep -q 'tty-ldisc-29' "$stage/lib/modules/$krel/modules.alias"
+ok $? "modules.alias: no tty-ldisc-29, so TIOCSETD does not load modemline"
 grep -q 'KERNEL=="modemline".*MODE="0660".*GROUP="dialout"' \
 	"$stage/etc/udev/rules.d/60-modemline.rules" 2>/dev/null
 ok $? "udev rule: /dev/modemline 0660 root:dialout"

@@ -15,7 +15,7 @@ ml=$ML_BUILD/userspace/mlinectl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..12"
+echo "1..13"
 [ -x "$ml" ] || { echo "Bail out! no $ml (make userspace)"; exit 1; }
 
 # ---- the unit
@@ -43,6 +43,9 @@ ml_ok $? "systemd-analyze verify modemline-attach@ttyUSB0.service: no error, no 
 grep -qx 'Type=notify' "$unit" && grep -qx 'BindsTo=dev-%i.device' "$unit" &&
 	grep -qx 'Restart=on-failure' "$unit"
 ml_ok $? "the unit waits for READY=1, stops with its device, restarts on failure"
+grep -qx 'Wants=modprobe@modemline.service' "$unit" &&
+	grep -qx 'After=modprobe@modemline.service' "$unit"
+ml_ok $? "the unit loads the module first (modprobe@modemline.service)"
 
 # ---- the udev rules: a tty of this machine as the modem
 dev=ttyS0
