@@ -570,11 +570,8 @@ static void at3_data_call_end_asks_cause_test(struct kunit *test)
 		 "timer(0); cause(Normal call clearing); ended(REMOTE, NORMAL, NO CARRIER)");
 }
 
-/*
- * Carrier lost, AT+CEER out, then the tty hangs up (CLOCAL off): no
- * reply can come, and the end is reported at once, its reason kept.
- */
-static void at3_transport_gone_reports_the_end_held_for_the_cause_test(struct kunit *test)
+/* The data call's carrier dropped: its end waits for AT+CEER's reply. */
+static struct at_fake *at3_data_carrier_lost(struct kunit *test)
 {
 	struct at_fake *f = at3_data_online(test);
 
@@ -582,6 +579,17 @@ static void at3_transport_gone_reports_the_end_held_for_the_cause_test(struct ku
 	KUNIT_ASSERT_STREQ(test, f->sent, "AT+CEER\r");
 	KUNIT_ASSERT_EQ(test, f->ends, 0U);
 	at_forget(f);
+	return f;
+}
+
+/*
+ * Carrier lost, AT+CEER out, then the tty hangs up (CLOCAL off): no
+ * reply can come, and the end is reported at once, its reason kept.
+ */
+static void at3_transport_gone_reports_the_end_held_for_the_cause_test(struct kunit *test)
+{
+	struct at_fake *f = at3_data_carrier_lost(test);
+
 	modemline_at_transport_gone(&f->at);
 	KUNIT_EXPECT_STREQ(test, f->log, "timer(0); ended(REMOTE, CARRIER_LOST, -)");
 	KUNIT_EXPECT_EQ(test, f->at.phase, MODEMLINE_AT_IDLE);
@@ -590,10 +598,8 @@ static void at3_transport_gone_reports_the_end_held_for_the_cause_test(struct ku
 /* A cause that came before the tty hung up, without its OK, is kept. */
 static void at3_transport_gone_keeps_a_cause_already_read_test(struct kunit *test)
 {
-	struct at_fake *f = at3_data_online(test);
+	struct at_fake *f = at3_data_carrier_lost(test);
 
-	modemline_at_carrier_lost(&f->at);
-	at_forget(f);
 	at_feed(f, "\r\n+CEER: Normal call clearing\r\n");
 	KUNIT_ASSERT_EQ(test, f->ends, 0U);
 	modemline_at_transport_gone(&f->at);
